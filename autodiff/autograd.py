@@ -1,0 +1,145 @@
+"""``autodiff.autograd``: MXNet's autograd API (record/pause scopes, backward, grad, Function)."""
+from ._state import state
+from . import engine as _engine
+from .anomaly import detect_anomaly, set_detect_anomaly
+from .function import Function
+from .ndarray import ndarray
+
+__all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_training',
+           'set_recording', 'set_training', 'mark_variables', 'backward', 'grad', 'Function',
+           'detect_anomaly', 'set_detect_anomaly', 'get_graph', 'get_symbol']
+
+
+class _Scope:
+    """Sets recording and/or training on entry and restores both on exit."""
+    __slots__ = ('_recording', '_training', '_prev')
+
+    def __init__(self, recording, training):
+        self._recording = recording
+        self._training = training
+
+    def __enter__(self):
+        self._prev = state.recording, state.training
+        if self._recording is not None:
+            state.recording = self._recording
+        if self._training is not None:
+            state.training = self._training
+        return self
+
+    def __exit__(self, *exc):
+        state.recording, state.training = self._prev
+        return False
+
+
+def record(train_mode=True):
+    """Scope in which ops on arrays with history are recorded (training mode by default)."""
+    return _Scope(True, train_mode)
+
+
+def pause(train_mode=False):
+    """Scope in which nothing is recorded (prediction mode by default)."""
+    return _Scope(False, train_mode)
+
+
+def train_mode():
+    """Scope with training mode on (recording unchanged)."""
+    return _Scope(None, True)
+
+
+def predict_mode():
+    """Scope with training mode off (recording unchanged)."""
+    return _Scope(None, False)
+
+
+def is_recording():
+    """Whether ops are being recorded in this thread."""
+    return state.recording
+
+
+def is_training():
+    """Whether training mode is on in this thread."""
+    return state.training
+
+
+def set_recording(is_recording):
+    """Turn recording on or off; returns the previous value."""
+    prev, state.recording = state.recording, bool(is_recording)
+    return prev
+
+
+def set_training(train_mode):
+    """Turn training mode on or off; returns the previous value."""
+    prev, state.training = state.training, bool(train_mode)
+    return prev
+
+
+def _as_list(x, what):
+    if isinstance(x, ndarray):
+        return [x], True
+    if isinstance(x, (list, tuple)):
+        return list(x), False
+    raise TypeError(f"{what} must be an array or a list of arrays, got {type(x).__name__}")
+
+
+def mark_variables(variables, gradients, grad_reqs='write'):
+    """Mark arrays as variables whose gradients go into the given buffers."""
+    variables, _ = _as_list(variables, 'variables')
+    gradients, _ = _as_list(gradients, 'gradients')
+    if len(variables) != len(gradients):
+        raise ValueError(f"got {len(variables)} variables but {len(gradients)} gradient buffers")
+    reqs = [grad_reqs] * len(variables) if isinstance(grad_reqs, str) else list(grad_reqs)
+    if len(reqs) != len(variables):
+        raise ValueError(f"got {len(variables)} variables but {len(reqs)} grad_reqs")
+    for i, (v, g, r) in enumerate(zip(variables, gradients, reqs)):
+        if g.shape != v.shape:
+            raise ValueError(f"gradient buffer {i} has shape {g.shape}, variable {i} has {v.shape}")
+        v.attach_grad(r)
+        v._node.grad = g
+
+
+def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
+    """Compute the gradients of ``heads`` (one array or a list) into the variables' ``.grad``."""
+    heads, _ = _as_list(heads, 'heads')
+    if head_grads is not None:
+        head_grads, _ = _as_list(head_grads, 'head_grads')
+        if len(head_grads) != len(heads):
+            raise ValueError(f"heads and head_grads must have the same length: "
+                             f"{len(heads)} heads, {len(head_grads)} head_grads")
+    _engine.backward(heads, head_grads, retain_graph=retain_graph, train_mode=train_mode)
+
+
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
+         train_mode=True):
+    """Gradients of ``heads`` with respect to ``variables``, returned (``.grad`` untouched).
+
+    ``create_graph=True`` records the backward pass so its results can be
+    differentiated again; ``retain_graph`` defaults to ``create_graph``.
+    """
+    heads, _ = _as_list(heads, 'heads')
+    variables, single = _as_list(variables, 'variables')
+    if not variables:
+        raise ValueError("variables is empty: give at least one array to differentiate "
+                         "with respect to")
+    if head_grads is not None:
+        head_grads, _ = _as_list(head_grads, 'head_grads')
+        if len(head_grads) != len(heads):
+            raise ValueError(f"heads and head_grads must have the same length: "
+                             f"{len(heads)} heads, {len(head_grads)} head_grads")
+    if retain_graph is None:
+        retain_graph = create_graph
+    out = _engine.backward(heads, head_grads, retain_graph=retain_graph, train_mode=train_mode,
+                           create_graph=create_graph, variables=variables)
+    return out[0] if single else out
+
+
+def get_graph(heads):
+    """The recorded tape behind ``heads`` as a ``networkx.DiGraph`` (see ``autodiff.graph``)."""
+    from .graph import build_graph
+    return build_graph(heads)
+
+
+def get_symbol(x):
+    """A Symbol-style view of the graph behind ``x`` (``list_arguments``, ``tojson``, ...)."""
+    from .symbol import Symbol
+    return Symbol(get_graph(x))
+

@@ -1,0 +1,67 @@
+"""Reductions over the last axis of a C-contiguous 2-D array, or over the first.
+
+The op layer moves the reduced axes to the end (or to the front) and reshapes to
+2-D, so these few kernels serve any ``axis`` / ``keepdims`` combination.
+Float32 sums accumulate in float64 for accuracy close to NumPy's pairwise sum.
+"""
+import numpy as np
+from numba import njit
+
+SUM, PROD, MAX, MIN = range(4)
+
+
+@njit(cache=True, nogil=True)
+def reduce_last(code, a, out):
+    """out[r] = reduce(a[r, :]) for a 2-D C-contiguous ``a``; NaN propagates in max/min."""
+    rows, cols = a.shape
+    for r in range(rows):
+        if code == SUM:
+            acc = 0.0
+            for c in range(cols):
+                acc += a[r, c]
+            out[r] = acc
+        elif code == PROD:
+            acc = 1.0
+            for c in range(cols):
+                acc *= a[r, c]
+            out[r] = acc
+        else:
+            m = a[r, 0]
+            for c in range(1, cols):
+                v = a[r, c]
+                if m != m:
+                    break
+                if v != v or (code == MAX and v > m) or (code == MIN and v < m):
+                    m = v
+            out[r] = m
+
+
+@njit(cache=True, nogil=True)
+def sum_first(a, out):
+    """out[c] = sum(a[:, c]) for a 2-D C-contiguous ``a`` (row-order pass, cache friendly)."""
+    rows, cols = a.shape
+    acc = np.zeros(cols, np.float64)
+    for r in range(rows):
+        for c in range(cols):
+            acc[c] += a[r, c]
+    for c in range(cols):
+        out[c] = acc[c]
+
+
+@njit(cache=True, nogil=True)
+def arg_last(is_max, a, out):
+    """out[r] = index of the first max (or min) of a[r, :]; the first NaN wins, as in NumPy."""
+    rows, cols = a.shape
+    for r in range(rows):
+        best = 0
+        m = a[r, 0]
+        if m == m:
+            for c in range(1, cols):
+                v = a[r, c]
+                if v != v:
+                    best = c
+                    break
+                if (is_max and v > m) or ((not is_max) and v < m):
+                    m = v
+                    best = c
+        out[r] = best

@@ -1,0 +1,133 @@
+"""Elementwise unary kernels, selected by opcode: ``unary(code, x, out)``."""
+import numpy as np
+from numba import njit
+
+NEGATIVE, ABS, SIGN, EXP, EXPM1, LOG, LOG1P, LOG2, LOG10, SQRT, CBRT, SQUARE, \
+    RECIPROCAL, SIN, COS, TAN, ARCSIN, ARCCOS, ARCTAN, SINH, COSH, TANH, \
+    ARCSINH, ARCCOSH, ARCTANH, FLOOR, CEIL, ROUND, RELU, SIGMOID, \
+    ISNAN, ISINF, ISFINITE, LOGICAL_NOT = range(34)
+
+
+@njit(cache=True, nogil=True)
+def unary(code, x, out):
+    """out[i] = f_code(x[i]) for 1-D contiguous ``x`` and ``out``."""
+    n = x.size
+    if code == NEGATIVE:
+        for i in range(n):
+            out[i] = -x[i]
+    elif code == ABS:
+        for i in range(n):
+            out[i] = np.abs(x[i])
+    elif code == SIGN:
+        for i in range(n):
+            out[i] = np.sign(x[i])
+    elif code == EXP:
+        for i in range(n):
+            out[i] = np.exp(x[i])
+    elif code == EXPM1:
+        for i in range(n):
+            out[i] = np.expm1(x[i])
+    elif code == LOG:
+        for i in range(n):
+            out[i] = np.log(x[i])
+    elif code == LOG1P:
+        for i in range(n):
+            out[i] = np.log1p(x[i])
+    elif code == LOG2:
+        for i in range(n):
+            out[i] = np.log2(x[i])
+    elif code == LOG10:
+        for i in range(n):
+            out[i] = np.log10(x[i])
+    elif code == SQRT:
+        for i in range(n):
+            out[i] = np.sqrt(x[i])
+    elif code == CBRT:
+        for i in range(n):
+            out[i] = np.cbrt(x[i])
+    elif code == SQUARE:
+        for i in range(n):
+            out[i] = x[i] * x[i]
+    elif code == RECIPROCAL:
+        for i in range(n):
+            out[i] = 1 / x[i]
+    elif code == SIN:
+        for i in range(n):
+            out[i] = np.sin(x[i])
+    elif code == COS:
+        for i in range(n):
+            out[i] = np.cos(x[i])
+    elif code == TAN:
+        for i in range(n):
+            out[i] = np.tan(x[i])
+    elif code == ARCSIN:
+        for i in range(n):
+            out[i] = np.arcsin(x[i])
+    elif code == ARCCOS:
+        for i in range(n):
+            out[i] = np.arccos(x[i])
+    elif code == ARCTAN:
+        for i in range(n):
+            out[i] = np.arctan(x[i])
+    elif code == SINH:
+        for i in range(n):
+            out[i] = np.sinh(x[i])
+    elif code == COSH:
+        for i in range(n):
+            out[i] = np.cosh(x[i])
+    elif code == TANH:
+        for i in range(n):
+            out[i] = np.tanh(x[i])
+    elif code == ARCSINH:
+        for i in range(n):
+            out[i] = np.arcsinh(x[i])
+    elif code == ARCCOSH:
+        for i in range(n):
+            out[i] = np.arccosh(x[i])
+    elif code == ARCTANH:
+        for i in range(n):
+            out[i] = np.arctanh(x[i])
+    elif code == FLOOR:
+        for i in range(n):
+            out[i] = np.floor(x[i])
+    elif code == CEIL:
+        for i in range(n):
+            out[i] = np.ceil(x[i])
+    elif code == ROUND:
+        for i in range(n):
+            out[i] = np.rint(x[i])
+    elif code == RELU:
+        for i in range(n):
+            v = x[i]
+            out[i] = v if v > 0 else v * 0
+    elif code == SIGMOID:
+        # exp of a non-positive argument only: finite for any input
+        for i in range(n):
+            v = x[i]
+            if v >= 0:
+                out[i] = 1 / (1 + np.exp(-v))
+            else:
+                e = np.exp(v)
+                out[i] = e / (1 + e)
+    else:
+        raise ValueError("unknown unary opcode")
+
+
+@njit(cache=True, nogil=True)
+def predicate(code, x, out):
+    """Boolean elementwise tests: out[i] = p_code(x[i]) (``out`` is bool)."""
+    n = x.size
+    if code == ISNAN:
+        for i in range(n):
+            out[i] = np.isnan(x[i])
+    elif code == ISINF:
+        for i in range(n):
+            out[i] = np.isinf(x[i])
+    elif code == ISFINITE:
+        for i in range(n):
+            out[i] = np.isfinite(x[i])
+    elif code == LOGICAL_NOT:
+        for i in range(n):
+            out[i] = not x[i]
+    else:
+        raise ValueError("unknown predicate opcode")

@@ -1,0 +1,292 @@
+"""``ndarray``: a NumPy buffer plus its autograd history, with MXNet numpy-mode behaviour.
+
+Arithmetic, reductions and shape methods delegate to the op modules (imported at the
+bottom of this file to break the import cycle); each op decides whether to record.
+"""
+import numpy as _onp
+
+from . import dtypes
+from ._state import state
+from .errors import GraphError, DTypeError
+from .tape import Variable
+
+_GRAD_REQS = ('write', 'add', 'null')
+_IN_GRAPH_MESSAGE = (
+    "Assigning to an array that is already in a computational graph (inside "
+    "autograd.record()) would make its gradients wrong. Compute a new array instead "
+    "(e.g. y = x + 1 rather than x += 1), or do this outside record().")
+
+
+def wrap(data):
+    """A new array around NumPy buffer ``data`` (no copy, no history)."""
+    a = _new(ndarray)
+    a._data = data
+    a._node = None
+    a._idx = 0
+    return a
+
+
+_new = object.__new__
+
+
+class ndarray:
+    """An n-dimensional array on the CPU with MXNet's autograd members.
+
+    ``attach_grad()`` marks it as a variable; inside ``autograd.record()`` every op
+    on it is recorded; ``backward()`` fills ``.grad``.
+    """
+    __slots__ = ('_data', '_node', '_idx', '_detached', '__weakref__')
+    __array_priority__ = 100.0   # NumPy defers to our reflected operators
+
+    def __init__(self, shape=(), dtype=None):
+        self._data = _onp.empty(shape, dtypes.DEFAULT if dtype is None else dtypes.check(dtype))
+        self._node = None
+        self._idx = 0
+
+    # ---- attributes -------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def dtype(self):
+        return self._data.dtype
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def size(self):
+        return self._data.size
+
+    @property
+    def T(self):
+        return _shape.transpose(self)
+
+    @property
+    def ctx(self):
+        return 'cpu(0)'
+
+    context = device = ctx
+
+    # ---- conversion -------------------------------------------------------------------
+    def asnumpy(self):
+        """A NumPy copy of the data."""
+        return self._data.copy()
+
+    def item(self, *args):
+        return self._data.item(*args)
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and _onp.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
+
+    def astype(self, dtype, copy=True):
+        """Cast to ``dtype`` (differentiable: the gradient is cast back)."""
+        dt = dtypes.check(dtype, 'astype')
+        if dt == self._data.dtype and not copy:
+            return self
+        return _shape.astype(self, dt)
+
+    def copy(self):
+        """A copy that keeps the history (differentiable identity)."""
+        return _shape.copy(self)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of unsized object (a 0-d array)")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self._data.shape[0]):
+            yield _indexing.getitem(self, i)
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise ValueError(
+                f"The truth value of an array with {self._data.size} elements is ambiguous; "
+                "use a.any() or a.all()")
+        return bool(self._data.reshape(-1)[0])
+
+    def __float__(self):
+        return float(self._size1('float'))
+
+    def __int__(self):
+        return int(self._size1('int'))
+
+    def __index__(self):
+        if self._data.dtype.kind not in 'iub':
+            raise TypeError("only integer arrays can be used as an index")
+        return int(self._size1('index'))
+
+    def _size1(self, what):
+        if self._data.size != 1:
+            raise TypeError(f"only size-1 arrays can be converted to Python {what}s "
+                            f"(this one has shape {self._data.shape})")
+        return self._data.reshape(-1)[0]
+
+    # ---- printing (MXNet numpy mode: numpy's text, dtype shown unless default) --------------
+    def __repr__(self):
+        text = repr(self._data)
+        dt = self._data.dtype
+        if 'dtype=' in text:
+            if dt == dtypes.DEFAULT:
+                text = text[:text.rindex(',')] + ')'
+        elif dt != dtypes.DEFAULT and dt != _onp.bool_:
+            text = text[:-1] + f', dtype={dt})'
+        return text
+
+    def __str__(self):
+        return str(self._data)
+
+    # ---- autograd ------------------------------------------------------------------
+    def attach_grad(self, grad_req='write', stype=None):
+        """Mark this array as a variable with a zero gradient buffer.
+
+        ``grad_req``: 'write' (each backward overwrites), 'add' (accumulates) or 'null'.
+        On a recorded intermediate the mark keeps the connection to the graph, so its
+        gradient and the leaves' gradients are both filled (MXNet 2.x).
+        """
+        if grad_req not in _GRAD_REQS:
+            raise ValueError(f"grad_req must be one of {_GRAD_REQS}, got {grad_req!r}")
+        if self._data.dtype.kind not in 'f':
+            raise DTypeError(f"attach_grad needs a floating-point array, this one is {self.dtype}")
+        node = self._node
+        edges = ((node, self._idx),) if node is not None and not isinstance(node, Variable) else ()
+        grad = wrap(_onp.zeros_like(self._data))
+        self._node = Variable(grad, grad_req, edges, self._data.shape, self._data.dtype,
+                              detached=getattr(self, '_detached', False))
+        self._idx = 0
+
+    def drop_grad(self):
+        """Undo ``attach_grad``: the array is no longer a variable (its producer link is restored)."""
+        node = self._node
+        if isinstance(node, Variable):
+            if node.edges:
+                self._node, self._idx = node.edges[0]
+            else:
+                self._node, self._idx = None, 0
+
+    @property
+    def grad(self):
+        """The gradient buffer of a marked array, else None."""
+        node = self._node
+        return node.grad if isinstance(node, Variable) else None
+
+    @property
+    def grad_req(self):
+        node = self._node
+        return node.grad_req if isinstance(node, Variable) else 'null'
+
+    def detach(self):
+        """A new array sharing this one's memory, with no history (a cut point in the graph)."""
+        out = wrap(self._data)
+        out._detached = True
+        return out
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Compute gradients of this array with respect to the marked variables.
+
+        A missing ``out_grad`` means ones of this array's shape.
+        """
+        _engine.backward([self], [out_grad], retain_graph=retain_graph, train_mode=train_mode)
+
+    # ---- arithmetic --------------------------------------------------------------------
+    def __add__(self, o): return _binary.add(self, o)
+    def __radd__(self, o): return _binary.add(o, self)
+    def __sub__(self, o): return _binary.subtract(self, o)
+    def __rsub__(self, o): return _binary.subtract(o, self)
+    def __mul__(self, o): return _binary.multiply(self, o)
+    def __rmul__(self, o): return _binary.multiply(o, self)
+    def __truediv__(self, o): return _binary.divide(self, o)
+    def __rtruediv__(self, o): return _binary.divide(o, self)
+    def __mod__(self, o): return _binary.mod(self, o)
+    def __rmod__(self, o): return _binary.mod(o, self)
+    def __pow__(self, o): return _binary.power(self, o)
+    def __rpow__(self, o): return _binary.power(o, self)
+    def __matmul__(self, o): return _linalg.matmul(self, o)
+    def __rmatmul__(self, o): return _linalg.matmul(o, self)
+    def __neg__(self): return _unary.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return _unary.abs(self)
+
+    def __floordiv__(self, o): return _unary.floor(_binary.divide(self, o))
+    def __rfloordiv__(self, o): return _unary.floor(_binary.divide(o, self))
+
+    def _inplace(self, result):
+        if state.recording and self._node is not None:
+            raise GraphError(_IN_GRAPH_MESSAGE)
+        if result.shape != self.shape:
+            raise ValueError(f"in-place result of shape {result.shape} does not fit the "
+                             f"array's shape {self.shape}")
+        _onp.copyto(self._data, result._data, casting='unsafe')
+        return self
+
+    def __iadd__(self, o): return self._inplace(_binary.add(self, o))
+    def __isub__(self, o): return self._inplace(_binary.subtract(self, o))
+    def __imul__(self, o): return self._inplace(_binary.multiply(self, o))
+    def __itruediv__(self, o): return self._inplace(_binary.divide(self, o))
+    def __ipow__(self, o): return self._inplace(_binary.power(self, o))
+    def __imod__(self, o): return self._inplace(_binary.mod(self, o))
+
+    # ---- comparisons (bool arrays, not differentiable) -----------------------------------
+    def __eq__(self, o): return _binary.equal(self, o)
+    def __ne__(self, o): return _binary.not_equal(self, o)
+    def __lt__(self, o): return _binary.less(self, o)
+    def __le__(self, o): return _binary.less_equal(self, o)
+    def __gt__(self, o): return _binary.greater(self, o)
+    def __ge__(self, o): return _binary.greater_equal(self, o)
+    def __invert__(self): return _unary.logical_not(self)
+    def __and__(self, o): return _binary.logical_and(self, o)
+    def __or__(self, o): return _binary.logical_or(self, o)
+    def __xor__(self, o): return _binary.logical_xor(self, o)
+    __hash__ = None
+
+    # ---- indexing ----------------------------------------------------------------------
+    def __getitem__(self, key):
+        return _indexing.getitem(self, key)
+
+    def __setitem__(self, key, value):
+        if state.recording and self._node is not None:
+            raise GraphError(_IN_GRAPH_MESSAGE)
+        _indexing.setitem(self, key, value)
+
+    # ---- reductions and shape --------------------------------------------------------------
+    def sum(self, axis=None, keepdims=False): return _reduce.sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return _reduce.mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return _reduce.max(self, axis, keepdims)
+    def min(self, axis=None, keepdims=False): return _reduce.min(self, axis, keepdims)
+    def prod(self, axis=None, keepdims=False): return _reduce.prod(self, axis, keepdims)
+    def argmax(self, axis=None): return _reduce.argmax(self, axis)
+    def argmin(self, axis=None): return _reduce.argmin(self, axis)
+    def clip(self, a_min=None, a_max=None): return _binary.clip(self, a_min, a_max)
+
+    def reshape(self, *shape, **kwargs):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return _shape.reshape(self, tuple(shape) if shape else kwargs.get('newshape', ()))
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = axes[0]
+        return _shape.transpose(self, tuple(axes) if axes else None)
+
+    def swapaxes(self, a1, a2): return _shape.swapaxes(self, a1, a2)
+    def flatten(self): return _shape.reshape(self, (-1,))
+    def squeeze(self, axis=None): return _shape.squeeze(self, axis)
+    def expand_dims(self, axis): return _shape.expand_dims(self, axis)
+    def repeat(self, repeats, axis=None): return _shape.repeat(self, repeats, axis)
+    def tile(self, reps): return _shape.tile(self, reps)
+    def dot(self, other): return _linalg.dot(self, other)
+
+
+from .ops import unary as _unary, binary as _binary, reduce as _reduce  # noqa: E402
+from .ops import shape as _shape, indexing as _indexing, linalg as _linalg  # noqa: E402
+from . import engine as _engine  # noqa: E402

@@ -1,0 +1,84 @@
+"""``autodiff.np``: the NumPy-like namespace of MXNet's numpy mode.
+
+Every name is listed here explicitly, so this file is the index of what exists
+and which module defines it.  All arithmetic is differentiable unless noted.
+"""
+import numpy as _onp
+
+from . import random  # noqa: F401  (np.random)
+from .ndarray import ndarray
+from .ops.convert import as_array as _as_array
+from .ops.creation import (array, asarray, zeros, ones, full, empty, zeros_like, ones_like,
+                           full_like, empty_like, arange, linspace, eye, identity)
+from .ops.unary import (negative, abs, absolute, sign, exp, expm1, log, log1p, log2, log10,
+                        sqrt, cbrt, square, reciprocal, sin, cos, tan, arcsin, arccos, arctan,
+                        sinh, cosh, tanh, arcsinh, arccosh, arctanh, floor, ceil, round, rint,
+                        isnan, isinf, isfinite, logical_not)
+from .ops.binary import (add, subtract, multiply, divide, true_divide, power, maximum, minimum,
+                         mod, remainder, where, clip, equal, not_equal, less, less_equal,
+                         greater, greater_equal, logical_and, logical_or, logical_xor)
+from .ops.reduce import sum, mean, max, min, amax, amin, prod, argmax, argmin
+from .ops.linalg import dot, matmul, outer
+from .ops.shape import (reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze,
+                        concatenate, stack, split, broadcast_to, flip, tile, repeat, ravel)
+
+float16, float32, float64 = _onp.float16, _onp.float32, _onp.float64
+int8, int16, int32, int64, uint8 = _onp.int8, _onp.int16, _onp.int32, _onp.int64, _onp.uint8
+bool_ = _onp.bool_
+pi, e, inf, nan, newaxis = _onp.pi, _onp.e, _onp.inf, _onp.nan, None
+
+
+def _plain(a):
+    return a._data if isinstance(a, ndarray) else _onp.asarray(a)
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """True if both have the same shape and elements (a Python bool; not differentiable)."""
+    x, y = _as_array(_plain(a1)), _as_array(_plain(a2))
+    if x.shape != y.shape:
+        return False
+    same = equal(x, y)._data
+    if equal_nan:
+        same = same | (isnan(x)._data & isnan(y)._data)
+    return bool(same.all())
+
+
+def array_equiv(a1, a2):
+    """True if the two broadcast to one shape and are equal there (a Python bool)."""
+    x, y = _as_array(_plain(a1)), _as_array(_plain(a2))
+    try:
+        _onp.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        return False
+    return bool(equal(x, y)._data.all())
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise ``|a - b| <= atol + rtol * |b|`` (bool array; not differentiable)."""
+    x, y = _as_array(a), _as_array(b)
+    close = less_equal(abs(subtract(x, y)), add(multiply(abs(y), rtol), atol))._data
+    close = close | equal(x, y)._data            # equal infinities
+    if equal_nan:
+        close = close | (isnan(x)._data & isnan(y)._data)
+    from .ndarray import wrap
+    return wrap(close)
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if every element is close (see ``isclose``)."""
+    return bool(isclose(a, b, rtol, atol, equal_nan)._data.all())
+
+
+def shape(a):
+    """The shape of ``a``."""
+    return _as_array(a).shape
+
+
+def size(a):
+    """The number of elements of ``a``."""
+    return _as_array(a).size
+
+
+def ndim(a):
+    """The number of dimensions of ``a``."""
+    return _as_array(a).ndim

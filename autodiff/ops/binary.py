@@ -1,0 +1,286 @@
+"""Elementwise binary ops with NumPy broadcasting, scalar operands, comparisons, where, clip.
+
+Gradients are summed back to each input's shape with ``unbroadcast``.  A Python
+scalar operand is kept out of the graph as an op parameter (``scalar``), so
+``y * 1.01`` costs one kernel call and records one node.
+"""
+import numpy as _onp
+
+from .. import dtypes
+from ..errors import ShapeError
+from ..kernels import binary as K
+from ..ndarray import ndarray
+from .core import defop, result, output, wrap
+from .convert import as_array
+from .launch import launch
+from .reduce import unbroadcast
+from . import unary
+
+_SCALARS = (int, float, bool, _onp.integer, _onp.floating, _onp.bool_)
+_REVERSED = {K.ADD: K.ADD, K.MULTIPLY: K.MULTIPLY, K.SUBTRACT: K.RSUBTRACT,
+             K.DIVIDE: K.RDIVIDE, K.POWER: K.RPOWER, K.MOD: K.RMOD,
+             K.MAXIMUM: K.MAXIMUM, K.MINIMUM: K.MINIMUM}
+_SWAPPED_CMP = {K.EQUAL: K.EQUAL, K.NOT_EQUAL: K.NOT_EQUAL, K.LESS: K.GREATER,
+                K.LESS_EQUAL: K.GREATER_EQUAL, K.GREATER: K.LESS, K.GREATER_EQUAL: K.LESS_EQUAL,
+                K.LOGICAL_AND: K.LOGICAL_AND, K.LOGICAL_OR: K.LOGICAL_OR,
+                K.LOGICAL_XOR: K.LOGICAL_XOR}
+
+
+def _flat(d):
+    return (d if d.flags.c_contiguous else _onp.ascontiguousarray(d)).reshape(-1)
+
+
+def _scalar_like(d):
+    """The single value of a size-1 or fully broadcast (all strides 0) buffer, else None."""
+    if d.size == 1 or (d.size and not any(d.strides)):
+        return d.reshape(-1)[:1] if d.size == 1 else d.ravel(order='K')[:1]
+    return None
+
+
+def _broadcast(name, da, db):
+    if da.shape == db.shape:
+        return da.shape
+    try:
+        return _onp.broadcast_shapes(da.shape, db.shape)
+    except ValueError:
+        raise ShapeError(f"{name}: operands could not be broadcast together with shapes "
+                         f"{da.shape} and {db.shape}") from None
+
+
+def _run(name, code, da, db, out_dtype, array_kernel, scalar_kernel, reverse):
+    """Compute ``da (op) db`` into a new buffer of the broadcast shape."""
+    shape = _broadcast(name, da, db)
+    out = _onp.empty(shape, out_dtype)
+    if out.size == 0:
+        return out
+    flat_out = out.reshape(-1)
+    if da.shape == shape and db.shape == shape:
+        launch(array_kernel, code, _flat(da), _flat(db), flat_out)
+        return out
+    sb = _scalar_like(db)
+    if sb is not None:
+        launch(scalar_kernel, code, _flat(_onp.broadcast_to(da, shape)), sb[0], flat_out)
+        return out
+    sa = _scalar_like(da)
+    if sa is not None:
+        launch(scalar_kernel, reverse[code], _flat(_onp.broadcast_to(db, shape)), sa[0], flat_out)
+        return out
+    launch(array_kernel, code, _flat(_onp.broadcast_to(da, shape)),
+           _flat(_onp.broadcast_to(db, shape)), flat_out)
+    return out
+
+
+def _arith_dtype(code, ta, tb):
+    dt = _onp.result_type(ta, tb)
+    if code == K.DIVIDE and dt.kind != 'f':
+        return dtypes.DEFAULT                      # int / int gives float32, as in MXNet
+    if dt.kind == 'b' and code not in (K.MAXIMUM, K.MINIMUM):
+        return _onp.dtype(_onp.int64) if code != K.DIVIDE else dtypes.DEFAULT
+    return dt
+
+
+_SCALAR_CODES = (K.ADD, K.SUBTRACT, K.MULTIPLY, K.DIVIDE, K.POWER)
+
+
+def _binary(name, code, vjp):
+    """Define array-array and array-scalar forms of an arithmetic op; return ``f(a, b)``."""
+    def backward(node, grads, needs):
+        a, b = node.inputs
+        ga, gb = vjp(grads[0], output(node), a, b, needs)
+        return (unbroadcast(ga, a.shape) if needs[0] else None,
+                unbroadcast(gb, b.shape) if needs[1] else None)
+    op = defop(name, backward)
+    if code in _SCALAR_CODES:
+        scalar_op = defop(name, _scalar_rule(name), params=('scalar',), scalar_arg=1)
+        rscalar_op = defop(name, _rscalar_rule(name), params=('scalar',), scalar_arg=0)
+
+    def apply(a, b):
+        if isinstance(b, _SCALARS) and isinstance(a, ndarray) and code in _SCALAR_CODES:
+            return _with_scalar(scalar_op, code, a, b)
+        if isinstance(a, _SCALARS) and isinstance(b, ndarray) and code in _SCALAR_CODES:
+            return _with_scalar(rscalar_op, _REVERSED[code], b, a)
+        a, b = as_array(a), as_array(b)
+        da, db = a._data, b._data
+        dt = _arith_dtype(code, da.dtype, db.dtype)
+        if da.dtype != dt:
+            da = da.astype(dt)
+        if db.dtype != dt:
+            db = db.astype(dt)
+        return result(op, (a, b), _run(name, code, da, db, dt, K.binary, K.binary_scalar, _REVERSED))
+    apply.__name__ = apply.__qualname__ = name
+    apply.__doc__ = f"Elementwise {name} with broadcasting (differentiable)."
+    return apply
+
+
+def _with_scalar(op, code, x, s):
+    d = x._data
+    dt = dtypes.scalar_result(d.dtype, s)
+    if code in (K.DIVIDE, K.RDIVIDE) and dt.kind != 'f':
+        dt = dtypes.DEFAULT
+    if d.dtype != dt:
+        d = d.astype(dt)
+    out = _onp.empty(d.shape, dt)
+    if out.size:
+        launch(K.binary_scalar, code, _flat(d), dt.type(s), out.reshape(-1))
+    return result(op, (x,), out, (s,))
+
+
+# Backward rules of the scalar forms: x is the array input, s the scalar, ans the result.
+def _scalar_rule(name):
+    rule = {
+        'add': lambda g, ans, x, s: g,
+        'subtract': lambda g, ans, x, s: g,
+        'multiply': lambda g, ans, x, s: g * s,
+        'divide': lambda g, ans, x, s: g / s,
+        'power': lambda g, ans, x, s: g * s * x ** (s - 1) if s != 0 else g * 0,
+    }[name]
+    return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0], node.attrs[0]),)
+
+
+def _rscalar_rule(name):
+    rule = {
+        'add': lambda g, ans, x, s: g,
+        'subtract': lambda g, ans, x, s: -g,
+        'multiply': lambda g, ans, x, s: g * s,
+        'divide': lambda g, ans, x, s: -g * ans / x,
+        'power': lambda g, ans, x, s: g * ans * _log_scalar(s),
+    }[name]
+    return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0], node.attrs[0]),)
+
+
+def _log_scalar(s):
+    return float(_onp.log(s)) if s > 0 else (float('-inf') if s == 0 else float('nan'))
+
+
+def _power_vjp(g, ans, a, b, needs):
+    ga = g * b * a ** (b - 1) if needs[0] else None
+    gb = g * ans * unary.log(a) if needs[1] else None
+    return ga, gb
+
+
+# ---- the table (vjp(g, ans, a, b, needs) -> (grad_a, grad_b) before unbroadcast) ----------
+add = _binary('add', K.ADD, lambda g, ans, a, b, n: (g, g))
+subtract = _binary('subtract', K.SUBTRACT, lambda g, ans, a, b, n: (g, -g if n[1] else None))
+multiply = _binary('multiply', K.MULTIPLY,
+                   lambda g, ans, a, b, n: (g * b if n[0] else None, g * a if n[1] else None))
+divide = _binary('divide', K.DIVIDE,
+                 lambda g, ans, a, b, n: (g / b if n[0] else None, -g * ans / b if n[1] else None))
+power = _binary('power', K.POWER, _power_vjp)
+# ties go to the first operand (MXNet)
+maximum = _binary('maximum', K.MAXIMUM,
+                  lambda g, ans, a, b, n: (g * (a >= b) if n[0] else None, g * (a < b) if n[1] else None))
+minimum = _binary('minimum', K.MINIMUM,
+                  lambda g, ans, a, b, n: (g * (a <= b) if n[0] else None, g * (a > b) if n[1] else None))
+mod = _binary('mod', K.MOD,
+              lambda g, ans, a, b, n: (g, -g * unary.floor(a / b) if n[1] else None))
+true_divide = divide
+remainder = mod
+
+
+# ---- comparisons and logical ops: bool arrays, not differentiable --------------------------
+def _compare(name, code):
+    def apply(a, b):
+        if isinstance(b, _SCALARS) and isinstance(a, ndarray):
+            d = a._data
+            dt = _onp.result_type(d.dtype, b)
+            d = d if d.dtype == dt else d.astype(dt)
+            out = _onp.empty(d.shape, _onp.bool_)
+            if out.size:
+                K.compare_scalar(code, _flat(d), dt.type(b), out.reshape(-1))
+            return wrap(out)
+        if isinstance(a, _SCALARS) and isinstance(b, ndarray):
+            return apply_swapped(b, a)
+        a, b = as_array(a), as_array(b)
+        da, db = a._data, b._data
+        dt = _onp.result_type(da.dtype, db.dtype)
+        da = da if da.dtype == dt else da.astype(dt)
+        db = db if db.dtype == dt else db.astype(dt)
+        return wrap(_run(name, code, da, db, _onp.bool_, K.compare, K.compare_scalar, _SWAPPED_CMP))
+
+    swapped_code = _SWAPPED_CMP[code]
+
+    def apply_swapped(arr, s):
+        return _COMPARES[swapped_code](arr, s)
+    apply.__name__ = apply.__qualname__ = name
+    apply.__doc__ = f"Elementwise {name} (bool result, not differentiable)."
+    _COMPARES[code] = apply
+    return apply
+
+
+_COMPARES = {}
+equal = _compare('equal', K.EQUAL)
+not_equal = _compare('not_equal', K.NOT_EQUAL)
+less = _compare('less', K.LESS)
+less_equal = _compare('less_equal', K.LESS_EQUAL)
+greater = _compare('greater', K.GREATER)
+greater_equal = _compare('greater_equal', K.GREATER_EQUAL)
+logical_and = _compare('logical_and', K.LOGICAL_AND)
+logical_or = _compare('logical_or', K.LOGICAL_OR)
+logical_xor = _compare('logical_xor', K.LOGICAL_XOR)
+
+
+# ---- where and clip ----------------------------------------------------------------------
+def _where_backward(node, grads, needs):
+    cond, a, b = node.inputs
+    g = grads[0]
+    zero = g * 0
+    ga = unbroadcast(where(cond, g, zero), a.shape) if needs[1] else None
+    gb = unbroadcast(where(cond, zero, g), b.shape) if needs[2] else None
+    return None, ga, gb
+
+
+_where_op = defop('where', _where_backward)
+
+
+def where(condition, x, y):
+    """``x`` where ``condition`` is true, else ``y``; broadcasting; differentiable in x and y."""
+    cond, a, b = as_array(condition), as_array(x), as_array(y)
+    try:
+        shape = _onp.broadcast_shapes(cond.shape, a.shape, b.shape)
+    except ValueError:
+        raise ShapeError(f"where: condition, x and y could not be broadcast together with "
+                         f"shapes {cond.shape}, {a.shape} and {b.shape}") from None
+    dt = _onp.result_type(a.dtype, b.dtype)
+    out = _onp.empty(shape, dt)
+    if out.size:
+        c = _flat(_onp.broadcast_to(cond._data.astype(_onp.bool_, copy=False), shape))
+        K.where(c, _flat(_onp.broadcast_to(a._data.astype(dt, copy=False), shape)),
+                _flat(_onp.broadcast_to(b._data.astype(dt, copy=False), shape)), out.reshape(-1))
+    return result(_where_op, (cond, a, b), out)
+
+
+def _clip_backward(node, grads, needs):
+    x = node.inputs[0]
+    lo, hi = node.attrs
+    mask = None
+    if lo is not None:
+        mask = x >= lo
+    if hi is not None:
+        upper = x <= hi
+        mask = upper if mask is None else logical_and(mask, upper)
+    return (grads[0] * mask,)        # the gradient passes at exactly a_min / a_max (MXNet)
+
+
+_clip_op = defop('clip', _clip_backward, params=('a_min', 'a_max'))
+
+
+def clip(a, a_min=None, a_max=None):
+    """Limit values to [a_min, a_max] (either may be None); differentiable."""
+    x = as_array(a)
+    if a_min is None and a_max is None:
+        raise ValueError("clip: a_min and a_max cannot both be None")
+    d = x._data
+    lo = -_onp.inf if a_min is None else a_min
+    hi = _onp.inf if a_max is None else a_max
+    if d.dtype.kind != 'f' and (isinstance(lo, float) or isinstance(hi, float)):
+        d = d.astype(dtypes.DEFAULT)
+    out = _onp.empty(d.shape, d.dtype)
+    if out.size:
+        lo_v = d.dtype.type(max(lo, _onp.iinfo(d.dtype).min) if d.dtype.kind in 'iu' else lo)
+        hi_v = d.dtype.type(min(hi, _onp.iinfo(d.dtype).max) if d.dtype.kind in 'iu' else hi)
+        launch(_clip_kernel, None, _flat(d), lo_v, hi_v, out.reshape(-1))
+    return result(_clip_op, (x,), out, (a_min, a_max))
+
+
+def _clip_kernel(_code, a, lo, hi, out):
+    K.clip(a, lo, hi, out)

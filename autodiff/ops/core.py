@@ -1,0 +1,82 @@
+"""The op table's machinery: ``Op`` (name + backward rule) and recording of results.
+
+An op module computes outputs with a kernel and hands them to ``result`` /
+``results``, which wrap them as arrays and, while recording, add a tape node.
+Backward rules have the signature ``rule(node, grads, needs) -> tuple`` with one
+gradient (or None) per input; they are written with the library's own ops, so
+under ``create_graph=True`` the backward pass is itself recorded.
+"""
+from .._state import state
+from ..tape import Node
+from ..ndarray import ndarray, wrap
+
+_OPS = {}
+
+
+class Op:
+    """A differentiable (or not) operation: its name, backward rule, output count, parameter names."""
+    __slots__ = ('name', 'backward', 'nout', 'params', 'custom', 'scalar_arg')
+
+    def __init__(self, name, backward=None, nout=1, params=(), custom=False, scalar_arg=None):
+        self.name = name
+        self.backward = backward
+        self.nout = nout
+        self.params = params          # names of the values a node keeps in ``node.attrs``
+        self.custom = custom          # True for user-defined autograd.Function classes
+        self.scalar_arg = scalar_arg  # argument position of a Python scalar operand (attrs[0])
+
+    def __repr__(self):
+        return f"Op({self.name!r})"
+
+
+def defop(name, backward=None, nout=1, params=(), scalar_arg=None):
+    """Create and register an op; ``backward=None`` means not differentiable (never recorded)."""
+    op = Op(name, backward, nout, params, scalar_arg=scalar_arg)
+    _OPS.setdefault(name, []).append(op)
+    return op
+
+
+def registered_ops():
+    """All ops by name (several ops may share a name, e.g. array and scalar ``multiply``)."""
+    return dict(_OPS)
+
+
+def result(op, inputs, data, attrs=None):
+    """Wrap one output buffer; record a node when recording and any input has history."""
+    out = wrap(data)
+    if state.recording:
+        edges = None
+        for i, a in enumerate(inputs):
+            if a._node is not None:
+                edges = tuple((x._node, x._idx) if x._node is not None else None for x in inputs)
+                break
+        if edges is not None and op.backward is not None:
+            node = Node(op, inputs, edges, (data,), attrs)
+            out._node = node
+            if state.anomaly:
+                from ..anomaly import check_forward
+                check_forward(node)
+    return out
+
+
+def results(op, inputs, datas, attrs=None):
+    """Wrap several output buffers produced by one op application (e.g. ``split``)."""
+    outs = [wrap(d) for d in datas]
+    if state.recording and op.backward is not None and any(a._node is not None for a in inputs):
+        edges = tuple((x._node, x._idx) if x._node is not None else None for x in inputs)
+        node = Node(op, inputs, edges, tuple(datas), attrs)
+        for i, o in enumerate(outs):
+            o._node = node
+            o._idx = i
+    return outs
+
+
+def output(node, i=0):
+    """The i-th output of ``node`` as an array with history (for backward rules that need it)."""
+    out = wrap(node.outputs[i])
+    out._node = node
+    out._idx = i
+    return out
+
+
+__all__ = ['Op', 'defop', 'result', 'results', 'output', 'ndarray', 'wrap', 'registered_ops']

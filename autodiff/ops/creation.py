@@ -1,0 +1,106 @@
+"""Array creation with MXNet's default dtype (float32)."""
+import numpy as _onp
+
+from .. import dtypes
+from ..ndarray import ndarray, wrap
+from .convert import as_array
+
+
+def _dt(dtype):
+    return dtypes.DEFAULT if dtype is None else dtypes.check(dtype)
+
+
+def _shape(shape):
+    if isinstance(shape, (int, _onp.integer)):
+        return (int(shape),)
+    try:
+        shape = tuple(int(s) for s in shape)
+    except TypeError:
+        raise TypeError(f"shape must be an int or a tuple of ints, got {shape!r}") from None
+    if any(s < 0 for s in shape):
+        raise ValueError(f"negative dimensions are not allowed: {shape}")
+    return shape
+
+
+def array(object, dtype=None, copy=True, ctx=None, device=None):
+    """A new array from a list, scalar, NumPy array or array (lists and scalars become float32)."""
+    if isinstance(object, ndarray):
+        d = object._data if dtype is None else object._data.astype(dtypes.check(dtype))
+        return wrap(d.copy() if copy and d is object._data else d)
+    return wrap(dtypes.to_numpy(object, dtype, copy=True))
+
+
+def asarray(a, dtype=None, ctx=None, device=None):
+    """Like ``array`` but without a copy when ``a`` already is an array of that dtype."""
+    return as_array(a, dtype)
+
+
+def zeros(shape, dtype=None, order='C', ctx=None, device=None):
+    """An array of zeros (float32 by default)."""
+    return wrap(_onp.zeros(_shape(shape), _dt(dtype)))
+
+
+def ones(shape, dtype=None, order='C', ctx=None, device=None):
+    """An array of ones (float32 by default)."""
+    return wrap(_onp.ones(_shape(shape), _dt(dtype)))
+
+
+def empty(shape, dtype=None, order='C', ctx=None, device=None):
+    """An uninitialized array (float32 by default)."""
+    return wrap(_onp.empty(_shape(shape), _dt(dtype)))
+
+
+def full(shape, fill_value, dtype=None, order='C', ctx=None, device=None):
+    """An array filled with ``fill_value`` (float32 by default)."""
+    if isinstance(fill_value, ndarray):
+        fill_value = fill_value._data
+    return wrap(_onp.full(_shape(shape), fill_value, _dt(dtype)))
+
+
+def _like(a, dtype):
+    a = as_array(a)
+    return a.shape, (a.dtype if dtype is None else dtypes.check(dtype))
+
+
+def zeros_like(a, dtype=None):
+    """Zeros with the shape and dtype of ``a``."""
+    return wrap(_onp.zeros(*_like(a, dtype)))
+
+
+def ones_like(a, dtype=None):
+    """Ones with the shape and dtype of ``a``."""
+    return wrap(_onp.ones(*_like(a, dtype)))
+
+
+def full_like(a, fill_value, dtype=None):
+    """``fill_value`` with the shape and dtype of ``a``."""
+    shape, dt = _like(a, dtype)
+    return wrap(_onp.full(shape, fill_value, dt))
+
+
+def empty_like(a, dtype=None):
+    """Uninitialized, with the shape and dtype of ``a``."""
+    return wrap(_onp.empty(*_like(a, dtype)))
+
+
+def arange(start, stop=None, step=1, dtype=None, ctx=None, device=None):
+    """Evenly spaced values in [start, stop) (float32 by default, as in MXNet)."""
+    return wrap(_onp.arange(start, stop, step).astype(_dt(dtype)))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, ctx=None):
+    """``num`` evenly spaced values from start to stop (float32 by default)."""
+    out = _onp.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, axis=axis)
+    if retstep:
+        return wrap(out[0].astype(_dt(dtype))), out[1]
+    return wrap(out.astype(_dt(dtype)))
+
+
+def eye(N, M=None, k=0, dtype=None, ctx=None, device=None):
+    """An identity-like matrix (float32 by default)."""
+    return wrap(_onp.eye(N, M, k, dtype=_dt(dtype)))
+
+
+def identity(n, dtype=None, ctx=None):
+    """The n×n identity matrix."""
+    return eye(n, dtype=dtype)

@@ -1,0 +1,87 @@
+"""``x[key]`` (ints, slices with steps, None, Ellipsis, integer arrays, bool masks) and its adjoint.
+
+The gradient of indexing is a scatter-add into zeros; repeated indices accumulate.
+The scatter is an op of its own whose backward is indexing again, so indexing has
+gradients of every order.
+"""
+import numpy as _onp
+
+from ..kernels import indexing as K
+from ..ndarray import ndarray
+from .core import defop, result
+from .convert import as_array
+
+
+def _normalize_key(key):
+    """Array keys to NumPy arrays (ints stay ints, bools stay masks); lists too."""
+    if isinstance(key, tuple):
+        return tuple(_normalize_key(k) for k in key)
+    if isinstance(key, ndarray):
+        return key._data
+    if isinstance(key, list):
+        return _onp.asarray(key)
+    return key
+
+
+def _is_basic(key):
+    items = key if isinstance(key, tuple) else (key,)
+    return all(k is None or k is Ellipsis or isinstance(k, (slice, int, _onp.integer))
+               for k in items)
+
+
+def _take(d, key, shape_for_error):
+    try:
+        return d[key]
+    except IndexError as e:
+        raise IndexError(f"indexing array of shape {shape_for_error} with {key!r}: {e}") from None
+
+
+def _getitem_backward(node, grads, needs):
+    x = node.inputs[0]
+    return (scatter_add(grads[0], node.attrs[0], x.shape),)
+
+
+_getitem_op = defop('getitem', _getitem_backward, params=('key',))
+
+
+def getitem(a, key):
+    """``a[key]``; differentiable (basic and advanced indexing)."""
+    x = as_array(a)
+    key = _normalize_key(key)
+    if isinstance(key, _onp.ndarray) and key.dtype.kind == 'f':
+        raise IndexError(f"arrays used as indices must be of integer or boolean type, not {key.dtype}")
+    return result(_getitem_op, (x,), _take(x._data, key, x.shape), (key,))
+
+
+def _scatter_backward(node, grads, needs):
+    return (getitem(grads[0], node.attrs[0]),)
+
+
+_scatter_op = defop('scatter_add', _scatter_backward, params=('key', 'shape'))
+
+
+def scatter_add(g, key, shape):
+    """Zeros of ``shape`` with ``g`` added at ``key`` (repeats accumulate): indexing's adjoint."""
+    g = as_array(g)
+    out = _onp.zeros(shape, g.dtype)
+    if _is_basic(key):
+        out[key] = g._data
+    else:
+        selected = _onp.arange(out.size, dtype=_onp.int64).reshape(shape)[key]
+        src = _onp.ascontiguousarray(_onp.broadcast_to(g._data, selected.shape))
+        K.scatter_add_rows(out.reshape(-1, 1), selected.reshape(-1), src.reshape(-1, 1))
+    return result(_scatter_op, (g,), out, (key, shape))
+
+
+def setitem(a, key, value):
+    """``a[key] = value`` in place (not recorded; refused on recorded arrays by ``ndarray``)."""
+    key = _normalize_key(key)
+    v = value._data if isinstance(value, ndarray) else value
+    try:
+        a._data[key] = v
+    except ValueError as e:
+        raise ValueError(f"setitem: cannot assign value of shape {_onp.shape(v)} to "
+                         f"a[{key!r}] of array with shape {a.shape}: {e}") from None
+    except IndexError as e:
+        raise IndexError(f"setitem: index {key!r} for array of shape {a.shape}: {e}") from None
+

@@ -1,0 +1,298 @@
+"""Shape ops: views and data movement (NumPy does the copying; there is no arithmetic here).
+
+Backward rules are the inverse movement: reshape back, transpose by the inverse
+permutation, sum the broadcast axes, split what was concatenated.
+"""
+import numpy as _onp
+
+from ..errors import ShapeError
+from .core import defop, result, results, wrap
+from .convert import as_array
+from .reduce import normalize_axes, unbroadcast
+
+
+def _one(name, backward, params=()):
+    return defop(name, backward, params=params)
+
+
+# ---- reshape family ---------------------------------------------------------------------
+_reshape_op = _one('reshape', lambda n, g, needs: (g[0].reshape(n.inputs[0].shape),),
+                   params=('newshape',))
+
+
+def reshape(a, newshape, order='C'):
+    """Give the array a new shape (one entry may be -1)."""
+    x = as_array(a)
+    if isinstance(newshape, (int, _onp.integer)):
+        newshape = (int(newshape),)
+    newshape = tuple(int(s) for s in newshape)
+    if order != 'C':
+        raise ValueError("reshape: only order='C' is supported")
+    try:
+        d = x._data.reshape(newshape)
+    except ValueError:
+        raise ShapeError(f"reshape: cannot reshape array of shape {x.shape} "
+                         f"(size {x.size}) into shape {newshape}") from None
+    if d.shape == x.shape and x._node is None:
+        return wrap(d)
+    return result(_reshape_op, (x,), d, (newshape,))
+
+
+def expand_dims(a, axis):
+    """Insert a length-1 axis at ``axis``."""
+    x = as_array(a)
+    nd = x.ndim + 1
+    if not -nd <= axis < nd:
+        from ..errors import AxisError
+        raise AxisError(f"expand_dims: axis {axis} is out of bounds for array of dimension {nd}")
+    ax = axis % nd
+    shape = x.shape[:ax] + (1,) + x.shape[ax:]
+    return result(_expand_op, (x,), x._data.reshape(shape), (axis,))
+
+
+_expand_op = _one('expand_dims', lambda n, g, needs: (g[0].reshape(n.inputs[0].shape),),
+                  params=('axis',))
+
+
+def squeeze(a, axis=None):
+    """Remove length-1 axes (all of them, or those in ``axis``)."""
+    x = as_array(a)
+    if axis is None:
+        axes = tuple(i for i, s in enumerate(x.shape) if s == 1)
+    else:
+        axes = normalize_axes(axis, x.ndim, 'squeeze')
+        for i in axes:
+            if x.shape[i] != 1:
+                raise ShapeError(f"squeeze: cannot select an axis to squeeze out which has "
+                                 f"size not equal to one (axis {i} of shape {x.shape})")
+    shape = tuple(s for i, s in enumerate(x.shape) if i not in axes)
+    return result(_squeeze_op, (x,), x._data.reshape(shape), (axis,))
+
+
+_squeeze_op = _one('squeeze', lambda n, g, needs: (g[0].reshape(n.inputs[0].shape),),
+                   params=('axis',))
+
+
+# ---- axes permutation -------------------------------------------------------------------
+def _transpose_backward(node, grads, needs):
+    perm = node.attrs[0]
+    return (transpose(grads[0], tuple(_onp.argsort(perm))),)
+
+
+_transpose_op = _one('transpose', _transpose_backward, params=('axes',))
+
+
+def transpose(a, axes=None):
+    """Permute the axes (reverse them when ``axes`` is None)."""
+    x = as_array(a)
+    nd = x.ndim
+    if axes is None:
+        perm = tuple(range(nd))[::-1]
+    else:
+        if len(axes) != nd:
+            raise ShapeError(f"transpose: axes {tuple(axes)} don't match array of dimension {nd}")
+        perm = tuple(int(p) % nd if -nd <= p < nd else _bad_axis(p, nd) for p in axes)
+        if sorted(perm) != list(range(nd)):
+            raise ValueError(f"transpose: repeated axis in {tuple(axes)}")
+    return result(_transpose_op, (x,), x._data.transpose(perm), (perm,))
+
+
+def _bad_axis(p, nd):
+    from ..errors import AxisError
+    raise AxisError(f"transpose: axis {p} is out of bounds for array of dimension {nd}")
+
+
+def swapaxes(a, axis1, axis2):
+    """Interchange two axes."""
+    x = as_array(a)
+    (i,), (j,) = normalize_axes(axis1, x.ndim, 'swapaxes'), normalize_axes(axis2, x.ndim, 'swapaxes')
+    perm = list(range(x.ndim))
+    perm[i], perm[j] = perm[j], perm[i]
+    return transpose(x, tuple(perm))
+
+
+def moveaxis(a, source, destination):
+    """Move one axis to a new position."""
+    x = as_array(a)
+    (s,), (d,) = normalize_axes(source, x.ndim, 'moveaxis'), normalize_axes(destination, x.ndim, 'moveaxis')
+    perm = [i for i in range(x.ndim) if i != s]
+    perm.insert(d, s)
+    return transpose(x, tuple(perm))
+
+
+def _flip_backward(node, grads, needs):
+    return (flip(grads[0], node.attrs[0]),)
+
+
+_flip_op = _one('flip', _flip_backward, params=('axis',))
+
+
+def flip(m, axis=None):
+    """Reverse the order of elements along ``axis`` (all axes when None)."""
+    x = as_array(m)
+    axes = normalize_axes(axis, x.ndim, 'flip')
+    return result(_flip_op, (x,), _onp.flip(x._data, axes), (axes,))
+
+
+# ---- broadcasting -------------------------------------------------------------------------
+_broadcast_op = _one('broadcast_to', lambda n, g, needs: (unbroadcast(g[0], n.inputs[0].shape),),
+                     params=('shape',))
+
+
+def broadcast_to(array, shape):
+    """Broadcast to ``shape`` (a read-only view; the gradient sums back)."""
+    x = as_array(array)
+    shape = (int(shape),) if isinstance(shape, (int, _onp.integer)) else tuple(shape)
+    if x.shape == shape:
+        return x
+    try:
+        d = _onp.broadcast_to(x._data, shape)
+    except ValueError:
+        raise ShapeError(f"broadcast_to: cannot broadcast array of shape {x.shape} "
+                         f"to shape {shape}") from None
+    return result(_broadcast_op, (x,), d, (shape,))
+
+
+# ---- joining and splitting ------------------------------------------------------------------
+def _concat_backward(node, grads, needs):
+    axis = node.attrs[0]
+    g = grads[0]
+    out, start = [], 0
+    for x, need in zip(node.inputs, needs):
+        stop = start + x.shape[axis]
+        if need:
+            index = (slice(None),) * axis + (slice(start, stop),)
+            out.append(g[index])
+        else:
+            out.append(None)
+        start = stop
+    return tuple(out)
+
+
+_concat_op = _one('concatenate', _concat_backward, params=('axis',))
+
+
+def concatenate(seq, axis=0):
+    """Join arrays along an existing axis."""
+    arrays = tuple(as_array(a) for a in seq)
+    if not arrays:
+        raise ValueError("concatenate: need at least one array to concatenate")
+    nd = arrays[0].ndim
+    if nd == 0:
+        raise ShapeError("concatenate: zero-dimensional arrays cannot be concatenated")
+    (ax,) = normalize_axes(axis, nd, 'concatenate')
+    for i, a in enumerate(arrays):
+        if a.ndim != nd or a.shape[:ax] + a.shape[ax + 1:] != arrays[0].shape[:ax] + arrays[0].shape[ax + 1:]:
+            raise ShapeError(f"concatenate: array {i} has shape {a.shape}, which does not match "
+                             f"array 0's shape {arrays[0].shape} outside axis {ax}")
+    data = _onp.concatenate([a._data for a in arrays], axis=ax)
+    return result(_concat_op, arrays, data, (ax,))
+
+
+def stack(arrays, axis=0):
+    """Join arrays along a new axis."""
+    arrays = [as_array(a) for a in arrays]
+    if not arrays:
+        raise ValueError("stack: need at least one array to stack")
+    for i, a in enumerate(arrays):
+        if a.shape != arrays[0].shape:
+            raise ShapeError(f"stack: all input arrays must have the same shape; array {i} has "
+                             f"shape {a.shape}, array 0 has {arrays[0].shape}")
+    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
+
+
+def _split_backward(node, grads, needs):
+    from .creation import zeros_like   # missing output gradients are zeros
+    parts = [g if g is not None else zeros_like(wrap(o)) for g, o in zip(grads, node.outputs)]
+    return (concatenate(parts, axis=node.attrs[1]),)
+
+
+_split_op = defop('split', _split_backward, nout=-1, params=('indices_or_sections', 'axis'))
+
+
+def split(ary, indices_or_sections, axis=0):
+    """Split into several arrays along ``axis`` (equal sections or at the given indices)."""
+    x = as_array(ary)
+    (ax,) = normalize_axes(axis, x.ndim, 'split')
+    if isinstance(indices_or_sections, (int, _onp.integer)) and x.shape[ax] % indices_or_sections:
+        raise ShapeError(f"split: array split does not result in an equal division "
+                         f"(axis {ax} has length {x.shape[ax]}, sections={indices_or_sections})")
+    parts = _onp.split(x._data, indices_or_sections, axis=ax)
+    key = indices_or_sections if isinstance(indices_or_sections, (int, _onp.integer)) \
+        else tuple(indices_or_sections)
+    return results(_split_op, (x,), parts, (key, ax))
+
+
+# ---- repetition ----------------------------------------------------------------------------
+def _tile_backward(node, grads, needs):
+    x = node.inputs[0]
+    reps = node.attrs[0]
+    d = max(x.ndim, len(reps))
+    xs = (1,) * (d - x.ndim) + x.shape
+    rs = (1,) * (d - len(reps)) + tuple(reps)
+    inter = tuple(v for pair in zip(rs, xs) for v in pair)
+    g = grads[0].reshape(inter)
+    from .reduce import sum as _sum
+    return (_sum(g, tuple(range(0, 2 * d, 2))).reshape(x.shape),)
+
+
+_tile_op = _one('tile', _tile_backward, params=('reps',))
+
+
+def tile(A, reps):
+    """Repeat the whole array ``reps`` times along each axis."""
+    x = as_array(A)
+    reps = (int(reps),) if isinstance(reps, (int, _onp.integer)) else tuple(int(r) for r in reps)
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: negative repetitions {reps}")
+    return result(_tile_op, (x,), _onp.tile(x._data, reps), (reps,))
+
+
+def _repeat_backward(node, grads, needs):
+    x = node.inputs[0]
+    repeats, axis = node.attrs
+    g = grads[0]
+    from .reduce import sum as _sum
+    if axis is None:
+        return (_sum(g.reshape((x.size, repeats)), 1).reshape(x.shape),)
+    shape = x.shape[:axis] + (x.shape[axis], repeats) + x.shape[axis + 1:]
+    return (_sum(g.reshape(shape), axis + 1),)
+
+
+_repeat_op = _one('repeat', _repeat_backward, params=('repeats', 'axis'))
+
+
+def repeat(a, repeats, axis=None):
+    """Repeat each element ``repeats`` times (an int) along ``axis`` (flattened when None)."""
+    x = as_array(a)
+    if not isinstance(repeats, (int, _onp.integer)) or repeats < 0:
+        raise TypeError(f"repeat: repeats must be a non-negative int, got {repeats!r}")
+    if axis is not None:
+        (axis,) = normalize_axes(axis, x.ndim, 'repeat')
+    return result(_repeat_op, (x,), _onp.repeat(x._data, repeats, axis), (int(repeats), axis))
+
+
+# ---- copies and casts -----------------------------------------------------------------------
+_copy_op = _one('copy', lambda n, g, needs: (g[0],))
+
+
+def copy(a):
+    """A copy of the data that keeps the history."""
+    x = as_array(a)
+    return result(_copy_op, (x,), x._data.copy())
+
+
+_astype_op = _one('astype', lambda n, g, needs: (g[0].astype(n.inputs[0].dtype),),
+                  params=('dtype',))
+
+
+def astype(a, dtype):
+    """Cast to ``dtype``; the gradient is cast back to the input's dtype."""
+    x = as_array(a)
+    return result(_astype_op, (x,), x._data.astype(dtype), (str(_onp.dtype(dtype)),))
+
+
+def ravel(a):
+    """Flatten to 1-D."""
+    return reshape(a, (-1,))
+

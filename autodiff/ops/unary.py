@@ -1,0 +1,113 @@
+"""Elementwise unary ops: name, kernel opcode and backward rule, one line each.
+
+Backward rules ``vjp(g, ans, x)`` take the upstream gradient, the op's result and its
+input (all arrays with history) and are written with the library's own ops, so
+every rule can itself be differentiated (higher-order gradients).
+"""
+import math
+
+import numpy as _onp
+
+from .. import dtypes
+from ..kernels import unary as K
+from .core import defop, result, output, wrap
+from .launch import launch
+from .convert import as_array
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+
+
+def _float_data(x):
+    """Input buffer as a contiguous float array (ints and bools become float32)."""
+    d = x._data
+    if d.dtype.kind != 'f':
+        d = d.astype(dtypes.DEFAULT)
+    elif not d.flags.c_contiguous:
+        d = _onp.ascontiguousarray(d)
+    return d
+
+
+def _unary(name, code, vjp):
+    """Define the op and return its public function ``f(x)``."""
+    def backward(node, grads, needs):
+        return (vjp(grads[0], output(node), node.inputs[0]),)
+    op = defop(name, backward)
+
+    def apply(x):
+        x = as_array(x)
+        d = _float_data(x)
+        out = _onp.empty(d.shape, d.dtype)
+        launch(K.unary, code, d.reshape(-1), out.reshape(-1))
+        return result(op, (x,), out)
+    apply.__name__ = name
+    apply.__qualname__ = name
+    apply.__doc__ = f"Elementwise {name} (differentiable)."
+    apply.op = op
+    return apply
+
+
+def _zero_grad(g, ans, x):
+    return zeros_like_grad(x)
+
+
+def zeros_like_grad(x):
+    """A zero gradient for ``x`` (floor, ceil, round, sign: piecewise constant)."""
+    return wrap(_onp.zeros(x.shape, x.dtype if x.dtype.kind == 'f' else dtypes.DEFAULT))
+
+
+# ---- the table ---------------------------------------------------------------------------
+negative = _unary('negative', K.NEGATIVE, lambda g, ans, x: -g)
+abs = _unary('abs', K.ABS, lambda g, ans, x: g * sign(x))              # abs'(0) = 0
+sign = _unary('sign', K.SIGN, _zero_grad)
+exp = _unary('exp', K.EXP, lambda g, ans, x: g * ans)
+expm1 = _unary('expm1', K.EXPM1, lambda g, ans, x: g * (ans + 1))
+log = _unary('log', K.LOG, lambda g, ans, x: g / x)
+log1p = _unary('log1p', K.LOG1P, lambda g, ans, x: g / (x + 1))
+log2 = _unary('log2', K.LOG2, lambda g, ans, x: g / (x * _LN2))
+log10 = _unary('log10', K.LOG10, lambda g, ans, x: g / (x * _LN10))
+sqrt = _unary('sqrt', K.SQRT, lambda g, ans, x: g / (ans * 2))
+cbrt = _unary('cbrt', K.CBRT, lambda g, ans, x: g / (ans * ans * 3))
+square = _unary('square', K.SQUARE, lambda g, ans, x: g * x * 2)
+reciprocal = _unary('reciprocal', K.RECIPROCAL, lambda g, ans, x: -g * ans * ans)
+sin = _unary('sin', K.SIN, lambda g, ans, x: g * cos(x))
+cos = _unary('cos', K.COS, lambda g, ans, x: -g * sin(x))
+tan = _unary('tan', K.TAN, lambda g, ans, x: g * (ans * ans + 1))
+arcsin = _unary('arcsin', K.ARCSIN, lambda g, ans, x: g / sqrt(1 - x * x))
+arccos = _unary('arccos', K.ARCCOS, lambda g, ans, x: -g / sqrt(1 - x * x))
+arctan = _unary('arctan', K.ARCTAN, lambda g, ans, x: g / (x * x + 1))
+sinh = _unary('sinh', K.SINH, lambda g, ans, x: g * cosh(x))
+cosh = _unary('cosh', K.COSH, lambda g, ans, x: g * sinh(x))
+tanh = _unary('tanh', K.TANH, lambda g, ans, x: g * (1 - ans * ans))
+arcsinh = _unary('arcsinh', K.ARCSINH, lambda g, ans, x: g / sqrt(x * x + 1))
+arccosh = _unary('arccosh', K.ARCCOSH, lambda g, ans, x: g / sqrt(x * x - 1))
+arctanh = _unary('arctanh', K.ARCTANH, lambda g, ans, x: g / (1 - x * x))
+floor = _unary('floor', K.FLOOR, _zero_grad)
+ceil = _unary('ceil', K.CEIL, _zero_grad)
+round = _unary('round', K.ROUND, _zero_grad)
+rint = round
+relu = _unary('relu', K.RELU, lambda g, ans, x: g * (x > 0))           # relu'(0) = 0
+sigmoid = _unary('sigmoid', K.SIGMOID, lambda g, ans, x: g * ans * (1 - ans))
+absolute = abs
+
+
+# ---- predicates: bool results, not differentiable -------------------------------------------
+def _predicate(name, code, int_answer):
+    def apply(x):
+        x = as_array(x)
+        d = x._data
+        out = _onp.empty(d.shape, _onp.bool_)
+        if d.dtype.kind != 'f' and code != K.LOGICAL_NOT:
+            out.fill(int_answer)              # integers are never NaN or inf
+        else:
+            d = _onp.ascontiguousarray(d)
+            K.predicate(code, d.reshape(-1), out.reshape(-1))
+        return wrap(out)
+    apply.__name__ = name
+    apply.__doc__ = f"Elementwise {name} (bool result, not differentiable)."
+    return apply
+
+
+isnan = _predicate('isnan', K.ISNAN, False)
+isinf = _predicate('isinf', K.ISINF, False)
+isfinite = _predicate('isfinite', K.ISFINITE, True)
+logical_not = _predicate('logical_not', K.LOGICAL_NOT, None)

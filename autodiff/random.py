@@ -1,0 +1,57 @@
+"""``np.random``: seedable draws returned as float32 arrays (MXNet's default dtype)."""
+import numpy as _onp
+
+from . import dtypes
+from .ndarray import wrap
+
+_rng = _onp.random.default_rng()
+
+
+def seed(seed=None):
+    """Reseed the generator, so draws repeat."""
+    global _rng
+    _rng = _onp.random.default_rng(seed)
+
+
+def _size(size):
+    return () if size is None else size
+
+
+def _out(values, dtype):
+    dt = dtypes.DEFAULT if dtype is None else dtypes.check(dtype)
+    return wrap(_onp.asarray(values, dtype=dt))
+
+
+def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None):
+    """Uniform draws in [low, high)."""
+    return _out(_rng.uniform(_unwrap(low), _unwrap(high), _size(size)), dtype)
+
+
+def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None):
+    """Normal draws with mean ``loc`` and standard deviation ``scale``."""
+    return _out(_rng.normal(_unwrap(loc), _unwrap(scale), _size(size)), dtype)
+
+
+def randn(*size):
+    """Standard normal draws of the given shape."""
+    return _out(_rng.standard_normal(size), None)
+
+
+def rand(*size):
+    """Uniform [0, 1) draws of the given shape."""
+    return _out(_rng.random(size), None)
+
+
+def randint(low, high=None, size=None, dtype=None, ctx=None, device=None):
+    """Integers in [low, high) (int64 by default)."""
+    dt = _onp.int64 if dtype is None else dtypes.check(dtype)
+    return wrap(_onp.asarray(_rng.integers(low, high, _size(size)), dtype=dt))
+
+
+def shuffle(x):
+    """Shuffle an array in place along its first axis."""
+    _rng.shuffle(x._data)
+
+
+def _unwrap(v):
+    return v._data if hasattr(v, '_data') else v

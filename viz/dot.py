@@ -1,0 +1,125 @@
+"""Writing a tape DiGraph as Graphviz DOT (a ``GraphFigure``).
+
+No layout or collapsing happens here: the graph given is drawn node for node
+(``viz.draw`` collapses first).  Styles come from ``viz.styles``.
+"""
+
+import graphviz
+
+from viz import styles
+from viz.figure import GraphFigure
+from viz.graphs import arg_slots, head_set, inputs_of, nonfinite_births, nout, topological_order
+from viz.labels import node_lines, tooltip
+
+
+def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
+                 title=None, rankdir='TB', program=None, timeout=None):
+    """Return a ``GraphFigure`` with one DOT node per graph node, in
+    topological order, and a legend of the styles used (if ``legend``)."""
+    extra = {} if timeout is None else {'timeout': timeout}
+    fig = GraphFigure(name=str(graph.graph.get('name') or 'autodiff'),
+                      graph_attr={**styles.GRAPH_ATTR, 'rankdir': rankdir},
+                      node_attr=styles.NODE_ATTR, edge_attr=styles.EDGE_ATTR,
+                      format='svg', program=program, **extra)
+    order = topological_order(graph)
+    dot_id = {node: f'n{i}' for i, node in enumerate(order)}
+    heads, births = head_set(graph), nonfinite_births(graph)
+    used = set()
+    for node in order:
+        data = graph.nodes[node]
+        attrs, keys = node_style(node, data, heads, births)
+        used |= keys
+        lines = node_lines(node, data, show_shapes=show_shapes, show_grads=show_grads)
+        fig.node(dot_id[node], label=_dot_text(lines),
+                 tooltip=_dot_text(tooltip(node, data).split('\n')), **attrs)
+    for node in order:
+        _add_edges(fig, graph, node, dot_id)
+    caption = _caption(graph, title)
+    if caption:
+        fig.attr(label=_dot_text(caption), labelloc='t', fontsize='14')
+    if legend and used:
+        add_legend(fig, used)
+    return fig
+
+
+def node_style(node, data, heads, births):
+    """Return ``(attrs, legend_keys)``: Graphviz attributes for one node and
+    the legend entries (``styles.LEGEND`` keys) they correspond to."""
+    kind = data.get('kind')
+    if data.get('collapsed'):
+        key, base = 'collapsed', styles.COLLAPSED
+    elif kind == 'variable':
+        null = data.get('grad_req') == 'null'
+        key, base = ('variable_null', styles.VARIABLE_NO_GRAD) if null \
+            else ('variable', styles.VARIABLE)
+    elif kind == 'constant':
+        key, base = 'constant', styles.CONSTANT
+    elif data.get('custom'):
+        key, base = 'custom', styles.CUSTOM
+    else:
+        key, base = 'op', styles.OP
+    attrs, keys = dict(base), {key}
+    overlays = (
+        ('head', node in heads, styles.HEAD),
+        ('detached', data.get('detached'), styles.DETACHED),
+        ('grad_nonfinite', kind == 'variable' and data.get('grad_nonfinite'),
+         styles.GRAD_NONFINITE),
+        ('nonfinite_birth', node in births, styles.NONFINITE_BIRTH),
+        ('nonfinite', data.get('nonfinite') and node not in births, styles.NONFINITE),
+    )
+    for name, applies, overlay in overlays:
+        if applies:
+            attrs.update(overlay)
+            keys.add(name)
+    return attrs, keys
+
+
+def add_legend(fig, used):
+    """Add a ``legend`` cluster: one sample node per style in ``used``,
+    styled exactly like the nodes it explains, stacked with invisible edges."""
+    entries = [(key, text, style) for key, text, style in styles.LEGEND if key in used]
+    with fig.subgraph(name='cluster_legend') as sub:
+        sub.attr(**styles.LEGEND_CLUSTER)
+        previous = None
+        for key, text, style in entries:
+            name = f'legend_{key}'
+            sub.node(name, label=_dot_text([text]), fontsize='9', **style)
+            if previous is not None:
+                sub.edge(previous, name, style='invis')
+            previous = name
+
+
+def _add_edges(fig, graph, node, dot_id):
+    several_args = len(inputs_of(graph, node)) > 1
+    for producer, _, data in graph.in_edges(node, data=True):
+        attrs = {}
+        slots = arg_slots(data) if data.get('count', 1) == 1 else []
+        if several_args and slots:
+            attrs['headlabel'] = ','.join(str(i) for i, _ in slots)
+        if nout(graph.nodes[producer]) > 1 and slots:
+            attrs['taillabel'] = ','.join(f'[{o}]' for _, o in slots)
+        if data.get('count', 1) > 1:
+            attrs['label'] = f"\u00d7{data['count']}"
+            attrs.update(styles.MERGED_EDGE)
+        if graph.nodes[producer].get('detached'):
+            attrs.update(styles.DETACHED_EDGE)
+        fig.edge(dot_id[producer], dot_id[node], **attrs)
+
+
+def _caption(graph, title):
+    lines = []
+    if title is None:
+        title = graph.graph.get('name')
+    if title:
+        lines.append(str(title))
+    level = graph.graph.get('collapse_level')
+    if level:
+        lines.append(f"{graph.graph.get('collapsed_from')} nodes collapsed to "
+                     f'{graph.number_of_nodes()} (level {level})')
+    return lines
+
+
+def _dot_text(lines):
+    """Join lines into one DOT escString, never read as an HTML label."""
+    escaped = (str(line).replace('\\', '\\\\').replace('\n', ' ') for line in lines)
+    return graphviz.nohtml('\\n'.join(escaped))

@@ -1,0 +1,157 @@
+"""Short text for nodes: shapes, dtypes, op parameters, values, gradients.
+
+Shared by the picture (``viz.dot``) and the text dump (``viz.text``).
+"""
+
+import numpy as np
+
+SMALL = 6          # arrays with at most this many elements are shown in full
+PARAM_WIDTH = 24   # longest shown repr of one op parameter
+
+
+def format_shape(shape):
+    """``(2, 2)``; a scalar is ``()``; anything not a sequence is repr'd."""
+    try:
+        return repr(tuple(int(s) for s in shape))
+    except TypeError:
+        return repr(shape)
+
+
+def output_types(data):
+    """One ``'(2, 2) float32'`` string per output of a node ([] if unknown)."""
+    shape, dtype = data.get('shape'), data.get('dtype')
+    if shape is None and dtype is None:
+        return []
+    count = data.get('nout', 1)
+    if isinstance(count, int) and count > 1:
+        shapes = shape if isinstance(shape, (tuple, list)) else [shape] * count
+        dtypes = dtype if isinstance(dtype, (tuple, list)) else [dtype] * count
+        return [_type(s, t) for s, t in zip(shapes, dtypes)]
+    return [_type(shape, dtype)]
+
+
+def _type(shape, dtype):
+    parts = []
+    if shape is not None:
+        parts.append(format_shape(shape))
+    if dtype is not None:
+        parts.append(str(dtype))
+    return ' '.join(parts)
+
+
+def format_params(data, width=PARAM_WIDTH):
+    """``'axis=0, keepdims=False'`` from the attributes named in ``params``."""
+    parts = []
+    for name in data.get('params') or ():
+        value = repr(data.get(name))
+        if len(value) > width:
+            value = value[:width - 3] + '...'
+        parts.append(f'{name}={value}')
+    return ', '.join(parts)
+
+
+def format_number(x):
+    """Compact number: ``4``, ``0.1235``, ``1e-08``, ``nan``, ``True``."""
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    if isinstance(x, (complex, np.complexfloating)):
+        return f'{complex(x):.4g}'
+    return f'{float(x):.4g}'
+
+
+def format_array(value, small=SMALL):
+    """Values in full for at most ``small`` elements, e.g. ``[[4, 8], [12, 16]]``;
+    else shape, L2 norm and a count of NaN/inf, e.g. ``(100,) norm=12.5``."""
+    if value is None:
+        return 'None'
+    a = np.asarray(value)
+    if a.size <= small:
+        if a.ndim == 0:
+            return format_number(a.item())
+        text = np.array2string(a, separator=', ', max_line_width=10**6,
+                               formatter={'all': format_number})
+        return ' '.join(text.split())
+    text = f'{format_shape(a.shape)} norm={format_number(_l2(a))}'
+    if a.dtype.kind in 'fc':
+        nans, infs = int(np.isnan(a).sum()), int(np.isinf(a).sum())
+        if nans or infs:
+            text += f' ({nans} NaN, {infs} inf)'
+    return text
+
+
+def _l2(a):
+    if a.dtype.kind == 'b':
+        a = a.astype(np.float64)
+    with np.errstate(over='ignore', invalid='ignore'):
+        return float(np.linalg.norm(a.ravel().astype(np.result_type(a, np.float64))))
+
+
+def display_name(node, data):
+    """What a node is called: its ``label``, else its op, else its id."""
+    label = data.get('label')
+    if label not in (None, ''):
+        return str(label)
+    return str(data.get('op') or node)
+
+
+def is_scalar_constant(data):
+    """A Python-scalar operand (shape ``()`` constant)."""
+    return data.get('kind') == 'constant' and tuple(data.get('shape') or ()) == () \
+        and 'shape' in data
+
+
+def node_lines(node, data, *, show_shapes=True, show_grads=False):
+    """Lines of text for one node of the picture."""
+    kind = data.get('kind')
+    lines = [display_name(node, data)]
+    if kind == 'op' and data.get('collapsed') and len(data.get('ops', ())) > 1:
+        lines.append(summarize_ops(data['ops']))
+    params = format_params(data) if kind == 'op' else ''
+    if params:
+        lines.append(params)
+    if show_shapes and not is_scalar_constant(data):
+        types = output_types(data)
+        if len(types) > 3:
+            lines.append(f'{len(types)} outputs')
+        elif len(types) > 1:
+            lines.extend(f'{i}: {t}' for i, t in enumerate(types))
+        elif types and types[0]:
+            lines.append(types[0])
+    if kind == 'variable' and data.get('grad_req', 'write') != 'write':
+        lines.append(f"grad_req={data.get('grad_req')}")
+    if data.get('detached'):
+        lines.append('detached')
+    if data.get('nonfinite'):
+        lines.append('NaN/inf')
+    if show_grads and kind == 'variable':
+        lines.append(grad_line(data))
+    return lines
+
+
+def grad_line(data):
+    """``grad: [4, 8]``, ``grad: (100,) norm=1.2`` or ``grad: None``."""
+    return 'grad: ' + format_array(data.get('grad'))
+
+
+def summarize_ops(ops, top=3):
+    """``'multiply ×60, add ×40, ...'`` from an op -> count mapping."""
+    items = sorted(ops.items(), key=lambda kv: -kv[1])
+    text = ', '.join(f'{name} \u00d7{n}' for name, n in items[:top])
+    return text + (', ...' if len(items) > top else '')
+
+
+def tooltip(node, data):
+    """Hover text in SVG output: node id, kind/op, parameters, value."""
+    parts = [f'id: {node}', f"kind: {data.get('kind')}"]
+    if data.get('op'):
+        parts.append(f"op: {data.get('op')}")
+    params = format_params(data, width=80)
+    if params:
+        parts.append(params)
+    if data.get('collapsed'):
+        parts.append(f"{data['collapsed']} ops: {summarize_ops(data.get('ops', {}), top=8)}")
+    if data.get('value') is not None:
+        parts.append('value: ' + format_array(data['value']))
+    return '\n'.join(parts)
