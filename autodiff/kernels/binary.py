@@ -8,6 +8,8 @@ Comparisons write into a bool ``out``.
 import numpy as np
 from numba import njit
 
+from ._jit import kernel
+
 ADD, SUBTRACT, MULTIPLY, DIVIDE, POWER, MAXIMUM, MINIMUM, RSUBTRACT, RDIVIDE, \
     RPOWER, MOD, RMOD = range(12)
 EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, \
@@ -43,7 +45,7 @@ def _apply(code, x, y):
         return np.mod(y, x)
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def binary(code, a, b, out):
     """out[i] = a[i] (op) b[i]."""
     n = out.size
@@ -65,7 +67,7 @@ def binary(code, a, b, out):
             out[i] = _apply(code, a[i], b[i])
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def binary_scalar(code, a, s, out):
     """out[i] = a[i] (op) s, or s (op) a[i] for the R* codes."""
     n = out.size
@@ -111,28 +113,28 @@ def _compare(code, x, y):
         return bool(x) != bool(y)
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def compare(code, a, b, out):
     """out[i] = a[i] (cmp) b[i] into a bool array."""
     for i in range(out.size):
         out[i] = _compare(code, a[i], b[i])
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def compare_scalar(code, a, s, out):
     """out[i] = a[i] (cmp) s into a bool array."""
     for i in range(out.size):
         out[i] = _compare(code, a[i], s)
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def where(cond, a, b, out):
     """out[i] = a[i] if cond[i] else b[i]."""
     for i in range(out.size):
         out[i] = a[i] if cond[i] else b[i]
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def clip(a, lo, hi, out):
     """out[i] = min(max(a[i], lo), hi); NaN stays NaN."""
     for i in range(out.size):

@@ -1,8 +1,8 @@
 """Scatter-add: the backward of integer-array indexing, where repeated indices accumulate."""
-from numba import njit
+from ._jit import kernel
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def scatter_add_rows(out, index, src):
     """out[index[i], :] += src[i, :] for 2-D ``out`` / ``src`` and 1-D int ``index``."""
     cols = out.shape[1]

@@ -1,9 +1,9 @@
 """Softmax and log-softmax over the last axis of a C-contiguous 2-D array (max-shifted, stable)."""
 import numpy as np
-from numba import njit
+from ._jit import kernel
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def softmax_last(a, out, log):
     """Row-wise softmax (``log=False``) or log-softmax (``log=True``) of 2-D ``a``."""
     rows, cols = a.shape

@@ -5,12 +5,12 @@ The op layer moves the reduced axes to the end (or to the front) and reshapes to
 Float32 sums accumulate in float64 for accuracy close to NumPy's pairwise sum.
 """
 import numpy as np
-from numba import njit
+from ._jit import kernel
 
 SUM, PROD, MAX, MIN = range(4)
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def reduce_last(code, a, out):
     """out[r] = reduce(a[r, :]) for a 2-D C-contiguous ``a``; NaN propagates in max/min."""
     rows, cols = a.shape
@@ -36,7 +36,7 @@ def reduce_last(code, a, out):
             out[r] = m
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def sum_first(a, out):
     """out[c] = sum(a[:, c]) for a 2-D C-contiguous ``a`` (row-order pass, cache friendly)."""
     rows, cols = a.shape
@@ -48,7 +48,7 @@ def sum_first(a, out):
         out[c] = acc[c]
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def arg_last(is_max, a, out):
     """out[r] = index of the first max (or min) of a[r, :]; the first NaN wins, as in NumPy."""
     rows, cols = a.shape

@@ -1,6 +1,6 @@
 """Elementwise unary kernels, selected by opcode: ``unary(code, x, out)``."""
 import numpy as np
-from numba import njit
+from ._jit import kernel
 
 NEGATIVE, ABS, SIGN, EXP, EXPM1, LOG, LOG1P, LOG2, LOG10, SQRT, CBRT, SQUARE, \
     RECIPROCAL, SIN, COS, TAN, ARCSIN, ARCCOS, ARCTAN, SINH, COSH, TANH, \
@@ -8,7 +8,7 @@ NEGATIVE, ABS, SIGN, EXP, EXPM1, LOG, LOG1P, LOG2, LOG10, SQRT, CBRT, SQUARE, \
     ISNAN, ISINF, ISFINITE, LOGICAL_NOT = range(34)
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def unary(code, x, out):
     """out[i] = f_code(x[i]) for 1-D contiguous ``x`` and ``out``."""
     n = x.size
@@ -113,7 +113,7 @@ def unary(code, x, out):
         raise ValueError("unknown unary opcode")
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def predicate(code, x, out):
     """Boolean elementwise tests: out[i] = p_code(x[i]) (``out`` is bool)."""
     n = x.size
