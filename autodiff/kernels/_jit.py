@@ -44,7 +44,9 @@ class _SafeCache:
 
 def kernel(fn):
     """Compile ``fn`` lazily with Numba (``nogil``), cached on disk when the cache works."""
-    dispatcher = njit(nogil=True)(fn)
+    # error_model='numpy': x / 0 gives inf or NaN as in NumPy (not ZeroDivisionError), and
+    # loops without that check vectorize
+    dispatcher = njit(nogil=True, error_model='numpy')(fn)
     try:
         dispatcher.enable_caching()
         dispatcher._cache = _SafeCache(dispatcher._cache)

@@ -16,7 +16,7 @@ EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, \
     LOGICAL_OR, LOGICAL_XOR = range(9)
 
 
-@njit(cache=True, nogil=True, inline='always')
+@njit(nogil=True, error_model='numpy', inline='always')
 def _apply(code, x, y):
     if code == ADD:
         return x + y
@@ -91,7 +91,7 @@ def binary_scalar(code, a, s, out):
             out[i] = _apply(code, a[i], s)
 
 
-@njit(cache=True, nogil=True, inline='always')
+@njit(nogil=True, error_model='numpy', inline='always')
 def _compare(code, x, y):
     if code == EQUAL:
         return x == y

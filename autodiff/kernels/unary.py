@@ -1,6 +1,7 @@
 """Elementwise unary kernels, selected by opcode: ``unary(code, x, out)``."""
 import numpy as np
 from ._jit import kernel
+from . import fastmath
 
 NEGATIVE, ABS, SIGN, EXP, EXPM1, LOG, LOG1P, LOG2, LOG10, SQRT, CBRT, SQUARE, \
     RECIPROCAL, SIN, COS, TAN, ARCSIN, ARCCOS, ARCTAN, SINH, COSH, TANH, \
@@ -77,7 +78,7 @@ def unary(code, x, out):
             out[i] = np.cosh(x[i])
     elif code == TANH:
         for i in range(n):
-            out[i] = np.tanh(x[i])
+            out[i] = fastmath.tanh(x[i])
     elif code == ARCSINH:
         for i in range(n):
             out[i] = np.arcsinh(x[i])
