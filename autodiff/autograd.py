@@ -3,6 +3,7 @@ from ._state import state
 from . import engine as _engine
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import Function
+from .errors import ShapeError
 from .ndarray import ndarray
 
 __all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_training',
@@ -82,7 +83,11 @@ def _as_list(x, what):
 
 
 def mark_variables(variables, gradients, grad_reqs='write'):
-    """Mark arrays as variables whose gradients go into the given buffers."""
+    """Mark arrays as variables whose gradients go into the given buffers.
+
+    ``variables`` and ``gradients``: an array or a list of arrays each; ``grad_reqs``:
+    one of 'write', 'add', 'null' for all, or a list with one per variable.
+    """
     variables, _ = _as_list(variables, 'variables')
     gradients, _ = _as_list(gradients, 'gradients')
     if len(variables) != len(gradients):
@@ -90,56 +95,68 @@ def mark_variables(variables, gradients, grad_reqs='write'):
     reqs = [grad_reqs] * len(variables) if isinstance(grad_reqs, str) else list(grad_reqs)
     if len(reqs) != len(variables):
         raise ValueError(f"got {len(variables)} variables but {len(reqs)} grad_reqs")
-    for i, (v, g, r) in enumerate(zip(variables, gradients, reqs)):
+    for i, (v, g) in enumerate(zip(variables, gradients)):
+        if not isinstance(v, ndarray) or not isinstance(g, ndarray):
+            bad = v if not isinstance(v, ndarray) else g
+            raise TypeError(f"mark_variables: entry {i} is a {type(bad).__name__}, "
+                            "not an autodiff array")
         if g.shape != v.shape:
-            raise ValueError(f"gradient buffer {i} has shape {g.shape}, variable {i} has {v.shape}")
+            raise ShapeError(f"gradient buffer {i} has shape {g.shape}, variable {i} has {v.shape}")
+    for v, g, r in zip(variables, gradients, reqs):
         v.attach_grad(r)
         v._node.grad = g
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
-    """Compute the gradients of ``heads`` (one array or a list) into the variables' ``.grad``."""
+    """Compute the gradients of ``heads`` (one array or a list) into the variables' ``.grad``.
+
+    ``head_grads``: one array (or None, meaning ones) per head.
+    """
     heads, _ = _as_list(heads, 'heads')
     if head_grads is not None:
         head_grads, _ = _as_list(head_grads, 'head_grads')
-        if len(head_grads) != len(heads):
-            raise ValueError(f"heads and head_grads must have the same length: "
-                             f"{len(heads)} heads, {len(head_grads)} head_grads")
     _engine.backward(heads, head_grads, retain_graph=retain_graph, train_mode=train_mode)
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
          train_mode=True):
-    """Gradients of ``heads`` with respect to ``variables``, returned (``.grad`` untouched).
+    """Gradients of ``heads`` with respect to ``variables``, returned as a list (one per
+    variable; ``.grad`` is left untouched).
 
-    ``create_graph=True`` records the backward pass so its results can be
-    differentiated again; ``retain_graph`` defaults to ``create_graph``.
+    ``heads``, ``variables``, ``head_grads``: an array or a list of arrays (a None
+    head gradient means ones).  A variable the heads do not depend on gets zeros.
+    ``create_graph=True`` records the backward pass, so the results can be
+    differentiated again, by ``grad`` or by ``.backward()``, to any order;
+    ``retain_graph`` defaults to ``create_graph``.  As in MXNet 1.9.1, the result is a
+    list even for a single variable.
     """
     heads, _ = _as_list(heads, 'heads')
-    variables, single = _as_list(variables, 'variables')
+    variables, _ = _as_list(variables, 'variables')
     if not variables:
-        raise ValueError("variables is empty: give at least one array to differentiate "
-                         "with respect to")
+        raise ValueError("variables cannot be an empty list: give at least one array to "
+                         "differentiate with respect to")
     if head_grads is not None:
         head_grads, _ = _as_list(head_grads, 'head_grads')
-        if len(head_grads) != len(heads):
-            raise ValueError(f"heads and head_grads must have the same length: "
-                             f"{len(heads)} heads, {len(head_grads)} head_grads")
     if retain_graph is None:
         retain_graph = create_graph
-    out = _engine.backward(heads, head_grads, retain_graph=retain_graph, train_mode=train_mode,
-                           create_graph=create_graph, variables=variables)
-    return out[0] if single else out
+    return _engine.backward(heads, head_grads, retain_graph=retain_graph,
+                            train_mode=train_mode, create_graph=create_graph,
+                            variables=variables)
 
 
-def get_graph(heads):
-    """The recorded tape behind ``heads`` as a ``networkx.DiGraph`` (see ``autodiff.graph``)."""
+def get_graph(heads, names=None):
+    """The recorded tape behind ``heads`` as a ``networkx.DiGraph`` (see ``autodiff.graph``).
+
+    ``names``: optional ``{name: array}`` labelling variables and constants (and
+    naming op results) in the graph, e.g. ``get_graph(loss, names={'w': w})``.
+    Raises ``GraphError`` for a head without history or a graph freed by backward.
+    """
     from .graph import build_graph
-    return build_graph(heads)
+    return build_graph(heads, names)
 
 
-def get_symbol(x):
+def get_symbol(x, names=None):
     """A Symbol-style view of the graph behind ``x`` (``list_arguments``, ``tojson``, ...)."""
     from .symbol import Symbol
-    return Symbol(get_graph(x))
+    return Symbol(get_graph(x, names))
 

@@ -4,6 +4,17 @@ Kahn's algorithm from the heads: count each node's consumers inside the subgraph
 then process a node once all its consumers have handed it their gradients.  No
 recursion, so graph depth is unbounded.  Gradients are summed with the library's
 ``add``; under ``create_graph`` the whole pass is recorded.
+
+Who receives a gradient: a leaf ``Variable`` when it is processed; an intermediate
+marked with ``attach_grad()`` from its producer node's ``marks`` (so a mark made after
+the consumers were recorded still works); a marked intermediate's own ``Variable`` only
+passes the gradient on to its producer.
+
+Freeing: without ``retain_graph`` the nodes a pass traversed are released, and a later
+pass through them raises ``FREED_MESSAGE`` (naming ``retain_graph=True``).  A pass with
+``create_graph`` that retains its graph marks the nodes ``retained``: the gradient graph
+it recorded reuses them, so a backward through that gradient graph does not free them
+(e.g. the shared ``w.T`` of ``x @ w.T`` when both d/dx and d/dw are differentiated again).
 """
 import numpy as _onp
 
@@ -11,7 +22,8 @@ from . import dtypes
 from ._state import state
 from .errors import GraphError, ShapeError, DTypeError, FREED_MESSAGE
 from .ndarray import ndarray, wrap
-from .tape import Variable
+from .ops.core import Op
+from .tape import Node, Variable
 
 _NO_HISTORY = ("cannot differentiate: this array has no recorded history. Call "
                "attach_grad() on the inputs and compute it inside autograd.record()")
@@ -61,11 +73,15 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
 
     Writes ``.grad`` of the marked variables (by their ``grad_req``), or, when
     ``variables`` is given, returns their gradients and leaves ``.grad`` alone.
+    With ``create_graph`` the pass is recorded, and every returned gradient has
+    history (one that does not depend on the variables is tied to its variable by a
+    ``constant_gradient`` node, so it can be differentiated again, giving zeros).
     """
     if head_grads is None:
         head_grads = [None] * len(heads)
     if len(head_grads) != len(heads):
-        raise ValueError(f"got {len(heads)} heads but {len(head_grads)} head gradients")
+        raise ValueError(f"heads and head_grads must have the same length: {len(heads)} heads, "
+                         f"{len(head_grads)} head gradients")
     for i, h in enumerate(heads):
         if not isinstance(h, ndarray):
             raise TypeError(f"head {i} is a {type(h).__name__}, not an autodiff array")
@@ -75,10 +91,12 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
     if variables is not None:
         wanted = {}
         for i, v in enumerate(variables):
-            if not isinstance(v._node, Variable):
-                raise GraphError(f"cannot differentiate with respect to the {_ordinal(i)} "
-                                 "variable because it does not require gradient "
-                                 "(call attach_grad() on it first)")
+            if not isinstance(v, ndarray):
+                raise TypeError(f"variable {i} is a {type(v).__name__}, not an autodiff array")
+            if type(v._node) is not Variable:
+                raise GraphError(f"cannot differentiate with respect to the {i + 1}-th variable "
+                                 f"(variables[{i}]) because it does not require gradient: "
+                                 "call attach_grad() on it before computing the heads")
             wanted[v._node] = None
     hgs = [_head_grad(i, h, g) for i, (h, g) in enumerate(zip(heads, head_grads))]
 
@@ -94,13 +112,14 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
             n = ready.pop()
             gs = grads.pop(n, None)
             if type(n) is Variable:
-                if gs is not None:
-                    _deliver(n, gs[0], wanted)
-                in_grads = (gs[0] if gs is not None else None,) if n.edges else ()
-            elif gs is not None:
-                in_grads = _run_rule(n, gs)
+                if not n.edges:                  # a leaf: hand it its gradient
+                    _deliver(n, gs[0] if gs is not None else None, wanted)
+                    continue
+                in_grads = gs                    # a marked intermediate: its producer delivers
             else:
-                in_grads = None
+                if n.marks is not None:
+                    _deliver_marks(n, gs, wanted)
+                in_grads = _run_rule(n, gs) if gs is not None else None
             for i, e in enumerate(n.edges):
                 if e is None:
                     continue
@@ -112,16 +131,53 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 deps[p] -= 1
                 if deps[p] == 0:
                     ready.append(p)
+        out = _results(variables, wanted, create_graph) if wanted is not None else None
     finally:
         state.recording, state.training = prev
     if not retain_graph:
         for n in deps:
-            if type(n) is not Variable:
+            if type(n) is not Variable and not n.retained:
                 n.release()
-    if wanted is not None:
-        return [wanted[v._node] if wanted[v._node] is not None
-                else wrap(_onp.zeros(v.shape, v.dtype)) for v in variables]
-    return None
+    elif create_graph:
+        # The recorded gradient graph reuses these nodes (their outputs and inputs): a later
+        # backward through it must not free them under the forward graph's other users.
+        for n in deps:
+            if type(n) is not Variable:
+                n.retained = True
+    return out
+
+
+def _results(variables, wanted, create_graph):
+    """The gradient of each variable: zeros when unreached, in the variable's dtype."""
+    out = []
+    for v in variables:
+        var = v._node
+        g = wanted[var]
+        if g is None:
+            g = wrap(_onp.zeros(var.shape, var.dtype))
+        elif g.dtype != var.dtype:
+            g = g.astype(var.dtype)
+        if create_graph and g._node is None:
+            g = _tie(g, v)
+        out.append(g)
+    return out
+
+
+def _constant_gradient_rule(node, grads, needs):
+    return (None,)
+
+
+# A gradient that does not depend on the variable (e.g. of x * 2, or relu's g * (x > 0))
+# has no history of its own; under create_graph it is tied to the variable by this node so
+# that it can be differentiated again (its derivative is zero).
+_CONSTANT_GRADIENT = Op('constant_gradient', _constant_gradient_rule)
+
+
+def _tie(g, v):
+    node = Node(_CONSTANT_GRADIENT, (v,), ((v._node, v._idx),), (g._data,), None)
+    out = wrap(g._data)
+    out._node = node
+    return out
 
 
 def _accumulate(grads, node, idx, g):
@@ -151,9 +207,13 @@ def _run_rule(n, gs):
 
 
 def _deliver(var, g, wanted):
-    """Hand a variable its gradient: capture it (autograd.grad) or write/add into ``.grad``."""
+    """Hand a variable its gradient: capture it (autograd.grad) or write/add into ``.grad``.
+
+    ``g`` is None when the variable was reached but nothing flowed into it (e.g. through a
+    ``constant_gradient`` node): 'write' then writes zeros, as MXNet does.
+    """
     if wanted is not None:
-        if var in wanted:
+        if var in wanted and g is not None:
             old = wanted[var]
             wanted[var] = g if old is None else old + g
         return
@@ -161,11 +221,18 @@ def _deliver(var, g, wanted):
     if req == 'null':
         return
     buf = var.grad._data
-    if req == 'write':
+    if g is None:
+        if req == 'write':
+            buf.fill(0)
+    elif req == 'write':
         _onp.copyto(buf, g._data, casting='unsafe')
     else:
         buf += g._data.astype(buf.dtype, copy=False)
 
 
-def _ordinal(i):
-    return f"{i}-th"
+def _deliver_marks(node, gs, wanted):
+    """Deliver a node's output gradients to the outputs marked with ``attach_grad()``."""
+    for idx, var in node.marks.items():
+        _deliver(var, gs[idx] if gs is not None else None, wanted)
+
+

@@ -8,13 +8,16 @@ import numpy as _onp
 from . import dtypes
 from ._state import state
 from .errors import GraphError, DTypeError
-from .tape import Variable
+from .tape import Node, Variable
 
 _GRAD_REQS = ('write', 'add', 'null')
 _IN_GRAPH_MESSAGE = (
     "Assigning to an array that is already in a computational graph (inside "
     "autograd.record()) would make its gradients wrong. Compute a new array instead "
     "(e.g. y = x + 1 rather than x += 1), or do this outside record().")
+_INPLACE_MESSAGE = (
+    "In-place operations (+=, -=, *=, ...) are not supported when recording with autograd: "
+    "the result depends on arrays with history. Compute a new array instead (y = x + v).")
 
 
 def wrap(data):
@@ -151,28 +154,55 @@ class ndarray:
         """Mark this array as a variable with a zero gradient buffer.
 
         ``grad_req``: 'write' (each backward overwrites), 'add' (accumulates) or 'null'.
-        On a recorded intermediate the mark keeps the connection to the graph, so its
-        gradient and the leaves' gradients are both filled (MXNet 2.x).
+        On a leaf (or an array without history) this makes a fresh leaf: graphs
+        recorded earlier keep delivering to the old mark, as in MXNet.  On a recorded
+        intermediate, before or after its consumers were recorded, the mark keeps it
+        connected (MXNet 2.x): a backward through it fills its gradient and goes on to
+        the leaves.
         """
         if grad_req not in _GRAD_REQS:
             raise ValueError(f"grad_req must be one of {_GRAD_REQS}, got {grad_req!r}")
+        if stype not in (None, 'default'):
+            raise ValueError(f"attach_grad: only dense gradients (stype='default') are "
+                             f"supported, got stype={stype!r}")
         if self._data.dtype.kind not in 'f':
             raise DTypeError(f"attach_grad needs a floating-point array, this one is {self.dtype}")
-        node = self._node
-        edges = ((node, self._idx),) if node is not None and not isinstance(node, Variable) else ()
+        node, idx = self._node, self._idx
+        if type(node) is Variable:
+            if node.edges:                 # re-marking an intermediate: same producer
+                node, idx = node.edges[0]
+            else:
+                node = None
         grad = wrap(_onp.zeros_like(self._data))
-        self._node = Variable(grad, grad_req, edges, self._data.shape, self._data.dtype,
-                              detached=getattr(self, '_detached', False))
+        var = Variable(grad, grad_req, ((node, idx),) if node is not None else (),
+                       self._data.shape, self._data.dtype,
+                       detached=getattr(self, '_detached', False))
+        if node is not None:
+            if node.marks is None:
+                node.marks = {}
+            node.marks[idx] = var
+        self._node = var
         self._idx = 0
 
     def drop_grad(self):
-        """Undo ``attach_grad``: the array is no longer a variable (its producer link is restored)."""
-        node = self._node
-        if isinstance(node, Variable):
-            if node.edges:
-                self._node, self._idx = node.edges[0]
-            else:
-                self._node, self._idx = None, 0
+        """Undo ``attach_grad()``: ``.grad`` becomes None and no backward fills it any more.
+
+        A marked intermediate goes back to being its producer's output (still connected);
+        a leaf becomes a plain array without history.
+        """
+        var = self._node
+        if type(var) is not Variable:
+            return
+        var.grad_req = 'null'          # graphs recorded through the mark stop delivering
+        if var.edges:
+            producer, idx = var.edges[0]
+            if producer.marks is not None and producer.marks.get(idx) is var:
+                del producer.marks[idx]
+                if not producer.marks:
+                    producer.marks = None
+            self._node, self._idx = producer, idx
+        else:
+            self._node, self._idx = None, 0
 
     @property
     def grad(self):
@@ -221,8 +251,15 @@ class ndarray:
     def __rfloordiv__(self, o): return _unary.floor(_binary.divide(o, self))
 
     def _inplace(self, result):
-        if state.recording and self._node is not None:
-            raise GraphError(_IN_GRAPH_MESSAGE)
+        """Write ``result`` into this array's buffer (``x += y`` and friends).
+
+        Refused while recording when this array is in a graph (its gradient would be
+        wrong) or when the result has history (MXNet: in-place operations are not
+        recorded); outside ``record()`` it is a plain update, e.g. an SGD step on a
+        marked weight, which stays marked.
+        """
+        if state.recording and (self._node is not None or result._node is not None):
+            raise GraphError(_IN_GRAPH_MESSAGE if self._node is not None else _INPLACE_MESSAGE)
         if result.shape != self.shape:
             raise ValueError(f"in-place result of shape {result.shape} does not fit the "
                              f"array's shape {self.shape}")
@@ -254,8 +291,15 @@ class ndarray:
         return _indexing.getitem(self, key)
 
     def __setitem__(self, key, value):
-        if state.recording and self._node is not None:
-            raise GraphError(_IN_GRAPH_MESSAGE)
+        """``a[key] = value``.  While recording, an array already in a graph refuses it;
+        a value with history is recorded (as MXNet does), so the gradient reaches it."""
+        if state.recording:
+            if self._node is not None:
+                raise GraphError(_IN_GRAPH_MESSAGE)
+            if isinstance(value, ndarray) and value._node is not None:
+                _indexing.setitem(self, key, value)
+                _record_setitem(self, key, value)
+                return
         _indexing.setitem(self, key, value)
 
     # ---- reductions and shape --------------------------------------------------------------
@@ -290,3 +334,24 @@ class ndarray:
 from .ops import unary as _unary, binary as _binary, reduce as _reduce  # noqa: E402
 from .ops import shape as _shape, indexing as _indexing, linalg as _linalg  # noqa: E402
 from . import engine as _engine  # noqa: E402
+from .ops.core import Op as _Op  # noqa: E402
+
+
+# ---- a recorded ``a[key] = value`` (a without history, value with history) -------------------
+def _setitem_backward(node, grads, needs):
+    v = node.inputs[0]
+    g = _indexing.getitem(grads[0], node.attrs[0])        # the gradient of the region
+    if g.ndim < v.ndim:
+        g = g.reshape((1,) * (v.ndim - g.ndim) + g.shape)
+    g = _reduce.unbroadcast(g, v.shape)                    # value was broadcast into it
+    return (g if g.dtype == v.dtype else g.astype(v.dtype),)
+
+
+_SETITEM_OP = _Op('setitem', _setitem_backward, params=('key',))
+
+
+def _record_setitem(a, key, value):
+    """Make ``a`` (just written) the output of a recorded assignment of ``value``."""
+    key = _indexing._normalize_key(key)
+    a._node = Node(_SETITEM_OP, (value,), ((value._node, value._idx),), (a._data,), (key,))
+    a._idx = 0

@@ -56,8 +56,14 @@ def array_equiv(a1, a2):
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise ``|a - b| <= atol + rtol * |b|`` (bool array; not differentiable)."""
     x, y = _as_array(a), _as_array(b)
+    try:
+        _onp.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        from .errors import ShapeError
+        raise ShapeError(f"isclose: operands could not be broadcast together with shapes "
+                         f"{x.shape} and {y.shape}") from None
     close = less_equal(abs(subtract(x, y)), add(multiply(abs(y), rtol), atol))._data
-    close = close | equal(x, y)._data            # equal infinities
+    close = (close & isfinite(y)._data) | equal(x, y)._data   # infinities: only equal ones
     if equal_nan:
         close = close | (isnan(x)._data & isnan(y)._data)
     from .ndarray import wrap

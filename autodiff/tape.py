@@ -11,14 +11,25 @@ import itertools
 _ids = itertools.count()
 
 
+def tick():
+    """A fresh value of the tape clock: greater than every id handed out so far."""
+    return next(_ids)
+
+
 class Node:
     """One recorded application of ``op`` to ``inputs``.
 
     ``edges[i]`` is ``(parent, output_index)`` for an input with history, else None
     (a constant); it is captured when the op runs, so re-marking an input later does
     not rewire old graphs.  ``outputs`` holds the raw NumPy output buffers.
+    ``marks`` is None, or ``{output_index: Variable}`` for outputs marked with
+    ``attach_grad()`` (the engine hands those Variables this node's output gradients).
+    ``retained`` is set by a ``create_graph`` pass that kept the graph: the gradient graph
+    it recorded reuses this node, so a later backward through that gradient graph does
+    not free it.
     """
-    __slots__ = ('op', 'inputs', 'edges', 'outputs', 'attrs', 'id', 'freed', '__weakref__')
+    __slots__ = ('op', 'inputs', 'edges', 'outputs', 'attrs', 'id', 'freed', 'marks',
+                 'retained', '__weakref__')
 
     def __init__(self, op, inputs, edges, outputs, attrs):
         self.op = op
@@ -28,6 +39,8 @@ class Node:
         self.attrs = attrs
         self.id = next(_ids)
         self.freed = False
+        self.marks = None
+        self.retained = False
 
     @property
     def nout(self):
@@ -44,8 +57,9 @@ class Node:
 class Variable:
     """A marked array (``attach_grad``): holds its gradient buffer and ``grad_req``.
 
-    ``edges`` is empty for a leaf; for an intermediate marked inside ``record()``
-    it is the producer, so gradients flow on to the leaves as in MXNet 2.x.
+    ``edges`` is empty for a leaf; for a marked intermediate it is the producer, so
+    gradients flow on to the leaves as in MXNet 2.x (the producer's ``marks`` name this
+    Variable, and the engine delivers its gradient there).
     """
     __slots__ = ('grad', 'grad_req', 'edges', 'id', 'shape', 'dtype', 'detached', 'name',
                  '__weakref__')

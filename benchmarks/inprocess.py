@@ -8,17 +8,31 @@ COLUMNS = [
     ("number", "calls/sample", "int"),
     ("ratio", "autodiff/impl", "ratio"),
     ("ratio_iqr", "paired IQR", "ratio_range"),
+    ("others", "others", "cores"),
+    ("clean", "clean", "str"),
     ("target", "target", "str"),
     ("status", "status", "str"),
 ]
+NOTE = ("ratio = autodiff median / this implementation's median (>1: autodiff slower); "
+        "paired IQR = quartiles of the per-repetition ratios; others = cores other processes "
+        "used during its samples (median); clean = samples with others < "
+        f"{timing.CLEAN_LIMIT} cores, the only ones used when there are >= 3")
 
 
-def run(workload, selected, repeats, min_time, warmup, log):
-    """Returns the workload's result dict (see report.py for its shape)."""
-    data = workload.make_data()
-    expected = workload.reference(data)
-    steps, skipped, checks, outputs = {}, {}, [], {}
+def _median(values):
+    values = [v for v in values if v is not None]
+    return timing.summarize(values)["median"] if values else None
 
+
+def _clean_text(others):
+    n_clean = sum(1 for o in others if o is None or o < timing.CLEAN_LIMIT)
+    used_all = len(timing.clean_indices(others)) == len(others) and n_clean < len(others)
+    return f"{n_clean}/{len(others)}" + (" (all used)" if used_all else "")
+
+
+def setup_all(workload, data, selected, skipped):
+    """name -> step for every selected, available implementation, and each one's first outputs."""
+    steps, outputs = {}, {}
     for name in [n for n in impls.ORDER if n in workload.IMPLS and n in selected]:
         ok, info = impls.available(name)
         if not ok:
@@ -31,76 +45,87 @@ def run(workload, selected, repeats, min_time, warmup, log):
             skipped[name] = f"failed: {type(exc).__name__}: {exc}"
             continue
         steps[name] = step
+    return steps, outputs
 
-    wrong = set()
+
+def check_all(workload, outputs, expected, log):
+    """Compare every output with the float64 reference and autodiff's with torch's.
+    Returns (description lines, names whose results are wrong)."""
+    lines, wrong = [], set()
     for name, out in outputs.items():
         res = check.compare(out, expected)
-        line = check.describe(name, "float64 reference", res)
-        checks.append(line)
+        lines.append(check.describe(name, "float64 reference", res))
         if not check.all_ok(res):
             wrong.add(name)
-            log(f"  CHECK {workload.ID}: {line}")
+            log(f"  CHECK {workload.ID}: {lines[-1]}")
     if "autodiff" in outputs and "torch" in outputs:
         torch_np = {k: impls.to_numpy(v) for k, v in outputs["torch"].items()}
         res = check.compare(outputs["autodiff"], torch_np)
-        line = check.describe("autodiff", "torch", res)
-        checks.append(line)
-        log(f"  check {workload.ID}: {line}")
+        lines.append(check.describe("autodiff", "torch", res))
+        log(f"  check {workload.ID}: {lines[-1]}")
         if not check.all_ok(res):
             wrong.add("autodiff")
     elif "autodiff" in outputs:
         log(f"  check {workload.ID}: torch not available; autodiff checked against the float64 reference only")
-    outputs.clear()
+    return lines, wrong
 
-    def on_error(name, exc):
-        skipped[name] = f"failed while timing: {type(exc).__name__}: {exc}"
-        steps.pop(name, None)
 
-    times, numbers = timing.alternate(
-        steps, repeats=repeats, min_time=min_time, warmup=warmup, on_error=on_error
-    )
-
+def make_rows(times, numbers, others, wrong):
+    """One row per implementation; statistics over its clean samples (see timing.clean_indices)."""
     rows = []
+    keep = {name: timing.clean_indices(others[name]) for name in times}
     base = times.get("autodiff")
-    base_med = timing.summarize(base)["median"] if base else None
+    base_med = timing.summarize([base[i] for i in keep["autodiff"]])["median"] if base else None
     for name, samples in times.items():
-        s = timing.summarize(samples)
+        s = timing.summarize([samples[i] for i in keep[name]])
         row = {"impl": name, **s, "iqr": (s["p25"], s["p75"]), "number": numbers[name],
-               "samples": samples, "ratio": None, "ratio_iqr": None, "target": "", "status": ""}
+               "samples": samples, "others": _median(others[name]), "others_samples": others[name],
+               "clean": _clean_text(others[name]),
+               "ratio": None, "ratio_iqr": None, "target": "", "status": ""}
         if base_med:
             row["ratio"] = base_med / s["median"]
-            pr = timing.paired_ratios(base, samples)
+            both = sorted(set(keep[name]) & set(keep["autodiff"])) or range(len(samples))
+            pr = timing.paired_ratios([base[i] for i in both], [samples[i] for i in both])
             row["ratio_iqr"] = (timing.quantile(pr, 0.25), timing.quantile(pr, 0.75))
         if name in wrong:
             row["status"] = "WRONG RESULT"
         rows.append(row)
+    return rows
 
-    targets = []
-    torch_row = next((r for r in rows if r["impl"] == "torch"), None)
+
+def judge(workload, rows, skipped, wrong):
+    """The workload's target: median autodiff / torch against workload.TARGET."""
     target = {"workload": workload.ID, "what": "median autodiff / torch",
               "limit": f"<= {workload.TARGET}", "value": None, "status": ""}
-    if base_med is None:
-        target["status"] = "n/a (autodiff " + ("skipped" if "autodiff" in skipped else "not selected") + ")"
-    elif torch_row is None:
-        target["status"] = "n/a (torch " + ("skipped" if "torch" in skipped else "not selected") + ")"
+    have = {r["impl"]: r for r in rows}
+    for name in ("autodiff", "torch"):
+        if name not in have:
+            target["status"] = f"n/a ({name} " + ("skipped" if name in skipped else "not selected") + ")"
+            return target
+    torch_row = have["torch"]
+    target["value"] = torch_row["ratio"]
+    if wrong & {"autodiff", "torch"}:
+        target["status"] = "INVALID (results differ)"
     else:
-        target["value"] = torch_row["ratio"]
-        if wrong & {"autodiff", "torch"}:
-            target["status"] = "INVALID (results differ)"
-        else:
-            target["status"] = "PASS" if torch_row["ratio"] <= workload.TARGET else "MISS"
-        torch_row["target"] = f"<= {workload.TARGET}"
-        torch_row["status"] = target["status"]
-    targets.append(target)
+        target["status"] = "PASS" if torch_row["ratio"] <= workload.TARGET else "MISS"
+    torch_row["target"], torch_row["status"] = target["limit"], target["status"]
+    return target
 
-    return {
-        "id": workload.ID,
-        "title": workload.TITLE,
-        "note": "ratio = autodiff median / this implementation's median (>1: autodiff slower); "
-                "paired IQR = quartiles of the per-repetition ratios",
-        "columns": COLUMNS,
-        "rows": rows,
-        "skipped": skipped,
-        "checks": checks,
-        "targets": targets,
-    }
+
+def run(workload, selected, repeats, min_time, warmup, log):
+    """Returns the workload's result dict (see report.py for its shape)."""
+    data = workload.make_data()
+    skipped = {}
+    steps, outputs = setup_all(workload, data, selected, skipped)
+    checks, wrong = check_all(workload, outputs, workload.reference(data), log)
+    outputs.clear()
+
+    def on_error(name, exc):
+        skipped[name] = f"failed while timing: {type(exc).__name__}: {exc}"
+
+    times, numbers, others = timing.alternate(
+        steps, repeats=repeats, min_time=min_time, warmup=warmup, on_error=on_error)
+    rows = make_rows(times, numbers, others, wrong)
+    return {"id": workload.ID, "title": workload.TITLE, "note": NOTE, "columns": COLUMNS,
+            "rows": rows, "skipped": skipped, "checks": checks,
+            "targets": [judge(workload, rows, skipped, wrong)]}

@@ -33,6 +33,8 @@ def _fmt(kind, value):
         return f"{value:.2f}"
     if kind == "ratio_range":
         return f"{value[0]:.2f}..{value[1]:.2f}"
+    if kind == "cores":
+        return f"{value:.2f}"
     if kind == "mb":
         return f"{value:.1f} MB"
     if kind == "bytes":

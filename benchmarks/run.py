@@ -13,7 +13,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``autodiff`` importable
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks import impls, inprocess, report  # noqa: E402
+from benchmarks import impls, inprocess, machine, report  # noqa: E402
 from benchmarks.workloads import w1_chain, w2_elementwise, w3_mlp, w4_startup, w5_scale  # noqa: E402
 
 IN_PROCESS = {m.ID: m for m in (w1_chain, w2_elementwise, w3_mlp)}
@@ -31,6 +31,8 @@ def parse_args(argv):
                    help=f"comma-separated implementations (default: all of {','.join(impls.ORDER)})")
     p.add_argument("--quick", action="store_true", help="fewer repetitions (about a third of the time)")
     p.add_argument("--repeats", type=int, help="override the repetitions of W1-W3 (and W4)")
+    p.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                   help="before each workload, wait up to SECONDS for other processes to go idle")
     p.add_argument("--json", metavar="PATH", help="also write the results to PATH as JSON")
     args = p.parse_args(argv)
     args.only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
@@ -66,6 +68,8 @@ def metadata(args, settings):
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
         "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE", "(unset)"),
         "threads": f"NUMBA_NUM_THREADS={os.environ.get('NUMBA_NUM_THREADS', '(default)')}",
+        "load average at start": "%.2f %.2f %.2f" % os.getloadavg(),
+        "other processes' CPU at start (cores)": round(machine.others_now() or 0.0, 2),
         "settings": {"mode": "quick" if args.quick else "full", **settings},
     }
     if impls.available("torch")[0]:
@@ -90,6 +94,10 @@ def main(argv=None):
     t_start = time.perf_counter()
     meta = metadata(args, settings)
     print(report.header_text(meta), flush=True)
+    busy = meta["other processes' CPU at start (cores)"]
+    if busy is not None and busy > 0.2:
+        print(f"  NOTE: other processes are using {busy:.1f} of the {os.cpu_count()} cores: "
+              "expect noisy numbers", flush=True)
     ok, why = impls.available("autodiff")
     if not ok and "autodiff" in args.impls:
         print(f"  NOTE: autodiff entries are skipped: {why}", flush=True)
@@ -99,8 +107,12 @@ def main(argv=None):
 
     results = []
     for wid in args.only:
-        t0 = time.perf_counter()
         log(f"\n.. running {wid}")
+        if args.wait_quiet > 0:
+            waited, busy = machine.wait_quiet(args.wait_quiet)
+            if waited >= 1.5:
+                log(f"  waited {waited:.0f} s for a quiet machine (others now at {busy or 0:.2f} cores)")
+        t0, snap = time.perf_counter(), machine.snapshot()
         if wid in IN_PROCESS:
             res = inprocess.run(IN_PROCESS[wid], args.impls, settings["repeats"],
                                 settings["min_time"], settings["warmup"], log)
@@ -109,13 +121,21 @@ def main(argv=None):
         else:
             res = w5_scale.run(args.impls, args.quick, log)
         res["seconds"] = time.perf_counter() - t0
+        res["others_cores"] = machine.others_cores(snap, machine.snapshot())
         results.append(res)
         print(report.workload_text(res), flush=True)
+        if (res["others_cores"] or 0) > 0.2:
+            for t in res["targets"]:
+                if t["status"].split()[0] in ("PASS", "MISS"):
+                    t["status"] += " (machine busy)"
+            print(f"   NOTE: other processes used {res['others_cores']:.1f} cores on average during "
+                  f"{wid}: its numbers are less reliable (W1-W3 leave out the samples they hit, see "
+                  "'clean'); rerun on a quiet machine to be sure", flush=True)
 
     print()
     print(report.targets_text(results))
     total = time.perf_counter() - t_start
-    print(f"\ntotal {total:.0f} s")
+    print(f"\ntotal {total:.0f} s; load average at the end %.2f %.2f %.2f" % os.getloadavg())
     meta["total_seconds"] = total
     if args.json:
         report.write_json(args.json, meta, results)

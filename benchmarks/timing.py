@@ -8,9 +8,28 @@ import math
 import statistics
 import time
 
-# A pause between samples lets thread pools that spin after a parallel region (OpenMP in
-# torch, OpenBLAS, XLA) go idle before the next implementation starts on the same 2 cores.
-PAUSE_S = 0.005
+from benchmarks import machine
+
+# Thread pools spin for a while after their work: OpenBLAS's workers (numpy's GEMM, so HIPS
+# autograd, NumPy and autodiff's matmul) for up to ~0.1-0.2 s here, OpenMP (torch) and XLA
+# less. On 2 cores a spinning pool halves the speed of whatever runs next, so before each
+# sample we wait until the process uses (almost) no CPU: measured, this took torch's W3 step
+# after a NumPy GEMM from 5.6 ms back to its 2.5 ms.
+SETTLE_WINDOW_S = 0.01
+SETTLE_BUSY = 0.05  # fraction of one core the process may still use and count as idle
+SETTLE_MAX_S = 1.0
+
+
+def settle():
+    """Sleep until this process's threads are idle (or SETTLE_MAX_S passed); returns seconds waited."""
+    t_start = time.perf_counter()
+    while True:
+        c0 = time.process_time()
+        time.sleep(SETTLE_WINDOW_S)
+        busy = (time.process_time() - c0) / SETTLE_WINDOW_S
+        waited = time.perf_counter() - t_start
+        if busy < SETTLE_BUSY or waited > SETTLE_MAX_S:
+            return waited
 
 
 def calibrate(fn, min_time, max_number=10_000):
@@ -32,8 +51,9 @@ def alternate(fns, repeats, min_time=0.0, warmup=1, counts=None, on_error=None):
     repetition (so none is always first), and runs it ``number`` times back to back, where
     ``number`` is calibrated once per implementation from ``min_time``. ``counts`` may cap how
     many samples a name gets (an expensive entry sampled in the first repetitions only).
-    Returns name -> list of seconds per call, one entry per repetition. A callable that raises
-    is dropped from the rest of the run and reported to ``on_error(name, exc)``.
+    Returns (name -> list of seconds per call, one entry per repetition; name -> calls per
+    sample; name -> list of the cores other processes used during each sample). A callable
+    that raises is dropped from the rest of the run and reported to ``on_error(name, exc)``.
     """
     names = list(fns)
     for name in list(names):
@@ -54,6 +74,7 @@ def alternate(fns, repeats, min_time=0.0, warmup=1, counts=None, on_error=None):
                 on_error(name, exc)
     counts = counts or {}
     times = {name: [] for name in names}
+    others = {name: [] for name in names}
     for rep in range(repeats):
         k = rep % len(names) if names else 0
         for name in names[k:] + names[:k]:
@@ -61,19 +82,21 @@ def alternate(fns, repeats, min_time=0.0, warmup=1, counts=None, on_error=None):
                 continue
             fn, number = fns[name], numbers[name]
             gc.collect()
-            time.sleep(PAUSE_S)
+            settle()
             try:
+                snap = machine.snapshot()
                 t0 = time.perf_counter()
                 for _ in range(number):
                     fn()
                 dt = time.perf_counter() - t0
+                others[name].append(machine.others_cores(snap, machine.snapshot()))
             except Exception as exc:  # noqa: BLE001
                 del times[name]
                 if on_error:
                     on_error(name, exc)
                 continue
             times[name].append(dt / number)
-    return times, numbers
+    return times, numbers, {n: v for n, v in others.items() if n in times}
 
 
 def quantile(values, q):
@@ -101,3 +124,13 @@ def summarize(values):
 def paired_ratios(num, den):
     """Per-repetition ratios num[i] / den[i]: both were timed within the same repetition."""
     return [a / b for a, b in zip(num, den) if b > 0]
+
+
+CLEAN_LIMIT = 0.25  # cores other processes may use during a sample for it to count as clean
+
+
+def clean_indices(others, limit=CLEAN_LIMIT, min_keep=3):
+    """Indices of the samples during which other processes used < ``limit`` cores (unknown
+    counts as clean), or of all samples if fewer than ``min_keep`` are clean."""
+    keep = [i for i, o in enumerate(others) if o is None or o < limit]
+    return keep if len(keep) >= min_keep else list(range(len(others)))

@@ -10,17 +10,18 @@ contract is in ``viz.contract``); given arrays instead, it asks
 
 Modules: ``picture`` (draw, render), ``dot`` (DOT writing), ``styles`` (colours
 and shapes), ``labels`` (node text), ``collapse`` (shrinking big graphs),
-``text`` (the text dump), ``engine`` / ``figure`` (running ``dot`` or
+``ghosts`` (copies instead of long edges), ``text`` (the text dump), ``engine`` / ``figure`` (running ``dot`` or
 ``graphviz-pure``), ``graphs`` (reading the graph), ``contract`` (checker).
 """
 
 from viz.collapse import collapse_graph
 from viz.contract import check_graph, graph_problems
-from viz.picture import draw, render
 from viz.engine import EngineNotFoundError, RenderError, find_program
 from viz.figure import GraphFigure
+from viz.ghosts import split_long_edges
+from viz.picture import draw, render
 from viz.text import to_text
 
-__all__ = ['draw', 'render', 'to_text', 'collapse_graph', 'check_graph',
-           'graph_problems', 'GraphFigure', 'find_program',
+__all__ = ['draw', 'render', 'to_text', 'collapse_graph', 'split_long_edges',
+           'check_graph', 'graph_problems', 'GraphFigure', 'find_program',
            'EngineNotFoundError', 'RenderError']

@@ -2,8 +2,9 @@
 
 Pure functions: DiGraph in, new DiGraph out; the input is never modified.
 A collapsed node stands for a group of original nodes and carries
-``collapsed`` (number of ops in it), ``ops`` (op name -> count),
-``members`` (original node ids) and a ``label`` such as ``multiply ×100``.
+``members`` (original node ids, the mark of a collapsed node), ``collapsed``
+(number of ops in it), ``ops`` (op name -> count) and a ``label`` such as
+``multiply ×100`` (``250 ops``; ``40 inputs`` for a bundle of inputs).
 
 Levels, each applied only while the graph is still larger than ``max_nodes``
 (level 1 is applied whenever ``min_chain`` is set):
@@ -15,8 +16,8 @@ Levels, each applied only while the graph is still larger than ``max_nodes``
 3. the remaining ops are cut, in recording (topological) order, into
    consecutive runs, each run one node, so that about ``max_nodes`` remain.
    Heads and the nodes where a NaN/inf was born stay visible, then custom
-   Functions and detached cut points, then variables, as far as a quarter of
-   the budget allows.
+   Functions and detached cut points, then variables, as far as half of the
+   budget allows; inputs not kept join the run of their first consumer.
 
 A *linear chain* link ``u -> v`` needs: ``u``'s only consumer is ``v``, ``v``
 has no other input that is itself computed (leaf inputs such as scalar
@@ -114,29 +115,35 @@ def chain_groups(graph, *, min_chain, same_op):
 
 def order_groups(graph, max_nodes):
     """Level 3: cut the graph, in topological order, into consecutive runs
-    so that roughly ``max_nodes`` nodes remain (see the module docstring)."""
+    so that at most about ``max_nodes`` nodes remain (see module docstring)."""
     order = topological_order(graph)
     nodes = graph.nodes
-    births = nonfinite_births(graph)
     tiers = (
-        set(heads(graph)) | head_set(graph) | births,
+        set(heads(graph)) | head_set(graph) | nonfinite_births(graph),
         {n for n in order if nodes[n].get('custom') or nodes[n].get('detached')},
         {n for n in order if nodes[n].get('kind') == 'variable'},
     )
     keep = set()
     for tier in tiers:
         tier = tier - keep
-        if len(keep) + len(tier) > max(1, max_nodes // 4):
+        if len(keep) + len(tier) > max(1, max_nodes // 2):
             break
         keep |= tier
 
-    def is_source_leaf(n):
+    def is_input(n):
         return graph.in_degree(n) == 0 and nodes[n].get('kind') != 'op'
 
-    rest = [n for n in order if n not in keep and not is_source_leaf(n)]
-    budget = max(1, max_nodes - 3 * len(keep) - 1)
-    size = max(1, math.ceil(len(rest) / budget))
+    rest = [n for n in order if n not in keep and not is_input(n)]
+    size = max(1, math.ceil(len(rest) / max(1, max_nodes - len(keep))))
+    while True:
+        groups = _cut_runs(graph, order, keep, is_input, size)
+        grouped = sum(len(g) for g in groups)
+        if graph.number_of_nodes() - grouped + len(groups) <= max_nodes or size >= len(rest):
+            return groups
+        size *= 2
 
+
+def _cut_runs(graph, order, keep, is_input, size):
     groups, run, group_of = [], [], {}
 
     def close():
@@ -149,26 +156,26 @@ def order_groups(graph, max_nodes):
     for n in order:
         if n in keep:
             close()
-        elif not is_source_leaf(n):
+        elif not is_input(n):
             run.append(n)
             if len(run) >= size:
                 close()
     close()
 
-    # Absorb each non-kept input into the group of its earliest consumer
+    # Absorb each input not kept into the group of its earliest consumer
     # (earliest keeps the contraction acyclic); inputs whose earliest
     # consumer stayed visible are bundled per consumer.
     position = {n: i for i, n in enumerate(order)}
     bundles = collections.defaultdict(list)
     for n in order:
-        if n in keep or not is_source_leaf(n) or graph.out_degree(n) == 0:
+        if n in keep or not is_input(n) or graph.out_degree(n) == 0:
             continue
         first = min(graph.successors(n), key=position.__getitem__)
         if first in group_of:
             groups[group_of[first]].append(n)
         else:
             bundles[first].append(n)
-    groups.extend(b for b in bundles.values() if len(b) > 1)
+    groups.extend(bundles.values())
     return [g for g in groups if len(g) > 1]
 
 
@@ -217,7 +224,7 @@ def _op_count(graph, members):
     total = 0
     for m in members:
         d = graph.nodes[m]
-        if d.get('collapsed'):
+        if 'members' in d:
             total += d['collapsed']
         elif d.get('kind') == 'op':
             total += 1
@@ -248,7 +255,7 @@ def _merged_attrs(graph, members, heads_):
         d = graph.nodes[m]
         nonfinite = nonfinite or bool(d.get('nonfinite'))
         is_head = is_head or m in heads_
-        if d.get('collapsed'):
+        if 'members' in d:
             ops.update(d['ops'])
             count += d['collapsed']
             flat.extend(d['members'])
@@ -263,10 +270,14 @@ def _merged_attrs(graph, members, heads_):
     ops = dict(ops.most_common())
     single = len(ops) == 1
     name = next(iter(ops)) if single else 'ops'
+    if single:
+        label = f'{name} \u00d7{count}'
+    else:
+        label = f'{count} ops' if count else f'{len(flat)} inputs'
     attrs = {
-        'kind': 'op', 'op': name if single else 'collapsed', 'custom': False,
-        'collapsed': count, 'ops': ops, 'members': tuple(flat),
-        'label': f'{name} \u00d7{count}' if single else f'{count} ops',
+        'kind': 'op' if count else 'constant',
+        'op': name if single else 'collapsed', 'custom': False,
+        'collapsed': count, 'ops': ops, 'members': tuple(flat), 'label': label,
         'nonfinite': nonfinite, 'head': is_head, 'params': (),
     }
     if last_op is not None and _is_chain(graph, members):

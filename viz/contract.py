@@ -2,15 +2,19 @@
 as a checker that producers' tests can call: ``viz.check_graph(get_graph(y))``.
 
 Nodes: ``kind`` in {'variable', 'constant', 'op'}; ops have ``op`` (str) and
-``custom`` (bool); ``label``; ``shape`` (tuple) and ``dtype`` (str), or for
-``nout`` > 1 one of each per output; variables have ``grad_req`` in
-{'write', 'add', 'null'} and may have ``grad``; optional ``detached``,
+``custom`` (bool), optionally ``name`` (the user's name for the result);
+``label``; ``shape`` (tuple) and ``dtype`` (str), or for ``nout`` > 1 one of
+each per output; variables have ``grad_req`` in {'write', 'add', 'null'} and
+may have ``grad``; constants may have ``is_scalar``; optional ``detached``,
 ``head``, ``nonfinite``, ``grad_nonfinite``, ``value``; op parameters as
-attributes named in ``params``.  Edges run producer -> consumer with
-``index`` (argument position; a tuple when one producer fills several
-positions) and ``output``.  Constants have no inputs; a variable has at most
-one (the op whose result it was attached to).  Acyclic.  ``graph['heads']``
-lists head node ids.
+attributes named in ``params`` (never one of the names above, see
+``RESERVED``: such a parameter is stored as ``param_<name>``).  Edges run
+producer -> consumer with ``index`` (argument position; a tuple when one
+producer fills several positions, with ``output`` a tuple too) and
+``output``.  Constants have no inputs; a variable has at most one (the op
+whose result it was attached to).  Acyclic.  ``graph['heads']`` lists head
+node ids; optional ``graph['head_outputs']`` one ``(node id, output)`` per
+head asked for.
 """
 
 import networkx as nx
@@ -18,6 +22,10 @@ import networkx as nx
 from viz.graphs import arg_slots, nout
 
 KINDS = ('variable', 'constant', 'op')
+RESERVED = ('kind', 'op', 'custom', 'label', 'shape', 'dtype', 'nout', 'grad_req',
+            'detached', 'head', 'nonfinite', 'grad', 'grad_nonfinite', 'value',
+            'params', 'name', 'is_scalar', 'members', 'collapsed', 'ops',
+            'ghost_of')
 GRAD_REQS = ('write', 'add', 'null')
 
 
@@ -47,6 +55,9 @@ def graph_problems(graph):
         for name in d.get('params') or ():
             if name not in d:
                 problems.append(f'{where}: parameter {name!r} listed but missing')
+            if name in RESERVED:
+                problems.append(f'{where}: parameter {name!r} clashes with a node '
+                                f'attribute (store it as param_{name})')
         inputs = list(graph.predecessors(node))
         if kind == 'constant' and inputs:
             problems.append(f'{where}: a constant with inputs')
@@ -67,6 +78,10 @@ def graph_problems(graph):
     for head in graph.graph.get('heads', ()):
         if head not in graph:
             problems.append(f'head {head!r} is not a node')
+    for entry in graph.graph.get('head_outputs', ()):
+        head, output = entry
+        if head not in graph or not 0 <= output < nout(graph.nodes[head]):
+            problems.append(f'head output {entry!r} is not an output of a node')
     return problems
 
 

@@ -4,6 +4,8 @@ No layout or collapsing happens here: the graph given is drawn node for node
 (``viz.draw`` collapses first).  Styles come from ``viz.styles``.
 """
 
+import html
+
 import graphviz
 
 from viz import styles
@@ -46,7 +48,7 @@ def node_style(node, data, heads, births):
     """Return ``(attrs, legend_keys)``: Graphviz attributes for one node and
     the legend entries (``styles.LEGEND`` keys) they correspond to."""
     kind = data.get('kind')
-    if data.get('collapsed'):
+    if 'members' in data:
         key, base = 'collapsed', styles.COLLAPSED
     elif kind == 'variable':
         null = data.get('grad_req') == 'null'
@@ -59,6 +61,10 @@ def node_style(node, data, heads, births):
     else:
         key, base = 'op', styles.OP
     attrs, keys = dict(base), {key}
+    if 'ghost_of' in data:
+        lines = [w for w in attrs['style'].split(',') if w not in ('dashed', 'dotted')]
+        attrs['style'] = ','.join(lines + [styles.GHOST_LINE])
+        keys.add('ghost')
     overlays = (
         ('head', node in heads, styles.HEAD),
         ('detached', data.get('detached'), styles.DETACHED),
@@ -75,18 +81,30 @@ def node_style(node, data, heads, births):
 
 
 def add_legend(fig, used):
-    """Add a ``legend`` cluster: one sample node per style in ``used``,
-    styled exactly like the nodes it explains, stacked with invisible edges."""
-    entries = [(key, text, style) for key, text, style in styles.LEGEND if key in used]
+    """Add a ``legend`` cluster with one HTML-table node: a swatch (fill,
+    border colour, border style and shape name as drawn) and a text for each
+    style in ``used`` (keys of ``styles.LEGEND``)."""
+    rows = [_legend_row(text, style)
+            for key, text, style in styles.LEGEND if key in used]
+    table = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+             + ''.join(rows) + '</TABLE>>')
     with fig.subgraph(name='cluster_legend') as sub:
         sub.attr(**styles.LEGEND_CLUSTER)
-        previous = None
-        for key, text, style in entries:
-            name = f'legend_{key}'
-            sub.node(name, label=_dot_text([text]), fontsize='9', **style)
-            if previous is not None:
-                sub.edge(previous, name, style='invis')
-            previous = name
+        sub.node('legend', label=table, shape='plaintext', fontsize='9')
+
+
+def _legend_row(text, style):
+    fill, color = style.get('fillcolor', '#ffffff'), style.get('color', '#000000')
+    width = max(1, round(float(style.get('penwidth', '1'))))
+    line = style.get('style', '')
+    cell_style = next((f' STYLE="{word}"' for word in ('dashed', 'dotted', 'rounded')
+                       if word in line), '')
+    shape = html.escape(styles.SHAPE_NAMES.get(style.get('shape'), style.get('shape', '')))
+    if style.get('peripheries') == '2':
+        shape = (f'<TABLE BORDER="{width}" COLOR="{color}" CELLBORDER="0" CELLPADDING="0">'
+                 f'<TR><TD>{shape}</TD></TR></TABLE>')
+    return (f'<TR><TD BGCOLOR="{fill}" COLOR="{color}" BORDER="{width}"{cell_style} '
+            f'WIDTH="44">{shape}</TD><TD ALIGN="LEFT">{html.escape(text)}</TD></TR>')
 
 
 def _add_edges(fig, graph, node, dot_id):

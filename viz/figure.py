@@ -28,7 +28,11 @@ class GraphFigure(graphviz.Digraph):
         self.timeout = timeout
 
     def _copy_kwargs(self, **kwargs):
-        return super()._copy_kwargs(program=self.program, timeout=self.timeout, **kwargs)
+        # graphviz.Dot._copy_kwargs drops extra keywords: add ours afterwards
+        result = super()._copy_kwargs(**kwargs)
+        result.update(program=self.program, timeout=self.timeout,
+                      format=self.format, engine=self.engine)
+        return result
 
     def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None,
              quiet=False, *, engine=None, encoding=None):
@@ -54,7 +58,7 @@ class GraphFigure(graphviz.Digraph):
                 filename = os.path.splitext(outfile)[0] + '.gv'
         else:
             fmt = format or self.format
-        source_path = self.save(filename, directory)
+        source_path = self.save(filename, directory=directory)
         target = outfile if outfile is not None else f'{source_path}.{fmt}'
         if raise_if_result_exists and os.path.exists(target):
             raise graphviz.FileExistsError(f'output file exists: {target!r}')

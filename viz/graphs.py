@@ -34,6 +34,26 @@ def as_graph(obj):
     return graph
 
 
+def as_simple(graph):
+    """Return ``graph`` as a plain DiGraph: a MultiDiGraph's parallel edges
+    (``x * x``) merge into one edge whose ``index``/``output`` are tuples."""
+    if not graph.is_multigraph():
+        return graph
+    simple = nx.DiGraph()
+    simple.graph.update(graph.graph)
+    simple.add_nodes_from(graph.nodes(data=True))
+    for u, v, data in graph.edges(data=True):
+        slots = arg_slots(data)
+        if simple.has_edge(u, v):
+            e = simple.edges[u, v]
+            old = arg_slots(e)
+            e['index'] = tuple(i for i, _ in old + slots)
+            e['output'] = tuple(o for _, o in old + slots)
+        else:
+            simple.add_edge(u, v, **data)
+    return simple
+
+
 def arg_slots(edge_data):
     """Return ``[(index, output), ...]`` for one edge's attributes.
 
@@ -67,11 +87,6 @@ def nout(data):
     return n if isinstance(n, int) and n > 1 else 1
 
 
-def is_leaf(graph, node):
-    """True for a node with no incoming edge (an input of the graph)."""
-    return graph.in_degree(node) == 0
-
-
 def heads(graph):
     """Head node ids in order: ``graph.graph['heads']``, else the nodes
     marked ``head=True`` (in insertion order)."""
@@ -93,7 +108,7 @@ def nonfinite_births(graph):
     where a NaN or inf was born."""
     births = set()
     for node, data in graph.nodes(data=True):
-        if data.get('nonfinite') and not any(
+        if data.get('nonfinite') and 'ghost_of' not in data and not any(
                 graph.nodes[p].get('nonfinite') for p in graph.predecessors(node)):
             births.add(node)
     return births

@@ -7,6 +7,7 @@ import numpy as np
 
 SMALL = 6          # arrays with at most this many elements are shown in full
 PARAM_WIDTH = 24   # longest shown repr of one op parameter
+PARAM_PREFIX = 'param_'  # a parameter named like a node attribute is stored so
 
 
 def format_shape(shape):
@@ -46,7 +47,8 @@ def format_params(data, width=PARAM_WIDTH):
         value = repr(data.get(name))
         if len(value) > width:
             value = value[:width - 3] + '...'
-        parts.append(f'{name}={value}')
+        shown = name[len(PARAM_PREFIX):] if name.startswith(PARAM_PREFIX) else name
+        parts.append(f'{shown}={value}')
     return ', '.join(parts)
 
 
@@ -97,16 +99,21 @@ def display_name(node, data):
 
 
 def is_scalar_constant(data):
-    """A Python-scalar operand (shape ``()`` constant)."""
-    return data.get('kind') == 'constant' and tuple(data.get('shape') or ()) == () \
-        and 'shape' in data
+    """A Python-scalar operand: ``is_scalar``, else a constant of shape ``()``."""
+    if data.get('kind') != 'constant':
+        return False
+    if 'is_scalar' in data:
+        return bool(data['is_scalar'])
+    return 'shape' in data and tuple(data['shape'] or ()) == ()
 
 
 def node_lines(node, data, *, show_shapes=True, show_grads=False):
     """Lines of text for one node of the picture."""
     kind = data.get('kind')
     lines = [display_name(node, data)]
-    if kind == 'op' and data.get('collapsed') and len(data.get('ops', ())) > 1:
+    if kind == 'op' and data.get('name'):
+        lines[0] = f"{data['name']} = {lines[0]}"
+    if 'members' in data and len(data.get('ops', ())) > 1:
         lines.append(summarize_ops(data['ops']))
     params = format_params(data) if kind == 'op' else ''
     if params:
@@ -127,6 +134,8 @@ def node_lines(node, data, *, show_shapes=True, show_grads=False):
         lines.append('NaN/inf')
     if show_grads and kind == 'variable':
         lines.append(grad_line(data))
+    if 'ghost_of' in data:
+        lines.append('(copy)')
     return lines
 
 
@@ -145,13 +154,16 @@ def summarize_ops(ops, top=3):
 def tooltip(node, data):
     """Hover text in SVG output: node id, kind/op, parameters, value."""
     parts = [f'id: {node}', f"kind: {data.get('kind')}"]
+    if 'ghost_of' in data:
+        parts.append(f"copy of {data['ghost_of']}, drawn here to keep the layout small")
     if data.get('op'):
         parts.append(f"op: {data.get('op')}")
     params = format_params(data, width=80)
     if params:
         parts.append(params)
-    if data.get('collapsed'):
-        parts.append(f"{data['collapsed']} ops: {summarize_ops(data.get('ops', {}), top=8)}")
+    if 'members' in data:
+        parts.append(f"{len(data['members'])} nodes, {data.get('collapsed', 0)} ops: "
+                     + summarize_ops(data.get('ops', {}), top=8))
     if data.get('value') is not None:
         parts.append('value: ' + format_array(data['value']))
     return '\n'.join(parts)

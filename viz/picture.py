@@ -6,7 +6,8 @@ import os
 from viz.collapse import DEFAULT_MAX_NODES, DEFAULT_MIN_CHAIN, collapse_graph
 from viz.dot import build_figure
 from viz.engine import DEFAULT_TIMEOUT
-from viz.graphs import as_graph
+from viz.ghosts import split_long_edges
+from viz.graphs import as_graph, as_simple
 
 
 def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
@@ -34,9 +35,12 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
             ops collapse too (``250 ops``, listing the most frequent), and if
             still above, the ops are cut in recording order into consecutive
             runs of one node each, keeping heads, NaN births, custom
-            Functions, detached nodes and variables visible as far as a
-            quarter of the budget allows.  A chain never hides where a NaN
-            was born.  Details: ``viz.collapse``.
+            Functions, detached nodes and variables visible as far as half
+            the budget allows.  A chain never hides where a NaN was born.
+            Edges that would span many ranks (a weight used by every step)
+            then go to dotted copies of their producer drawn beside the
+            consumer, as the layout time grows with edge length.  Details:
+            ``viz.collapse``, ``viz.ghosts``.
         title: caption above the graph (default: ``graph['name']``).
         rankdir: ``'TB'`` (inputs at the top) or ``'LR'``, ``'BT'``, ``'RL'``.
         program, timeout: Graphviz program to run and seconds to allow it.
@@ -48,7 +52,9 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         operation ....................... pale yellow #fff2cc ellipse
         custom autograd.Function ........ lavender #e4d4f4 octagon
         collapsed run of ops ............ yellow #ffe599 3-D box
-        head (output asked for) ......... double green #2e7d32 border
+        copy of a node used far away .... its style with a dotted border
+        head (output asked for) ......... double border, green #2e7d32
+                                          (red if its value is not finite)
         detached (graph cut) ............ white, dashed orange #e67e00 border
                                           and dashed orange edges
         value has NaN/inf ............... pink #ffcccc, red #d62728 border
@@ -58,9 +64,11 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         several inputs), ``[k]`` output number at a multi-output producer's
         end, ``×n`` for n merged edges.
     """
-    graph = as_graph(heads_or_graph)
+    graph = as_simple(as_graph(heads_or_graph))
     min_chain = DEFAULT_MIN_CHAIN if collapse is True else (collapse or None)
     graph = collapse_graph(graph, min_chain=min_chain, max_nodes=max_nodes)
+    if max_nodes is not None:
+        graph = split_long_edges(graph)
     return build_figure(graph, show_grads=show_grads, show_shapes=show_shapes,
                         legend=legend, title=title, rankdir=rankdir,
                         program=program, timeout=timeout)

@@ -29,6 +29,8 @@ EDGE_ATTR = {
     'fontcolor': '#707070',
     'color': '#5a5a5a',
     'arrowsize': '0.7',
+    'labeldistance': '1.6',
+    'labelangle': '30',
 }
 
 # --- base styles, one per kind of node -------------------------------------
@@ -56,9 +58,17 @@ NONFINITE_BIRTH = {'fillcolor': '#ff8080', 'color': '#d62728', 'penwidth': '3.5'
 GRAD_NONFINITE = {'color': '#d62728', 'penwidth': '2.5'}
 GRAD_NONFINITE_FONT = '#d62728'
 
+# A copy of a node drawn beside a far-away consumer (see viz.ghosts): the
+# base style with a dotted border.
+GHOST_LINE = 'dotted'
+
 # Edge out of a detached node (the cut point) and edge standing for several.
 DETACHED_EDGE = {'style': 'dashed', 'color': '#e67e00'}
 MERGED_EDGE = {'penwidth': '1.8'}
+
+# How the legend names each node shape.
+SHAPE_NAMES = {'box': 'box', 'ellipse': 'ellipse', 'octagon': 'octagon',
+               'box3d': '3-D box'}
 
 LEGEND_CLUSTER = {'label': 'legend', 'fontsize': '10', 'style': 'rounded',
                   'color': '#bfbfbf', 'fontcolor': '#707070'}
@@ -72,6 +82,7 @@ LEGEND = (
     ('op', 'operation', OP),
     ('custom', 'custom autograd.Function', CUSTOM),
     ('collapsed', 'collapsed run of ops', COLLAPSED),
+    ('ghost', 'copy of a node used far away', {**VARIABLE, 'style': 'filled,rounded,dotted'}),
     ('head', 'head (output asked for)', {**OP, **HEAD}),
     ('detached', 'detached (graph cut)', {**CONSTANT, **DETACHED}),
     ('nonfinite', 'value has NaN/inf', {**OP, **NONFINITE}),

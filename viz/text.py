@@ -22,8 +22,10 @@ def to_text(heads_or_graph):
     several outputs binds several names, ``%4, %5, %6 = MyFn(%0, %1) : T0, T1,
     T2 custom``; a variable attached to a recorded result reads ``%k =
     variable NAME <- %i : ...``.  Markers after the type: ``custom``
-    (autograd.Function), ``detached``, ``NaN/inf`` (the value is not finite).
-    The last line, ``return %a, %b``, lists the heads.  ``heads_or_graph`` is a
+    (autograd.Function), ``detached``, ``NaN/inf`` (the value is not finite),
+    ``name=y`` (an op result named with ``get_graph(..., names=)``).  The last
+    line, ``return %a, %b``, lists the heads (one name per
+    ``graph['head_outputs']`` entry when given).  ``heads_or_graph`` is a
     DiGraph or what ``autodiff.autograd.get_graph`` accepts.
     """
     graph = as_graph(heads_or_graph)
@@ -40,7 +42,11 @@ def to_text(heads_or_graph):
         counter += count
 
     lines = [_line(graph, node, names) for node in order]
-    returned = [name for h in heads(graph) for name in names[h]]
+    head_outputs = graph.graph.get('head_outputs')
+    if head_outputs:
+        returned = [_ref(names, node, output) for node, output in head_outputs]
+    else:
+        returned = [name for h in heads(graph) for name in names[h]]
     if returned:
         lines.append('return ' + ', '.join(returned))
     return '\n'.join(lines)
@@ -66,6 +72,8 @@ def _line(graph, node, names):
     marks = []
     if kind == 'variable':
         marks.append(f"grad_req={data.get('grad_req', 'write')}")
+    if kind == 'op' and data.get('name'):
+        marks.append(f"name={data['name']}")
     if data.get('custom'):
         marks.append('custom')
     if data.get('detached'):

@@ -2,7 +2,9 @@
 
 The op layer moves the reduced axes to the end (or to the front) and reshapes to
 2-D, so these few kernels serve any ``axis`` / ``keepdims`` combination.
-Float32 sums accumulate in float64 for accuracy close to NumPy's pairwise sum.
+Float32 sums accumulate in float64 for accuracy close to NumPy's pairwise sum;
+integer sums and products accumulate in the integer type given by ``zero`` (exact
+beyond 2**53, as NumPy's).  Float callers omit ``zero``.
 """
 import numpy as np
 from ._jit import kernel
@@ -11,17 +13,20 @@ SUM, PROD, MAX, MIN = range(4)
 
 
 @kernel
-def reduce_last(code, a, out):
-    """out[r] = reduce(a[r, :]) for a 2-D C-contiguous ``a``; NaN propagates in max/min."""
+def reduce_last(code, a, out, zero=0.0):
+    """out[r] = reduce(a[r, :]) for a 2-D C-contiguous ``a``; NaN propagates in max/min.
+
+    Sums and products accumulate in the type of ``zero`` (float64 by default).
+    """
     rows, cols = a.shape
     for r in range(rows):
         if code == SUM:
-            acc = 0.0
+            acc = zero
             for c in range(cols):
                 acc += a[r, c]
             out[r] = acc
         elif code == PROD:
-            acc = 1.0
+            acc = zero + 1
             for c in range(cols):
                 acc *= a[r, c]
             out[r] = acc
@@ -37,10 +42,10 @@ def reduce_last(code, a, out):
 
 
 @kernel
-def sum_first(a, out):
+def sum_first(a, out, zero=0.0):
     """out[c] = sum(a[:, c]) for a 2-D C-contiguous ``a`` (row-order pass, cache friendly)."""
     rows, cols = a.shape
-    acc = np.zeros(cols, np.float64)
+    acc = np.full(cols, zero)
     for r in range(rows):
         for c in range(cols):
             acc[c] += a[r, c]

@@ -20,8 +20,17 @@ def unary(code, x, out):
         for i in range(n):
             out[i] = np.abs(x[i])
     elif code == SIGN:
+        # NumPy: sign(-0.0) is +0.0 and sign(NaN) is NaN
         for i in range(n):
-            out[i] = np.sign(x[i])
+            v = x[i]
+            if v > 0:
+                out[i] = 1
+            elif v < 0:
+                out[i] = -1
+            elif v == 0:
+                out[i] = 0
+            else:
+                out[i] = v
     elif code == EXP:
         for i in range(n):
             out[i] = np.exp(x[i])
@@ -98,9 +107,13 @@ def unary(code, x, out):
         for i in range(n):
             out[i] = np.rint(x[i])
     elif code == RELU:
+        # relu(-inf) = 0 and relu(-x) = +0.0 (not v * 0); NaN propagates as in np.maximum
         for i in range(n):
             v = x[i]
-            out[i] = v if v > 0 else v * 0
+            if v > 0 or v != v:
+                out[i] = v
+            else:
+                out[i] = 0
     elif code == SIGMOID:
         # exp of a non-positive argument only: finite for any input
         for i in range(n):
@@ -112,6 +125,42 @@ def unary(code, x, out):
                 out[i] = e / (1 + e)
     else:
         raise ValueError("unknown unary opcode")
+
+
+@kernel
+def unary_int(code, x, out):
+    """The ops that keep an integer dtype (as in NumPy and MXNet): out[i] = f_code(x[i]).
+
+    ``negative``/``square`` wrap around for unsigned types as NumPy's do;
+    ``floor``/``ceil``/``round`` of an integer is the integer itself.
+    """
+    n = x.size
+    if code == NEGATIVE:
+        for i in range(n):
+            out[i] = -x[i]
+    elif code == ABS:
+        for i in range(n):
+            v = x[i]
+            out[i] = -v if v < 0 else v
+    elif code == SIGN:
+        for i in range(n):
+            v = x[i]
+            out[i] = 1 if v > 0 else (-1 if v < 0 else 0)
+    elif code == SQUARE:
+        for i in range(n):
+            out[i] = x[i] * x[i]
+    elif code == RELU:
+        for i in range(n):
+            v = x[i]
+            out[i] = v if v > 0 else 0
+    elif code == FLOOR or code == CEIL or code == ROUND:
+        for i in range(n):
+            out[i] = x[i]
+    else:
+        raise ValueError("opcode has no integer form")
+
+
+INT_CODES = (NEGATIVE, ABS, SIGN, SQUARE, RELU, FLOOR, CEIL, ROUND)
 
 
 @kernel

@@ -7,7 +7,7 @@ scalar operand is kept out of the graph as an op parameter (``scalar``), so
 import numpy as _onp
 
 from .. import dtypes
-from ..errors import ShapeError
+from ..errors import ShapeError, DTypeError
 from ..kernels import binary as K
 from ..ndarray import ndarray
 from .core import defop, result, output, wrap
@@ -70,16 +70,41 @@ def _run(name, code, da, db, out_dtype, array_kernel, scalar_kernel, reverse):
     return out
 
 
-def _arith_dtype(code, ta, tb):
-    dt = _onp.result_type(ta, tb)
-    if code == K.DIVIDE and dt.kind != 'f':
+def promote(ta, tb):
+    """Result dtype of two array dtypes: a float with an integer or bool gives that float
+    (MXNet 1.9.1: float32 with int64 is float32); otherwise NumPy's promotion."""
+    if ta == tb:
+        return ta
+    fa, fb = ta.kind == 'f', tb.kind == 'f'
+    if fa != fb:
+        return ta if fa else tb
+    return _onp.result_type(ta, tb)
+
+
+_BOOL_SUBTRACT = ("numpy boolean subtract, the `-` operator, is not supported; use the "
+                  "logical_xor function (or `^`) instead, or cast to an integer type first")
+_NEGATIVE_POWER = "Integers to negative integer powers are not allowed"
+
+
+def _nonfloat_dtype(code, dt):
+    """Result dtype of ``code`` when the promoted operand dtype ``dt`` is an integer or bool."""
+    if code == K.DIVIDE or code == K.RDIVIDE:
         return dtypes.DEFAULT                      # int / int gives float32, as in MXNet
-    if dt.kind == 'b' and code not in (K.MAXIMUM, K.MINIMUM):
-        return _onp.dtype(_onp.int64) if code != K.DIVIDE else dtypes.DEFAULT
-    return dt
+    if dt.kind == 'b':
+        if code == K.SUBTRACT or code == K.RSUBTRACT:
+            raise DTypeError(_BOOL_SUBTRACT)
+        if code in (K.POWER, K.RPOWER, K.MOD, K.RMOD):
+            return _onp.dtype(_onp.int64)
+    return dt                                      # bool + bool is logical or, as NumPy's
 
 
-_SCALAR_CODES = (K.ADD, K.SUBTRACT, K.MULTIPLY, K.DIVIDE, K.POWER)
+def _check_int_power(code, exponent):
+    """NumPy refuses integer arrays to negative integer powers (a silent 0 otherwise)."""
+    if code == K.POWER and (exponent < 0).any():
+        raise ValueError(_NEGATIVE_POWER)
+
+
+_SCALAR_CODES = (K.ADD, K.SUBTRACT, K.MULTIPLY, K.DIVIDE, K.POWER, K.MAXIMUM, K.MINIMUM, K.MOD)
 
 
 def _binary(name, code, vjp):
@@ -90,18 +115,24 @@ def _binary(name, code, vjp):
         return (unbroadcast(ga, a.shape) if needs[0] else None,
                 unbroadcast(gb, b.shape) if needs[1] else None)
     op = defop(name, backward)
-    if code in _SCALAR_CODES:
-        scalar_op = defop(name, _scalar_rule(name), params=('scalar',), scalar_arg=1)
-        rscalar_op = defop(name, _rscalar_rule(name), params=('scalar',), scalar_arg=0)
+    scalar_op = defop(name, _scalar_rule(name), params=('scalar',), scalar_arg=1)
+    rscalar_op = defop(name, _rscalar_rule(name), params=('scalar',), scalar_arg=0)
+    rcode = _REVERSED[code]
 
     def apply(a, b):
-        if isinstance(b, _SCALARS) and isinstance(a, ndarray) and code in _SCALAR_CODES:
+        if isinstance(b, _SCALARS) and isinstance(a, ndarray):
             return _with_scalar(scalar_op, code, a, b)
-        if isinstance(a, _SCALARS) and isinstance(b, ndarray) and code in _SCALAR_CODES:
-            return _with_scalar(rscalar_op, _REVERSED[code], b, a)
+        if isinstance(a, _SCALARS) and isinstance(b, ndarray):
+            return _with_scalar(rscalar_op, rcode, b, a)
         a, b = as_array(a), as_array(b)
         da, db = a._data, b._data
-        dt = _arith_dtype(code, da.dtype, db.dtype)
+        dt = da.dtype
+        if dt != db.dtype:
+            dt = promote(dt, db.dtype)
+        if dt.kind != 'f':
+            dt = _nonfloat_dtype(code, dt)
+            if dt.kind in 'iu':
+                _check_int_power(code, db)
         if da.dtype != dt:
             da = da.astype(dt)
         if db.dtype != dt:
@@ -113,10 +144,16 @@ def _binary(name, code, vjp):
 
 
 def _with_scalar(op, code, x, s):
+    """``x (op) s`` (or ``s (op) x`` for the R* codes) with the scalar kept as a parameter."""
     d = x._data
     dt = dtypes.scalar_result(d.dtype, s)
-    if code in (K.DIVIDE, K.RDIVIDE) and dt.kind != 'f':
-        dt = dtypes.DEFAULT
+    if dt.kind != 'f':
+        dt = _nonfloat_dtype(code, dt)
+        if dt.kind in 'iu':
+            if code == K.POWER and s < 0:
+                raise ValueError(_NEGATIVE_POWER)
+            if code == K.RPOWER:
+                _check_int_power(K.POWER, d)
     if d.dtype != dt:
         d = d.astype(dt)
     out = _onp.empty(d.shape, dt)
@@ -133,6 +170,9 @@ def _scalar_rule(name):
         'multiply': lambda g, ans, x, s: g * s,
         'divide': lambda g, ans, x, s: g / s,
         'power': lambda g, ans, x, s: g * s * x ** (s - 1) if s != 0 else g * 0,
+        'maximum': lambda g, ans, x, s: g * (x >= s),      # a tie goes to the array (MXNet)
+        'minimum': lambda g, ans, x, s: g * (x <= s),
+        'mod': lambda g, ans, x, s: g,
     }[name]
     return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0], node.attrs[0]),)
 
@@ -144,6 +184,9 @@ def _rscalar_rule(name):
         'multiply': lambda g, ans, x, s: g * s,
         'divide': lambda g, ans, x, s: -g * ans / x,
         'power': lambda g, ans, x, s: g * ans * _log_scalar(s),
+        'maximum': lambda g, ans, x, s: g * (x >= s),      # here too the array gets a tie (MXNet)
+        'minimum': lambda g, ans, x, s: g * (x <= s),
+        'mod': lambda g, ans, x, s: -g * unary.floor(s / x),
     }[name]
     return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0], node.attrs[0]),)
 
@@ -183,6 +226,8 @@ def _compare(name, code):
         if isinstance(b, _SCALARS) and isinstance(a, ndarray):
             d = a._data
             dt = _onp.result_type(d.dtype, b)
+            if dt.kind in 'iub' and not _fits(b, dt):
+                dt = _onp.dtype(_onp.float64)     # e.g. uint8_array < 300: compare exactly
             d = d if d.dtype == dt else d.astype(dt)
             out = _onp.empty(d.shape, _onp.bool_)
             if out.size:
@@ -205,6 +250,16 @@ def _compare(name, code):
     apply.__doc__ = f"Elementwise {name} (bool result, not differentiable)."
     _COMPARES[code] = apply
     return apply
+
+
+def _fits(s, dt):
+    """Whether Python scalar ``s`` is representable in integer/bool dtype ``dt``."""
+    if dt.kind == 'b':
+        return isinstance(s, (bool, _onp.bool_))
+    if not isinstance(s, (int, _onp.integer)):
+        return False
+    info = _onp.iinfo(dt)
+    return info.min <= s <= info.max
 
 
 _COMPARES = {}
@@ -232,15 +287,22 @@ def _where_backward(node, grads, needs):
 _where_op = defop('where', _where_backward)
 
 
+def _where_operand(v, other):
+    """A Python scalar beside an array takes the array's dtype (as in arithmetic)."""
+    if isinstance(v, _SCALARS) and isinstance(other, ndarray):
+        return wrap(_onp.asarray(v, dtypes.scalar_result(other.dtype, v)))
+    return as_array(v)
+
+
 def where(condition, x, y):
     """``x`` where ``condition`` is true, else ``y``; broadcasting; differentiable in x and y."""
-    cond, a, b = as_array(condition), as_array(x), as_array(y)
+    cond, a, b = as_array(condition), _where_operand(x, y), _where_operand(y, x)
     try:
         shape = _onp.broadcast_shapes(cond.shape, a.shape, b.shape)
     except ValueError:
         raise ShapeError(f"where: condition, x and y could not be broadcast together with "
                          f"shapes {cond.shape}, {a.shape} and {b.shape}") from None
-    dt = _onp.result_type(a.dtype, b.dtype)
+    dt = promote(a.dtype, b.dtype)
     out = _onp.empty(shape, dt)
     if out.size:
         c = _flat(_onp.broadcast_to(cond._data.astype(_onp.bool_, copy=False), shape))
@@ -269,10 +331,15 @@ def clip(a, a_min=None, a_max=None):
     x = as_array(a)
     if a_min is None and a_max is None:
         raise ValueError("clip: a_min and a_max cannot both be None")
+    for what, v in (('a_min', a_min), ('a_max', a_max)):
+        if v is not None and not isinstance(v, _SCALARS):
+            raise TypeError(f"clip: {what} must be a real scalar or None (as in MXNet), "
+                            f"got {type(v).__name__}")
     d = x._data
     lo = -_onp.inf if a_min is None else a_min
     hi = _onp.inf if a_max is None else a_max
-    if d.dtype.kind != 'f' and (isinstance(lo, float) or isinstance(hi, float)):
+    if d.dtype.kind != 'f' and (isinstance(lo, (float, _onp.floating)) or
+                                isinstance(hi, (float, _onp.floating))):
         d = d.astype(dtypes.DEFAULT)
     out = _onp.empty(d.shape, d.dtype)
     if out.size:

@@ -2,6 +2,7 @@
 import numpy as _onp
 
 from .. import dtypes
+from ..errors import DTypeError, ShapeError
 from ..ndarray import ndarray, wrap
 from .convert import as_array
 
@@ -10,11 +11,19 @@ def _dt(dtype):
     return dtypes.DEFAULT if dtype is None else dtypes.check(dtype)
 
 
+def _dim(s):
+    if not isinstance(s, (int, _onp.integer)) or isinstance(s, bool):
+        raise TypeError
+    return int(s)
+
+
 def _shape(shape):
     if isinstance(shape, (int, _onp.integer)):
         return (int(shape),)
     try:
-        shape = tuple(int(s) for s in shape)
+        if isinstance(shape, (str, bytes)):
+            raise TypeError
+        shape = tuple(_dim(s) for s in shape)
     except TypeError:
         raise TypeError(f"shape must be an int or a tuple of ints, got {shape!r}") from None
     if any(s < 0 for s in shape):
@@ -54,7 +63,15 @@ def full(shape, fill_value, dtype=None, order='C', ctx=None, device=None):
     """An array filled with ``fill_value`` (float32 by default)."""
     if isinstance(fill_value, ndarray):
         fill_value = fill_value._data
-    return wrap(_onp.full(_shape(shape), fill_value, _dt(dtype)))
+    shape, dt = _shape(shape), _dt(dtype)
+    fv = _onp.asarray(fill_value)
+    if fv.dtype.kind not in 'biuf':
+        raise DTypeError(f"full: fill_value must be a number, got {fill_value!r}")
+    try:
+        return wrap(_onp.full(shape, fv, dt))
+    except ValueError:
+        raise ShapeError(f"full: fill_value of shape {fv.shape} does not broadcast to "
+                         f"shape {shape}") from None
 
 
 def _like(a, dtype):
@@ -75,7 +92,7 @@ def ones_like(a, dtype=None):
 def full_like(a, fill_value, dtype=None):
     """``fill_value`` with the shape and dtype of ``a``."""
     shape, dt = _like(a, dtype)
-    return wrap(_onp.full(shape, fill_value, dt))
+    return full(shape, fill_value, dt)
 
 
 def empty_like(a, dtype=None):

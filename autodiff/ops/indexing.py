@@ -19,7 +19,8 @@ def _normalize_key(key):
     if isinstance(key, ndarray):
         return key._data
     if isinstance(key, list):
-        return _onp.asarray(key)
+        # an empty list selects nothing along an axis, as in NumPy (not a float index)
+        return _onp.asarray(key) if key else _onp.zeros(0, _onp.int64)
     return key
 
 
@@ -31,7 +32,9 @@ def _is_basic(key):
 
 def _take(d, key, shape_for_error):
     try:
-        return d[key]
+        r = d[key]
+        # a full integer index gives a NumPy scalar: keep a 0-d array as the buffer
+        return r if type(r) is _onp.ndarray else _onp.asarray(r)
     except IndexError as e:
         raise IndexError(f"indexing array of shape {shape_for_error} with {key!r}: {e}") from None
 

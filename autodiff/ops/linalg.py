@@ -4,6 +4,7 @@ import numpy as _onp
 from ..errors import ShapeError
 from .core import defop, result
 from .convert import as_array
+from .binary import promote
 from .reduce import unbroadcast
 from .shape import swapaxes
 
@@ -46,8 +47,12 @@ def matmul(a, b):
         raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} are not aligned: "
                          f"{ka} (last axis of the first) != {kb} "
                          f"({'axis 0' if b.ndim == 1 else 'second-to-last axis'} of the second)")
+    da, db = a._data, b._data
+    if da.dtype != db.dtype:                 # promote as elementwise ops do (float wins)
+        dt = promote(da.dtype, db.dtype)
+        da, db = da.astype(dt, copy=False), db.astype(dt, copy=False)
     try:
-        out = _onp.matmul(a._data, b._data)
+        out = _onp.matmul(da, db)
     except ValueError:
         raise ShapeError(f"matmul: batch dimensions of shapes {a.shape} and {b.shape} "
                          "cannot be broadcast together") from None

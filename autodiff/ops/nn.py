@@ -5,18 +5,26 @@ from .. import dtypes
 from ..kernels import nn as K
 from .core import defop, result, output
 from .convert import as_array
-from .reduce import normalize_axes
+from .reduce import normalize_axes, normalize_axis
 
 
 def _last_axis_rows(d, ax):
     moved = _onp.moveaxis(d, ax, -1)
-    return _onp.ascontiguousarray(moved).reshape(-1, d.shape[ax]), moved.shape
+    # explicit row count: reshape(-1, n) is ambiguous when the array is empty
+    rows = d.size // d.shape[ax] if d.shape[ax] else 0
+    return _onp.ascontiguousarray(moved).reshape(rows, d.shape[ax]), moved.shape
 
 
 def _apply(op, log, data, axis):
     x = as_array(data)
     d = x._data if x.dtype.kind == 'f' else x._data.astype(dtypes.DEFAULT)
-    (ax,) = normalize_axes(axis, d.ndim, op.name)
+    if d.ndim == 0:
+        # one value along axis 0 / -1, as MXNet: softmax 1, log_softmax 0 (NaN if not finite)
+        normalize_axes(axis, 0, op.name, reduction=True)
+        out = _onp.empty((1, 1), d.dtype)
+        K.softmax_last(d.reshape(1, 1), out, log)
+        return result(op, (x,), out.reshape(()), (None,))
+    ax = normalize_axis(axis, d.ndim, op.name)
     rows, moved_shape = _last_axis_rows(d, ax)
     out = _onp.empty_like(rows)
     if rows.size:

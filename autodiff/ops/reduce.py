@@ -15,8 +15,12 @@ from .core import defop, result, output, wrap
 from .convert import as_array
 
 
-def normalize_axes(axis, ndim, name):
-    """``axis`` (None, int, negative, tuple) as a sorted tuple of non-negative ints."""
+def normalize_axes(axis, ndim, name, reduction=False):
+    """``axis`` (None, int, negative, tuple) as a sorted tuple of non-negative ints.
+
+    With ``reduction=True`` a 0-d array accepts axis 0 or -1 and reduces over
+    nothing, as NumPy and MXNet do (``np.sum(np.array(3.), axis=0)`` is 3).
+    """
     if axis is None:
         return tuple(range(ndim))
     items = axis if isinstance(axis, (tuple, list)) else (axis,)
@@ -25,11 +29,20 @@ def normalize_axes(axis, ndim, name):
         if not isinstance(ax, (int, _onp.integer)) or isinstance(ax, bool):
             raise TypeError(f"{name}: axis must be an int or a tuple of ints, got {ax!r}")
         if not -ndim <= ax < ndim:
+            if reduction and ndim == 0 and ax in (0, -1):
+                continue
             raise AxisError(f"{name}: axis {ax} is out of bounds for array of dimension {ndim}")
-        out.append(int(ax) % ndim if ndim else 0)
+        out.append(int(ax) % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{name}: repeated axis in {axis!r}")
     return tuple(sorted(out))
+
+
+def normalize_axis(axis, ndim, name):
+    """A single ``axis`` (int, may be negative) as a non-negative int; tuples are refused."""
+    if isinstance(axis, (tuple, list)) or axis is None:
+        raise TypeError(f"{name}: axis must be an int, got {axis!r}")
+    return normalize_axes(axis, ndim, name)[0]
 
 
 def _reduced_shape(shape, axes, keepdims):
@@ -45,28 +58,45 @@ def _as_rows(d, axes):
     inner = math.prod(d.shape[i] for i in axes)
     if tuple(axes) != tuple(range(nd - len(axes), nd)):
         d = d.transpose(keep + list(axes))
-    return _onp.ascontiguousarray(d).reshape(-1, inner) if d.size else d.reshape(-1, inner)
+    # explicit row count: reshape(-1, 0) is ambiguous for empty arrays
+    return _onp.ascontiguousarray(d).reshape(math.prod(d.shape[:len(keep)]), inner)
 
 
 def reduce_data(code, d, axes, out_dtype):
     """Reduce NumPy buffer ``d`` over ``axes`` with kernel ``code``; returns the kept shape."""
     nd = d.ndim
-    kept = tuple(s for i, s in enumerate(d.shape) if i not in axes)
-    out = _onp.empty(math.prod(kept), out_dtype)
-    if code == K.SUM and axes and axes == tuple(range(len(axes))) and len(axes) < nd \
-            and d.flags.c_contiguous and d.size:
-        K.sum_first(d.reshape(math.prod(d.shape[i] for i in axes), -1), out)
-    elif out.size:
+    if len(axes) == nd:                                   # everything: one row
+        kept = ()
+        out = _onp.empty(1, out_dtype)
+        rows = (d if d.flags.c_contiguous else _onp.ascontiguousarray(d)).reshape(1, d.size)
+    else:
+        kept = tuple(s for i, s in enumerate(d.shape) if i not in axes)
+        out = _onp.empty(math.prod(kept), out_dtype)
+        if code == K.SUM and axes and axes == tuple(range(len(axes))) \
+                and d.flags.c_contiguous and d.size:
+            lead = d.reshape(math.prod(d.shape[i] for i in axes), -1)
+            if out_dtype.kind == 'f':
+                K.sum_first(lead, out)
+            else:                        # integers accumulate exactly in their own type
+                K.sum_first(lead, out, out_dtype.type(0))
+            return out.reshape(kept)
+        if not out.size:
+            return out.reshape(kept)
         rows = _as_rows(d, axes)
-        if rows.shape[1] == 0:
-            out.fill(0 if code == K.SUM else 1)
-        else:
-            K.reduce_last(code, rows, out)
+    if rows.shape[1] == 0:
+        out.fill(0 if code == K.SUM else 1)
+    elif out_dtype.kind == 'f':
+        K.reduce_last(code, rows, out)
+    else:                                # integers accumulate exactly in their own type
+        K.reduce_last(code, rows, out, out_dtype.type(0))
     return out.reshape(kept)
 
 
 def _sum_dtype(dt):
-    return dt if dt.kind == 'f' else _onp.dtype(_onp.int64)
+    """NumPy's: floats keep their type, unsigned integers sum in uint64, the rest in int64."""
+    if dt.kind == 'f':
+        return dt
+    return _onp.dtype(_onp.uint64 if dt.kind == 'u' else _onp.int64)
 
 
 def _make_reduction(name, code, vjp):
@@ -81,7 +111,7 @@ def _make_reduction(name, code, vjp):
     def apply(a, axis=None, keepdims=False):
         x = as_array(a)
         d = x._data
-        axes = normalize_axes(axis, d.ndim, name)
+        axes = normalize_axes(axis, d.ndim, name, reduction=True)
         if code in (K.MAX, K.MIN) and any(d.shape[i] == 0 for i in axes):
             raise ValueError(f"{name}: zero-size array to reduction operation {name} "
                              "which has no identity")
@@ -89,7 +119,10 @@ def _make_reduction(name, code, vjp):
             out_dt = d.dtype if d.dtype.kind == 'f' else dtypes.DEFAULT
             n = math.prod(d.shape[i] for i in axes)
             out = reduce_data(K.SUM, d.astype(out_dt, copy=False), axes, out_dt)
-            out = (out / n if n else out * _onp.nan).astype(out_dt, copy=False)
+            if n:
+                out /= n                  # in place: stays an array (even 0-d) of out_dt
+            else:
+                out.fill(_onp.nan)        # mean of nothing, as NumPy
         else:
             out_dt = _sum_dtype(d.dtype) if code in (K.SUM, K.PROD) else d.dtype
             out = reduce_data(code, d, axes, out_dt)
@@ -112,7 +145,39 @@ mean = _make_reduction('mean', K.SUM,
 # every tied extremum gets the full upstream gradient (MXNet)
 max = _make_reduction('max', K.MAX, lambda g, ans, x, axes: g * (x == ans))
 min = _make_reduction('min', K.MIN, lambda g, ans, x, axes: g * (x == ans))
-prod = _make_reduction('prod', K.PROD, lambda g, ans, x, axes: g * ans / x)
+
+
+def _prod_vjp(g, ans, x, axes):
+    """g times the product of the other elements of each slice.
+
+    That is ``ans / x`` without zeros.  With zeros (where ``ans / x`` is NaN) the
+    products of the others are computed directly (``_prod_of_others``), which keeps
+    the rule differentiable again at zeros.
+    """
+    if not (x == 0)._data.any():
+        return g * ans / x
+    return g * _prod_of_others(x, axes)
+
+
+def _prod_of_others(x, axes):
+    """For each element, the product of the other elements of its slice over ``axes``.
+
+    Each slice of n elements becomes n copies with one element replaced by 1, then
+    reduced: O(n^2) work, used only for slices that hold zeros; built with library
+    ops, so its derivatives (any order) are right at the zeros too.
+    """
+    from .shape import transpose, expand_dims
+    from .binary import where
+    keep = [i for i in range(x.ndim) if i not in axes]
+    perm = tuple(keep + list(axes))
+    xt = transpose(x, perm)                                  # reduced axes last
+    lead, n = xt.shape[:len(keep)], _count(x, axes)
+    copies = broadcast_to(expand_dims(xt.reshape(lead + (n,)), -2), lead + (n, n))
+    others = prod(where(_onp.eye(n, dtype=bool), 1.0, copies), -1)
+    return transpose(others.reshape(xt.shape), tuple(int(i) for i in _onp.argsort(perm)))
+
+
+prod = _make_reduction('prod', K.PROD, _prod_vjp)
 amax, amin = max, min
 
 
@@ -120,14 +185,22 @@ def _arg(name, is_max):
     def apply(a, axis=None):
         x = as_array(a)
         d = x._data
-        if d.size == 0:
-            raise ValueError(f"{name}: attempt to get {name} of an empty sequence")
         if axis is None:
+            if d.size == 0:
+                raise ValueError(f"{name}: attempt to get {name} of an empty sequence")
             rows = _onp.ascontiguousarray(d).reshape(1, -1)
             out = _onp.empty(1, _onp.int64)
             K.arg_last(is_max, rows, out)
             return wrap(out.reshape(()))
-        (ax,) = normalize_axes(axis, d.ndim, name)
+        if isinstance(axis, (tuple, list)):
+            raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
+        if d.ndim == 0:
+            normalize_axes(axis, 0, name, reduction=True)     # axis 0 / -1 only
+            return wrap(_onp.zeros((), _onp.int64))
+        ax = normalize_axis(axis, d.ndim, name)
+        if d.shape[ax] == 0:
+            raise ValueError(f"{name}: attempt to get {name} of an empty sequence "
+                             f"(axis {ax} of shape {d.shape} has length 0)")
         out = _onp.empty(rows_count(d, ax), _onp.int64)
         K.arg_last(is_max, _as_rows(d, (ax,)), out)
         return wrap(out.reshape(tuple(s for i, s in enumerate(d.shape) if i != ax)))
@@ -137,7 +210,7 @@ def _arg(name, is_max):
 
 
 def rows_count(d, ax):
-    return d.size // d.shape[ax]
+    return d.size // d.shape[ax] if d.shape[ax] else 0
 
 
 argmax = _arg('argmax', True)

@@ -3,12 +3,33 @@
 Backward rules are the inverse movement: reshape back, transpose by the inverse
 permutation, sum the broadcast axes, split what was concatenated.
 """
+from operator import index as _index
+
 import numpy as _onp
 
 from ..errors import ShapeError
 from .core import defop, result, results, wrap
 from .convert import as_array
-from .reduce import normalize_axes, unbroadcast
+from .reduce import normalize_axes, normalize_axis, unbroadcast
+
+
+def int_tuple(value, name, what):
+    """``value`` (an int or a sequence of ints) as a tuple of ints, or a TypeError naming it.
+
+    ``operator.index`` refuses floats and strings (``reshape(2.5, 2)`` is an error, not
+    a silent truncation) and costs little on the hot path.
+    """
+    try:
+        if isinstance(value, (tuple, list)):
+            return tuple(map(_index, value))
+        if isinstance(value, (str, bytes)):
+            raise TypeError
+        try:
+            return (_index(value),)
+        except TypeError:
+            return tuple(map(_index, value))      # another iterable of ints
+    except TypeError:
+        raise TypeError(f"{name}: {what} must be an int or a tuple of ints, got {value!r}") from None
 
 
 def _one(name, backward, params=()):
@@ -23,9 +44,7 @@ _reshape_op = _one('reshape', lambda n, g, needs: (g[0].reshape(n.inputs[0].shap
 def reshape(a, newshape, order='C'):
     """Give the array a new shape (one entry may be -1)."""
     x = as_array(a)
-    if isinstance(newshape, (int, _onp.integer)):
-        newshape = (int(newshape),)
-    newshape = tuple(int(s) for s in newshape)
+    newshape = int_tuple(newshape, 'reshape', 'newshape')
     if order != 'C':
         raise ValueError("reshape: only order='C' is supported")
     try:
@@ -42,6 +61,8 @@ def expand_dims(a, axis):
     """Insert a length-1 axis at ``axis``."""
     x = as_array(a)
     nd = x.ndim + 1
+    if not isinstance(axis, (int, _onp.integer)) or isinstance(axis, bool):
+        raise TypeError(f"expand_dims: axis must be an int, got {axis!r}")
     if not -nd <= axis < nd:
         from ..errors import AxisError
         raise AxisError(f"expand_dims: axis {axis} is out of bounds for array of dimension {nd}")
@@ -91,7 +112,10 @@ def transpose(a, axes=None):
     else:
         if len(axes) != nd:
             raise ShapeError(f"transpose: axes {tuple(axes)} don't match array of dimension {nd}")
-        perm = tuple(int(p) % nd if -nd <= p < nd else _bad_axis(p, nd) for p in axes)
+        try:
+            perm = tuple(p % nd if -nd <= p < nd else _bad_axis(p, nd) for p in map(_index, axes))
+        except TypeError:
+            raise TypeError(f"transpose: axis must be an int, got {tuple(axes)!r}") from None
         if sorted(perm) != list(range(nd)):
             raise ValueError(f"transpose: repeated axis in {tuple(axes)}")
     return result(_transpose_op, (x,), x._data.transpose(perm), (perm,))
@@ -105,7 +129,7 @@ def _bad_axis(p, nd):
 def swapaxes(a, axis1, axis2):
     """Interchange two axes."""
     x = as_array(a)
-    (i,), (j,) = normalize_axes(axis1, x.ndim, 'swapaxes'), normalize_axes(axis2, x.ndim, 'swapaxes')
+    i, j = normalize_axis(axis1, x.ndim, 'swapaxes'), normalize_axis(axis2, x.ndim, 'swapaxes')
     perm = list(range(x.ndim))
     perm[i], perm[j] = perm[j], perm[i]
     return transpose(x, tuple(perm))
@@ -114,7 +138,7 @@ def swapaxes(a, axis1, axis2):
 def moveaxis(a, source, destination):
     """Move one axis to a new position."""
     x = as_array(a)
-    (s,), (d,) = normalize_axes(source, x.ndim, 'moveaxis'), normalize_axes(destination, x.ndim, 'moveaxis')
+    s, d = normalize_axis(source, x.ndim, 'moveaxis'), normalize_axis(destination, x.ndim, 'moveaxis')
     perm = [i for i in range(x.ndim) if i != s]
     perm.insert(d, s)
     return transpose(x, tuple(perm))
@@ -131,7 +155,8 @@ def flip(m, axis=None):
     """Reverse the order of elements along ``axis`` (all axes when None)."""
     x = as_array(m)
     axes = normalize_axes(axis, x.ndim, 'flip')
-    return result(_flip_op, (x,), _onp.flip(x._data, axes), (axes,))
+    # np.flip of a 0-d array returns a NumPy scalar; keep a 0-d array
+    return result(_flip_op, (x,), _onp.asarray(_onp.flip(x._data, axes)), (axes,))
 
 
 # ---- broadcasting -------------------------------------------------------------------------
@@ -173,14 +198,16 @@ _concat_op = _one('concatenate', _concat_backward, params=('axis',))
 
 
 def concatenate(seq, axis=0):
-    """Join arrays along an existing axis."""
+    """Join arrays along an existing axis (``axis=None``: flattened first, as NumPy)."""
     arrays = tuple(as_array(a) for a in seq)
     if not arrays:
         raise ValueError("concatenate: need at least one array to concatenate")
+    if axis is None:
+        arrays, axis = tuple(reshape(a, (-1,)) for a in arrays), 0
     nd = arrays[0].ndim
     if nd == 0:
         raise ShapeError("concatenate: zero-dimensional arrays cannot be concatenated")
-    (ax,) = normalize_axes(axis, nd, 'concatenate')
+    ax = normalize_axis(axis, nd, 'concatenate')
     for i, a in enumerate(arrays):
         if a.ndim != nd or a.shape[:ax] + a.shape[ax + 1:] != arrays[0].shape[:ax] + arrays[0].shape[ax + 1:]:
             raise ShapeError(f"concatenate: array {i} has shape {a.shape}, which does not match "
@@ -213,7 +240,13 @@ _split_op = defop('split', _split_backward, nout=-1, params=('indices_or_section
 def split(ary, indices_or_sections, axis=0):
     """Split into several arrays along ``axis`` (equal sections or at the given indices)."""
     x = as_array(ary)
-    (ax,) = normalize_axes(axis, x.ndim, 'split')
+    ax = normalize_axis(axis, x.ndim, 'split')
+    if isinstance(indices_or_sections, (int, _onp.integer)):
+        if indices_or_sections < 1:
+            raise ValueError(f"split: the number of sections must be at least 1, "
+                             f"got {indices_or_sections}")
+    else:
+        int_tuple(indices_or_sections, 'split', 'indices_or_sections')
     if isinstance(indices_or_sections, (int, _onp.integer)) and x.shape[ax] % indices_or_sections:
         raise ShapeError(f"split: array split does not result in an equal division "
                          f"(axis {ax} has length {x.shape[ax]}, sections={indices_or_sections})")
@@ -242,7 +275,7 @@ _tile_op = _one('tile', _tile_backward, params=('reps',))
 def tile(A, reps):
     """Repeat the whole array ``reps`` times along each axis."""
     x = as_array(A)
-    reps = (int(reps),) if isinstance(reps, (int, _onp.integer)) else tuple(int(r) for r in reps)
+    reps = int_tuple(reps, 'tile', 'reps')
     if any(r < 0 for r in reps):
         raise ValueError(f"tile: negative repetitions {reps}")
     return result(_tile_op, (x,), _onp.tile(x._data, reps), (reps,))
@@ -268,7 +301,7 @@ def repeat(a, repeats, axis=None):
     if not isinstance(repeats, (int, _onp.integer)) or repeats < 0:
         raise TypeError(f"repeat: repeats must be a non-negative int, got {repeats!r}")
     if axis is not None:
-        (axis,) = normalize_axes(axis, x.ndim, 'repeat')
+        axis = normalize_axis(axis, x.ndim, 'repeat')
     return result(_repeat_op, (x,), _onp.repeat(x._data, repeats, axis), (int(repeats), axis))
 
 

@@ -17,14 +17,20 @@ from .convert import as_array
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
-def _float_data(x):
-    """Input buffer as a contiguous float array (ints and bools become float32)."""
+def _integer_input(x, code):
+    """Kernel and contiguous buffer for an integer or bool input.
+
+    Ops that NumPy and MXNet compute in the integer type (negative, abs, sign,
+    square, floor, ceil, round, relu) keep it (bools count as int64, as MXNet's
+    ``-bool_array`` does); the others compute in the default float32.
+    """
     d = x._data
-    if d.dtype.kind != 'f':
-        d = d.astype(dtypes.DEFAULT)
-    elif not d.flags.c_contiguous:
-        d = _onp.ascontiguousarray(d)
-    return d
+    if code in K.INT_CODES:
+        if d.dtype.kind == 'b':
+            return K.unary_int, d.astype(_onp.int64)
+        # (ascontiguousarray would turn a 0-d array into 1-d)
+        return K.unary_int, d if d.flags.c_contiguous else _onp.ascontiguousarray(d)
+    return K.unary, d.astype(dtypes.DEFAULT)
 
 
 def _unary(name, code, vjp):
@@ -35,9 +41,14 @@ def _unary(name, code, vjp):
 
     def apply(x):
         x = as_array(x)
-        d = _float_data(x)
+        d = x._data
+        kernel = K.unary
+        if d.dtype.kind != 'f':
+            kernel, d = _integer_input(x, code)
+        elif not d.flags.c_contiguous:
+            d = _onp.ascontiguousarray(d)
         out = _onp.empty(d.shape, d.dtype)
-        launch(K.unary, code, d.reshape(-1), out.reshape(-1))
+        launch(kernel, code, d.reshape(-1), out.reshape(-1))
         return result(op, (x,), out)
     apply.__name__ = name
     apply.__qualname__ = name

@@ -27,6 +27,7 @@ COLUMNS = [
     ("inproc", "in-process", "time"),
     ("maxrss_mb", "peak RSS", "mb"),
     ("n", "runs", "int"),
+    ("others", "others", "cores"),
     ("ratio", "vs import torch", "ratio"),
     ("target", "target", "str"),
     ("status", "status", "str"),
@@ -100,7 +101,7 @@ def run(selected, repeats, cold_repeats, log):
         if args[0] == "import":
             subproc.run_python([CHILD, *args], env=subproc.child_env(NUMBA_CACHE_DIR=warm_dir))
     counts = {label: cold_repeats for label in entries if "empty cache" in label}
-    timing.alternate(fns, repeats=repeats, warmup=0, counts=counts,
+    _, _, others = timing.alternate(fns, repeats=repeats, warmup=0, counts=counts,
                      on_error=lambda name, exc: errors.setdefault(name, str(exc)))
     shutil.rmtree(warm_dir, ignore_errors=True)
 
@@ -113,6 +114,8 @@ def run(selected, repeats, cold_repeats, log):
         rows.append({"label": label, **st, "iqr": (st["p25"], st["p75"]), "walls": walls,
                      "inproc": statistics.median(s[1] for s in samples),
                      "maxrss_mb": max((s[2] for s in samples if s[2] is not None), default=None),
+                     "others": timing.summarize([o for o in others.get(label, []) if o is not None]
+                                                 or [0.0])["median"],
                      "ratio": None, "target": "", "status": ""})
     for label, err in errors.items():
         skipped[label] = f"failed: {err}"

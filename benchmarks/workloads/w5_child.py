@@ -124,6 +124,18 @@ for rep in range(reps):
         mem["after_gc_mb"] = rss_mb() - start
         mem["after_trim_mb"] = (rss_mb() - start) if malloc_trim() else None
 
+# Diagnostic: the same chain with Python's cyclic GC off. A gap to the times above is the
+# cost of full collections walking a graph of GC-tracked objects, which grows with the chain.
+gc.collect()
+gc.disable()
+t0 = time.perf_counter()
+s, y = record(n)
+s.backward()
+nogc = time.perf_counter() - t0
+del s, y
+gc.enable()
+
 print("@@BENCH " + json.dumps({"impl": impl, "n": n, "reps": reps,
                                "record": statistics.median(rec_t),
-                               "backward": statistics.median(bwd_t), **mem}), flush=True)
+                               "backward": statistics.median(bwd_t), "total_nogc": nogc,
+                               **mem}), flush=True)

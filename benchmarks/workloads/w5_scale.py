@@ -7,7 +7,7 @@ head is dropped (should be back near the start). torch runs the same chains for 
 """
 import importlib.util
 
-from benchmarks import subproc
+from benchmarks import machine, subproc
 
 ID = "W5"
 TITLE = "scale: chains of 1k/10k/100k ops on (2,3), per-op time and memory (fresh process each)"
@@ -26,11 +26,13 @@ COLUMNS = [
     ("record_op", "record/op", "time"),
     ("backward_op", "backward/op", "time"),
     ("growth", "vs 1k", "ratio"),
+    ("per_op_nogc", "per op, gc off", "time"),
     ("peak_mb", "peak dRSS", "mb"),
     ("bytes_per_op", "peak/op", "bytes"),
     ("after_drop_mb", "dRSS dropped", "mb"),
     ("after_gc_mb", "dRSS +gc", "mb"),
     ("after_trim_mb", "+trim", "mb"),
+    ("others", "others", "cores"),
     ("status", "status", "str"),
 ]
 
@@ -47,7 +49,9 @@ def run(selected, quick, log):
         for name in names:
             if name in skipped:
                 continue
+            snap = machine.snapshot()
             out = subproc.run_python([CHILD, name, size, reps[size]], timeout=TIMEOUT_S)
+            others = machine.others_cores(snap, machine.snapshot())
             if out["error"] or not out["result"]:
                 skipped[name] = f"failed at {size:,} ops: {out['error'] or 'no result'}"
                 continue
@@ -55,13 +59,14 @@ def run(selected, quick, log):
             rows.append({
                 "impl": name, "n": size, "per_op": (r["record"] + r["backward"]) / size,
                 "record_op": r["record"] / size, "backward_op": r["backward"] / size,
+                "per_op_nogc": r["total_nogc"] / size,
                 "peak_mb": r["peak_mb"], "after_drop_mb": r["after_drop_mb"],
                 "after_gc_mb": r["after_gc_mb"], "after_trim_mb": r["after_trim_mb"],
                 "graph_held_mb": r["graph_held_mb"],
                 "after_backward_mb": r["after_backward_mb"], "rss_start_mb": r["rss_start_mb"],
                 "grad_rel_err": r["grad_rel_err"], "reps": r["reps"],
                 "bytes_per_op": (r["peak_mb"] * 2**20 / size) if r["peak_mb"] is not None else None,
-                "growth": None, "status": "",
+                "growth": None, "others": others, "status": "",
             })
             if r["grad_rel_err"] > 1e-2:
                 rows[-1]["status"] = f"WRONG GRADIENT (rel err {r['grad_rel_err']:.1e})"
@@ -106,7 +111,7 @@ def run(selected, quick, log):
         "title": TITLE,
         "note": "dRSS = RSS minus RSS at the start of the run (first repetition; peak via VmHWM); "
                 "'dropped' = after backward and del of the head, before any gc.collect(); "
-                "+trim = then glibc malloc_trim(0)",
+                "+trim = then glibc malloc_trim(0); gc off = one more run with gc.disable() (diagnostic)",
         "columns": COLUMNS,
         "rows": rows,
         "skipped": skipped,

@@ -1,0 +1,340 @@
+"""The recorded tape as a ``networkx.DiGraph``, built on demand from the tape nodes.
+
+Nothing is kept eagerly: ``build_graph(heads)`` walks the same nodes backward walks
+(``engine._collect``, iterative, so a 100,000-op chain is fine) and lays them out
+as a DiGraph.  The graph is a snapshot: values and gradients are copied.
+
+Node ids (stable strings)
+    ``n{id}`` an op application (tape ``Node``), ``v{id}`` a marked array (tape
+    ``Variable``), ``c{id}_{pos}`` a constant: the unmarked array or Python scalar
+    at argument position ``pos`` of op node ``n{id}``.  Tape ids are unique and grow
+    in recording order, and nodes are inserted in that order, so
+    ``list(G)`` is already a topological order.
+
+Node attributes (every node)
+    ``kind``       'variable' | 'constant' | 'op'
+    ``label``      variables: the name given with ``names=`` (or ``Variable.name``),
+                   else 'var{k}' (k counts variables in graph order); array
+                   constants: the given name, else 'const{k}'; scalar constants:
+                   ``str(value)``; ops: the op name
+    ``shape``      tuple (op nodes with ``nout`` > 1: a tuple of shapes, one per output)
+    ``dtype``      str (likewise a tuple of str when ``nout`` > 1)
+    ``head``       True on the nodes of the heads asked for
+    ``detached``   True on a variable/constant whose array came from ``.detach()``
+    ``nonfinite``  True when the node's value (op outputs, constant or variable data)
+                   holds NaN or inf
+Variables add ``grad_req``, ``grad`` (NumPy copy of ``.grad`` or None),
+``grad_nonfinite``, ``value`` (NumPy copy of the data).  Constants add ``is_scalar``
+(True for a Python scalar operand) and ``value`` (the scalar, or a NumPy copy).
+Ops add ``op`` (op name, or the class name of a custom ``autograd.Function``),
+``custom``, ``nout``, ``params`` (tuple of attribute names) and one attribute per op
+parameter (``axis``, ``keepdims``, ``scalar``...).  A parameter whose name clashes
+with the attributes above (``shape`` of broadcast_to, ``dtype`` of astype) is stored
+as ``param_<name>``.  Index keys become short strings such as ``'[:, 0]'``.  An op
+result named with ``names=`` gets a ``name`` attribute.
+
+Edges run from an input to the op that consumed it: ``index`` (argument position)
+and ``output`` (the producer's output position).  When one producer fills several
+positions of the same op (``x * x``) there is one edge whose ``index`` and
+``output`` are tuples.  A variable marked on a recorded intermediate has one
+incoming edge from its producer (if it was marked after its consumers were recorded,
+it is a sink: backward hands it the producer's gradient, and nothing reads it).
+
+``G.graph['heads']``: head node ids in the order asked, without repeats (for an
+output of a multi-output op, the op node); ``G.graph['head_outputs']``: one
+``(node id, output index)`` per head asked.
+
+Errors: a head without recorded history raises ``GraphError`` (as backward does);
+a graph freed by an earlier backward without ``retain_graph=True`` raises
+``GraphError`` with the same message as a second backward.
+"""
+import contextlib
+import gc
+import math
+
+import networkx as nx
+import numpy as _onp
+
+from .engine import _collect, _NO_HISTORY
+from .errors import GraphError
+from .ndarray import ndarray
+from .tape import Variable
+
+_isfinite = _onp.isfinite
+
+# Attribute names a node already uses; op parameters with these names get 'param_'.
+RESERVED = frozenset({'kind', 'label', 'shape', 'dtype', 'head', 'detached', 'nonfinite',
+                      'op', 'custom', 'nout', 'params', 'name', 'value', 'is_scalar',
+                      'grad', 'grad_req', 'grad_nonfinite'})
+PARAM_PREFIX = 'param_'
+_SMALL_KEY = 8          # index arrays up to this size are written out in full
+
+
+def node_id(tape_node):
+    """The DiGraph id of a tape ``Node`` or ``Variable``."""
+    return f'v{tape_node.id}' if type(tape_node) is Variable else f'n{tape_node.id}'
+
+
+def build_graph(heads, names=None):
+    """The tape behind ``heads`` (one array or a list) as a ``networkx.DiGraph``.
+
+    ``names``: optional ``{name: array}``; a named variable or constant takes the
+    name as its label, a named op result gives its op node a ``name`` attribute.
+    See the module docstring for the node and edge attributes.
+    """
+    heads = _as_heads(heads)
+    for i, h in enumerate(heads):
+        if h._node is None:
+            raise GraphError(f"head {i}: {_NO_HISTORY}")
+    with gc_paused():
+        return _build(heads, names)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building big graphs.
+
+    Hundreds of thousands of new dicts would otherwise trigger repeated full
+    collections over the large, live tape (they double the build time); the
+    objects made here form no reference cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(heads, names):
+    found = _collect(heads)                 # raises on a freed graph
+    # An output marked with attach_grad() after its consumers were recorded is not on
+    # their edges: the producer hands it its gradient (``Node.marks``).  Show it too.
+    marked = [v for n in found if getattr(n, 'marks', None) for v in n.marks.values()]
+    order = sorted(set(found).union(marked), key=lambda n: n.id)
+    var_names, array_names, op_names = _resolve_names(names)
+    values = _variable_values(heads, order)
+
+    nodes, edges = [], {}
+    counts = {'var': 0, 'const': 0}
+    for n in order:
+        nid = node_id(n)
+        if type(n) is Variable:
+            nodes.append((nid, _variable_attrs(n, values.get(n), var_names, array_names, counts)))
+            if n.edges:
+                p, k = n.edges[0]
+                _add_edge(edges, node_id(p), nid, 0, k)
+            continue
+        sa = n.op.scalar_arg
+        if sa is not None:
+            cid = f'c{n.id}_{sa}'
+            nodes.append((cid, _scalar_attrs(n.attrs[0])))
+            _add_edge(edges, cid, nid, sa, 0)
+        for i, (x, e) in enumerate(zip(n.inputs, n.edges)):
+            pos = i + 1 if sa is not None and i >= sa else i
+            if e is None:
+                cid = f'c{n.id}_{pos}'
+                nodes.append((cid, _constant_attrs(x, array_names, counts)))
+                _add_edge(edges, cid, nid, pos, 0)
+            else:
+                _add_edge(edges, node_id(e[0]), nid, pos, e[1])
+        nodes.append((nid, _op_attrs(n, op_names.get(n))))
+
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes)
+    G.add_edges_from((u, v, _edge_attrs(slots)) for (u, v), slots in edges.items())
+    head_outputs = [(node_id(h._node), h._idx) for h in heads]
+    for nid, _ in head_outputs:
+        G.nodes[nid]['head'] = True
+    G.graph['heads'] = list(dict.fromkeys(nid for nid, _ in head_outputs))
+    G.graph['head_outputs'] = head_outputs
+    return G
+
+
+# ---- inputs ------------------------------------------------------------------------------
+def _as_heads(heads):
+    if isinstance(heads, ndarray):
+        return [heads]
+    if not isinstance(heads, (list, tuple)):
+        raise TypeError(f"heads must be an array or a list of arrays, got {type(heads).__name__}")
+    if not heads:
+        raise ValueError("heads is empty: give at least one array")
+    for i, h in enumerate(heads):
+        if not isinstance(h, ndarray):
+            raise TypeError(f"head {i} is a {type(h).__name__}, not an autodiff array")
+    return list(heads)
+
+
+def _resolve_names(names):
+    """Lookups for ``{name: array}``: by Variable, by array identity, by op node."""
+    var_names, array_names, op_names = {}, {}, {}
+    if names is None:
+        return var_names, array_names, op_names
+    items = names.items() if hasattr(names, 'items') else names
+    for name, a in items:
+        if not isinstance(name, str) or not isinstance(a, ndarray):
+            raise TypeError(f"names must map str to autodiff arrays, got "
+                            f"{type(name).__name__} -> {type(a).__name__}")
+        array_names[id(a)] = name      # the named arrays are alive, so ids are unique
+        node = a._node
+        if type(node) is Variable:
+            var_names[node] = name
+        elif node is not None:
+            op_names.setdefault(node, []).append(name)
+    return var_names, array_names, op_names
+
+
+def _variable_values(heads, order):
+    """``{Variable: (data, array or None)}``: a Variable keeps no data, its arrays do."""
+    values = {}
+    for h in heads:
+        if type(h._node) is Variable:
+            values.setdefault(h._node, (h._data, h))
+    for n in order:
+        if type(n) is Variable:
+            if n.edges and n not in values:
+                p, k = n.edges[0]
+                values[n] = (p.outputs[k], None)
+            continue
+        for x, e in zip(n.inputs, n.edges):
+            if e is not None and type(e[0]) is Variable:
+                values.setdefault(e[0], (x._data, x))
+    return values
+
+
+# ---- node attributes ---------------------------------------------------------------------
+def _nonfinite(a):
+    return a.dtype.kind in 'fc' and a.size > 0 and not _isfinite(a).all()
+
+
+def _variable_attrs(v, found, var_names, array_names, counts):
+    k = counts['var']
+    counts['var'] = k + 1
+    data, array = found if found is not None else (None, None)
+    label = (var_names.get(v) or (array is not None and array_names.get(id(array)))
+             or v.name or f'var{k}')
+    grad = None if v.grad is None else _onp.array(v.grad._data, copy=True)
+    value = None if data is None else _onp.array(data, copy=True)
+    return dict(kind='variable', label=label, shape=tuple(v.shape), dtype=str(v.dtype),
+                head=False, detached=bool(v.detached),
+                nonfinite=value is not None and _nonfinite(value),
+                grad_req=v.grad_req, grad=grad,
+                grad_nonfinite=grad is not None and _nonfinite(grad), value=value)
+
+
+def _constant_attrs(x, array_names, counts):
+    k = counts['const']
+    counts['const'] = k + 1
+    data = x._data
+    return dict(kind='constant', label=array_names.get(id(x), f'const{k}'),
+                shape=tuple(data.shape), dtype=str(data.dtype), head=False,
+                detached=bool(getattr(x, '_detached', False)), nonfinite=_nonfinite(data),
+                is_scalar=False, value=_onp.array(data, copy=True))
+
+
+def _scalar_attrs(s):
+    value = _plain(s)
+    finite = not isinstance(value, (float, complex)) or math.isfinite(abs(value))
+    return dict(kind='constant', label=str(value), shape=(), dtype=type(s).__name__,
+                head=False, detached=False, nonfinite=not finite, is_scalar=True, value=value)
+
+
+def _op_attrs(n, names):
+    op = n.op
+    outs = n.outputs
+    nout = len(outs)
+    if nout == 1:
+        o = outs[0]
+        shape, dtype, nonfinite = o.shape, _dtype_str(o.dtype), _nonfinite(o)
+    else:
+        shape = tuple(o.shape for o in outs)
+        dtype = tuple(_dtype_str(o.dtype) for o in outs)
+        nonfinite = any(_nonfinite(o) for o in outs)
+    d = {'kind': 'op', 'label': op.name, 'op': op.name, 'custom': bool(op.custom),
+         'nout': nout, 'shape': shape, 'dtype': dtype, 'head': False, 'detached': False,
+         'nonfinite': nonfinite}
+    params = op.params
+    if params:
+        keys = []
+        for pname, value in zip(params, n.attrs):
+            key = PARAM_PREFIX + pname if pname in RESERVED else pname
+            d[key] = _index_text(value) if pname == 'key' else _plain(value)
+            keys.append(key)
+        params = tuple(keys)
+    d['params'] = params
+    if names:
+        d['name'] = ', '.join(names)
+    return d
+
+
+_DTYPE_STR = {}
+
+
+def _dtype_str(dt):
+    text = _DTYPE_STR.get(dt)
+    if text is None:
+        text = _DTYPE_STR[dt] = str(dt)
+    return text
+
+
+def param_name(key):
+    """The op's own name of the parameter stored under attribute ``key``."""
+    if key.startswith(PARAM_PREFIX) and key[len(PARAM_PREFIX):] in RESERVED:
+        return key[len(PARAM_PREFIX):]
+    return key
+
+
+# ---- edges -------------------------------------------------------------------------------
+def _add_edge(edges, u, v, index, output):
+    slots = edges.get((u, v))
+    if slots is None:
+        edges[(u, v)] = [(index, output)]
+    else:
+        slots.append((index, output))
+
+
+def _edge_attrs(slots):
+    if len(slots) == 1:
+        return {'index': slots[0][0], 'output': slots[0][1]}
+    slots.sort()
+    return {'index': tuple(s[0] for s in slots), 'output': tuple(s[1] for s in slots)}
+
+
+# ---- plain values for attributes ---------------------------------------------------------
+def _plain(v):
+    """``v`` as plain Python data (numbers, str, None, tuples); anything else as a short str."""
+    if v is None or isinstance(v, (bool, int, float, complex, str)):
+        return v
+    if isinstance(v, _onp.generic):
+        return v.item()
+    if isinstance(v, (tuple, list)):
+        return tuple(_plain(x) for x in v)
+    if isinstance(v, (_onp.ndarray, ndarray)):
+        return _array_text(v)
+    return repr(v)
+
+
+def _index_text(key):
+    """An indexing key in NumPy's bracket notation, e.g. ``'[:, 0]'`` or ``'[1::2, None]'``."""
+    items = key if isinstance(key, tuple) else (key,)
+    return '[' + ', '.join(_index_item(k) for k in items) + ']'
+
+
+def _index_item(k):
+    if k is Ellipsis:
+        return '...'
+    if isinstance(k, slice):
+        text = ('' if k.start is None else str(k.start)) + ':' + \
+               ('' if k.stop is None else str(k.stop))
+        return text + (':' + str(k.step) if k.step is not None else '')
+    if isinstance(k, (_onp.ndarray, ndarray, list)):
+        return _array_text(k)
+    return str(_plain(k))
+
+
+def _array_text(a):
+    a = a._data if isinstance(a, ndarray) else _onp.asarray(a)
+    if a.size <= _SMALL_KEY:
+        return repr(a.tolist())
+    return f'<{a.dtype} array {a.shape}>'

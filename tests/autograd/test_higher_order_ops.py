@@ -1,0 +1,206 @@
+"""Second order for every differentiable op, third order for elementwise ops and the
+arithmetic/linear-algebra/reduction core: ``autograd.grad(create_graph=True)`` checked
+against central differences of the lower-order derivative in float64 (see ``nth.py``).
+"""
+import numpy as onp
+import pytest
+
+from autodiff import np, npx
+from autodiff.ops import indexing
+from autodiff.ops.core import registered_ops
+
+from .nth import check_nth_order
+
+
+def U(shape, low, high, seed=1):
+    """Uniform draws in [low, high)."""
+    return onp.random.default_rng(seed).uniform(low, high, shape)
+
+
+def AWAY(shape, low, high, seed=1):
+    """Uniform magnitudes in [low, high) with random signs (keeps away from 0)."""
+    r = onp.random.default_rng(seed)
+    return r.uniform(low, high, shape) * r.choice([-1.0, 1.0], shape)
+
+
+S = (2, 3)
+# name -> (f, inputs).  Domains keep away from kinks, poles and jumps.
+UNARY = {
+    'negative': (np.negative, [U(S, -2, 2)]),
+    'abs': (np.abs, [AWAY(S, .2, 2)]),
+    'sign': (np.sign, [AWAY(S, .2, 2)]),
+    'exp': (np.exp, [U(S, -2, 2)]),
+    'expm1': (np.expm1, [U(S, -2, 2)]),
+    'log': (np.log, [U(S, .5, 3)]),
+    'log1p': (np.log1p, [U(S, -.5, 2)]),
+    'log2': (np.log2, [U(S, .5, 3)]),
+    'log10': (np.log10, [U(S, .5, 3)]),
+    'sqrt': (np.sqrt, [U(S, .5, 3)]),
+    'cbrt': (np.cbrt, [AWAY(S, .5, 3)]),
+    'square': (np.square, [U(S, -2, 2)]),
+    'reciprocal': (np.reciprocal, [AWAY(S, .5, 2)]),
+    'sin': (np.sin, [U(S, -3, 3)]),
+    'cos': (np.cos, [U(S, -3, 3)]),
+    'tan': (np.tan, [U(S, -1, 1)]),
+    'arcsin': (np.arcsin, [U(S, -.8, .8)]),
+    'arccos': (np.arccos, [U(S, -.8, .8)]),
+    'arctan': (np.arctan, [U(S, -2, 2)]),
+    'sinh': (np.sinh, [U(S, -2, 2)]),
+    'cosh': (np.cosh, [U(S, -2, 2)]),
+    'tanh': (np.tanh, [U(S, -2, 2)]),
+    'arcsinh': (np.arcsinh, [U(S, -2, 2)]),
+    'arccosh': (np.arccosh, [U(S, 1.2, 3)]),
+    'arctanh': (np.arctanh, [U(S, -.8, .8)]),
+    'floor': (np.floor, [U(S, .1, .9) + onp.arange(6).reshape(S) - 3]),
+    'ceil': (np.ceil, [U(S, .1, .9) + onp.arange(6).reshape(S) - 3]),
+    'round': (np.round, [U(S, -.4, .4) + onp.arange(6).reshape(S) - 3]),
+    'relu': (npx.relu, [AWAY(S, .2, 2)]),
+    'sigmoid': (npx.sigmoid, [U(S, -3, 3)]),
+}
+
+A, B = U(S, -2, 2, 1), AWAY(S, .5, 2, 2)
+CLIPPED = onp.array([[-1.2, -.3, .1], [.4, .9, -.7]])     # inside and outside [-.5, .5]
+BINARY = {
+    'add': (np.add, [A, B]),
+    'add broadcast': (np.add, [U((2, 3), -2, 2), U((3,), -2, 2)]),
+    'subtract': (np.subtract, [A, B]),
+    'subtract broadcast': (np.subtract, [U((2, 1), -2, 2), U((1, 3), -2, 2)]),
+    'multiply': (np.multiply, [A, B]),
+    'multiply broadcast': (np.multiply, [U((3, 1), -2, 2), U((1, 4), -2, 2)]),
+    'divide': (np.divide, [A, B]),
+    'divide broadcast': (np.divide, [U((2, 3), -2, 2), AWAY((3,), .5, 2)]),
+    'power': (np.power, [U(S, .5, 2), U(S, -1.5, 1.5)]),
+    'power broadcast': (np.power, [U((2, 3), .5, 2), U((2, 1), -1.5, 1.5)]),
+    'maximum': (np.maximum, [U(S, -2, 2, 3), U(S, -2, 2, 4)]),
+    'minimum': (np.minimum, [U(S, -2, 2, 3), U(S, -2, 2, 4)]),
+    'mod': (np.mod, [U(S, 5.2, 5.8), U(S, 2.0, 2.5)]),
+    'where': (lambda a, b: np.where(np.array(onp.array([[1, 0, 1], [0, 0, 1]], bool)), a, b),
+              [A, B]),
+    'where broadcast': (lambda a, b: np.where(np.array(onp.array([True, False, True])), a, b),
+                        [U((2, 3), -2, 2), U((2, 1), -2, 2)]),
+    'clip': (lambda x: np.clip(x, -.5, .5), [CLIPPED]),
+    'clip one side': (lambda x: np.clip(x, None, .5), [CLIPPED]),
+}
+
+P = U(S, .5, 2)
+SCALAR = {
+    'add scalar': (lambda x: x + 1.5, [A]),
+    'radd scalar': (lambda x: 1.5 + x, [A]),
+    'subtract scalar': (lambda x: x - 1.5, [A]),
+    'rsubtract scalar': (lambda x: 1.5 - x, [A]),
+    'multiply scalar': (lambda x: x * 1.5, [A]),
+    'rmultiply scalar': (lambda x: 1.5 * x, [A]),
+    'divide scalar': (lambda x: x / 1.5, [A]),
+    'rdivide scalar': (lambda x: 1.5 / x, [B]),
+    'power scalar': (lambda x: x ** 3, [A]),
+    'power fractional scalar': (lambda x: x ** 2.5, [P]),
+    'power negative scalar': (lambda x: x ** -1.5, [P]),
+    'power zero scalar': (lambda x: x ** 0, [P]),
+    'rpower scalar': (lambda x: 2.0 ** x, [A]),
+    'maximum scalar': (lambda x: np.maximum(x, .3), [AWAY(S, .5, 2)]),
+    'rmaximum scalar': (lambda x: np.maximum(.3, x), [AWAY(S, .5, 2)]),
+    'minimum scalar': (lambda x: np.minimum(x, .3), [AWAY(S, .5, 2)]),
+    'rminimum scalar': (lambda x: np.minimum(.3, x), [AWAY(S, .5, 2)]),
+    'mod scalar': (lambda x: np.mod(x, 2.2), [U(S, 5.0, 6.0)]),
+    'rmod scalar': (lambda x: np.mod(5.5, x), [U(S, 2.0, 2.5)]),
+}
+
+X3 = U((2, 3, 4), .5, 2)
+REDUCE = {
+    'sum': (np.sum, [X3]),
+    'sum axis': (lambda x: np.sum(x, axis=1), [X3]),
+    'sum axes keepdims': (lambda x: np.sum(x, axis=(0, 2), keepdims=True), [X3]),
+    'mean': (np.mean, [X3]),
+    'mean axis': (lambda x: np.mean(x, axis=-1), [X3]),
+    'mean axes keepdims': (lambda x: np.mean(x, axis=(0, 1), keepdims=True), [X3]),
+    'max': (np.max, [X3]),
+    'max axis': (lambda x: np.max(x, axis=1), [X3]),
+    'min': (np.min, [X3]),
+    'min axis keepdims': (lambda x: np.min(x, axis=2, keepdims=True), [X3]),
+    'prod': (lambda x: np.prod(x, axis=2), [X3]),
+    'prod all': (np.prod, [U(S, .5, 2)]),
+    'prod with zeros': (lambda x: np.prod(x, axis=1),
+                        [onp.array([[0.0, 1.5, -2.0], [0.0, 0.0, 3.0], [1.2, 0.7, -0.5]])]),
+    'softmax': (npx.softmax, [U(S, -2, 2)]),
+    'softmax axis 0': (lambda x: npx.softmax(x, axis=0), [U(S, -2, 2)]),
+    'log_softmax': (npx.log_softmax, [U(S, -2, 2)]),
+    'log_softmax axis 0': (lambda x: npx.log_softmax(x, axis=0), [U(S, -2, 2)]),
+}
+
+LINALG = {
+    'matmul': (np.matmul, [U((3, 4), -1, 1), U((4, 2), -1, 1)]),
+    'matmul vector vector': (np.matmul, [U((4,), -1, 1), U((4,), -1, 1)]),
+    'matmul matrix vector': (np.matmul, [U((3, 4), -1, 1), U((4,), -1, 1)]),
+    'matmul vector matrix': (np.matmul, [U((4,), -1, 1), U((4, 2), -1, 1)]),
+    'matmul batched broadcast': (np.matmul, [U((2, 3, 4), -1, 1), U((4, 2), -1, 1)]),
+    'dot': (np.dot, [U((3, 4), -1, 1), U((4, 2), -1, 1)]),
+    'dot vector': (np.dot, [U((4,), -1, 1), U((4,), -1, 1)]),
+    'matmul operator on squares': (lambda a, b: (a @ b) * (a @ b), [U((3, 3), -1, 1),
+                                                                    U((3, 3), -1, 1)]),
+}
+
+SHAPE = {
+    'reshape': (lambda x: np.reshape(x, (4, 6)) ** 2, [X3]),
+    'transpose': (lambda x: np.transpose(x, (2, 0, 1)) ** 2, [X3]),
+    'swapaxes': (lambda x: np.swapaxes(x, 0, 2) ** 2, [X3]),
+    'expand_dims': (lambda x: np.expand_dims(x, 1) ** 2, [A]),
+    'squeeze': (lambda x: np.squeeze(x, 1) ** 2, [U((2, 1, 3), -2, 2)]),
+    'concatenate': (lambda a, b: np.concatenate([a * a, b], axis=1), [A, U((2, 2), -2, 2)]),
+    'stack': (lambda a, b: np.stack([a * b, b], axis=1), [A, B]),
+    'split': (lambda x: [p * p for p in np.split(x, 3, axis=1)], [A]),
+    'split unused part': (lambda x: np.split(x, [1], axis=1)[1] ** 2, [A]),
+    'broadcast_to': (lambda x: np.broadcast_to(x, (2, 2, 3)) ** 2, [U((2, 1, 3), -2, 2)]),
+    'flip': (lambda x: np.flip(x, 1) ** 2, [A]),
+    'tile': (lambda x: np.tile(x, (2, 1)) ** 2, [A]),
+    'repeat': (lambda x: np.repeat(x, 2, axis=1) ** 2, [A]),
+    'repeat flat': (lambda x: np.repeat(x, 3) ** 2, [A]),
+    'copy': (lambda x: x.copy() ** 2, [A]),
+    'astype': (lambda x: x.astype('float64') ** 2, [A]),
+    'getitem basic': (lambda x: x[1:, ::-2, None] ** 2, [X3]),
+    'getitem int and ellipsis': (lambda x: x[0, ..., 1] ** 2, [X3]),
+    'getitem repeated indices': (lambda x: x[onp.array([0, 2, 0, 0])] ** 2,
+                                 [U((3, 2), -2, 2)]),
+    'getitem mask': (lambda x: x[onp.array([[True, False, True], [False, True, True]])] ** 2,
+                     [A]),
+    'scatter_add': (lambda g: indexing.scatter_add(g * g, onp.array([0, 2, 0]), (3, 2)),
+                    [U((3, 2), -2, 2)]),
+}
+
+SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE}
+
+THIRD = {**UNARY, **SCALAR}
+THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (
+    'multiply', 'divide', 'power', 'add', 'subtract', 'maximum', 'minimum', 'where', 'clip')})
+THIRD.update({k: REDUCE[k] for k in REDUCE if k.split()[0] in ('sum', 'mean')})
+THIRD.update({k: LINALG[k] for k in LINALG})
+# Linear ops in x and y: their third derivative is zero everywhere, which the zero-derivative
+# plumbing must deliver; make them curve so the check is not only about zeros.
+THIRD['sum of cubes'] = (lambda x: np.sum(x * x * x, axis=0), [X3])
+THIRD['mean of exp'] = (lambda x: np.mean(np.exp(x), axis=(1, 2)), [X3])
+THIRD['prod with zeros'] = REDUCE['prod with zeros']      # the zero path of prod's rule
+
+
+@pytest.mark.parametrize('name', sorted(SECOND))
+def test_second_order(name):
+    f, args = SECOND[name]
+    check_nth_order(f, args, 2)
+
+
+@pytest.mark.parametrize('name', sorted(THIRD))
+def test_third_order(name):
+    f, args = THIRD[name]
+    check_nth_order(f, args, 3)
+
+
+def test_every_differentiable_op_has_a_second_order_test():
+    """A new op in the table needs an entry here (so 'every op' stays true)."""
+    covered = {k.split()[0] for k in SECOND}
+    ops = {name for name, variants in registered_ops().items()
+           if any(op.backward is not None for op in variants)}
+    assert ops - covered == set()
+
+
+def test_fourth_order_sin_and_exp():
+    """'Any order': the fourth derivative still matches (sin'''' = sin, exp'''' = exp)."""
+    check_nth_order(np.sin, [U(S, -3, 3)], 4)
+    check_nth_order(lambda x: np.exp(x) * x, [U(S, -1, 1)], 4)
