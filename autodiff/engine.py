@@ -24,6 +24,7 @@ from .errors import GraphError, ShapeError, DTypeError, FREED_MESSAGE
 from .ndarray import ndarray, wrap
 from .ops.core import Op
 from .tape import Node, Variable
+from . import versions as _versions
 
 _NO_HISTORY = ("cannot differentiate: this array has no recorded history. Call "
                "attach_grad() on the inputs and compute it inside autograd.record()")
@@ -191,6 +192,8 @@ def _accumulate(grads, node, idx, g):
 def _run_rule(n, gs):
     if len(gs) > 1:
         gs = [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
+    if _versions.last_write > n.id:
+        _versions.check_node(n)
     needs = tuple(e is not None for e in n.edges)
     in_grads = n.op.backward(n, gs, needs)
     if len(in_grads) != len(n.edges):

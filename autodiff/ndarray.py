@@ -8,7 +8,8 @@ import numpy as _onp
 from . import dtypes
 from ._state import state
 from .errors import GraphError, DTypeError
-from .tape import Node, Variable
+from .tape import Node, Variable, tick as _tick
+from . import versions as _versions
 
 _GRAD_REQS = ('write', 'add', 'null')
 _IN_GRAPH_MESSAGE = (
@@ -264,6 +265,7 @@ class ndarray:
             raise ValueError(f"in-place result of shape {result.shape} does not fit the "
                              f"array's shape {self.shape}")
         _onp.copyto(self._data, result._data, casting='unsafe')
+        _versions.stamp(self._data, _tick())
         return self
 
     def __iadd__(self, o): return self._inplace(_binary.add(self, o))
@@ -298,9 +300,11 @@ class ndarray:
                 raise GraphError(_IN_GRAPH_MESSAGE)
             if isinstance(value, ndarray) and value._node is not None:
                 _indexing.setitem(self, key, value)
+                _versions.stamp(self._data, _tick())
                 _record_setitem(self, key, value)
                 return
         _indexing.setitem(self, key, value)
+        _versions.stamp(self._data, _tick())
 
     # ---- reductions and shape --------------------------------------------------------------
     def sum(self, axis=None, keepdims=False): return _reduce.sum(self, axis, keepdims)

@@ -4,14 +4,16 @@ An in-place write (``x += 1``, ``x[:] = v``) stamps the written buffer's root wi
 the current tape tick (``tape.tick()``: the id the next node would get).  A node
 saved its inputs' and outputs' buffers when it was recorded; if one of them carries
 a stamp newer than the node, the node's backward would read changed data and
-raises instead.  Nothing is stamped until the first in-place write, so the check
-costs nothing in programs that never write in place.
+raises instead.  The engine checks a node only when it is older than the newest
+in-place write (``last_write``), so programs that never write in place, or write
+only before recording (an SGD step), pay one comparison per node.
 """
 import weakref
 
 from .errors import GraphError
 
 _stamps = {}      # id(root buffer) -> (weakref to root, tick of the last in-place write)
+last_write = -1   # tick of the newest in-place write; nodes recorded after it need no check
 
 
 def _root(data):
@@ -22,8 +24,10 @@ def _root(data):
 
 def stamp(data, tick):
     """Record that ``data`` (any view of a buffer) was written in place at ``tick``."""
+    global last_write
     root = _root(data)
     key = id(root)
+    last_write = tick
     _stamps[key] = (weakref.ref(root, lambda _r, key=key: _stamps.pop(key, None)), tick)
 
 
@@ -32,11 +36,6 @@ def written_since(data, tick):
     root = _root(data)
     entry = _stamps.get(id(root))
     return entry is not None and entry[0]() is root and entry[1] > tick
-
-
-def any_stamps():
-    """True once any buffer has been written in place (the fast path checks this)."""
-    return bool(_stamps)
 
 
 def check_node(node):
