@@ -41,9 +41,14 @@ def _type(shape, dtype):
 
 
 def format_params(data, width=PARAM_WIDTH):
-    """``'axis=0, keepdims=False'`` from the attributes named in ``params``."""
+    """``'axis=0, keepdims=False'`` from the attributes named in ``params``.
+
+    ``scalar`` is left out: the graph already shows it as a constant node.
+    """
     parts = []
     for name in data.get('params') or ():
+        if name == 'scalar':
+            continue
         value = repr(data.get(name))
         if len(value) > width:
             value = value[:width - 3] + '...'
