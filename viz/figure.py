@@ -27,6 +27,10 @@ class GraphFigure(graphviz.Digraph):
         self.program = program
         self.timeout = timeout
 
+    def __repr__(self):
+        # stable text (no memory address), so re-executed notebooks diff cleanly
+        return f"<viz.GraphFigure: {self.source.count(' -> ')} edges>"
+
     def _copy_kwargs(self, **kwargs):
         # graphviz.Dot._copy_kwargs drops extra keywords: add ours afterwards
         result = super()._copy_kwargs(**kwargs)
