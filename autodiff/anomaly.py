@@ -1,4 +1,13 @@
-"""Anomaly mode: raise at the first op whose forward result or backward gradient holds NaN/inf."""
+"""Anomaly mode: raise at the first op whose forward result or backward gradient holds NaN/inf.
+
+Without it, NaN and inf propagate as in NumPy (``log(-1)`` is NaN, ``log(0)`` is -inf).
+With ``detect_anomaly()`` (or ``set_detect_anomaly(True)``; per thread) every *recorded*
+op -- built-in, multi-output (``split``) or a custom ``Function`` -- checks its outputs
+when it runs, and every backward rule checks the gradients it returns; the
+``AnomalyError`` (a ``FloatingPointError``) names the op and the node.  Ops that are not
+recorded (no input has history, or outside ``record()``) are not checked: they cannot
+affect a gradient.
+"""
 import contextlib
 
 import numpy as _onp

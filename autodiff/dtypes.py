@@ -33,6 +33,9 @@ def check(dtype, what='array'):
 def to_numpy(obj, dtype=None, copy=False):
     """Convert ``obj`` (NumPy array, scalar, nested list) to a NumPy array with MXNet's dtype rules."""
     if isinstance(obj, _onp.ndarray) or isinstance(obj, _onp.generic):
+        if obj.dtype.kind not in 'biuf':
+            # refuse before any cast: complex -> float would drop the imaginary part
+            check(obj.dtype)
         dt = check(obj.dtype) if dtype is None else check(dtype)
         data = _onp.array(obj, dtype=dt, copy=copy or None)
         return data

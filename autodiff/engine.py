@@ -25,6 +25,7 @@ from .ndarray import ndarray, wrap
 from .ops.core import Op
 from .tape import Node, Variable
 from . import versions as _versions
+from .ops import binary as _binary
 
 _NO_HISTORY = ("cannot differentiate: this array has no recorded history. Call "
                "attach_grad() on the inputs and compute it inside autograd.record()")
@@ -57,6 +58,15 @@ def _collect(heads):
         n = stack.pop()
         if n.freed:
             raise GraphError(FREED_MESSAGE)
+        if n._one:                              # one input, stored inline (tape.Node)
+            p = n._ed
+            if p is not None:
+                if p in deps:
+                    deps[p] += 1
+                else:
+                    deps[p] = 1
+                    stack.append(p)
+            continue
         for e in n.edges:
             if e is not None:
                 p = e[0]
@@ -106,6 +116,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
     try:
         deps = _collect(heads)
         grads = {}
+        # a leaf with grad_req 'write' may get its contributions summed straight into .grad
+        into_leaves = wanted is None and not create_graph
         for h, g in zip(heads, hgs):
             _accumulate(grads, h._node, h._idx, g)
         ready = [n for n in grads if deps[n] == 0]
@@ -121,6 +133,17 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 if n.marks is not None:
                     _deliver_marks(n, gs, wanted)
                 in_grads = _run_rule(n, gs) if gs is not None else None
+                if n._one:                       # the common case, without tuples
+                    p = n._ed
+                    if p is not None:
+                        if in_grads is not None:
+                            g = in_grads[0]
+                            if g is not None:
+                                _accumulate(grads, p, n._ix, g, into_leaves)
+                        deps[p] -= 1
+                        if deps[p] == 0:
+                            ready.append(p)
+                    continue
             for i, e in enumerate(n.edges):
                 if e is None:
                     continue
@@ -128,7 +151,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 if in_grads is not None:
                     g = in_grads[i]
                     if g is not None:
-                        _accumulate(grads, p, e[1], g)
+                        _accumulate(grads, p, e[1], g, into_leaves)
                 deps[p] -= 1
                 if deps[p] == 0:
                     ready.append(p)
@@ -181,12 +204,24 @@ def _tie(g, v):
     return out
 
 
-def _accumulate(grads, node, idx, g):
+def _accumulate(grads, node, idx, g, into_leaves=False):
     slot = grads.get(node)
     if slot is None:
         slot = grads[node] = [None] * (1 if type(node) is Variable else len(node.outputs))
     old = slot[idx]
-    slot[idx] = g if old is None else old + g
+    if old is None:
+        slot[idx] = g
+    elif into_leaves and type(node) is Variable and not node.edges \
+            and node.grad_req == 'write' and _binary.add_into(old._data, g._data,
+                                                              node.grad._data):
+        # summed in place into the leaf's .grad (no temporary, no copy at delivery);
+        # the slot now holds .grad itself, which _deliver recognizes
+        slot[idx] = node.grad
+    else:
+        slot[idx] = old + g
+
+
+_NEED_ONE, _NEED_NONE = (True,), (False,)
 
 
 def _run_rule(n, gs):
@@ -194,15 +229,26 @@ def _run_rule(n, gs):
         gs = [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
     if _versions.last_write > n.id:
         _versions.check_node(n)
-    needs = tuple(e is not None for e in n.edges)
-    in_grads = n.op.backward(n, gs, needs)
-    if len(in_grads) != len(n.edges):
-        raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
-                         f"for {len(n.edges)} inputs")
-    for x, g, need in zip(n.inputs, in_grads, needs):
-        if need and g is not None and g.shape != x.shape:
+    if n._one:
+        needs = _NEED_ONE if n._ed is not None else _NEED_NONE
+        in_grads = n.op.backward(n, gs, needs)
+        if len(in_grads) != 1:
+            raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
+                             f"for 1 inputs")
+        g = in_grads[0]
+        if g is not None and g.shape != n._in.shape and n._ed is not None:
             raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
-                             f"{g.shape} for an input of shape {x.shape}")
+                             f"{g.shape} for an input of shape {n._in.shape}")
+    else:
+        needs = tuple(e is not None for e in n.edges)
+        in_grads = n.op.backward(n, gs, needs)
+        if len(in_grads) != len(n.edges):
+            raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
+                             f"for {len(n.edges)} inputs")
+        for x, g, need in zip(n.inputs, in_grads, needs):
+            if need and g is not None and g.shape != x.shape:
+                raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
+                                 f"{g.shape} for an input of shape {x.shape}")
     if state.anomaly:
         from .anomaly import check_backward
         check_backward(n, in_grads)
@@ -224,6 +270,8 @@ def _deliver(var, g, wanted):
     if req == 'null':
         return
     buf = var.grad._data
+    if g is var.grad and req == 'write':     # already summed into it by _accumulate
+        return
     if g is None:
         if req == 'write':
             buf.fill(0)

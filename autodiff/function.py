@@ -80,9 +80,13 @@ class Function:
             self._raw_outputs = raw
             op = Op(name, self._backward_rule, nout=len(outs), custom=True)
             edges = tuple((x._node, x._idx) if x._node is not None else None for x in inputs)
-            node = Node(op, inputs, edges, tuple(o._data for o in outs), None)
+            node = _FunctionNode(op, inputs, edges, tuple(o._data for o in outs), None)
+            node.function = self
             for i, o in enumerate(outs):
                 o._node, o._idx = node, i
+            if state.anomaly:
+                from .anomaly import check_forward
+                check_forward(node)
         return outs[0] if single else outs
 
     # ---- backward -------------------------------------------------------------------
@@ -179,7 +183,26 @@ class Function:
             if g.shape != x.shape:
                 raise FunctionError(f"{name}.backward: gradient {i} has shape {g.shape} but "
                                     f"input {i} has shape {x.shape}")
+            if g.dtype != x.dtype:
+                # as PyTorch does: cast to the input's dtype (recorded under create_graph),
+                # so a float64 gradient does not leak float64 into a float32 graph
+                got = got[:i] + (g.astype(x.dtype),) + got[i + 1:]
         return got
+
+
+class _FunctionNode(Node):
+    """The node of one Function call: releasing it (backward without ``retain_graph``)
+    also drops the Function's ``saved_tensors``, so their buffers are freed while the
+    outputs live on, as the saved inputs and outputs of built-in ops are."""
+    __slots__ = ('function',)
+
+    def release(self):
+        Node.release(self)
+        fn = self.function
+        if fn is not None:
+            fn.saved_tensors = ()
+            fn._raw_outputs = None
+            self.function = None
 
 
 def _typename(obj):

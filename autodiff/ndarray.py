@@ -3,6 +3,8 @@
 Arithmetic, reductions and shape methods delegate to the op modules (imported at the
 bottom of this file to break the import cycle); each op decides whether to record.
 """
+import weakref as _weakref
+
 import numpy as _onp
 
 from . import dtypes
@@ -180,7 +182,9 @@ class ndarray:
                        detached=getattr(self, '_detached', False))
         if node is not None:
             if node.marks is None:
-                node.marks = {}
+                # weak values: node.marks -> Variable -> edges -> node would be a reference
+                # cycle keeping the graph's buffers alive until the cycle collector runs
+                node.marks = _weakref.WeakValueDictionary()
             node.marks[idx] = var
         self._node = var
         self._idx = 0

@@ -28,13 +28,24 @@ class Node:
     it recorded reuses this node, so a later backward through that gradient graph does
     not free it.
     """
-    __slots__ = ('op', 'inputs', 'edges', 'outputs', 'attrs', 'id', 'freed', 'marks',
+    __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id', 'freed', 'marks',
                  'retained', '__weakref__')
 
     def __init__(self, op, inputs, edges, outputs, attrs):
         self.op = op
-        self.inputs = inputs
-        self.edges = edges
+        if type(inputs) is tuple and len(inputs) == 1 and len(edges) == 1:
+            # One input (most ops): kept inline, without the tuples ``inputs`` and ``edges``
+            # would hold.  Every tuple that refers to a node is one more object for Python's
+            # cyclic GC to walk on each full collection, and a long recording triggers
+            # several; fewer tracked objects per op keep the per-op cost flat.
+            self._one = True
+            self._in = inputs[0]
+            e = edges[0]
+            self._ed, self._ix = (None, 0) if e is None else e
+        else:
+            self._one = False
+            self._in = inputs
+            self._ed = edges
         self.outputs = outputs
         self.attrs = attrs
         self.id = next(_ids)
@@ -43,14 +54,46 @@ class Node:
         self.retained = False
 
     @property
+    def inputs(self):
+        """The input arrays (a tuple; None once released)."""
+        return (self._in,) if self._one else self._in
+
+    @inputs.setter
+    def inputs(self, value):
+        self._spread()
+        self._in = value
+
+    @property
+    def edges(self):
+        """Per input ``(parent, output_index)``, or None for an input without history."""
+        if self._one:
+            p = self._ed
+            return ((p, self._ix),) if p is not None else (None,)
+        return self._ed
+
+    @edges.setter
+    def edges(self, value):
+        self._spread()
+        self._ed = value
+
+    def _spread(self):
+        """Back to the general form (tuples) before ``inputs`` or ``edges`` is replaced."""
+        if self._one:
+            e = self.edges
+            self._one = False
+            self._in = (self._in,)
+            self._ed = e
+
+    @property
     def nout(self):
         return len(self.outputs) if self.outputs is not None else self.op.nout
 
     def release(self):
         """Drop saved values and parent links (backward without ``retain_graph``)."""
-        self.inputs = None
+        self._one = False
+        self._in = None
+        self._ed = ()
         self.outputs = None
-        self.edges = ()
         self.freed = True
 
 
@@ -65,6 +108,7 @@ class Variable:
                  '__weakref__')
     freed = False
     op = None
+    _one = False          # (Node's inline one-input form; a Variable uses ``edges``)
 
     def __init__(self, grad, grad_req, edges, shape, dtype, detached=False):
         self.grad = grad

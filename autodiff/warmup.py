@@ -12,6 +12,12 @@ import numpy as _onp
 
 
 def _tasks():
+    """(label, kernel, example args) for every signature the ops call kernels with.
+
+    Floats are float32 and float64; integers int64 (and bools, which integer ops turn
+    into int64); the arrays are 1-D C-contiguous and writable, as the ops pass them.
+    ``tests/test_warmup.py`` checks that the seed page then compiles nothing new.
+    """
     from .kernels import unary, binary, reduce, nn, indexing
     f32, f64, i64, b = _onp.float32, _onp.float64, _onp.int64, _onp.bool_
     tasks = []
@@ -21,21 +27,37 @@ def _tasks():
 
     for dt in (f32, f64):
         x = _onp.ones(2, dt)
-        add(f'unary {dt.__name__}', unary.unary, unary.TANH, x, _onp.empty(2, dt))
-        add(f'predicate {dt.__name__}', unary.predicate, unary.ISNAN, x, _onp.empty(2, b))
+        name = dt.__name__
+        add(f'unary {name}', unary.unary, unary.TANH, x, _onp.empty(2, dt))
+        add(f'unary_grad {name}', unary.unary_grad, unary.TANH, x, False, x, dt(1),
+            _onp.empty(2, dt))
+        add(f'predicate {name}', unary.predicate, unary.ISNAN, x, _onp.empty(2, b))
+        add(f'sum_flat {name}', reduce.sum_flat, x, 0, 2, _onp.float64(0))
+    add('unary_int int64', unary.unary_int, unary.ABS, _onp.ones(2, i64), _onp.empty(2, i64))
+    add('predicate bool', unary.predicate, unary.LOGICAL_NOT, _onp.ones(2, b), _onp.empty(2, b))
     for dt in (f32, f64, i64):
         x = _onp.ones(2, dt)
         s = dt(1)
-        add(f'binary {dt.__name__}', binary.binary, binary.ADD, x, x, _onp.empty(2, dt))
-        add(f'binary_scalar {dt.__name__}', binary.binary_scalar, binary.ADD, x, s, _onp.empty(2, dt))
-        add(f'compare {dt.__name__}', binary.compare, binary.LESS, x, x, _onp.empty(2, b))
-        add(f'compare_scalar {dt.__name__}', binary.compare_scalar, binary.LESS, x, s, _onp.empty(2, b))
-        add(f'where {dt.__name__}', binary.where, _onp.ones(2, b), x, x, _onp.empty(2, dt))
-        add(f'clip {dt.__name__}', binary.clip, x, s, s, _onp.empty(2, dt))
+        name = dt.__name__
+        add(f'binary {name}', binary.binary, binary.ADD, x, x, _onp.empty(2, dt))
+        add(f'binary_scalar {name}', binary.binary_scalar, binary.ADD, x, s, _onp.empty(2, dt))
+        add(f'compare {name}', binary.compare, binary.LESS, x, x, _onp.empty(2, b))
+        add(f'compare_scalar {name}', binary.compare_scalar, binary.LESS, x, s, _onp.empty(2, b))
+        add(f'where {name}', binary.where, _onp.ones(2, b), x, x, _onp.empty(2, dt))
+        add(f'clip {name}', binary.clip, x, s, s, _onp.empty(2, dt))
+        m = _onp.ones((2, 2), dt)
+        add(f'argmax {name}', reduce.arg_last, True, m, _onp.empty(2, i64))
+    for dt in (f32, f64):                 # float reductions: float64 accumulator inside
         m = _onp.ones((2, 2), dt)
         add(f'reduce {dt.__name__}', reduce.reduce_last, reduce.SUM, m, _onp.empty(2, dt))
         add(f'sum_first {dt.__name__}', reduce.sum_first, m, _onp.empty(2, dt))
-        add(f'argmax {dt.__name__}', reduce.arg_last, True, m, _onp.empty(2, i64))
+    # integer (and bool) reductions accumulate exactly in int64 / uint64: the 4th argument
+    for dt, acc in ((i64, i64), (b, i64)):
+        m = _onp.ones((2, 2), dt)
+        name = dt.__name__
+        add(f'reduce {name}', reduce.reduce_last, reduce.SUM, m, _onp.empty(2, acc), acc(0))
+        add(f'sum_first {name}', reduce.sum_first, m, _onp.empty(2, acc), acc(0))
+        add(f'sum_flat {name}', reduce.sum_flat, m.reshape(-1), 0, 4, acc(0))
     add('compare bool', binary.compare, binary.LOGICAL_AND, _onp.ones(2, b), _onp.ones(2, b),
         _onp.empty(2, b))
     for dt in (f32, f64):

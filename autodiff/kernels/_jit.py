@@ -42,11 +42,16 @@ class _SafeCache:
         return getattr(self._inner, name)
 
 
-def kernel(fn):
-    """Compile ``fn`` lazily with Numba (``nogil``), cached on disk when the cache works."""
+def kernel(fn=None, **options):
+    """Compile ``fn`` lazily with Numba (``nogil``), cached on disk when the cache works.
+
+    ``@kernel`` or ``@kernel(fastmath={'reassoc'}, ...)``: extra Numba options.
+    """
+    if fn is None:
+        return lambda f: kernel(f, **options)
     # error_model='numpy': x / 0 gives inf or NaN as in NumPy (not ZeroDivisionError), and
     # loops without that check vectorize
-    dispatcher = njit(nogil=True, error_model='numpy')(fn)
+    dispatcher = njit(nogil=True, error_model='numpy', **options)(fn)
     try:
         dispatcher.enable_caching()
         dispatcher._cache = _SafeCache(dispatcher._cache)

@@ -41,6 +41,20 @@ def reduce_last(code, a, out, zero=0.0):
             out[r] = m
 
 
+@kernel(fastmath={'reassoc'})
+def sum_flat(a, lo, hi, zero):
+    """sum(a[lo:hi]) of a 1-D array, accumulated in the type of ``zero``.
+
+    Only reassociation is allowed (``fastmath={'reassoc'}``): LLVM may then keep
+    several partial sums in SIMD lanes; NaN and inf still propagate.
+    """
+    b = a[lo:hi]     # (indexing a[i] for i in range(lo, hi) would not vectorize: i may be < 0)
+    acc = zero
+    for i in range(b.size):
+        acc += b[i]
+    return acc
+
+
 @kernel
 def sum_first(a, out, zero=0.0):
     """out[c] = sum(a[:, c]) for a 2-D C-contiguous ``a`` (row-order pass, cache friendly)."""

@@ -181,3 +181,33 @@ def predicate(code, x, out):
             out[i] = not x[i]
     else:
         raise ValueError("unknown predicate opcode")
+
+
+@kernel
+def unary_grad(code, g, g_scalar, ans, one, out):
+    """Fused backward of tanh / sigmoid from the result ``ans`` and upstream gradient ``g``.
+
+    TANH: out = g * (1 - ans * ans); SIGMOID: out = g * ans * (1 - ans).  With
+    ``g_scalar`` only ``g[0]`` is read (a broadcast gradient, e.g. from ``sum``).
+    ``one`` is 1 in the arrays' dtype (float32 math stays float32, as unfused).
+    One pass instead of three (reads g and ans, writes out).
+    """
+    n = out.size
+    if g_scalar:
+        s = g[0]
+        if code == TANH:
+            for i in range(n):
+                a = ans[i]
+                out[i] = s * (one - a * a)
+        else:
+            for i in range(n):
+                a = ans[i]
+                out[i] = s * a * (one - a)
+    elif code == TANH:
+        for i in range(n):
+            a = ans[i]
+            out[i] = g[i] * (one - a * a)
+    else:
+        for i in range(n):
+            a = ans[i]
+            out[i] = g[i] * a * (one - a)

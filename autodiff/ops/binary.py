@@ -12,7 +12,7 @@ from ..kernels import binary as K
 from ..ndarray import ndarray
 from .core import defop, result, output, wrap
 from .convert import as_array
-from .launch import launch
+from .launch import launch, PARALLEL_MIN
 from .reduce import unbroadcast
 from . import unary
 
@@ -27,13 +27,21 @@ _SWAPPED_CMP = {K.EQUAL: K.EQUAL, K.NOT_EQUAL: K.NOT_EQUAL, K.LESS: K.GREATER,
 
 
 def _flat(d):
-    return (d if d.flags.c_contiguous else _onp.ascontiguousarray(d)).reshape(-1)
+    """``d`` as a 1-D C-contiguous writable buffer (a view when it already is one).
+
+    Read-only views (e.g. a size-1 broadcast) are copied: for Numba a read-only array
+    is another type, i.e. another signature to compile at first use.
+    """
+    f = d.flags
+    if f.c_contiguous:
+        return (d if f.writeable else d.copy()).reshape(-1)
+    return _onp.ascontiguousarray(d).reshape(-1)
 
 
 def _scalar_like(d):
     """The single value of a size-1 or fully broadcast (all strides 0) buffer, else None."""
     if d.size == 1 or (d.size and not any(d.strides)):
-        return d.reshape(-1)[:1] if d.size == 1 else d.ravel(order='K')[:1]
+        return d[(slice(0, 1),) * d.ndim].reshape(1)    # (ravel would copy all of it)
     return None
 
 
@@ -47,27 +55,55 @@ def _broadcast(name, da, db):
                          f"{da.shape} and {db.shape}") from None
 
 
-def _run(name, code, da, db, out_dtype, array_kernel, scalar_kernel, reverse):
-    """Compute ``da (op) db`` into a new buffer of the broadcast shape."""
+def _run(name, code, da, db, out_dtype, array_kernel, scalar_kernel, reverse, out=None):
+    """Compute ``da (op) db`` into a new buffer of the broadcast shape (or into ``out``:
+    C-contiguous, of that shape and ``out_dtype``, overlapping neither operand)."""
     shape = _broadcast(name, da, db)
-    out = _onp.empty(shape, out_dtype)
+    if out is None:
+        out = _onp.empty(shape, out_dtype)
     if out.size == 0:
         return out
     flat_out = out.reshape(-1)
-    if da.shape == shape and db.shape == shape:
+    if da.shape == shape and db.shape == shape and (
+            da.flags.c_contiguous and db.flags.c_contiguous):
         launch(array_kernel, code, _flat(da), _flat(db), flat_out)
         return out
+    # a stride-0 (broadcast) operand, e.g. the gradient sum's backward hands on, is read
+    # as a scalar: no contiguous copy of it is made
     sb = _scalar_like(db)
     if sb is not None:
-        launch(scalar_kernel, code, _flat(_onp.broadcast_to(da, shape)), sb[0], flat_out)
+        launch(scalar_kernel, code, _flat(_expand(da, shape)), sb[0], flat_out)
         return out
     sa = _scalar_like(da)
     if sa is not None:
-        launch(scalar_kernel, reverse[code], _flat(_onp.broadcast_to(db, shape)), sa[0], flat_out)
+        launch(scalar_kernel, reverse[code], _flat(_expand(db, shape)), sa[0], flat_out)
         return out
-    launch(array_kernel, code, _flat(_onp.broadcast_to(da, shape)),
-           _flat(_onp.broadcast_to(db, shape)), flat_out)
+    launch(array_kernel, code, _flat(_expand(da, shape)), _flat(_expand(db, shape)), flat_out)
     return out
+
+
+def _expand(d, shape):
+    """``d`` broadcast to ``shape``; ``d`` itself when it has that shape (broadcast_to's view
+    is read-only, and a read-only array is a separate Numba signature to compile)."""
+    return d if d.shape == shape else _onp.broadcast_to(d, shape)
+
+
+def add_into(da, db, out):
+    """``out[...] = da + db`` for NumPy buffers of ``out``'s shape and dtype; False (nothing
+    written) when that is not safe: ``out`` not C-contiguous or overlapping an operand
+    (``da`` may be ``out`` itself: ``out += db``).
+
+    The engine sums a leaf's gradient contributions straight into its ``.grad`` buffer
+    with this, instead of a temporary and a copy.
+    """
+    dt = out.dtype
+    if (da.dtype != dt or db.dtype != dt or da.shape != out.shape or db.shape != out.shape
+            or dt.kind != 'f' or not out.flags.c_contiguous or out.size == 0
+            or (da is not out and _onp.may_share_memory(out, da))
+            or _onp.may_share_memory(out, db)):
+        return False
+    _run('add', K.ADD, da, db, dt, K.binary, K.binary_scalar, _REVERSED, out)
+    return True
 
 
 def promote(ta, tb):
@@ -157,8 +193,11 @@ def _with_scalar(op, code, x, s):
     if d.dtype != dt:
         d = d.astype(dt)
     out = _onp.empty(d.shape, dt)
-    if out.size:
+    n = out.size
+    if n >= PARALLEL_MIN:
         launch(K.binary_scalar, code, _flat(d), dt.type(s), out.reshape(-1))
+    elif n:                        # small: no split, call the kernel directly
+        K.binary_scalar(code, _flat(d), dt.type(s), out.reshape(-1))
     return result(op, (x,), out, (s,))
 
 

@@ -68,6 +68,9 @@ def results(op, inputs, datas, attrs=None):
         for i, o in enumerate(outs):
             o._node = node
             o._idx = i
+        if state.anomaly:
+            from ..anomaly import check_forward
+            check_forward(node)
     return outs
 
 

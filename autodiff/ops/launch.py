@@ -10,31 +10,49 @@ import os
 import numpy as np
 
 PARALLEL_MIN = 1 << 17          # below this many elements one thread is faster
-_THREADS = max(1, min(int(os.environ.get('AUTODIFF_NUM_THREADS', os.cpu_count() or 1)), 8))
+THREADS = max(1, min(int(os.environ.get('AUTODIFF_NUM_THREADS', os.cpu_count() or 1)), 8))
+_THREADS = THREADS              # (old name)
 _pool = None
+_ndarray = np.ndarray
 
 
 def _executor():
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=_THREADS - 1, thread_name_prefix='autodiff')
+        _pool = ThreadPoolExecutor(max_workers=THREADS - 1, thread_name_prefix='autodiff')
     return _pool
+
+
+def split_bounds(n, parts=THREADS, align=64):
+    """``parts + 1`` increasing bounds from 0 to ``n``, inner ones multiples of ``align``.
+
+    Integer arithmetic only (``np.linspace`` costs ~50 µs a call).
+    """
+    step = n // parts
+    return [0] + [(k * step) // align * align for k in range(1, parts)] + [n]
+
+
+def run_split(fn, n, *args):
+    """Call ``fn(lo, hi, *args)`` on ``THREADS`` consecutive pieces of ``range(n)`` at once.
+
+    ``fn`` must release the GIL (a ``nogil`` kernel) for the pieces to overlap.  Returns
+    the list of the pieces' return values, in order.
+    """
+    b = split_bounds(n)
+    pool = _executor()
+    futures = [pool.submit(fn, b[k], b[k + 1], *args) for k in range(1, len(b) - 1)]
+    first = fn(b[0], b[1], *args)
+    return [first] + [f.result() for f in futures]
 
 
 def launch(kernel, code, *args):
     """Call ``kernel(code, *args)``; the last arg is the output, its length sets the split."""
     n = args[-1].shape[0]
-    if n < PARALLEL_MIN or _THREADS == 1:
+    if n < PARALLEL_MIN or THREADS == 1:
         kernel(code, *args)
         return
-    bounds = np.linspace(0, n, _THREADS + 1).astype(np.int64) // 64 * 64
-    bounds[-1] = n
-    parts = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        parts.append([a[lo:hi] if isinstance(a, np.ndarray) and a.ndim == 1 and a.shape[0] == n
-                      else a for a in args])
-    pool = _executor()
-    futures = [pool.submit(kernel, code, *p) for p in parts[1:]]
-    kernel(code, *parts[0])
-    for f in futures:
-        f.result()
+
+    def piece(lo, hi):
+        kernel(code, *[a[lo:hi] if isinstance(a, _ndarray) and a.ndim == 1 and a.shape[0] == n
+                       else a for a in args])
+    run_split(piece, n)

@@ -13,6 +13,7 @@ from ..errors import AxisError
 from ..kernels import reduce as K
 from .core import defop, result, output, wrap
 from .convert import as_array
+from .launch import run_split, THREADS
 
 
 def normalize_axes(axis, ndim, name, reduction=False):
@@ -68,7 +69,11 @@ def reduce_data(code, d, axes, out_dtype):
     if len(axes) == nd:                                   # everything: one row
         kept = ()
         out = _onp.empty(1, out_dtype)
-        rows = (d if d.flags.c_contiguous else _onp.ascontiguousarray(d)).reshape(1, d.size)
+        flat = (d if d.flags.c_contiguous else _onp.ascontiguousarray(d)).reshape(-1)
+        if code == K.SUM and flat.size:
+            out[0] = _sum_all(flat, out_dtype)
+            return out.reshape(kept)
+        rows = flat.reshape(1, d.size)
     else:
         kept = tuple(s for i, s in enumerate(d.shape) if i not in axes)
         out = _onp.empty(math.prod(kept), out_dtype)
@@ -90,6 +95,25 @@ def reduce_data(code, d, axes, out_dtype):
     else:                                # integers accumulate exactly in their own type
         K.reduce_last(code, rows, out, out_dtype.type(0))
     return out.reshape(kept)
+
+
+# The vectorized sum reads 4M float32 (16 MB, in L3) in ~0.2 ms on one core; a split
+# gained nothing there, so only arrays that stream from memory are split.
+SUM_PARALLEL_MIN = 1 << 23
+
+
+def _sum_all(flat, out_dtype):
+    """Sum of a 1-D buffer: float64 (or exact integer) partial sums, split over the threads
+    for large arrays, then added in order."""
+    zero = _onp.float64(0) if out_dtype.kind == 'f' else out_dtype.type(0)
+    n = flat.size
+    if n < SUM_PARALLEL_MIN or THREADS == 1:
+        return K.sum_flat(flat, 0, n, zero)
+    parts = run_split(lambda lo, hi: K.sum_flat(flat, lo, hi, zero), n)
+    total = parts[0]
+    for p in parts[1:]:
+        total += p
+    return total
 
 
 def _sum_dtype(dt):

@@ -45,8 +45,9 @@ def _unary(name, code, vjp):
         kernel = K.unary
         if d.dtype.kind != 'f':
             kernel, d = _integer_input(x, code)
-        elif not d.flags.c_contiguous:
-            d = _onp.ascontiguousarray(d)
+        f = d.flags
+        if not (f.c_contiguous and f.writeable):     # (read-only: another Numba signature)
+            d = _onp.array(d, order='C')             # (0-d stays 0-d, unlike ascontiguousarray)
         out = _onp.empty(d.shape, d.dtype)
         launch(kernel, code, d.reshape(-1), out.reshape(-1))
         return result(op, (x,), out)
@@ -66,12 +67,74 @@ def zeros_like_grad(x):
     return wrap(_onp.zeros(x.shape, x.dtype if x.dtype.kind == 'f' else dtypes.DEFAULT))
 
 
+# ---- fused backward kernels: one pass for the common ``g * f'(ans)`` patterns -------------
+_FUSED_DTYPES = (_onp.dtype(_onp.float32), _onp.dtype(_onp.float64))
+
+
+def _fused_grad(name, code, unfused, vjp):
+    """Define ``f(g, ans)`` = ``unfused(g, ans)`` computed by one ``unary_grad`` kernel pass.
+
+    It is a recorded op whose own backward ``vjp(h, g, ans, needs)`` is written with
+    library ops, so gradients of any order still work.  Operands the kernel does not
+    take (mixed dtypes, other shapes) go through ``unfused``.
+    """
+    def backward(node, grads, needs):
+        g, ans = node.inputs
+        return vjp(grads[0], g, ans, needs)
+    op = defop(name, backward)
+
+    def apply(g, ans):
+        gd, ad = g._data, ans._data
+        dt = ad.dtype
+        if gd.dtype != dt or dt not in _FUSED_DTYPES or gd.shape != ad.shape:
+            return unfused(g, ans)
+        f = ad.flags
+        if not (f.c_contiguous and f.writeable):
+            ad = _onp.array(ad, order='C')
+        out = _onp.empty(ad.shape, dt)
+        if out.size:
+            g_scalar = False
+            f = gd.flags
+            if f.c_contiguous and f.writeable:
+                gflat = gd.reshape(-1)
+            elif not any(gd.strides):         # broadcast (e.g. from sum's backward): no copy
+                gflat, g_scalar = gd[(slice(0, 1),) * gd.ndim].reshape(1).copy(), True
+            else:
+                gflat = _onp.array(gd, order='C').reshape(-1)
+            launch(K.unary_grad, code, gflat, g_scalar, ad.reshape(-1), dt.type(1),
+                   out.reshape(-1))
+        return result(op, (g, ans), out)
+    apply.__name__ = apply.__qualname__ = name
+    apply.__doc__ = f"{unfused.__doc__} (fused; differentiable)."
+    return apply
+
+
+def _tanh_grad_unfused(g, ans):
+    """g * (1 - ans * ans): tanh's backward from its result"""
+    return g * (1 - ans * ans)
+
+
+def _sigmoid_grad_unfused(g, ans):
+    """g * ans * (1 - ans): sigmoid's backward from its result"""
+    return g * ans * (1 - ans)
+
+
+# d/dg = 1 - ans^2 (tanh_grad of h itself), d/dans = -2 g ans
+tanh_grad = _fused_grad('tanh_grad', K.TANH, _tanh_grad_unfused,
+                        lambda h, g, ans, n: (tanh_grad(h, ans) if n[0] else None,
+                                              h * g * ans * -2 if n[1] else None))
+# d/dg = ans (1 - ans) (sigmoid_grad of h), d/dans = g (1 - 2 ans)
+sigmoid_grad = _fused_grad('sigmoid_grad', K.SIGMOID, _sigmoid_grad_unfused,
+                           lambda h, g, ans, n: (sigmoid_grad(h, ans) if n[0] else None,
+                                                 h * g * (1 - ans * 2) if n[1] else None))
+
+
 # ---- the table ---------------------------------------------------------------------------
 negative = _unary('negative', K.NEGATIVE, lambda g, ans, x: -g)
 abs = _unary('abs', K.ABS, lambda g, ans, x: g * sign(x))              # abs'(0) = 0
 sign = _unary('sign', K.SIGN, _zero_grad)
 exp = _unary('exp', K.EXP, lambda g, ans, x: g * ans)
-expm1 = _unary('expm1', K.EXPM1, lambda g, ans, x: g * (ans + 1))
+expm1 = _unary('expm1', K.EXPM1, lambda g, ans, x: g * exp(x))   # not ans + 1: exact for x << 0
 log = _unary('log', K.LOG, lambda g, ans, x: g / x)
 log1p = _unary('log1p', K.LOG1P, lambda g, ans, x: g / (x + 1))
 log2 = _unary('log2', K.LOG2, lambda g, ans, x: g / (x * _LN2))
@@ -88,7 +151,7 @@ arccos = _unary('arccos', K.ARCCOS, lambda g, ans, x: -g / sqrt(1 - x * x))
 arctan = _unary('arctan', K.ARCTAN, lambda g, ans, x: g / (x * x + 1))
 sinh = _unary('sinh', K.SINH, lambda g, ans, x: g * cosh(x))
 cosh = _unary('cosh', K.COSH, lambda g, ans, x: g * sinh(x))
-tanh = _unary('tanh', K.TANH, lambda g, ans, x: g * (1 - ans * ans))
+tanh = _unary('tanh', K.TANH, lambda g, ans, x: tanh_grad(g, ans))
 arcsinh = _unary('arcsinh', K.ARCSINH, lambda g, ans, x: g / sqrt(x * x + 1))
 arccosh = _unary('arccosh', K.ARCCOSH, lambda g, ans, x: g / sqrt(x * x - 1))
 arctanh = _unary('arctanh', K.ARCTANH, lambda g, ans, x: g / (1 - x * x))
@@ -97,7 +160,7 @@ ceil = _unary('ceil', K.CEIL, _zero_grad)
 round = _unary('round', K.ROUND, _zero_grad)
 rint = round
 relu = _unary('relu', K.RELU, lambda g, ans, x: g * (x > 0))           # relu'(0) = 0
-sigmoid = _unary('sigmoid', K.SIGMOID, lambda g, ans, x: g * ans * (1 - ans))
+sigmoid = _unary('sigmoid', K.SIGMOID, lambda g, ans, x: sigmoid_grad(g, ans))
 absolute = abs
 
 

@@ -6,7 +6,7 @@ import numpy as onp
 import pytest
 
 from autodiff import np, npx
-from autodiff.ops import indexing
+from autodiff.ops import indexing, unary
 from autodiff.ops.core import registered_ops
 
 from .nth import check_nth_order
@@ -166,9 +166,18 @@ SHAPE = {
                     [U((3, 2), -2, 2)]),
 }
 
-SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE}
+# The fused backward ops of tanh and sigmoid (g * (1 - ans**2), g * ans * (1 - ans)) as
+# functions of both their operands, including a broadcast (stride-0) upstream gradient.
+FUSED = {
+    'tanh_grad': (unary.tanh_grad, [U(S, -2, 2, 3), U(S, -.9, .9, 4)]),
+    'tanh_grad broadcast': (lambda g, a: unary.tanh_grad(np.broadcast_to(g, S), a),
+                            [U((1, 1), -2, 2, 3), U(S, -.9, .9, 4)]),
+    'sigmoid_grad': (unary.sigmoid_grad, [U(S, -2, 2, 5), U(S, .1, .9, 6)]),
+}
 
-THIRD = {**UNARY, **SCALAR}
+SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED}
+
+THIRD = {**UNARY, **SCALAR, **FUSED}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (
     'multiply', 'divide', 'power', 'add', 'subtract', 'maximum', 'minimum', 'where', 'clip')})
 THIRD.update({k: REDUCE[k] for k in REDUCE if k.split()[0] in ('sum', 'mean')})

@@ -1,0 +1,57 @@
+"""``autodiff.warmup`` covers the kernel signatures the ops use: after ``warmup()`` the seed
+page (and a few integer and fused-backward ops) compile no new Numba signature.
+
+Runs in a fresh interpreter: in the test process other tests have compiled kernels already,
+which would hide a signature the warm-up misses.
+"""
+import json
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+CHILD = r'''
+import contextlib, io, json, runpy, sys
+from autodiff import warmup as W
+from autodiff.kernels import unary, binary, reduce, nn, indexing
+
+
+def signatures():
+    out = {}
+    for mod in (unary, binary, reduce, nn, indexing):
+        for name, f in vars(mod).items():
+            if hasattr(f, 'signatures') and getattr(f, 'py_func', None) is not None \
+                    and f.py_func.__module__ == mod.__name__:
+                out[mod.__name__ + '.' + name] = {str(s) for s in f.signatures}
+    return out
+
+
+count = W.warmup(out=io.StringIO())
+before = signatures()
+with contextlib.redirect_stdout(io.StringIO()):
+    runpy.run_path(sys.argv[1], run_name='__main__')
+    from autodiff import np, npx, autograd
+    i = np.array([[1, -2], [3, 4]], dtype='int64')
+    (i.sum(), i.sum(axis=0), i.sum(axis=1), np.abs(i), i.max(), i * 2, i + i, i < 2,
+     (i > 0).sum(), np.clip(i, 0, 2), i.argmax())
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    x.attach_grad()
+    with autograd.record():
+        y = (np.tanh(x) + npx.sigmoid(x) * x).sum() + np.tanh(x * 2).mean()
+    y.backward()
+after = signatures()
+new = {k: sorted(after[k] - before.get(k, set())) for k in after
+       if after[k] - before.get(k, set())}
+print(json.dumps({'count': count, 'kernels': len(before), 'new': new}))
+'''
+
+
+def test_warmup_leaves_nothing_to_compile_for_the_seed_page():
+    proc = subprocess.run([sys.executable, '-c', CHILD, str(ROOT / 'benchmarks' / 'seed_page.py')],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**__import__('os').environ, 'PYTHONPATH': str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report['count'] >= report['kernels'] > 10
+    assert report['new'] == {}, f"signatures compiled after warmup(): {report['new']}"
