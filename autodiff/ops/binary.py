@@ -182,7 +182,9 @@ def _binary(name, code, vjp):
 def _with_scalar(op, code, x, s):
     """``x (op) s`` (or ``s (op) x`` for the R* codes) with the scalar kept as a parameter."""
     d = x._data
-    dt = dtypes.scalar_result(d.dtype, s)
+    dt = d.dtype
+    if dt.kind != 'f':                       # (a float array keeps its dtype)
+        dt = dtypes.scalar_result(dt, s)
     if dt.kind != 'f':
         dt = _nonfloat_dtype(code, dt)
         if dt.kind in 'iu':
@@ -213,7 +215,7 @@ def _scalar_rule(name):
         'minimum': lambda g, ans, x, s: g * (x <= s),
         'mod': lambda g, ans, x, s: g,
     }[name]
-    return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0], node.attrs[0]),)
+    return _scalar_backward(rule, name in ('power',))
 
 
 def _rscalar_rule(name):
@@ -227,7 +229,16 @@ def _rscalar_rule(name):
         'minimum': lambda g, ans, x, s: g * (x <= s),
         'mod': lambda g, ans, x, s: -g * unary.floor(s / x),
     }[name]
-    return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0], node.attrs[0]),)
+    return _scalar_backward(rule, name in ('divide', 'power'))
+
+
+def _scalar_backward(rule, needs_ans):
+    """The backward of a scalar-operand op from ``rule(g, ans, x, s)``; the result array
+    ``ans`` is only built for the rules that use it (per-op overhead)."""
+    if needs_ans:
+        return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0],
+                                                node.attrs[0]),)
+    return lambda node, grads, needs: (rule(grads[0], None, node.inputs[0], node.attrs[0]),)
 
 
 def _log_scalar(s):
