@@ -160,3 +160,4 @@ def get_symbol(x, names=None):
     from .symbol import Symbol
     return Symbol(get_graph(x, names))
 
+from .compile import compile  # noqa: E402,F401  (issue 8: fused replay; see autodiff/compile)

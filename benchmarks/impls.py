@@ -9,6 +9,7 @@ import os
 # Name used in tables -> module whose import decides availability.
 LIBRARY = {
     "autodiff": "autodiff",
+    "autodiff.compile": "autodiff",  # autograd.compile: recorded once, replayed as one fused kernel
     "torch": "torch",
     "autograd": "autograd",  # HIPS autograd
     "jax": "jax",  # eager: jax.grad without jit, op by op

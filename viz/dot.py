@@ -27,13 +27,23 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
     dot_id = {node: f'n{i}' for i, node in enumerate(order)}
     heads, births = head_set(graph), nonfinite_births(graph)
     used = set()
+    groups = {}             # fused_group -> its nodes (autograd.compile's fused kernels)
     for node in order:
         data = graph.nodes[node]
         attrs, keys = node_style(node, data, heads, births)
         used |= keys
         lines = node_lines(node, data, show_shapes=show_shapes, show_grads=show_grads)
-        fig.node(dot_id[node], label=_dot_text(lines),
-                 tooltip=_dot_text(tooltip(node, data).split('\n')), **attrs)
+        spec = dict(label=_dot_text(lines),
+                    tooltip=_dot_text(tooltip(node, data).split('\n')), **attrs)
+        if data.get('fused_group') is not None:
+            groups.setdefault(data['fused_group'], []).append((dot_id[node], spec))
+        else:
+            fig.node(dot_id[node], **spec)
+    for group, members in groups.items():
+        with fig.subgraph(name=f'cluster_fused_{group}') as sub:
+            sub.attr(label=f'fused kernel {group}', **styles.FUSED_CLUSTER_ATTR)
+            for node_id, spec in members:
+                sub.node(node_id, **spec)
     for node in order:
         _add_edges(fig, graph, node, dot_id)
     caption = _caption(graph, title)

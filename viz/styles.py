@@ -89,3 +89,8 @@ LEGEND = (
     ('nonfinite_birth', 'first NaN/inf (born here)', {**OP, **NONFINITE_BIRTH}),
     ('grad_nonfinite', 'gradient has NaN/inf', {**VARIABLE, **GRAD_NONFINITE}),
 )
+
+
+# A group of ops that autograd.compile fused into one kernel: a dashed blue frame.
+FUSED_CLUSTER_ATTR = {'style': 'dashed,rounded', 'color': '#1f5fbf', 'fontcolor': '#1f5fbf',
+                      'fontsize': '11'}

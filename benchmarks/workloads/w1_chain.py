@@ -43,6 +43,21 @@ def setup_autodiff(data):
     return step
 
 
+def setup_autodiff_compile(data):
+    """``autograd.compile`` of the same step: one fused forward+backward Numba kernel."""
+    from autodiff import autograd, np
+
+    x = np.array(data["x"])
+    x.attach_grad()
+    step_fn = autograd.compile(lambda x: chain(x))
+
+    def step():
+        s = step_fn(x)
+        return {"loss": s, "grad_x": x.grad}
+
+    return step
+
+
 def setup_torch(data):
     import torch
 
@@ -116,6 +131,7 @@ def setup_numpy_fwd(data):
 
 IMPLS = {
     "autodiff": setup_autodiff,
+    "autodiff.compile": setup_autodiff_compile,
     "torch": setup_torch,
     "autograd": setup_autograd,
     "jax": setup_jax,

@@ -42,6 +42,21 @@ def setup_autodiff(data):
     return step
 
 
+def setup_autodiff_compile(data):
+    """``autograd.compile`` of the same step: one fused forward+backward Numba kernel."""
+    from autodiff import autograd, np
+
+    b = np.array(data["b"])
+    b.attach_grad()
+    step_fn = autograd.compile(lambda b: fn(np, b))
+
+    def step():
+        s = step_fn(b)
+        return {"loss": s, "grad_b": b.grad}
+
+    return step
+
+
 def setup_torch(data):
     import torch
 
@@ -115,6 +130,7 @@ def setup_numpy_copy(data):
 
 IMPLS = {
     "autodiff": setup_autodiff,
+    "autodiff.compile": setup_autodiff_compile,
     "torch": setup_torch,
     "autograd": setup_autograd,
     "jax": setup_jax,

@@ -1,0 +1,121 @@
+"""Generated source on disk, reused by a second process; the compiled program as a graph."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as onp
+
+from autodiff import np, autograd
+from .helpers import marked
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_CHILD = r"""
+import json, sys
+import numpy as onp
+from autodiff import np, autograd
+f = autograd.compile(lambda b: (np.tanh(b * 0.5 + 0.1) * b).sum())
+b = np.array(onp.linspace(-2, 2, 12).astype(onp.float32).reshape(3, 4))
+b.attach_grad()
+f(b)                   # records, writes or finds the source, compiles or loads the kernel
+v = f(b)
+st = f.kernel.stats
+print(json.dumps({"compiled": f.compiled, "path": f.source_path,
+                  "hits": sum(st.cache_hits.values()), "misses": sum(st.cache_misses.values()),
+                  "loss": float(v.asnumpy()), "grad": b.grad.asnumpy().tolist()}))
+"""
+
+
+def _child(cache_dir):
+    env = dict(os.environ, AUTODIFF_COMPILE_DIR=str(cache_dir), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, '-c', _CHILD], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_second_process_reuses_the_generated_file_and_compiled_kernel(tmp_path):
+    first = _child(tmp_path)
+    assert first["compiled"]
+    path = Path(first["path"])
+    assert path.parent == tmp_path and path.suffix == '.py' and path.exists()
+    assert 'def kernel(' in path.read_text()
+    assert first["misses"] == 1 and first["hits"] == 0       # compiled in the first process
+    assert any(p.suffix == '.nbi' for p in (tmp_path / '__pycache__').iterdir())
+    mtime = path.stat().st_mtime_ns
+    second = _child(tmp_path)
+    assert second["compiled"] and second["path"] == first["path"]
+    assert second["hits"] == 1 and second["misses"] == 0     # loaded, not compiled again
+    assert path.stat().st_mtime_ns == mtime                   # the file was not rewritten
+    b = onp.linspace(-2, 2, 12).astype(onp.float64).reshape(3, 4)
+    t = onp.tanh(b * 0.5 + 0.1)
+    for r in (first, second):
+        onp.testing.assert_allclose(r["loss"], (t * b).sum(), rtol=1e-5)
+        onp.testing.assert_allclose(r["grad"], t + b * 0.5 * (1 - t * t), rtol=1e-5, atol=1e-6)
+
+
+def test_graph_marks_the_fused_ops():
+    cf = autograd.compile(lambda x, y: (np.exp(x * 2.0) * y).sum())
+    x, y = marked(onp.ones(3)), marked(onp.ones(3) * 2)
+    cf(x, y)
+    G = cf.graph()
+    ops = {n: d['op'] for n, d in G.nodes(data=True) if d['kind'] == 'op'}
+    assert sorted(ops.values()) == ['exp', 'multiply', 'multiply', 'sum']
+    fused = {n for n, d in G.nodes(data=True) if 'fused_group' in d}
+    assert fused == set(ops)                  # every op, the final sum included
+    assert G.graph['fused_groups'] == [sorted(fused, key=list(G).index)]
+    assert G.graph['fallback_reason'] is None
+    assert all('fused_group' not in d for n, d in G.nodes(data=True) if d['kind'] != 'op')
+
+
+def test_graph_of_a_fallback_has_no_fused_group():
+    cf = autograd.compile(lambda x: np.dot(x, x).sum())
+    cf(marked(onp.ones((2, 2))))
+    G = cf.graph()
+    assert G.graph['fused_groups'] == [] and 'matmul' in G.graph['fallback_reason']
+    assert all('fused_group' not in d for _, d in G.nodes(data=True))
+
+
+def test_viz_draws_the_compiled_program():
+    import viz
+    cf = autograd.compile(lambda x: (np.tanh(x * 0.5) * x).sum())
+    cf(marked(onp.linspace(-1, 1, 4)))
+    G = cf.graph()
+    viz.check_graph(G)                       # the graph contract viz reads
+    src = viz.draw(G).source
+    assert 'tanh' in src and 'multiply' in src and 'sum' in src
+    assert 'tanh' in viz.to_text(G)
+
+
+def test_benchmark_entries_match_the_float64_reference():
+    from benchmarks import check
+    from benchmarks.workloads import w1_chain, w2_elementwise
+    for w in (w1_chain, w2_elementwise):
+        data = w.make_data()
+        step = w.IMPLS['autodiff.compile'](data)
+        step()                                         # the recording call
+        result = check.compare(step(), w.reference(data))  # the fused kernel
+        assert result and check.all_ok(result), check.describe('autodiff.compile', 'ref', result)
+
+
+def test_viz_draws_fused_ops_in_one_cluster():
+    import re
+    import viz
+
+    @autograd.compile
+    def f(x):
+        return (np.tanh(x * 0.5 + 0.1) * x).sum()
+    x = np.array([1., 2., 3.])
+    x.attach_grad()
+    f(x)
+    f(x)
+    assert f.compiled
+    source = viz.draw(f.graph(), legend=False).source
+    cluster = re.search(r'subgraph cluster_fused_0 \{(.*?)\n\t\}', source, re.S)
+    assert cluster, source
+    body = cluster.group(1)
+    for op in ('multiply', 'add', 'tanh', 'sum'):
+        assert op in body
+    assert 'var0' not in body and 'var0' in source        # the input stays outside

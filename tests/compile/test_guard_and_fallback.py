@@ -1,0 +1,216 @@
+"""The guard (re-recording), grad_req, inputs without marks, and the eager fallbacks."""
+import numpy as onp
+import pytest
+
+from autodiff import np, autograd
+from autodiff.errors import GraphError
+from .helpers import marked, eager, compiled_run, assert_close
+
+
+def expr(x):
+    return (np.sin(x) * x + 1.5).sum()
+
+
+def test_grad_req_add_accumulates_and_write_overwrites():
+    data = onp.random.default_rng(0).uniform(-1, 1, (4, 3))
+    _, (eg,) = eager(expr, data)
+    cf = autograd.compile(expr)
+    x = marked(data, grad_req='add')
+    x.grad[:] = 2.0
+    cf(x)                                  # the recording call
+    cf(x)                                  # the fused kernel
+    assert cf.compiled, cf.fallback_reason
+    assert_close(x.grad.asnumpy(), 2.0 + 2 * eg)
+    w = marked(data)                       # 'write': another signature, overwrites
+    w.grad[:] = 7.0
+    cf(w)
+    cf(w)
+    assert cf.compiled and cf.signatures == 2
+    assert_close(w.grad.asnumpy(), eg)
+
+
+def test_grad_req_null_input_is_left_alone():
+    f = lambda x, y: (x * y + np.cos(y)).sum()
+    rng = onp.random.default_rng(8)
+    xd, yd = rng.uniform(-1, 1, 4), rng.uniform(-1, 1, 4)
+    cf = autograd.compile(f)
+    for _ in range(2):
+        x, y = marked(xd, grad_req='null'), marked(yd)
+        x.grad[:] = 5.0
+        cf(x, y)
+        assert cf.compiled, cf.fallback_reason
+        assert (x.grad.asnumpy() == 5.0).all()
+        assert_close(y.grad.asnumpy(), xd - onp.sin(yd), rtol=1e-5)
+
+
+def test_new_shape_or_dtype_records_again():
+    cf = autograd.compile(expr)
+    rng = onp.random.default_rng(1)
+    for shape, dtype in [((2, 3), 'float32'), ((5,), 'float32'), ((2, 3), 'float64'),
+                         ((2, 3), 'float32')]:
+        data = rng.uniform(-1, 1, shape)
+        for _ in range(2):
+            v, (g,) = compiled_run(cf, data, dtype=dtype)
+            assert cf.compiled, cf.fallback_reason
+            ev, (eg,) = eager(expr, data, dtype=dtype)
+            assert v.dtype == onp.dtype(dtype) and g.dtype == onp.dtype(dtype)
+            assert v.shape == ev.shape == ()
+            assert_close(v, ev)
+            assert_close(g, eg)
+    assert cf.signatures == 3              # the last signature was seen before
+
+
+def test_unmarked_argument_is_an_input_not_a_constant():
+    # c is not marked: the compiled program must read it on every call (it is not baked in)
+    cf = autograd.compile(lambda x, c: (np.tanh(x * c) + c * 2).sum())
+    rng = onp.random.default_rng(2)
+    x = marked(rng.uniform(-1, 1, 6))
+    for k in range(3):
+        cd = rng.uniform(-2, 2, 6).astype(onp.float32)
+        v = cf(x, np.array(cd))
+        x64, c64 = x.asnumpy().astype(onp.float64), cd.astype(onp.float64)
+        assert_close(v.asnumpy(), (onp.tanh(x64 * c64) + c64 * 2).sum(), rtol=1e-5)
+        assert_close(x.grad.asnumpy(), c64 * (1 - onp.tanh(x64 * c64) ** 2), rtol=1e-5)
+    assert cf.compiled, cf.fallback_reason
+
+
+def test_closed_over_marked_array_gets_its_gradient():
+    rng = onp.random.default_rng(3)
+    w = marked(rng.uniform(-1, 1, 5))
+    cf = autograd.compile(lambda x: (x * w).sum())
+    x = marked(rng.uniform(-1, 1, 5))
+    cf(x)
+    cf(x)
+    assert cf.compiled, cf.fallback_reason
+    assert_close(w.grad.asnumpy(), x.asnumpy())
+    assert_close(x.grad.asnumpy(), w.asnumpy())
+
+
+def test_non_scalar_result_gets_a_head_gradient_of_ones():
+    f = lambda x: np.tanh(x) * x - x / 3
+    data = onp.random.default_rng(4).uniform(-2, 2, (3, 4))
+    cf = autograd.compile(f)
+    compiled_run(cf, data)
+    v, (g,) = compiled_run(cf, data)
+    assert cf.compiled, cf.fallback_reason
+    t = onp.tanh(data)
+    assert_close(v, t * data - data / 3, rtol=1e-5)
+    assert_close(g, (1 - t * t) * data + t - 1 / 3, rtol=1e-5)
+
+
+def test_mean_head():
+    f = lambda x: np.exp(x * 0.5).mean()
+    data = onp.random.default_rng(5).uniform(-1, 1, (4, 5))
+    cf = autograd.compile(f)
+    compiled_run(cf, data)
+    v, (g,) = compiled_run(cf, data)
+    assert cf.compiled, cf.fallback_reason
+    assert_close(v, onp.exp(data * 0.5).mean(), rtol=1e-5)
+    assert_close(g, 0.5 * onp.exp(data * 0.5) / data.size, rtol=1e-5)
+
+
+_W = np.array((onp.arange(9.0).reshape(3, 3) / 9).astype(onp.float32))
+
+
+@pytest.mark.parametrize('name, f, word', [
+    ('matmul', lambda x: np.dot(x, _W).sum(), "'matmul'"),
+    ('broadcast', lambda x: (x * x.sum(axis=0)).sum(), "'sum' inside"),
+    ('max', lambda x: np.tanh(x).max(), "'max'"),
+])
+def test_unsupported_op_falls_back_with_correct_gradients(name, f, word):
+    data = onp.random.default_rng(6).uniform(-1, 1, (3, 3))
+    cf = autograd.compile(f)
+    for _ in range(2):
+        v, (g,) = compiled_run(cf, data)
+        assert not cf.compiled
+        assert cf.fallback_reason.startswith('not compiled') and word in cf.fallback_reason, \
+            cf.fallback_reason
+        ev, (eg,) = eager(f, data)
+        assert_close(v, ev)
+        assert_close(g, eg)
+
+
+def test_array_recorded_outside_the_function_is_not_replayed():
+    x = marked(onp.array([0.5, -1.0, 2.0]))
+    with autograd.record():
+        h = x * 3.0                      # recorded before the compiled function runs
+    cf = autograd.compile(lambda y: (y * h).sum())
+    y = marked(onp.array([1.0, 2.0, 3.0]))
+    cf(y)
+    assert not cf.compiled and 'recorded outside the function' in cf.fallback_reason
+    assert_close(x.grad.asnumpy(), [3.0, 6.0, 9.0])
+    assert_close(y.grad.asnumpy(), [1.5, -3.0, 6.0])
+
+
+def seed_f(a):
+    """The seed page's function with data-dependent control flow."""
+    b = a * 2
+    while np.abs(b).sum() < 1000:
+        b = b * 2
+    if b.sum() >= 0:
+        c = b[0]
+    else:
+        c = b[1]
+    return c
+
+
+def test_data_dependent_control_flow_is_detected_and_runs_eagerly():
+    cf = autograd.compile(seed_f)
+    rng = onp.random.default_rng(7)
+    for scale in (1.0, 0.001, -3.0):           # different loop counts and branches
+        a = marked(rng.uniform(0.1, 1, 2) * scale)
+        c = cf(a)
+        assert not cf.compiled
+        assert 'data-dependent control flow' in cf.fallback_reason
+        # the seed page's check: b is linear in a, c picks one element of b
+        an, cn = a.asnumpy(), float(c.asnumpy())
+        picked = 0 if an.sum() >= 0 else 1
+        want = onp.zeros(2)
+        want[picked] = cn / an[picked]
+        assert_close(a.grad.asnumpy(), want, rtol=1e-5)
+    # the wrapped methods are restored after the recording
+    from autodiff.ndarray import ndarray
+    assert ndarray.__bool__.__qualname__ == 'ndarray.__bool__'
+
+
+def test_value_read_through_numpy_is_control_flow_too():
+    import numpy
+
+    def f(x):
+        if numpy.asarray(x).sum() > 0:       # NumPy reads the values (ndarray.__array__)
+            return (x * 2.0).sum()
+        return (x * -1.0).sum()
+    cf = autograd.compile(f)
+    for data, want in (([1.0, 2.0], 2.0), ([-1.0, -2.0], -1.0)):
+        x = marked(data)
+        cf(x)
+        assert not cf.compiled and 'data-dependent' in cf.fallback_reason
+        assert_close(x.grad.asnumpy(), [want, want])
+
+
+def test_head_without_marked_input_raises_like_backward():
+    cf = autograd.compile(expr)
+    with pytest.raises(GraphError, match='no recorded history'):
+        cf(np.array([1.0, 2.0]))
+
+
+def test_compile_rejects_a_non_function():
+    with pytest.raises(TypeError, match='expected a function'):
+        autograd.compile(3)
+
+
+def test_random_draws_inside_the_function_run_eagerly():
+    def noisy(x):
+        return (x * np.random.uniform(size=x.shape)).sum()
+    cf = autograd.compile(noisy)
+    x = marked(onp.ones(5))
+    for _ in range(3):
+        np.random.seed(3)
+        want = np.random.uniform(size=5).asnumpy()     # the draw this call makes
+        np.random.seed(3)
+        cf(x)
+        assert not cf.compiled
+        assert 'random draws' in cf.fallback_reason
+        assert_close(x.grad.asnumpy(), want, rtol=1e-6)   # d/dx sum(x * u) = u, fresh each call
+    import autodiff.random as r
+    assert r.uniform.__name__ == 'uniform' and r.uniform.__module__ == 'autodiff.random'
