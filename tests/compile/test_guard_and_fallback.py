@@ -5,6 +5,7 @@ import pytest
 from autodiff import np, autograd
 from autodiff.errors import GraphError
 from .helpers import marked, eager, compiled_run, assert_close
+from helpers.seed_examples import seed_f
 
 
 def expr(x):
@@ -140,18 +141,6 @@ def test_array_recorded_outside_the_function_is_not_replayed():
     assert not cf.compiled and 'recorded outside the function' in cf.fallback_reason
     assert_close(x.grad.asnumpy(), [3.0, 6.0, 9.0])
     assert_close(y.grad.asnumpy(), [1.5, -3.0, 6.0])
-
-
-def seed_f(a):
-    """The seed page's function with data-dependent control flow."""
-    b = a * 2
-    while np.abs(b).sum() < 1000:
-        b = b * 2
-    if b.sum() >= 0:
-        c = b[0]
-    else:
-        c = b[1]
-    return c
 
 
 def test_data_dependent_control_flow_is_detected_and_runs_eagerly():

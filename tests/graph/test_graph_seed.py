@@ -10,6 +10,7 @@ import numpy as onp
 import pytest
 
 from autodiff import np, npx, autograd
+from helpers.seed_examples import My_First_Custom_Operation, seed_f
 
 npx.set_np()
 
@@ -76,16 +77,6 @@ def test_gradient_shown_after_retained_backward():
     assert d['grad_nonfinite'] is False
 
 
-class My_First_Custom_Operation(autograd.Function):
-    def forward(self, x, y):
-        self.save_for_backward(x, y)
-        return 2 * x, 2 * x * y, 2 * y
-
-    def backward(self, dx, dxy, dy):
-        x, y = self.saved_tensors
-        return x, y
-
-
 def test_custom_function_with_three_outputs():
     x = np.random.uniform(-1, 1, (2, 3))
     y = np.random.uniform(-1, 1, (2, 3))
@@ -112,15 +103,6 @@ def test_custom_function_with_three_outputs():
     assert G.nodes[vx]['label'] == 'var0' and G.nodes[vy]['label'] == 'var1'
 
 
-def f(a):
-    b = a * 2
-    while np.abs(b).sum() < 1000:
-        b = b * 2
-    if b.sum() >= 0:
-        c = b[0]
-    else:
-        c = b[1]
-    return c
 
 
 def doublings(a):
@@ -140,7 +122,7 @@ def test_while_loop_chain_length_follows_the_input(values):
     a = np.array(values)
     a.attach_grad()
     with autograd.record():
-        c = f(a)
+        c = seed_f(a)
     G = autograd.get_graph(c)
     # a * 2, then n loop doublings, then one indexing; the loop test's abs/sum are
     # recorded too but do not lead to c, so they are not in c's graph.

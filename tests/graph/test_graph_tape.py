@@ -8,6 +8,7 @@ from autodiff import np, npx, autograd, GraphError
 from autodiff.errors import FREED_MESSAGE
 from autodiff.symbol import Symbol
 from viz.contract import graph_problems
+from helpers.seed_examples import My_First_Custom_Operation
 
 npx.set_np()
 
@@ -73,14 +74,6 @@ def test_several_heads_in_order():
 
 
 # ---- retain_graph and freed graphs ---------------------------------------------------------
-class My_First_Custom_Operation(autograd.Function):
-    def forward(self, x, y):
-        self.save_for_backward(x, y)
-        return 2 * x, 2 * x * y, 2 * y
-
-    def backward(self, dx, dxy, dy):
-        x, y = self.saved_tensors
-        return x, y
 
 
 def seed_retain_example():
