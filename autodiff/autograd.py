@@ -3,7 +3,7 @@ from ._state import state
 from . import engine as _engine
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import Function
-from .errors import ShapeError
+from .errors import ShapeError, typename
 from .ndarray import ndarray
 
 __all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_training',
@@ -98,7 +98,7 @@ def mark_variables(variables, gradients, grad_reqs='write'):
     for i, (v, g) in enumerate(zip(variables, gradients)):
         if not isinstance(v, ndarray) or not isinstance(g, ndarray):
             bad = v if not isinstance(v, ndarray) else g
-            raise TypeError(f"mark_variables: entry {i} is a {type(bad).__name__}, "
+            raise TypeError(f"mark_variables: entry {i} is a {typename(bad)}, "
                             "not an autodiff array")
         if g.shape != v.shape:
             raise ShapeError(f"gradient buffer {i} has shape {g.shape}, variable {i} has {v.shape}")

@@ -20,7 +20,7 @@ import numpy as _onp
 
 from . import dtypes
 from ._state import state
-from .errors import GraphError, ShapeError, DTypeError, FREED_MESSAGE
+from .errors import GraphError, ShapeError, DTypeError, FREED_MESSAGE, typename
 from .ndarray import ndarray, wrap
 from .ops.core import Op
 from .tape import Node, Variable
@@ -95,7 +95,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                          f"{len(head_grads)} head gradients")
     for i, h in enumerate(heads):
         if not isinstance(h, ndarray):
-            raise TypeError(f"head {i} is a {type(h).__name__}, not an autodiff array")
+            raise TypeError(f"head {i} is a {typename(h)}, not an autodiff array")
         if h._node is None:
             raise GraphError(f"head {i}: {_NO_HISTORY}")
     wanted = None
@@ -103,7 +103,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         wanted = {}
         for i, v in enumerate(variables):
             if not isinstance(v, ndarray):
-                raise TypeError(f"variable {i} is a {type(v).__name__}, not an autodiff array")
+                raise TypeError(f"variable {i} is a {typename(v)}, not an autodiff array")
             if type(v._node) is not Variable:
                 raise GraphError(f"cannot differentiate with respect to the {i + 1}-th variable "
                                  f"(variables[{i}]) because it does not require gradient: "

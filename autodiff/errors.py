@@ -38,3 +38,9 @@ FREED_MESSAGE = (
     "that produced it was freed by an earlier backward. If you want to differentiate "
     "the same graph twice, you need to pass retain_graph=True to backward."
 )
+
+
+def typename(obj):
+    """``numpy.ndarray`` / ``list``: the type of ``obj`` as an error message should name it."""
+    t = type(obj)
+    return t.__name__ if t.__module__ == 'builtins' else f"{t.__module__}.{t.__name__}"

@@ -21,7 +21,7 @@ the case for:
   ``backward`` left the library (e.g. through ``asnumpy()``).
 """
 from ._state import state
-from .errors import FunctionError
+from .errors import FunctionError, typename
 from .ndarray import ndarray, wrap
 from .tape import Node
 from .ops.core import Op, output
@@ -62,7 +62,7 @@ class Function:
         self._used = True
         for i, x in enumerate(inputs):
             if not isinstance(x, ndarray):
-                raise TypeError(f"{name}: input {i} is a {_typename(x)}, not an autodiff array")
+                raise TypeError(f"{name}: input {i} is a {typename(x)}, not an autodiff array")
         prev = state.recording
         state.recording = False
         try:
@@ -73,7 +73,7 @@ class Function:
         raw = (outputs,) if single else tuple(outputs)
         for i, o in enumerate(raw):
             if not isinstance(o, ndarray):
-                raise TypeError(f"{name}.forward: output {i} is a {_typename(o)}, "
+                raise TypeError(f"{name}.forward: output {i} is a {typename(o)}, "
                                 "not an autodiff array")
         outs = tuple(wrap(o._data) for o in raw)
         if prev and any(x._node is not None for x in inputs):
@@ -178,7 +178,7 @@ class Function:
             if g is None:
                 continue
             if not isinstance(g, ndarray):
-                raise FunctionError(f"{name}.backward: gradient {i} is a {_typename(g)}, "
+                raise FunctionError(f"{name}.backward: gradient {i} is a {typename(g)}, "
                                     "not an autodiff array")
             if g.shape != x.shape:
                 raise FunctionError(f"{name}.backward: gradient {i} has shape {g.shape} but "
@@ -203,8 +203,3 @@ class _FunctionNode(Node):
             fn.saved_tensors = ()
             fn._raw_outputs = None
             self.function = None
-
-
-def _typename(obj):
-    t = type(obj)
-    return t.__name__ if t.__module__ == 'builtins' else f"{t.__module__}.{t.__name__}"

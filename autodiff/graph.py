@@ -56,7 +56,7 @@ import networkx as nx
 import numpy as _onp
 
 from .engine import _collect, _NO_HISTORY
-from .errors import GraphError
+from .errors import GraphError, typename
 from .ndarray import ndarray
 from .tape import Variable
 
@@ -162,7 +162,7 @@ def _as_heads(heads):
         raise ValueError("heads is empty: give at least one array")
     for i, h in enumerate(heads):
         if not isinstance(h, ndarray):
-            raise TypeError(f"head {i} is a {type(h).__name__}, not an autodiff array")
+            raise TypeError(f"head {i} is a {typename(h)}, not an autodiff array")
     return list(heads)
 
 

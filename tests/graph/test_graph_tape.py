@@ -155,7 +155,7 @@ def test_array_without_history_is_an_error():
 def test_bad_heads_are_type_errors():
     with pytest.raises(TypeError, match='heads must be an array'):
         autograd.get_graph(3.0)
-    with pytest.raises(TypeError, match='head 0 is a ndarray'):
+    with pytest.raises(TypeError, match='head 0 is a numpy.ndarray'):
         autograd.get_graph([onp.ones(2)])
     with pytest.raises(ValueError, match='empty'):
         autograd.get_graph([])
