@@ -1,4 +1,6 @@
 """Run one in-process workload (W1-W3): set up every implementation, check it, time it."""
+import time
+
 from benchmarks import check, impls, timing
 
 COLUMNS = [
@@ -30,8 +32,12 @@ def _clean_text(others):
     return f"{n_clean}/{len(others)}" + (" (all used)" if used_all else "")
 
 
-def setup_all(workload, data, selected, skipped):
-    """name -> step for every selected, available implementation, and each one's first outputs."""
+def setup_all(workload, data, selected, skipped, first_call=None):
+    """name -> step for every selected, available implementation, and each one's first outputs.
+
+    ``first_call`` (a dict, if given) gets each implementation's set-up plus first step in
+    seconds: where Numba loads or compiles kernels, ``jax.jit`` traces and
+    ``autodiff.compile`` records and generates its kernel (its compile time)."""
     steps, outputs = {}, {}
     for name in [n for n in impls.ORDER if n in workload.IMPLS and n in selected]:
         ok, info = impls.available(name)
@@ -39,8 +45,11 @@ def setup_all(workload, data, selected, skipped):
             skipped[name] = info
             continue
         try:
+            start = time.perf_counter()
             step = workload.IMPLS[name](data)
             outputs[name] = step()  # first call: compiles whatever needs compiling
+            if first_call is not None:
+                first_call[name] = time.perf_counter() - start
         except Exception as exc:  # noqa: BLE001 - report, keep the others running
             skipped[name] = f"failed: {type(exc).__name__}: {exc}"
             continue
@@ -112,11 +121,27 @@ def judge(workload, rows, skipped, wrong):
     return target
 
 
+def judge_compiled(workload, rows, wrong):
+    """Issue 8's target, where the workload sets one: median autodiff.compile / torch."""
+    limit = getattr(workload, "COMPILE_TARGET", None)
+    have = {r["impl"]: r for r in rows}
+    if limit is None or "autodiff.compile" not in have or "torch" not in have:
+        return None
+    value = have["autodiff.compile"]["median"] / have["torch"]["median"]
+    status = ("INVALID (results differ)" if wrong & {"autodiff.compile", "torch"}
+              else "PASS" if value <= limit else "MISS")
+    return {"workload": workload.ID, "what": "median autodiff.compile / torch",
+            "limit": f"<= {limit}", "value": value, "status": status}
+
+
 def run(workload, selected, repeats, min_time, warmup, log):
     """Returns the workload's result dict (see report.py for its shape)."""
     data = workload.make_data()
     skipped = {}
-    steps, outputs = setup_all(workload, data, selected, skipped)
+    first_call = {}
+    steps, outputs = setup_all(workload, data, selected, skipped, first_call)
+    log(f"  first call {workload.ID} (set-up + compile/trace + one step): " + ", ".join(
+        f"{name} {seconds * 1e3:.0f} ms" for name, seconds in first_call.items()))
     checks, wrong = check_all(workload, outputs, workload.reference(data), log)
     outputs.clear()
 
@@ -127,5 +152,6 @@ def run(workload, selected, repeats, min_time, warmup, log):
         steps, repeats=repeats, min_time=min_time, warmup=warmup, on_error=on_error)
     rows = make_rows(times, numbers, others, wrong)
     return {"id": workload.ID, "title": workload.TITLE, "note": NOTE, "columns": COLUMNS,
-            "rows": rows, "skipped": skipped, "checks": checks,
-            "targets": [judge(workload, rows, skipped, wrong)]}
+            "rows": rows, "skipped": skipped, "checks": checks, "first_call_s": first_call,
+            "targets": [t for t in (judge(workload, rows, skipped, wrong),
+                                    judge_compiled(workload, rows, wrong)) if t]}

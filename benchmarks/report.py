@@ -72,7 +72,7 @@ def targets_text(results):
         return ""
     for t in rows:
         v = t.get("value")
-        t["shown"] = "-" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+        t["shown"] = "-" if v is None else (f"{v:.3g}" if isinstance(v, float) else str(v))
     cols = [("workload", "workload", "str"), ("what", "measure", "str"),
             ("shown", "value", "str"), ("limit", "target", "str"), ("status", "status", "str")]
     return "== Targets\n" + table(cols, rows)
