@@ -198,7 +198,7 @@ _CONSTANT_GRADIENT = Op('constant_gradient', _constant_gradient_rule)
 
 
 def _tie(g, v):
-    node = Node(_CONSTANT_GRADIENT, (v,), ((v._node, v._idx),), (g._data,), None)
+    node = Node(_CONSTANT_GRADIENT, (v,), (g._data,), None)
     out = wrap(g._data)
     out._node = node
     return out

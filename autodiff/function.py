@@ -79,8 +79,7 @@ class Function:
         if prev and any(x._node is not None for x in inputs):
             self._raw_outputs = raw
             op = Op(name, self._backward_rule, nout=len(outs), custom=True)
-            edges = tuple((x._node, x._idx) if x._node is not None else None for x in inputs)
-            node = _FunctionNode(op, inputs, edges, tuple(o._data for o in outs), None)
+            node = _FunctionNode(op, inputs, tuple(o._data for o in outs), None)
             node.function = self
             for i, o in enumerate(outs):
                 o._node, o._idx = node, i
@@ -153,10 +152,9 @@ class Function:
         def refuse(n, gs, needs):
             raise FunctionError(message)
         srcs = tuple(node.inputs) + tuple(g for g in grads if g._node is not None)
-        edges = tuple((x._node, x._idx) if x._node is not None else None for x in srcs)
         keep = [g for g in got if g is not None]
         op = Op(f"{type(self).__name__}.backward", refuse, nout=len(keep), custom=True)
-        rnode = Node(op, srcs, edges, tuple(g._data for g in keep), None)
+        rnode = Node(op, srcs, tuple(g._data for g in keep), None)
         out, k = [], 0
         for g in got:
             if g is not None:

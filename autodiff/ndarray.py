@@ -361,5 +361,5 @@ _SETITEM_OP = _Op('setitem', _setitem_backward, params=('key',))
 def _record_setitem(a, key, value):
     """Make ``a`` (just written) the output of a recorded assignment of ``value``."""
     key = _indexing._normalize_key(key)
-    a._node = Node(_SETITEM_OP, (value,), ((value._node, value._idx),), (a._data,), (key,))
+    a._node = Node(_SETITEM_OP, (value,), (a._data,), (key,))
     a._idx = 0

@@ -20,7 +20,7 @@ class Node:
     """One recorded application of ``op`` to ``inputs``.
 
     ``edges[i]`` is ``(parent, output_index)`` for an input with history, else None
-    (a constant); it is captured when the op runs, so re-marking an input later does
+    (a constant); it is read off the inputs when the op runs, so re-marking an input later does
     not rewire old graphs.  ``outputs`` holds the raw NumPy output buffers.
     ``marks`` is None, or ``{output_index: Variable}`` for outputs marked with
     ``attach_grad()`` (the engine hands those Variables this node's output gradients).
@@ -31,21 +31,22 @@ class Node:
     __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id', 'freed', 'marks',
                  'retained', '__weakref__')
 
-    def __init__(self, op, inputs, edges, outputs, attrs):
+    def __init__(self, op, inputs, outputs, attrs):
         self.op = op
-        if type(inputs) is tuple and len(inputs) == 1 and len(edges) == 1:
+        if len(inputs) == 1:
             # One input (most ops): kept inline, without the tuples ``inputs`` and ``edges``
             # would hold.  Every tuple that refers to a node is one more object for Python's
             # cyclic GC to walk on each full collection, and a long recording triggers
             # several; fewer tracked objects per op keep the per-op cost flat.
+            x = inputs[0]
             self._one = True
-            self._in = inputs[0]
-            e = edges[0]
-            self._ed, self._ix = (None, 0) if e is None else e
+            self._in = x
+            self._ed, self._ix = x._node, x._idx
         else:
             self._one = False
-            self._in = inputs
-            self._ed = edges
+            self._in = tuple(inputs)
+            self._ed = tuple((x._node, x._idx) if x._node is not None else None
+                             for x in inputs)
         self.outputs = outputs
         self.attrs = attrs
         self.id = next(_ids)

@@ -44,18 +44,17 @@ def registered_ops():
 def result(op, inputs, data, attrs=None):
     """Wrap one output buffer; record a node when recording and any input has history."""
     out = wrap(data)
-    if state.recording:
-        edges = None
-        for i, a in enumerate(inputs):
+    if state.recording and op.backward is not None:
+        for a in inputs:
             if a._node is not None:
-                edges = tuple((x._node, x._idx) if x._node is not None else None for x in inputs)
                 break
-        if edges is not None and op.backward is not None:
-            node = Node(op, inputs, edges, (data,), attrs)
-            out._node = node
-            if state.anomaly:
-                from ..anomaly import check_forward
-                check_forward(node)
+        else:
+            return out
+        node = Node(op, inputs, (data,), attrs)
+        out._node = node
+        if state.anomaly:
+            from ..anomaly import check_forward
+            check_forward(node)
     return out
 
 
@@ -63,8 +62,7 @@ def results(op, inputs, datas, attrs=None):
     """Wrap several output buffers produced by one op application (e.g. ``split``)."""
     outs = [wrap(d) for d in datas]
     if state.recording and op.backward is not None and any(a._node is not None for a in inputs):
-        edges = tuple((x._node, x._idx) if x._node is not None else None for x in inputs)
-        node = Node(op, inputs, edges, tuple(datas), attrs)
+        node = Node(op, inputs, tuple(datas), attrs)
         for i, o in enumerate(outs):
             o._node = node
             o._idx = i

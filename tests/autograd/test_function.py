@@ -5,6 +5,7 @@ import pytest
 
 from autodiff import np, autograd
 from autodiff.errors import FunctionError, GraphError
+from helpers.seed_examples import My_First_Custom_Operation
 
 
 def leaf(values):
@@ -250,18 +251,9 @@ def test_subclass_without_super_init_still_works():
 
 def test_retain_graph_with_a_function_replays_its_backward():
     """The seed page's last cell: the custom backward returns the saved inputs."""
-    class F(autograd.Function):
-        def forward(self, x, y):
-            self.save_for_backward(x, y)
-            return 2 * x, 2 * x * y, 2 * y
-
-        def backward(self, dx, dxy, dy):
-            x, y = self.saved_tensors
-            return x, y
-
     x, y = leaf([0.5, -0.25]), leaf([0.75, 0.125])
     with autograd.record():
-        z1, z2, z3 = F()(x, y)
+        z1, z2, z3 = My_First_Custom_Operation()(x, y)
         z1 = z1 + z2
         z3 = z2 + z3
     z1.backward(retain_graph=True)

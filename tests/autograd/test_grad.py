@@ -328,18 +328,6 @@ def test_drop_grad_on_a_leaf_makes_it_a_constant():
     np.array([1.0]).drop_grad()          # a no-op on an unmarked array
 
 
-def test_grad_is_none_for_unmarked_and_non_leaf_arrays():
-    """MXNet's test_attach_grad."""
-    x = np.zeros((10, 10))
-    assert x.grad is None
-    x.attach_grad()
-    with autograd.record():
-        y = x * 2
-        assert y.grad is None
-        y.backward(out_grad=np.ones_like(y))
-    assert (x.grad.asnumpy() == 2).all()
-
-
 def test_grad_train_mode_argument():
     seen = []
 
