@@ -44,3 +44,38 @@ def _block_sum(buf, m, acc):
     for i in range(b.size):
         acc += b[i]
     return acc
+
+
+@njit(inline='always', error_model='numpy', nogil=True, cache=True)
+def _max(a, b):
+    # NaN wins, as in np.max
+    return a if (a >= b or a != a) else b
+
+
+@njit(inline='always', error_model='numpy', nogil=True, cache=True)
+def _min(a, b):
+    return a if (a <= b or a != a) else b
+
+
+@njit(nogil=True, error_model='numpy', cache=True)
+def _block_max(buf, m, acc):
+    """``max(acc, max(buf[:m]))``, NaN winning."""
+    for i in range(m):
+        v = buf[i]
+        if v > acc or v != v:
+            acc = v
+            if v != v:
+                break
+    return acc
+
+
+@njit(nogil=True, error_model='numpy', cache=True)
+def _block_min(buf, m, acc):
+    """``min(acc, min(buf[:m]))``, NaN winning."""
+    for i in range(m):
+        v = buf[i]
+        if v < acc or v != v:
+            acc = v
+            if v != v:
+                break
+    return acc

@@ -1,10 +1,15 @@
-"""``Compiled``: a function recorded once per input signature and replayed as one fused kernel.
+"""``Compiled``: a function recorded per input signature and control-flow path, then replayed.
 
 Contract: ``compiled(*arrays)`` does what ``with autograd.record(): y = fn(*arrays)``
-followed by ``y.backward()`` does (a non-scalar ``y`` gets a head gradient of ones): it
-returns ``y``'s value (an array without recorded history; eager mode's graph would be
-freed by that backward anyway) and fills ``.grad`` of the marked inputs by their
-``grad_req`` ('write' overwrites, 'add' adds, 'null' leaves alone).
+followed by ``y.backward()`` does (a non-scalar ``y`` gets a head gradient of ones; a tuple
+of results is ``autograd.backward`` of all of them): it returns ``y``'s value (arrays
+without recorded history; eager mode's graph would be freed by that backward anyway) and
+fills ``.grad`` of the marked inputs by their ``grad_req``.
+
+Per signature (shapes, dtypes, marks and grad_req of the arguments) it keeps up to
+``MAX_PATHS`` recorded paths.  A call replays the last path that ran; if one of its guards
+sees another branch, the other paths are tried, and if none fits, the function is
+recorded again (that call runs eagerly) and the new path is compiled.
 """
 import time
 import warnings
@@ -15,9 +20,11 @@ from numba.core.errors import NumbaIRAssumptionWarning
 from .. import autograd, engine
 from ..errors import GraphError
 from ..ndarray import ndarray, wrap
-from ..ops.launch import PARALLEL_MIN, THREADS, run_split
 from ..tape import Variable
-from . import cache, codegen, trace
+from . import ad, lower, program, trace
+from .ir import Unsupported
+
+MAX_PATHS = 8
 
 
 class Fallback:
@@ -29,97 +36,75 @@ class Fallback:
         self.graph = graph
 
 
-class Program:
-    """A compiled signature: the fused kernel and how to feed it."""
-    __slots__ = ('plan', 'kernel', 'path', 'graph', 'compile_seconds', 'n', 'gh', 'grad_leaves')
-
-    def run(self, args):
-        """Result array, or None when a buffer cannot be handed to the kernel (eager then)."""
-        plan = self.plan
-        bufs, grads = [], []
-        for lf in plan.leaves:
-            a = args[lf.pos] if lf.pos is not None else lf.obj
-            if lf.obj is not None and lf.var is not None and (
-                    a._node is not lf.var or lf.var.grad_req != lf.req):
-                return None                    # a closed-over array was re-marked
-            d = a._data
-            if not (d.flags.c_contiguous and d.flags.writeable):
-                d = _onp.array(d, order='C')
-            bufs.append(d.reshape(-1))
-            if lf.grad:
-                g = a._node.grad._data
-                if not g.flags.c_contiguous:
-                    return None
-                grads.append(g.reshape(-1))
-        bufs += grads
-        out = None
-        if plan.head is None:
-            out = _onp.empty(plan.shape, plan.dtype)
-            bufs.append(out.reshape(-1))
-        n = self.n
-        k = self.kernel
-        if n >= PARALLEL_MIN and THREADS > 1:
-            total = sum(run_split(k, n, self.gh, *bufs))
-        else:
-            total = k(0, n, self.gh, *bufs)
-        if out is not None:
-            return wrap(out)
-        dt = plan.dtype.type
-        v = dt(total)
-        if plan.head == 'mean':
-            v = v / dt(n)
-        return wrap(_onp.full(plan.out_shape, v, plan.dtype))
-
-
 class Compiled:
-    """``fn`` compiled per input signature (see ``autodiff.autograd.compile``)."""
+    """``fn`` compiled per input signature and path (see ``autodiff.autograd.compile``)."""
 
     def __init__(self, fn):
         self.fn = fn
-        self._entries = {}
+        self._entries = {}          # signature -> Fallback or list of Programs (paths)
         self._last = None
         self.__wrapped__ = fn
         self.__name__ = getattr(fn, '__name__', 'compiled')
         self.__doc__ = getattr(fn, '__doc__', None)
 
     # ---- introspection ------------------------------------------------------------------
+    def _program(self):
+        return self._last if isinstance(self._last, program.Program) else None
+
     @property
     def fallback_reason(self):
-        """Why the last call's signature runs eagerly, or None when it runs compiled."""
+        """Why the last call's signature runs eagerly, or None when it ran compiled."""
         e = self._last
         return e.reason if isinstance(e, Fallback) else None
 
     @property
     def compiled(self):
-        """Whether the last call's signature runs as a fused kernel."""
-        return isinstance(self._last, Program)
+        """Whether the last call's signature runs as a compiled program."""
+        return self._program() is not None
 
     @property
     def compile_seconds(self):
         """Code generation + Numba compile (or cache load) time of the last call's program."""
-        return self._last.compile_seconds if isinstance(self._last, Program) else None
+        p = self._program()
+        return p.compile_seconds if p else None
 
     @property
     def source_path(self):
         """The generated ``.py`` file of the last call's program (None for a fallback)."""
-        return self._last.path if isinstance(self._last, Program) else None
+        p = self._program()
+        return p.path if p else None
 
     @property
-    def kernel(self):
-        """The Numba dispatcher of the last call's program (None for a fallback)."""
-        return self._last.kernel if isinstance(self._last, Program) else None
+    def kernels(self):
+        """The Numba dispatchers of the last call's fused loops (empty for a fallback)."""
+        p = self._program()
+        return list(p.kernels) if p else []
+
+    @property
+    def program(self):
+        """The last call's ``Program`` (steps, memory plan, source), or None."""
+        return self._program()
 
     @property
     def signatures(self):
         """Number of input signatures recorded so far."""
         return len(self._entries)
 
-    def graph(self):
-        """The DAG recorded for the last call's signature (``autograd.get_graph`` of the head).
+    @property
+    def paths(self):
+        """Number of control-flow paths compiled for the last call's signature."""
+        for e in self._entries.values():
+            if isinstance(e, list) and self._last in e:
+                return len(e)
+        return 0
 
-        Op nodes fused into the kernel carry ``fused_group=0`` and the graph attribute
-        ``fused_groups`` lists them (``[]`` when the signature runs eagerly);
-        ``G.graph['fallback_reason']`` says why when it does.
+    def graph(self):
+        """The DAG recorded for the last call's path (``autograd.get_graph`` of the heads).
+
+        Op nodes carry ``fused_group=k`` for the fused loop ``k`` that computes them and
+        ``compiled_step`` ('loop', 'blas', 'view' or 'scatter'); ``G.graph['fused_groups']``
+        lists each loop's nodes (``[]`` when the signature runs eagerly) and
+        ``G.graph['fallback_reason']`` says why it does.
         """
         e = self._last
         if e is None:
@@ -137,19 +122,30 @@ class Compiled:
             return self._eager(args)
         entry = self._entries.get(key)
         if entry is None:
-            return self._first_call(key, args)
-        self._last = entry
+            return self._record(key, args)
         if isinstance(entry, Fallback):
+            self._last = entry
             return self._eager(args)
-        out = entry.run(args)
-        if out is None:                       # a closed-over input changed: record again
-            del self._entries[key]
-            return self._first_call(key, args)
-        return out
+        for k in range(len(entry) - 1, -1, -1):      # the most recent path first
+            prog = entry[k]
+            out = prog.run(args)
+            if out is program.STALE:
+                del self._entries[key]
+                return self._record(key, args)
+            if out is not program.GUARD_FAILED:
+                if k != len(entry) - 1:
+                    entry.append(entry.pop(k))
+                self._last = prog
+                return self._wrap(out)
+        if len(entry) >= MAX_PATHS:
+            self._entries[key] = self._last = Fallback(
+                f"more than {MAX_PATHS} control-flow paths for one signature")
+            return self._eager(args)
+        return self._record(key, args, entry)
 
     @staticmethod
     def _key(args):
-        """The guard: shapes, dtypes and marks of the inputs (None: do not compile)."""
+        """The signature: shapes, dtypes and marks of the inputs (None: do not compile)."""
         key = []
         for a in args:
             if not isinstance(a, ndarray):
@@ -164,26 +160,32 @@ class Compiled:
             key.append((a._data.shape, a._data.dtype.str, req))
         return tuple(key)
 
+    @staticmethod
+    def _wrap(out):
+        return wrap(out[0]) if len(out) == 1 else tuple(wrap(o) for o in out)
+
     def _eager(self, args):
         with autograd.record():
             y = self.fn(*args)
-        y.backward()
+        heads = list(y) if isinstance(y, (tuple, list)) else [y]
+        autograd.backward(heads)
         return y
 
-    def _first_call(self, key, args):
-        """Record fn, run its backward eagerly (this call's result), then compile."""
+    def _record(self, key, args, paths=None):
+        """Record fn, run its backward eagerly (this call's result), then compile the path."""
         tr = trace.record_call(self.fn, args)
         out = tr.out
-        if not isinstance(out, ndarray):
-            raise TypeError(f"compile: the function must return one autodiff array, got "
-                            f"{type(out).__name__}")
-        deps = engine._collect([out]) if out._node is not None else {}
+        many = isinstance(out, (tuple, list))
+        heads = list(out) if many else [out]
+        if not heads or not all(isinstance(h, ndarray) for h in heads):
+            raise TypeError(f"compile: the function must return an autodiff array or a tuple "
+                            f"of them, got {type(out).__name__}")
+        deps = engine._collect([h for h in heads if h._node is not None])
         if not any(type(n) is Variable and n not in tr.proxy_vars for n in deps):
             # only the stand-ins of unmarked arguments: eager mode's result has no history
             raise GraphError(f"head 0: {engine._NO_HISTORY}")
-        graph = autograd.get_graph(out)
-        reason = None
-        plan = None
+        graph = autograd.get_graph(heads if many else out)
+        reason, low, grads = None, None, None
         draws = sorted({r for r in tr.reads if r.startswith('np.random.')})
         if draws:
             reason = ("random draws inside the function: a replay would repeat the recorded "
@@ -193,78 +195,83 @@ class Compiled:
                       f"Python ({', '.join(sorted(set(tr.reads)))})")
         else:
             try:
-                plan = codegen.lower(out, deps, tr.call_args, tr.proxies, tr.start)
-            except codegen.Unsupported as err:
-                reason = f"not compiled: {err}"
+                low = lower.lower(heads, tr.guards, tr)
+                wanted = [v for v in low.builder.values
+                          if v.kind == 'input' and low.leaves[v.attrs].grad]
+                grads = ad.gradients(low.builder, low.heads, wanted)
+                if not wanted:
+                    raise Unsupported("no marked input reaches the result")
+            except Unsupported as err:
+                reason, low = f"not compiled: {err}", None
         before = None
-        if plan is not None:
-            before = {id(lf): lf.var.grad._data.copy() for lf in plan.leaves if lf.grad}
-        out.backward()
-        result = wrap(out._data)
-        if plan is None:
-            graph.graph['fused_groups'] = []
-            graph.graph['fallback_reason'] = reason
-            entry = self._entries[key] = self._last = Fallback(reason, graph)
-            return result
-        prog, reason = _build(plan, tr.call_args, result, before)
-        _mark_graph(graph, plan, reason)
+        if low is not None:
+            before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
+        autograd.backward(heads)
+        results = [h._data for h in heads]
+        value = tuple(wrap(r) for r in results) if many else wrap(results[0])
+        prog = None
+        if low is not None:
+            prog, reason = _build(low, grads, tr.call_args, results, before)
+        _mark_graph(graph, prog, reason)
         if prog is None:
             entry = Fallback(reason, graph)
-        else:
-            entry = prog
-            prog.graph = graph
-        self._entries[key] = self._last = entry
-        return result
+            if paths:      # other paths compiled: keep them, this one runs eagerly
+                self._last = entry
+                return value
+            self._entries[key] = self._last = entry
+            return value
+        prog.graph = graph
+        if paths is None:
+            paths = self._entries[key] = []
+        paths.append(prog)
+        self._last = prog
+        return value
 
 
-def _build(plan, call_args, result, before):
-    """Compile ``plan`` and check it once against the eager results of the recording call.
+def _build(low, grads, call_args, results, before):
+    """Compile and check the program once against the eager results of the recording call.
 
-    Returns (Program, None), or (None, reason) when the kernel disagrees with eager mode
-    (a safety net: a fallback is slower, never wrong).
+    Returns (Program, None), or (None, reason) when it disagrees with eager mode (a safety
+    net: a fallback is slower, never wrong).
     """
     t0 = time.perf_counter()
-    mod, path = cache.load(plan.source)
-    prog = Program()
-    prog.plan, prog.kernel, prog.path = plan, mod.kernel, path
-    prog.n = int(_onp.prod(plan.shape))
-    dt = plan.dtype.type
-    prog.gh = dt(1) if plan.head != 'mean' else dt(1) / prog.n
+    try:
+        prog = program.build(low, grads)
+    except Unsupported as err:
+        return None, f"not compiled: {err}"
     # check on scratch gradient buffers: zeros, so 'add' and 'write' give the contribution
-    scratch = [wrap(_onp.zeros(plan.shape, plan.dtype)) for lf in plan.leaves if lf.grad]
     saved = []
-    it = iter(scratch)
-    for lf in plan.leaves:
+    for lf in low.leaves:
         if lf.grad:
             saved.append(lf.var.grad)
-            lf.var.grad = next(it)
-    args = list(call_args)
+            lf.var.grad = wrap(_onp.zeros(lf.var.grad.shape, lf.var.grad.dtype))
+    scratch = [lf.var.grad for lf in low.leaves if lf.grad]
     try:
         with warnings.catch_warnings():
             # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
             warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
-            value = prog.run(args)      # compiles (or loads from the disk cache) here
+            got = prog.run(list(call_args))      # compiles (or loads from the disk cache) here
     finally:
         k = 0
-        for lf in plan.leaves:
+        for lf in low.leaves:
             if lf.grad:
                 lf.var.grad = saved[k]
                 k += 1
     prog.compile_seconds = time.perf_counter() - t0
-    if value is None:
-        return None, "not compiled: an input buffer could not be handed to the kernel"
-    if not _close(value._data, result._data):
-        return None, "not compiled: the fused kernel disagreed with eager mode"
+    if got is program.GUARD_FAILED or got is program.STALE:
+        return None, "not compiled: the program did not replay its own recording"
+    for g, r in zip(got, results):
+        if g.shape != r.shape or not _close(g, r):
+            return None, "not compiled: the compiled program disagreed with eager mode"
     k = 0
-    for lf in plan.leaves:
+    for lf in low.leaves:
         if lf.grad:
-            got = scratch[k]._data
-            k += 1
             eager = lf.var.grad._data
             if lf.req == 'add':
                 eager = eager - before[id(lf)]
-            if not _close(got, eager):
-                return None, "not compiled: the fused gradient disagreed with eager mode"
+            if not _close(scratch[k]._data, eager):
+                return None, "not compiled: the compiled gradient disagreed with eager mode"
+            k += 1
     return prog, None
 
 
@@ -275,10 +282,35 @@ def _close(got, want):
     return bool(_onp.allclose(got, want, rtol=tol, atol=tol * scale, equal_nan=True))
 
 
-def _mark_graph(graph, plan, reason):
+_STEP_NAMES = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'reshape': 'view',
+               'transpose': 'view', 'getitem': 'view'}
+
+
+def _mark_graph(graph, prog, reason):
+    """Mark each op node with the step that computes its first value."""
     from ..graph import node_id
-    group = [node_id(n) for n in plan.nodes] if reason is None else []
-    for nid in group:
-        graph.nodes[nid]['fused_group'] = 0
-    graph.graph['fused_groups'] = [group] if group else []
+    groups = []
+    if prog is not None:
+        step_of, gnum = {}, {}
+        for st in prog.steps:
+            if st.kind == 'group':
+                gnum[st.index] = len(gnum)
+                for v in st.members + st.sinks:
+                    step_of[v.id] = st
+            elif st.kind != 'guard':
+                step_of[st.value.id] = st
+        first = {}
+        for v in prog.values:             # creation order: a node's forward values first
+            if v.origin is not None and v.id in step_of:
+                first.setdefault(node_id(v.origin), step_of[v.id])
+        groups = [[] for _ in gnum]
+        for nid, data in graph.nodes(data=True):
+            st = first.get(nid)
+            if st is None:
+                continue
+            data['compiled_step'] = _STEP_NAMES[st.kind]
+            if st.kind == 'group':
+                data['fused_group'] = gnum[st.index]
+                groups[gnum[st.index]].append(nid)
+    graph.graph['fused_groups'] = [g for g in groups if g]
     graph.graph['fallback_reason'] = reason

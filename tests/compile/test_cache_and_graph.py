@@ -21,9 +21,10 @@ b = np.array(onp.linspace(-2, 2, 12).astype(onp.float32).reshape(3, 4))
 b.attach_grad()
 f(b)                   # records, writes or finds the source, compiles or loads the kernel
 v = f(b)
-st = f.kernel.stats
-print(json.dumps({"compiled": f.compiled, "path": f.source_path,
-                  "hits": sum(st.cache_hits.values()), "misses": sum(st.cache_misses.values()),
+sts = [k.stats for k in f.kernels]
+print(json.dumps({"compiled": f.compiled, "path": f.source_path, "kernels": len(sts),
+                  "hits": sum(sum(st.cache_hits.values()) for st in sts),
+                  "misses": sum(sum(st.cache_misses.values()) for st in sts),
                   "loss": float(v.asnumpy()), "grad": b.grad.asnumpy().tolist()}))
 """
 

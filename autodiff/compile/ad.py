@@ -1,0 +1,84 @@
+"""Reverse-mode differentiation of a lowered program, producing more values of the same form.
+
+Each primitive has one rule: ``ew`` values carry derivative templates per argument (then
+``unbroadcast`` sums what broadcasting stretched), a reduction's adjoint is its gradient
+broadcast back (``max``/``min``: to every tied extremum, as MXNet), ``matmul`` gives two
+transposed products, views give the inverse view, ``getitem`` a ``scatter``.  Only values
+on a path from a marked input to a head get adjoints.
+"""
+from .ir import Unsupported
+
+
+def gradients(b, heads, wanted):
+    """Adjoints of the values in ``wanted`` (inputs) for heads seeded with ones.
+
+    Returns ``{value id: adjoint Value or None}`` (None: no path to any head).
+    """
+    values = list(b.values)
+    needed = {v.id for v in wanted}
+    for v in values:
+        if v.id in needed or v.nograd or v.kind == 'input':
+            continue
+        if any(a.id in needed and _passes(v, i) for i, a in enumerate(v.args)):
+            needed.add(v.id)
+    adj = {}
+
+    def accumulate(v, g):
+        if g.dtype != v.dtype:
+            g = b.cast(g, v.dtype)
+        old = adj.get(v.id)
+        adj[v.id] = g if old is None else b.add(old, g)
+
+    for h in heads:
+        if h.id in needed:
+            accumulate(h, b.full(1, h.shape, h.dtype))
+    for v in reversed(values):
+        g = adj.get(v.id)
+        if g is None or v.kind == 'input':
+            continue
+        b.origin = v.origin
+        for i, a in enumerate(v.args):
+            if a.id in needed and _passes(v, i):
+                ga = _vjp(b, v, i, g)
+                if ga is not None:
+                    accumulate(a, ga)
+    b.origin = None
+    return {v.id: adj.get(v.id) for v in wanted}
+
+
+def _passes(v, i):
+    """Whether argument ``i`` of ``v`` gets a gradient from it."""
+    if v.kind == 'ew':
+        return v.derivs[i] is not None
+    return v.kind != 'scatter'
+
+
+def _vjp(b, v, i, g):
+    a = v.args[i]
+    k = v.kind
+    if k == 'ew':
+        named = dict(v.named)
+        named.update(zip(v.names, v.args))
+        named.update(g=g, ans=v)
+        d = b.template(v.derivs[i], a.dtype, cdtype=v.cdtype, shape=v.shape, **named)
+        return b.unbroadcast(d, a.shape)
+    if k == 'sum':
+        return b.broadcast(g, a.shape)
+    if k in ('max', 'min'):
+        return b.template('({g} if {x} == {ans} else {zero})', a.dtype, shape=a.shape,
+                          g=g, x=a, ans=v)
+    if k == 'matmul':
+        if v.attrs != (False, False):
+            raise Unsupported("a transposed matmul in the forward program")
+        x, y = v.args
+        return b.matmul(g, y, tb=True) if i == 0 else b.matmul(x, g, ta=True)
+    if k == 'reshape':
+        return b.reshape(g, a.shape)
+    if k == 'transpose':
+        inv = [0] * len(v.attrs)
+        for j, p in enumerate(v.attrs):
+            inv[p] = j
+        return b.transpose(g, inv)
+    if k == 'getitem':
+        return b.scatter(g, v.attrs, a.shape)
+    raise Unsupported(f"no derivative for {k}")

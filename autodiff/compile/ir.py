@@ -1,0 +1,198 @@
+"""The compiler's program form: values of static shape and dtype, each made by one primitive.
+
+A recorded tape is lowered (``lower``) to a list of ``Value`` objects in creation order
+(a topological order).  The primitives are few:
+
+- ``input``: an array the program reads (a function argument, or an array it closes over);
+- ``ew``: an elementwise expression over its arguments, which broadcast to its shape
+  (``expr`` is a ``str.format`` template with ``{0}``, ``{1}``... for the arguments);
+- ``sum`` / ``max`` / ``min``: a reduction over ``axes``, keeping the reduced axes (size 1);
+- ``matmul``: a 2-D matrix product, either operand possibly transposed (a BLAS call);
+- ``reshape`` / ``transpose`` / ``getitem``: views of another value (basic indexing only);
+- ``scatter``: zeros of a shape with a value written at a basic index (getitem's adjoint).
+
+Differentiation happens on this form (``ad``), so the backward pass is more values of the
+same primitives, and fusion (``schedule``) sees forward and backward as one program.
+"""
+import math
+
+import numpy as _onp
+
+FLOATS = (_onp.dtype(_onp.float32), _onp.dtype(_onp.float64))
+BOOL = _onp.dtype(_onp.bool_)
+_NP_NAMES = {_onp.dtype(_onp.float32): 'np.float32', _onp.dtype(_onp.float64): 'np.float64',
+             BOOL: 'np.bool_'}
+
+
+class Unsupported(Exception):
+    """The tape holds something the compiler does not take (the message says what)."""
+
+
+class Value:
+    """One value of the program.
+
+    ``ew`` values carry ``expr``, the compute dtype ``cdtype`` (arguments of another dtype
+    are cast to it first), and for differentiation ``names`` (the template names of the
+    arguments), ``derivs`` (per argument: a template of ``g * d value / d argument``, or
+    None) and ``named`` (constants the derivative templates use).  ``nograd`` stops
+    gradients (``detach``; the max of a softmax).  ``origin`` is the tape node the value
+    was lowered from (for drawing the compiled program).
+    """
+    __slots__ = ('id', 'kind', 'args', 'attrs', 'shape', 'dtype', 'cdtype', 'expr', 'names',
+                 'derivs', 'named', 'nograd', 'origin')
+
+    def __init__(self, id, kind, args, attrs, shape, dtype):
+        self.id, self.kind, self.args, self.attrs = id, kind, tuple(args), attrs
+        self.shape, self.dtype = tuple(shape), _onp.dtype(dtype)
+        self.cdtype = self.dtype
+        self.expr = self.names = self.derivs = self.named = None
+        self.nograd = False
+        self.origin = None
+
+    @property
+    def size(self):
+        return math.prod(self.shape)
+
+    def __repr__(self):
+        return f"%{self.id}={self.kind}{self.shape}"
+
+
+def broadcast_shape(shapes, what='operands'):
+    try:
+        return tuple(_onp.broadcast_shapes(*shapes))
+    except ValueError:
+        raise Unsupported(f"{what} of shapes {shapes} do not broadcast") from None
+
+
+class Builder:
+    """Creates values; keeps the program's scalar constants (module-level names ``K0``...)."""
+
+    def __init__(self):
+        self.values = []
+        self.const_names = {}        # (dtype name, repr) -> name
+        self.const_lines = []
+        self.origin = None           # tape node being lowered (stamped on new values)
+
+    def _new(self, kind, args, attrs, shape, dtype):
+        v = Value(len(self.values), kind, args, attrs, shape, dtype)
+        v.origin = self.origin
+        self.values.append(v)
+        return v
+
+    # ---- leaves and constants -----------------------------------------------------------
+    def input(self, index, shape, dtype):
+        return self._new('input', (), index, shape, dtype)
+
+    def scalar(self, value, dtype):
+        """The module constant holding ``dtype.type(value)`` (as eager mode casts scalars)."""
+        dtype = _onp.dtype(dtype)
+        key = (dtype.name, repr(float(value)))
+        name = self.const_names.get(key)
+        if name is None:
+            name = self.const_names[key] = f"K{len(self.const_lines)}"
+            self.const_lines.append(f"{name} = {_NP_NAMES[dtype]}(float({repr(float(value))!r}))")
+        return name
+
+    # ---- elementwise --------------------------------------------------------------------
+    def ew(self, expr, args, dtype, cdtype=None, shape=None):
+        """An elementwise value; ``shape`` defaults to the arguments' broadcast shape."""
+        if shape is None:
+            shape = broadcast_shape([a.shape for a in args])
+        v = self._new('ew', args, None, shape, dtype)
+        v.expr = expr
+        v.cdtype = _onp.dtype(cdtype) if cdtype is not None else v.dtype
+        return v
+
+    def template(self, tmpl, dtype, cdtype=None, shape=None, derivs=None, **named):
+        """An ``ew`` value from a named template: ``{x}``, ``{g}``... name values or constant
+        names; ``{one}``, ``{two}``, ``{zero}`` are constants of the compute dtype.
+
+        ``derivs``: per value argument (in the order of ``named``), a derivative template
+        (over the same names plus ``{g}`` and ``{ans}``) or None.
+        """
+        cdt = _onp.dtype(cdtype or dtype)
+        consts = {'one': self.scalar(1, cdt), 'two': self.scalar(2, cdt),
+                  'zero': self.scalar(0, cdt), 'three': self.scalar(3, cdt)}
+        args, names, kept, expr = [], [], [], tmpl
+        k = -1
+        for name, val in named.items():
+            if isinstance(val, Value):
+                k += 1
+                if '{' + name + '}' not in expr:
+                    continue
+                kept.append(k)
+                expr = expr.replace('{' + name + '}', '{' + str(len(args)) + '}')
+                args.append(val)
+                names.append(name)
+            else:
+                consts[name] = val
+        for name, text in consts.items():
+            expr = expr.replace('{' + name + '}', text)
+        v = self.ew(expr, args, dtype, cdt, shape)
+        v.names = tuple(names)
+        v.named = consts
+        v.derivs = tuple(derivs[k] for k in kept) if derivs is not None else (None,) * len(args)
+        return v
+
+    def full(self, value, shape, dtype):
+        return self.template(self.scalar(value, dtype), dtype, shape=shape)
+
+    def add(self, a, b):
+        dt = a.dtype
+        return self.template('{a} + {b}', dt, a=a, b=b, derivs=('{g}', '{g}'))
+
+    def cast(self, x, dtype):
+        return x if x.dtype == dtype else self.template('{x}', dtype, x=x, derivs=('{g}',))
+
+    def broadcast(self, x, shape):
+        shape = tuple(shape)
+        return x if x.shape == shape else self.template('{x}', x.dtype, shape=shape, x=x,
+                                                           derivs=('{g}',))
+
+    def stop(self, x):
+        v = self.template('{x}', x.dtype, x=x)
+        v.nograd = True
+        return v
+
+    # ---- reductions, matmul, views ------------------------------------------------------
+    def reduce(self, kind, x, axes):
+        axes = tuple(sorted(set(axes)))
+        if not axes:
+            return x
+        shape = tuple(1 if i in axes else s for i, s in enumerate(x.shape))
+        return self._new(kind, (x,), axes, shape, x.dtype)
+
+    def matmul(self, a, b, ta=False, tb=False):
+        m = a.shape[1] if ta else a.shape[0]
+        n = b.shape[0] if tb else b.shape[1]
+        return self._new('matmul', (a, b), (ta, tb), (m, n), a.dtype)
+
+    def reshape(self, x, shape):
+        shape = tuple(shape)
+        if x.shape == shape:
+            return x
+        if x.kind == 'ew' and not x.args:        # a constant: make it in the new shape
+            return self.ew(x.expr, (), x.dtype, x.cdtype, shape)
+        return self._new('reshape', (x,), shape, shape, x.dtype)
+
+    def transpose(self, x, axes):
+        axes = tuple(axes)
+        if axes == tuple(range(len(axes))):
+            return x
+        return self._new('transpose', (x,), axes, tuple(x.shape[i] for i in axes), x.dtype)
+
+    def getitem(self, x, key, shape):
+        return self._new('getitem', (x,), key, shape, x.dtype)
+
+    def scatter(self, g, key, shape):
+        return self._new('scatter', (g,), key, shape, g.dtype)
+
+    def unbroadcast(self, g, shape):
+        """Sum ``g`` over the axes broadcasting added or stretched, giving ``shape``."""
+        shape = tuple(shape)
+        if g.shape == shape:
+            return g
+        lead = len(g.shape) - len(shape)
+        axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                          if s == 1 and g.shape[i + lead] != 1)
+        return self.reshape(self.reduce('sum', g, axes), shape)

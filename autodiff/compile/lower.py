@@ -1,0 +1,250 @@
+"""Lower a recorded tape (plus what the tracer saw) to the compiler's program form (``ir``).
+
+Each tape node becomes one or a few primitive values (``log_softmax`` becomes max, subtract,
+exp, sum, log, subtract).  Arrays without history that the function computed from recorded
+values outside the tape (a comparison such as ``x > 0``, ``detach()``) are lowered from the
+tracer's notes, so a replay recomputes them instead of reusing the recorded data.
+Anything else raises ``Unsupported`` with the reason; the caller then runs eagerly.
+"""
+import math
+import numbers
+
+import numpy as _onp
+
+from ..tape import Variable
+from . import rules
+from .ir import BOOL, FLOATS, Builder, Unsupported, Value
+
+
+class Leaf:
+    """An input of the program: a function argument (``pos``) or an array it closed over.
+
+    ``grad`` is True for a marked array whose gradient the program produces.
+    """
+    __slots__ = ('pos', 'obj', 'var', 'grad', 'req')
+
+    def __init__(self, pos, obj, var, grad, req):
+        self.pos, self.obj, self.var, self.grad, self.req = pos, obj, var, grad, req
+
+
+class Lowered:
+    """The forward program: heads, guards (value, expected truth) and inputs."""
+    __slots__ = ('builder', 'heads', 'guards', 'leaves', 'leaf_values', 'nodes')
+
+
+def _tape_nodes(arrays, start, derived):
+    """Tape nodes behind ``arrays`` (through the operands of derived arrays too), in
+    recording order."""
+    from ..ndarray import ndarray
+    seen, nodes = set(), []
+    stack = list(arrays)
+    while stack:
+        x = stack.pop()
+        if isinstance(x, ndarray):
+            if x._node is None:
+                rec = derived.get(id(x))
+                if rec is not None and id(x) not in seen:
+                    seen.add(id(x))
+                    for a in rec[1]:
+                        stack.extend(a if isinstance(a, (tuple, list)) else (a,))
+                continue
+            x = x._node
+        if x is None or id(x) in seen or type(x) is Variable or not hasattr(x, 'op'):
+            continue
+        n = x
+        seen.add(id(n))
+        if n.freed:
+            raise Unsupported("the graph was freed by a backward inside the function")
+        if n.id < start:
+            raise Unsupported(f"an array recorded outside the function (by op {n.op.name!r}) "
+                              "is used inside it")
+        nodes.append(n)
+        stack.extend(e[0] for e in n.edges if e is not None)
+        stack.extend(a for a, e in zip(n.inputs, n.edges) if e is None)
+    return sorted(nodes, key=lambda n: n.id)
+
+
+def lower(heads, guards, tr):
+    """The ``Lowered`` program of ``heads`` (arrays) given the trace ``tr``."""
+    b = Builder()
+    low = Lowered()
+    low.builder, low.leaves, low.leaf_values = b, [], {}
+    arg_pos = {id(a): i for i, a in reversed(list(enumerate(tr.call_args)))}
+    values = {}                               # (tape node, output index) -> Value
+
+    def leaf(arr, var):
+        key = var if var is not None else ('const', id(arr))
+        v = low.leaf_values.get(key)
+        if v is not None:
+            return v
+        if arr.dtype not in FLOATS and arr.dtype != BOOL:
+            raise Unsupported(f"an input of dtype {arr.dtype} (only float32, float64 and bool "
+                              "are compiled)")
+        pos = arg_pos.get(id(arr))
+        if var is None:
+            lf = Leaf(pos, arr if pos is None else None, None, False, None)
+        elif id(arr) in tr.proxies:
+            lf = Leaf(pos, None, var, False, None)
+        else:
+            lf = Leaf(pos, arr if pos is None else None, var, var.grad_req != 'null',
+                      var.grad_req)
+        low.leaves.append(lf)
+        v = low.leaf_values[key] = b.input(len(low.leaves) - 1, arr.shape, arr.dtype)
+        return v
+
+    def value(arr, edge):
+        if edge is not None:
+            p = edge[0]
+            if type(p) is Variable:
+                if p.edges:
+                    raise Unsupported("a marked intermediate (attach_grad inside the function)")
+                return leaf(arr, p)
+            return values[(p, edge[1])]
+        rec = tr.derived.get(id(arr))
+        if rec is not None:
+            return derived(*rec)
+        return leaf(arr, None)
+
+    def operand(x):
+        """A Value for an array operand of a derived record (history, derived or constant)."""
+        from ..ndarray import ndarray
+        if not isinstance(x, ndarray):
+            raise Unsupported(f"an operand of type {type(x).__name__}")
+        if x._node is not None:
+            return value(x, (x._node, x._idx))
+        return value(x, None)
+
+    def derived(name, args, out):
+        b.origin = None
+        if name in ('detach', 'stop_gradient'):
+            return b.stop(operand(args[0]))
+        if name in rules.COMPARE and len(args) == 2:
+            named = {}
+            for key, x in zip('ab', args):
+                scalar = isinstance(x, numbers.Real) and not isinstance(x, bool)
+                named[key] = x if scalar else operand(x)
+            cdt = _onp.result_type(*[v.dtype if isinstance(v, Value) else v
+                                     for v in named.values()])
+            if cdt not in FLOATS:
+                raise Unsupported(f"{name} in dtype {cdt}")
+            for key, x in named.items():
+                if not isinstance(x, Value):
+                    named[key] = b.scalar(x, cdt)
+            return b.template(rules.COMPARE[name], BOOL, cdtype=cdt, shape=out.shape, **named)
+        raise Unsupported(f"{name}() of an array computed from the inputs (its result is not "
+                          "recorded, so a replay could not recompute it)")
+
+    for arr, _ in guards:
+        if arr._node is None and id(arr) not in tr.derived:
+            raise Unsupported("a branch on an array that is neither recorded nor derived")
+    nodes = low.nodes = _tape_nodes(list(heads) + [a for a, _ in guards], tr.start, tr.derived)
+    for n in nodes:
+        ins = [value(a, e) for a, e in zip(n.inputs, n.edges)]
+        b.origin = n
+        outs = _lower_node(b, n, ins)
+        for i, v in enumerate(outs):
+            values[(n, i)] = v
+    b.origin = None
+    low.heads = [value(h, (h._node, h._idx)) if h._node is not None else operand(h)
+                 for h in heads]
+    low.guards = [(operand(a), bool(expect)) for a, expect in guards]
+    for v in b.values:
+        if v.dtype not in FLOATS and v.dtype != BOOL:
+            raise Unsupported(f"a value of dtype {v.dtype}")
+        if v.size == 0:
+            raise Unsupported("an empty array")
+    return low
+
+
+# ---- one tape node ------------------------------------------------------------------------
+def unary(b, name, x, dt):
+    forward, d = rules.UNARY[name]
+    return b.template(forward, dt, derivs=(d,), x=x, ln2=b.scalar(math.log(2.0), dt),
+                      ln10=b.scalar(math.log(10.0), dt))
+
+
+def binary(b, name, x, y, dt, shape=None):
+    forward, da, db = rules.BINARY[name]
+    return b.template(forward, dt, shape=shape, derivs=(da, db), a=x, b=y)
+
+
+def _lower_node(b, n, ins):
+    op = n.op
+    name = op.name
+    if op.custom:
+        raise Unsupported(f"custom Function {name!r}")
+    if n.nout != 1:
+        raise Unsupported(f"op {name!r} with several outputs")
+    out = n.outputs[0]
+    dt = out.dtype
+    if dt not in FLOATS:
+        raise Unsupported(f"op {name!r} giving dtype {dt}")
+    if op.scalar_arg is not None:
+        s = n.attrs[0]
+        rule = rules.scalar_rule(name, op.scalar_arg, s)
+        if rule is None or isinstance(s, complex):
+            raise Unsupported(f"op {name!r} with a scalar operand")
+        named = {'x': ins[0], 's': b.scalar(s, dt)}
+        if (name, op.scalar_arg) == ('power', 0):
+            named['logs'] = b.scalar(_onp.log(s) if s > 0 else (-_onp.inf if s == 0 else _onp.nan), dt)
+        return [b.template(rule[0], dt, derivs=(rule[1],), **named)]
+    if name in rules.UNARY and len(ins) == 1:
+        return [unary(b, name, ins[0], dt)]
+    if name in rules.BINARY and len(ins) == 2:
+        return [binary(b, name, ins[0], ins[1], dt)]
+    if name in rules.REDUCTIONS:
+        axes, _keepdims = n.attrs
+        x = ins[0]
+        r = b.reduce(rules.REDUCTIONS[name], x, axes)
+        if name == 'mean':
+            count = math.prod(x.shape[i] for i in axes)
+            r = b.template('{x} / {s}', dt, derivs=('{g} / {s}',), x=r, s=b.scalar(count, dt))
+        return [b.reshape(r, out.shape)]
+    if name == 'matmul':
+        x, y = ins
+        if len(x.shape) != 2 or len(y.shape) != 2 or x.dtype != y.dtype:
+            raise Unsupported(f"matmul of shapes {x.shape} and {y.shape} (only 2-D @ 2-D of "
+                              "one dtype is compiled)")
+        return [b.matmul(x, y)]
+    if name in ('reshape', 'expand_dims', 'squeeze'):
+        return [b.reshape(ins[0], out.shape)]
+    if name == 'transpose':
+        return [b.transpose(ins[0], n.attrs[0])]
+    if name == 'broadcast_to':
+        return [b.broadcast(ins[0], out.shape)]
+    if name == 'astype':
+        return [b.cast(ins[0], dt)]
+    if name == 'getitem':
+        key = n.attrs[0]
+        items = key if isinstance(key, tuple) else (key,)
+        if not all(k is None or k is Ellipsis or isinstance(k, (slice, int, _onp.integer))
+                   for k in items):
+            raise Unsupported("getitem with an array index (only basic indexing is compiled)")
+        if not any(k is Ellipsis for k in items):
+            key = items + (Ellipsis,)   # (a full integer index then gives a 0-d view)
+        return [b.getitem(ins[0], key, out.shape)]
+    if name in ('softmax', 'log_softmax'):
+        ax = n.attrs[0]
+        if ax is None:
+            raise Unsupported(f"{name} of a 0-d array")
+        x = b.cast(ins[0], dt)
+        z = binary(b, 'subtract', x, b.stop(b.reduce('max', x, (ax,))), dt)
+        e = unary(b, 'exp', z, dt)
+        s = b.reduce('sum', e, (ax,))
+        if name == 'softmax':
+            return [binary(b, 'divide', e, s, dt)]
+        return [binary(b, 'subtract', z, unary(b, 'log', s, dt), dt)]
+    if name == 'where':
+        c, x, y = ins
+        return [b.template('({a} if {c} else {b})', dt, shape=out.shape,
+                           derivs=(None, '({g} if {c} else {zero})', '({zero} if {c} else {g})'),
+                           c=c, a=x, b=y)]
+    if name == 'clip':
+        lo, hi = n.attrs
+        lo = -_onp.inf if lo is None else lo
+        hi = _onp.inf if hi is None else hi
+        return [b.template('np.minimum(np.maximum({x}, {lo}), {hi})', dt,
+                           derivs=('({g} if ({x} >= {lo} and {x} <= {hi}) else {zero})',),
+                           x=ins[0], lo=b.scalar(lo, dt), hi=b.scalar(hi, dt))]
+    raise Unsupported(f"op {name!r} (not in the compiler's table: "
+                      f"{', '.join(rules.supported_names())})")

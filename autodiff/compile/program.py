@@ -1,0 +1,250 @@
+"""A compiled program: its steps as calls on an environment of buffers, and its memory plan.
+
+``build`` schedules the lowered values (``schedule``), writes every fused loop into one
+generated module (``codegen``, loaded through ``cache``), and plans memory: every stored
+intermediate gets a buffer allocated once and reused on every call, and values whose
+lifetimes do not overlap share buffers (greedy, by step order).  Gradients go straight
+into the marked inputs' ``.grad`` buffers where a step can write them there; the rest are
+copied (or added) at the end.  A program with guards keeps every gradient in its own
+buffers until all guards have passed, so a failed guard leaves ``.grad`` untouched.
+"""
+import math
+import threading
+
+import numpy as _onp
+
+from ..ops.launch import PARALLEL_MIN, THREADS, run_split
+from . import cache, codegen
+from .schedule import live_values, schedule
+
+GUARD_FAILED = object()    # run(): a guard saw another branch than the recorded one
+STALE = object()           # run(): a closed-over input changed (re-marked): record again
+
+
+class Program:
+    """One recorded path of a function for one input signature, ready to replay."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+
+    # ---- replay -------------------------------------------------------------------------
+    def run(self, args):
+        """Head arrays (NumPy), GUARD_FAILED or STALE; fills the marked inputs' gradients."""
+        env = self.env0[:]
+        for slot, lf in self.inputs:
+            a = args[lf.pos] if lf.pos is not None else lf.obj
+            if lf.obj is not None and lf.var is not None and (
+                    a._node is not lf.var or lf.var.grad_req != lf.req):
+                return STALE
+            d = a._data
+            if not (d.flags.c_contiguous and d.flags.writeable):
+                d = _onp.array(d, order='C')
+            env[slot] = d
+        grads = []
+        for lf in self.grad_leaves:
+            a = args[lf.pos] if lf.pos is not None else lf.obj
+            grads.append(a._node.grad._data)
+        for slot, k in self.direct:
+            g = grads[k]
+            if not g.flags.c_contiguous:
+                return STALE
+            env[slot] = g
+        with self.lock:                # the arena's buffers are shared between calls
+            for call in self.calls:
+                if call(env) is False:
+                    return GUARD_FAILED
+            for k, slot, req in self.writeback:
+                g = grads[k]
+                if slot is None:
+                    if req == 'write':
+                        g.fill(0)
+                elif req == 'add':
+                    _onp.add(g, env[slot], out=g)
+                else:
+                    _onp.copyto(g, env[slot])
+            return [env[s].copy() for s in self.head_slots]
+
+
+def build(low, grad_of):
+    """The ``Program`` of the lowered ``low`` with adjoints ``grad_of`` (value id -> Value)."""
+    leaves = low.leaves
+    grad_leaves = [i for i, lf in enumerate(leaves) if lf.grad]
+    leaf_value = {v.attrs: v for v in low.builder.values if v.kind == 'input'}
+    gvals = [grad_of.get(leaf_value[i].id) if i in leaf_value else None for i in grad_leaves]
+    roots = list(low.heads) + [g for g in gvals if g is not None]
+    values = live_values(low.builder.values, roots + [v for v, _ in low.guards])
+    steps, stored = schedule(values, roots, low.guards)
+
+    users = {}
+    for v in values:
+        for a in v.args:
+            users[a.id] = users.get(a.id, 0) + 1
+    head_ids = {h.id for h in low.heads}
+    direct = {}                                # value id -> index in grad_leaves
+    if not low.guards:
+        for k, g in enumerate(gvals):
+            if g is None or g.id in direct or g.id in head_ids or users.get(g.id):
+                continue
+            req = leaves[grad_leaves[k]].req
+            if g.kind == 'ew' or (req == 'write' and g.kind in ('sum', 'max', 'min', 'matmul')):
+                direct[g.id] = k
+    for st in steps:
+        if st.kind == 'group':
+            st.outputs = [(v, leaves[grad_leaves[direct[v.id]]].req if v.id in direct else 'write')
+                          for v, _ in st.outputs]
+
+    prog = Program()
+    prog.leaves = leaves
+    prog.grad_leaves = [leaves[i] for i in grad_leaves]
+    slot = {v.id: i for i, v in enumerate(values)}
+    prog.inputs = [(slot[v.id], leaves[v.attrs]) for v in values if v.kind == 'input']
+    prog.direct = [(slot[vid], k) for vid, k in direct.items()]
+    prog.head_slots = [slot[h.id] for h in low.heads]
+    prog.writeback = []
+    for k, g in enumerate(gvals):
+        if g is None or g.id not in direct or direct[g.id] != k:
+            prog.writeback.append((k, None if g is None else slot[g.id], prog.grad_leaves[k].req))
+
+    kernels, names = [], {}
+    for st in steps:
+        if st.kind == 'group':
+            names[st.index] = f"k{st.index}"
+            kernels.append(codegen.group_kernel(names[st.index], st))
+    prog.source = codegen.module_source(low.builder.const_lines, kernels)
+    mod, prog.path = cache.load(prog.source)
+    prog.steps = steps
+    prog.env0, prog.arena_bytes, prog.naive_bytes = _plan_memory(values, steps, stored, slot,
+                                                                 set(direct), roots)
+    prog.calls = [_call(st, slot, mod, names) for st in steps]
+    prog.kernels = [getattr(mod, names[st.index]) for st in steps if st.kind == 'group']
+    prog.values = values
+    return prog
+
+
+# ---- memory plan -------------------------------------------------------------------------
+def _plan_memory(values, steps, stored, slot, direct, roots):
+    """Environment template: a buffer view for every stored intermediate (shared where
+    lifetimes allow), None for what each call binds (inputs, direct gradients, views)."""
+    pos = {}
+    for i, st in enumerate(steps):
+        if st.kind == 'group':
+            for v in st.members + st.sinks:
+                pos[v.id] = i
+        elif st.kind != 'guard':
+            pos[st.value.id] = i
+    last = {v.id: pos.get(v.id, -1) for v in values}
+    for i, st in enumerate(steps):
+        reads = ([v.id for v in st.inputs] if st.kind == 'group' else
+                 [st.value.id] if st.kind == 'guard' else [a.id for a in st.value.args])
+        for r in reads:
+            last[r] = max(last[r], i)
+    end = len(steps)
+    for v in roots:
+        last[v.id] = end
+    for v in reversed(values):                 # a view keeps its base alive
+        if v.kind in ('reshape', 'transpose', 'getitem'):
+            b = v.args[0].id
+            last[b] = max(last[b], last[v.id])
+    env = [None] * len(values)
+    free, naive, total = {}, 0, 0
+    by_step = {}
+    for v in values:
+        if v.id in stored and v.id not in direct and v.kind != 'input':
+            by_step.setdefault(pos[v.id], []).append(v)
+    dying = {}
+    for v in values:
+        if v.id in stored and v.id not in direct and v.kind != 'input':
+            dying.setdefault(last[v.id], []).append(v)
+    held = {}
+    for i in range(len(steps)):
+        for v in by_step.get(i, []):
+            key = (v.dtype.str, v.size)
+            naive += v.size * v.dtype.itemsize
+            pool = free.get(key)
+            if pool:
+                buf = pool.pop()
+            else:
+                buf = _onp.empty(v.size, v.dtype)
+                total += buf.nbytes
+            held[v.id] = buf
+            env[slot[v.id]] = buf.reshape(v.shape)
+        for v in dying.get(i, []):
+            free.setdefault((v.dtype.str, v.size), []).append(held[v.id])
+    return env, total, naive
+
+
+# ---- one step as a call on the environment ----------------------------------------------
+def _call(st, slot, mod, names):
+    if st.kind == 'guard':
+        s, expect = slot[st.value.id], st.expect
+        return lambda env: bool(env[s].reshape(-1)[0]) == expect
+    if st.kind == 'group':
+        return _group_call(st, slot, getattr(mod, names[st.index]))
+    v = st.value
+    o = slot[v.id]
+    a = slot[v.args[0].id]
+    k = v.kind
+    if k == 'matmul':
+        b = slot[v.args[1].id]
+        ta, tb = v.attrs
+
+        def matmul(env):
+            x, y = env[a], env[b]
+            _onp.matmul(x.T if ta else x, y.T if tb else y, out=env[o])
+        return matmul
+    if k == 'scatter':
+        key = v.attrs
+
+        def scatter(env):
+            out = env[o]
+            out.fill(0)
+            out[key] = env[a]
+        return scatter
+    if k == 'reshape':
+        shape = v.shape
+
+        def reshape(env):
+            env[o] = env[a].reshape(shape)
+        return reshape
+    if k == 'transpose':
+        axes = v.attrs
+
+        def transpose(env):
+            env[o] = env[a].transpose(axes)
+        return transpose
+    key = v.attrs
+
+    def getitem(env):
+        env[o] = env[a][key]
+    return getitem
+
+
+def _group_call(g, slot, kernel):
+    loop = g.loop
+    n = loop[0]
+    split = THREADS > 1 and n >= 2 and math.prod(loop) >= PARALLEL_MIN
+    arrays = g.inputs + [v for v, _ in g.outputs]
+    arg_slots = [slot[v.id] for v in arrays]
+    shapes = [g.view[v.id] if g.view[v.id] != v.shape else None for v in arrays]
+    sinks = [(slot[v.id], v.kind, v.shape) for v in g.sinks]
+    reshaped = any(s is not None for s in shapes)
+
+    def run(env):
+        if reshaped:
+            args = [env[s] if sh is None else env[s].reshape(sh)
+                    for s, sh in zip(arg_slots, shapes)]
+        else:
+            args = [env[s] for s in arg_slots]
+        if split:
+            parts = run_split(kernel, n, *args)
+        else:
+            parts = (kernel(0, n, *args),)
+        for k, (s, kind, shape) in enumerate(sinks):
+            r = parts[0][k]
+            for p in parts[1:]:
+                r = r + p[k] if kind == 'sum' else _COMBINE[kind](r, p[k])
+            _onp.copyto(env[s], r.reshape(shape), casting='unsafe')
+    return run
+
+
+_COMBINE = {'max': _onp.maximum, 'min': _onp.minimum}
