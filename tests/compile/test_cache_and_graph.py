@@ -42,7 +42,7 @@ def test_second_process_reuses_the_generated_file_and_compiled_kernel(tmp_path):
     assert first["compiled"]
     path = Path(first["path"])
     assert path.parent == tmp_path and path.suffix == '.py' and path.exists()
-    assert 'def kernel(' in path.read_text()
+    assert 'def k0(' in path.read_text() and first["kernels"] == 1    # one fused loop
     assert first["misses"] == 1 and first["hits"] == 0       # compiled in the first process
     assert any(p.suffix == '.nbi' for p in (tmp_path / '__pycache__').iterdir())
     mtime = path.stat().st_mtime_ns
@@ -72,10 +72,10 @@ def test_graph_marks_the_fused_ops():
 
 
 def test_graph_of_a_fallback_has_no_fused_group():
-    cf = autograd.compile(lambda x: np.dot(x, x).sum())
+    cf = autograd.compile(lambda x: np.prod(x, axis=0).sum())
     cf(marked(onp.ones((2, 2))))
     G = cf.graph()
-    assert G.graph['fused_groups'] == [] and 'matmul' in G.graph['fallback_reason']
+    assert G.graph['fused_groups'] == [] and 'prod' in G.graph['fallback_reason']
     assert all('fused_group' not in d for _, d in G.nodes(data=True))
 
 
@@ -92,8 +92,8 @@ def test_viz_draws_the_compiled_program():
 
 def test_benchmark_entries_match_the_float64_reference():
     from benchmarks import check
-    from benchmarks.workloads import w1_chain, w2_elementwise
-    for w in (w1_chain, w2_elementwise):
+    from benchmarks.workloads import w1_chain, w2_elementwise, w3_mlp
+    for w in (w1_chain, w2_elementwise, w3_mlp):
         data = w.make_data()
         step = w.IMPLS['autodiff.compile'](data)
         step()                                         # the recording call
@@ -120,3 +120,27 @@ def test_viz_draws_fused_ops_in_one_cluster():
     for op in ('multiply', 'add', 'tanh', 'sum'):
         assert op in body
     assert 'var0' not in body and 'var0' in source        # the input stays outside
+
+
+def test_graph_of_the_mlp_step_marks_loops_and_blas_calls():
+    from autodiff import npx
+
+    @autograd.compile
+    def f(x, w1, b1, w2):
+        return npx.log_softmax(npx.relu(x @ w1 + b1) @ w2, axis=-1).sum()
+    rng = onp.random.default_rng(4)
+    args = [marked(rng.uniform(-1, 1, s)) for s in [(4, 5), (5, 6), (6,), (6, 3)]]
+    f(*args)
+    G = f.graph()
+    steps = {d['op']: d.get('compiled_step') for _, d in G.nodes(data=True) if d['kind'] == 'op'}
+    assert steps['matmul'] == 'blas'
+    assert steps['add'] == steps['relu'] == steps['log_softmax'] == 'loop'
+    groups = G.graph['fused_groups']
+    # the bias add and the relu share one loop (the matmul's epilogue)
+    add = next(n for n, d in G.nodes(data=True) if d.get('op') == 'add')
+    relu = next(n for n, d in G.nodes(data=True) if d.get('op') == 'relu')
+    assert G.nodes[add]['fused_group'] == G.nodes[relu]['fused_group']
+    assert len(groups) >= 2 and all(groups)
+    import viz
+    source = viz.draw(G, legend=False).source
+    assert 'cluster_fused_0' in source and 'cluster_fused_1' in source
