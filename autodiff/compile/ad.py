@@ -3,7 +3,7 @@
 Each primitive has one rule: ``ew`` values carry derivative templates per argument (then
 ``unbroadcast`` sums what broadcasting stretched), a reduction's adjoint is its gradient
 broadcast back (``max``/``min``: to every tied extremum, as MXNet), ``matmul`` gives two
-transposed products, views give the inverse view, ``getitem`` a ``scatter``.  Only values
+transposed products, views give the inverse view, ``getitem`` a ``scatter``, ``concat`` a slice per part.  Only values
 on a path from a marked input to a head get adjoints.
 """
 from .ir import Unsupported
@@ -81,4 +81,9 @@ def _vjp(b, v, i, g):
         return b.transpose(g, inv)
     if k == 'getitem':
         return b.scatter(g, v.attrs, a.shape)
+    if k == 'concat':
+        ax = v.attrs
+        start = sum(x.shape[ax] for x in v.args[:i])
+        key = (slice(None),) * ax + (slice(start, start + a.shape[ax]), Ellipsis)
+        return b.getitem(g, key, a.shape)
     raise Unsupported(f"no derivative for {k}")

@@ -102,7 +102,7 @@ class Compiled:
         """The DAG recorded for the last call's path (``autograd.get_graph`` of the heads).
 
         Op nodes carry ``fused_group=k`` for the fused loop ``k`` that computes them and
-        ``compiled_step`` ('loop', 'blas', 'view' or 'scatter'); ``G.graph['fused_groups']``
+        ``compiled_step`` ('loop', 'blas', 'view', 'copy' or 'scatter'); ``G.graph['fused_groups']``
         lists each loop's nodes (``[]`` when the signature runs eagerly) and
         ``G.graph['fallback_reason']`` says why it does.
         """
@@ -282,7 +282,8 @@ def _close(got, want):
     return bool(_onp.allclose(got, want, rtol=tol, atol=tol * scale, equal_nan=True))
 
 
-_STEP_NAMES = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'reshape': 'view',
+_STEP_NAMES = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'concat': 'copy',
+               'reshape': 'view',
                'transpose': 'view', 'getitem': 'view'}
 
 

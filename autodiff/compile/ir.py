@@ -9,7 +9,8 @@ A recorded tape is lowered (``lower``) to a list of ``Value`` objects in creatio
 - ``sum`` / ``max`` / ``min``: a reduction over ``axes``, keeping the reduced axes (size 1);
 - ``matmul``: a 2-D matrix product, either operand possibly transposed (a BLAS call);
 - ``reshape`` / ``transpose`` / ``getitem``: views of another value (basic indexing only);
-- ``scatter``: zeros of a shape with a value written at a basic index (getitem's adjoint).
+- ``scatter``: zeros of a shape with a value written at a basic index (getitem's adjoint);
+- ``concat``: arrays joined along an axis (a copy into one buffer).
 
 Differentiation happens on this form (``ad``), so the backward pass is more values of the
 same primitives, and fusion (``schedule``) sees forward and backward as one program.
@@ -180,6 +181,9 @@ class Builder:
         if axes == tuple(range(len(axes))):
             return x
         return self._new('transpose', (x,), axes, tuple(x.shape[i] for i in axes), x.dtype)
+
+    def concat(self, xs, axis, shape):
+        return self._new('concat', xs, axis, shape, xs[0].dtype)
 
     def getitem(self, x, key, shape):
         return self._new('getitem', (x,), key, shape, x.dtype)

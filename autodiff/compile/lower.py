@@ -96,7 +96,7 @@ def lower(heads, guards, tr):
         if edge is not None:
             p = edge[0]
             if type(p) is Variable:
-                if p.edges:
+                if p.edges or p.id > tr.start:
                     raise Unsupported("a marked intermediate (attach_grad inside the function)")
                 return leaf(arr, p)
             return values[(p, edge[1])]
@@ -223,6 +223,8 @@ def _lower_node(b, n, ins):
         if not any(k is Ellipsis for k in items):
             key = items + (Ellipsis,)   # (a full integer index then gives a 0-d view)
         return [b.getitem(ins[0], key, out.shape)]
+    if name == 'concatenate':
+        return [b.concat([b.cast(x, dt) for x in ins], n.attrs[0], out.shape)]
     if name in ('softmax', 'log_softmax'):
         ax = n.attrs[0]
         if ax is None:

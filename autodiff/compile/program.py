@@ -192,6 +192,13 @@ def _call(st, slot, mod, names):
             x, y = env[a], env[b]
             _onp.matmul(x.T if ta else x, y.T if tb else y, out=env[o])
         return matmul
+    if k == 'concat':
+        parts = [slot[x.id] for x in v.args]
+        axis = v.attrs
+
+        def concat(env):
+            _onp.concatenate([env[p] for p in parts], axis=axis, out=env[o])
+        return concat
     if k == 'scatter':
         key = v.attrs
 

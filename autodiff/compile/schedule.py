@@ -54,7 +54,7 @@ class Group:
 
 
 class Single:
-    """One value made by a step of its own: ``matmul``, ``scatter`` or a view."""
+    """One value made by a step of its own: ``matmul``, ``scatter``, ``concat`` or a view."""
     __slots__ = ('index', 'value')
 
     def __init__(self, index, value):
@@ -138,7 +138,7 @@ def schedule(values, roots, guards):
             (g.sinks if v.kind in _SINKS else g.members).append(v)
             group_of[v.id] = g
             ready[v.id] = g.index
-        elif v.kind in ('matmul', 'scatter', 'reshape', 'transpose', 'getitem'):
+        elif v.kind in ('matmul', 'scatter', 'concat', 'reshape', 'transpose', 'getitem'):
             steps.append(Single(len(steps), v))
             ready[v.id] = len(steps) - 1
         else:
@@ -147,7 +147,7 @@ def schedule(values, roots, guards):
     # what each group reads from outside and must store
     stored = set()
     for v in values:
-        if v.kind in ('matmul', 'scatter') or v.kind in _SINKS:
+        if v.kind in ('matmul', 'scatter', 'concat') or v.kind in _SINKS:
             stored.add(v.id)
         elif v.kind == 'ew':
             g = group_of[v.id]
