@@ -224,6 +224,8 @@ class ndarray:
         """A new array sharing this one's memory, with no history (a cut point in the graph)."""
         out = wrap(self._data)
         out._detached = True
+        if state.tracer is not None:
+            state.tracer.off_tape('detach', (self,), None, out)
         return out
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):

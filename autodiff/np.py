@@ -6,6 +6,7 @@ and which module defines it.  All arithmetic is differentiable unless noted.
 import numpy as _onp
 
 from . import random  # noqa: F401  (np.random)
+from ._state import off_tape, value_read
 from .ndarray import ndarray
 from .ops.convert import as_array as _as_array
 from .ops.creation import (array, asarray, zeros, ones, full, empty, zeros_like, ones_like,
@@ -34,6 +35,7 @@ def _plain(a):
 
 def array_equal(a1, a2, equal_nan=False):
     """True if both have the same shape and elements (a Python bool; not differentiable)."""
+    value_read('array_equal', (a1, a2))
     x, y = _as_array(_plain(a1)), _as_array(_plain(a2))
     if x.shape != y.shape:
         return False
@@ -45,6 +47,7 @@ def array_equal(a1, a2, equal_nan=False):
 
 def array_equiv(a1, a2):
     """True if the two broadcast to one shape and are equal there (a Python bool)."""
+    value_read('array_equiv', (a1, a2))
     x, y = _as_array(_plain(a1)), _as_array(_plain(a2))
     try:
         _onp.broadcast_shapes(x.shape, y.shape)
@@ -67,11 +70,12 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     if equal_nan:
         close = close | (isnan(x)._data & isnan(y)._data)
     from .ndarray import wrap
-    return wrap(close)
+    return off_tape('isclose', (x, y), wrap(close))
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True if every element is close (see ``isclose``)."""
+    value_read('allclose', (a, b))
     return bool(isclose(a, b, rtol, atol, equal_nan)._data.all())
 
 

@@ -2,6 +2,7 @@
 import numpy as _onp
 
 from . import dtypes
+from ._state import state
 from .ndarray import wrap
 
 _rng = _onp.random.default_rng()
@@ -17,6 +18,11 @@ def _size(size):
     return () if size is None else size
 
 
+def _drawn(name):
+    if state.tracer is not None:      # an autograd.compile recording: a replay would repeat it
+        state.tracer.draw(name)
+
+
 def _out(values, dtype):
     dt = dtypes.DEFAULT if dtype is None else dtypes.check(dtype)
     return wrap(_onp.asarray(values, dtype=dt))
@@ -24,32 +30,38 @@ def _out(values, dtype):
 
 def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None):
     """Uniform draws in [low, high)."""
+    _drawn('uniform')
     return _out(_rng.uniform(_unwrap(low), _unwrap(high), _size(size)), dtype)
 
 
 def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None):
     """Normal draws with mean ``loc`` and standard deviation ``scale``."""
+    _drawn('normal')
     return _out(_rng.normal(_unwrap(loc), _unwrap(scale), _size(size)), dtype)
 
 
 def randn(*size):
     """Standard normal draws of the given shape."""
+    _drawn('randn')
     return _out(_rng.standard_normal(size), None)
 
 
 def rand(*size):
     """Uniform [0, 1) draws of the given shape."""
+    _drawn('rand')
     return _out(_rng.random(size), None)
 
 
 def randint(low, high=None, size=None, dtype=None, ctx=None, device=None):
     """Integers in [low, high) (int64 by default)."""
     dt = _onp.int64 if dtype is None else dtypes.check(dtype)
+    _drawn('randint')
     return wrap(_onp.asarray(_rng.integers(low, high, _size(size)), dtype=dt))
 
 
 def shuffle(x):
     """Shuffle an array in place along its first axis."""
+    _drawn('shuffle')
     _rng.shuffle(x._data)
 
 

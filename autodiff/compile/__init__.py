@@ -1,13 +1,16 @@
-"""``autograd.compile``: record a function once, replay it as one fused Numba kernel.
+"""``autograd.compile``: record a function once, replay it as generated Numba code.
 
 The first call with given input shapes, dtypes and marks records ``fn`` under
-``autograd.record()`` and runs its backward eagerly (that call's result); if the tape is
-a program of elementwise ops (``rules``) optionally ending in a full ``sum``/``mean``, and
-no array value was read back into Python while recording (data-dependent control flow),
-it is lowered to one Numba kernel doing forward and backward in one loop (``codegen``),
-written to a cache folder as a real ``.py`` file (``cache``), checked once against the
-eager result, and used on later calls.  Anything else runs eagerly on every call, and
-``compiled.fallback_reason`` says why.
+``autograd.record()`` and runs its backward eagerly (that call's result).  The tape is then
+lowered to a small program form (``lower``, ``ir``), differentiated there (``ad``), cut into
+steps — fused elementwise loops with broadcasting and reductions as sinks, BLAS calls for
+matmul, views, copies, guards (``schedule``) — written as one generated module (``codegen``,
+a real ``.py`` file in a cache folder: ``cache``) and run with a memory plan (``program``).
+It is checked once against the eager result, then replayed on later calls.  A branch on
+array data becomes a guard; each path is compiled on its own (``compiled``).  What the
+compiler does not take (a custom Function, an op outside ``rules``, reading array values
+into Python, random draws) runs eagerly on every call, and ``compiled.fallback_reason``
+says why.
 """
 from .compiled import Compiled
 
@@ -22,19 +25,25 @@ def compile(fn):
     A non-scalar ``y`` gets a head gradient of ones, as ``backward()`` gives it.
 
     Guard: programs are kept per input signature (shapes, dtypes, marks and grad_req of
-    the arguments); a new signature is recorded again.  Arrays ``fn`` creates or closes
-    over without a mark are constants of the recorded program (their current memory is
-    read on each call, but an array created inside ``fn`` is the one of the recording
-    call; a function that draws from ``np.random`` therefore runs eagerly), and Python values ``fn`` reads other than array values are fixed at
-    recording, as with ``jax.jit``.  Reading an array value into Python while recording
-    (``bool``, ``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy reading it:
-    an ``if`` or ``while`` on array data) makes the signature run eagerly on every call.
+    the arguments) and per control-flow path: ``if``/``while`` on array data (``bool`` of
+    an array computed from the inputs) is checked on every replay, and another outcome
+    replays (or records and compiles) the matching path, up to 8 per signature.  Arrays
+    ``fn`` closes over without a mark are constants of the program (their current memory
+    is read on each call); arrays it creates from no input (``np.ones``, a random draw) are
+    those of the recording call, so a function
+    that draws from ``np.random`` runs eagerly.  Python values ``fn`` reads other than
+    array truth values are fixed at recording, as with ``jax.jit``; reading array values
+    into Python (``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy reading it)
+    makes the signature run eagerly on every call.  ``fn`` may return a tuple of arrays:
+    each gets a head gradient of ones (``autograd.backward`` of all of them).
 
-    Introspection: ``compiled.compiled`` (the last call ran fused),
+    Introspection: ``compiled.compiled`` (the last call ran compiled),
     ``compiled.fallback_reason``, ``compiled.compile_seconds``, ``compiled.source_path``
     (the generated file; ``$AUTODIFF_COMPILE_DIR`` or ``~/.cache/autodiff/compiled``),
-    ``compiled.kernel`` (the Numba dispatcher) and ``compiled.graph()`` (the recorded DAG,
-    fused op nodes marked with ``fused_group``).
+    ``compiled.kernels`` (the Numba dispatchers of the fused loops), ``compiled.program``
+    (steps, memory plan: ``arena_bytes`` against ``naive_bytes``), ``compiled.paths`` and
+    ``compiled.graph()`` (the recorded DAG; op nodes carry ``fused_group`` and
+    ``compiled_step``, and ``viz.draw`` frames each fused loop as a cluster).
     """
     if not callable(fn):
         raise TypeError(f"compile: expected a function, got {type(fn).__name__}")

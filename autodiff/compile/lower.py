@@ -11,6 +11,7 @@ import numbers
 
 import numpy as _onp
 
+from ..ops.core import Op
 from ..tape import Variable
 from . import rules
 from .ir import BOOL, FLOATS, Builder, Unsupported, Value
@@ -25,6 +26,15 @@ class Leaf:
 
     def __init__(self, pos, obj, var, grad, req):
         self.pos, self.obj, self.var, self.grad, self.req = pos, obj, var, grad, req
+
+
+class _OffTape:
+    """An op applied to arrays without history, shaped like a tape node for ``_lower_node``."""
+    __slots__ = ('op', 'inputs', 'attrs', 'outputs')
+    nout = 1
+
+    def __init__(self, op, inputs, attrs, out):
+        self.op, self.inputs, self.attrs, self.outputs = op, tuple(inputs), attrs, (out._data,)
 
 
 class Lowered:
@@ -45,7 +55,7 @@ def _tape_nodes(arrays, start, derived):
                 rec = derived.get(id(x))
                 if rec is not None and id(x) not in seen:
                     seen.add(id(x))
-                    for a in rec[1]:
+                    for a in rec[1]:               # its operands
                         stack.extend(a if isinstance(a, (tuple, list)) else (a,))
                 continue
             x = x._node
@@ -114,13 +124,16 @@ def lower(heads, guards, tr):
             return value(x, (x._node, x._idx))
         return value(x, None)
 
-    def derived(name, args, out):
+    def derived(name, operands, attrs, out):
         b.origin = None
+        if isinstance(name, Op):               # an op applied to off-tape arrays only
+            ins = [operand(x) for x in operands]
+            return _lower_node(b, _OffTape(name, operands, attrs, out), ins)[0]
         if name in ('detach', 'stop_gradient'):
-            return b.stop(operand(args[0]))
-        if name in rules.COMPARE and len(args) == 2:
+            return b.stop(operand(operands[0]))
+        if name in rules.COMPARE and len(operands) == 2:
             named = {}
-            for key, x in zip('ab', args):
+            for key, x in zip('ab', operands):
                 scalar = isinstance(x, numbers.Real) and not isinstance(x, bool)
                 named[key] = x if scalar else operand(x)
             cdt = _onp.result_type(*[v.dtype if isinstance(v, Value) else v
@@ -131,7 +144,8 @@ def lower(heads, guards, tr):
                 if not isinstance(x, Value):
                     named[key] = b.scalar(x, cdt)
             return b.template(rules.COMPARE[name], BOOL, cdtype=cdt, shape=out.shape, **named)
-        raise Unsupported(f"{name}() of an array computed from the inputs (its result is not "
+        label = name if isinstance(name, str) else name.name
+        raise Unsupported(f"{label}() of an array computed from the inputs (its result is not "
                           "recorded, so a replay could not recompute it)")
 
     for arr, _ in guards:

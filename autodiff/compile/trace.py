@@ -1,44 +1,38 @@
 """Record one call of a function, noting what the tape alone does not show.
 
-While tracing (one trace at a time, in the calling thread only):
+While recording, a ``Trace`` is the thread's ``state.tracer``; the library reports to it:
 
-- every public function of ``np``/``npx`` and every ``ndarray`` method is wrapped: an array
-  it returns without history although an argument had history (or was itself such an
-  array) is noted in ``derived`` with the call that made it (a comparison ``x > 0``,
-  ``detach()``, ``argmax``...).  The compiler recomputes the ones it knows and refuses
-  the others, so a replay never reuses data of the recording call by mistake;
-- ``__bool__`` of such an array (an ``if`` or ``while`` on data) is a branch: its value is
-  noted in ``guards``, and a replay checks it;
-- other reads of such an array into Python (``float``, ``int``, ``item``, ``tolist``,
-  ``asnumpy``, NumPy's ``__array__``) and draws from ``np.random`` are noted in ``reads``:
-  those signatures run eagerly.
+- ``off_tape``: an array computed from arrays without a tape node — a comparison
+  ``x > 0``, ``detach()``, ``argmax``, or an op applied to such arrays only.  When an
+  operand had history or was itself such an array, it is noted in ``derived``: the
+  compiler recomputes what it knows and refuses the rest, so a replay never reuses the
+  recording call's data by mistake;
+- ``draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
+  eagerly);
+- ``value_read``: values read into Python by library functions (``array_equal``...).
+
+``ndarray.__bool__`` of such an array (an ``if`` or ``while`` on data) is a branch: its
+truth is noted in ``guards`` and checked on replay.  The other reads of array values into
+Python (``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy's ``__array__``) are
+noted in ``reads``; those signatures run eagerly.  (Those methods are wrapped on the
+class while recording, one recording at a time, reporting only from the recording thread.)
 """
 import threading
-import types
 
-from .. import autograd, np as _np, npx as _npx
-from .. import random as _random
+from .. import autograd
+from .._state import state
 from ..ndarray import ndarray, wrap
 from ..tape import tick
 
-_READS = ('__float__', '__int__', '__index__', 'item', 'tolist', 'asnumpy', '__array__')
-_DRAWS = ('uniform', 'normal', 'randn', 'rand', 'randint', 'shuffle')
-_DUNDER_NAMES = {'__gt__': 'greater', '__ge__': 'greater_equal', '__lt__': 'less',
-                 '__le__': 'less_equal', '__eq__': 'equal', '__ne__': 'not_equal'}
-# ndarray attributes left alone: reads (spied separately), bookkeeping, and the backward
-_SKIP = set(_READS) | {'__bool__', '__init__', '__new__', '__repr__', '__str__', '__len__',
-                       '__hash__', '__getattribute__', '__setattr__', '__getattr__',
-                       '__array_priority__', '__class__', '__init_subclass__', '__reduce__',
-                       '__reduce_ex__', '__sizeof__', '__format__', '__dir__', 'attach_grad',
-                       'backward', 'drop_grad', '__setitem__', '__iadd__', '__isub__',
-                       '__imul__', '__itruediv__', '__del__', '__copy__', '__deepcopy__'}
-_lock = threading.Lock()
+_READS = ('__bool__', '__float__', '__int__', '__index__', 'item', 'tolist', 'asnumpy',
+          '__array__')
+_lock = threading.RLock()   # (a compiled function may call another while recording)
 
 
 class Trace:
-    """What one recording produced."""
+    """What one recording produced, and the hooks the library calls while it runs."""
     __slots__ = ('out', 'call_args', 'proxies', 'proxy_vars', 'reads', 'guards', 'derived',
-                 'start', 'thread', 'depth')
+                 'start', 'thread')
 
     def __init__(self):
         self.out = None
@@ -48,36 +42,29 @@ class Trace:
         self.start = 0          # tape clock when fn was called: older nodes are not fn's
         self.reads = []         # names of value reads / draws that forbid compiling
         self.guards = []        # (array, truth seen) per branch on data
-        self.derived = {}       # id(array) -> (name, args, array): data computed off the tape
+        self.derived = {}       # id(array) -> (name or Op, operands, attrs, array)
         self.thread = threading.get_ident()
-        self.depth = 0
 
     def dependent(self, x):
+        """Whether ``x`` is an array whose value depends on the function's inputs."""
         return isinstance(x, ndarray) and (x._node is not None or id(x) in self.derived)
 
-    def _note(self, name, args, kwargs, out):
-        if not any(self.dependent(a) or (isinstance(a, (tuple, list))
-                                         and any(self.dependent(b) for b in a))
-                   for a in list(args) + list(kwargs.values())):
+    # ---- hooks (autodiff._state, ops.core) ------------------------------------------------
+    def off_tape(self, name, operands, attrs, out):
+        if id(out) in self.derived:
             return
-        for o in (out if isinstance(out, (tuple, list)) else (out,)):
-            if isinstance(o, ndarray) and o._node is None and id(o) not in self.derived:
-                self.derived[id(o)] = (name, args, o)
+        for a in operands:
+            if self.dependent(a) or (isinstance(a, (tuple, list))
+                                     and any(self.dependent(b) for b in a)):
+                self.derived[id(out)] = (name, tuple(operands), attrs, out)
+                return
 
+    def draw(self, name):
+        self.reads.append(f'np.random.{name}')
 
-def _wrap_call(name, original, tr):
-    def call(*args, **kwargs):
-        if threading.get_ident() != tr.thread or tr.depth:
-            return original(*args, **kwargs)
-        tr.depth += 1
-        try:
-            out = original(*args, **kwargs)
-        finally:
-            tr.depth -= 1
-        tr._note(name, args, kwargs, out)
-        return out
-    call.__name__ = getattr(original, '__name__', name)
-    return call
+    def value_read(self, name, arrays):
+        if any(self.dependent(a) for a in arrays):
+            self.reads.append(name)
 
 
 def _spy_read(name, original, tr):
@@ -90,34 +77,8 @@ def _spy_read(name, original, tr):
                 tr.reads.append(name)
         return value
     method.__name__ = name
+    method.__qualname__ = original.__qualname__
     return method
-
-
-def _spy_draw(name, original, tr):
-    def draw(*args, **kwargs):
-        if threading.get_ident() == tr.thread:
-            tr.reads.append(f'np.random.{name}')
-        return original(*args, **kwargs)
-    return draw
-
-
-def _patches(tr):
-    """(owner, attribute name, replacement) for everything wrapped during a trace."""
-    out = []
-    for mod in (_np, _npx):
-        for name in getattr(mod, '__all__', None) or dir(mod):
-            f = getattr(mod, name, None)
-            if isinstance(f, types.FunctionType) and not name.startswith('_'):
-                out.append((mod, name, _wrap_call(name, f, tr)))
-    for name, f in list(vars(ndarray).items()):
-        if name in _SKIP or not isinstance(f, types.FunctionType):
-            continue
-        out.append((ndarray, name, _wrap_call(_DUNDER_NAMES.get(name, name.strip('_')), f, tr)))
-    for name in _READS + ('__bool__',):
-        out.append((ndarray, name, _spy_read(name, vars(ndarray)[name], tr)))
-    for name in _DRAWS:
-        out.append((_random, name, _spy_draw(name, getattr(_random, name), tr)))
-    return out
 
 
 def record_call(fn, args):
@@ -140,17 +101,18 @@ def record_call(fn, args):
         else:
             call_args.append(a)
     tr.call_args = tuple(call_args)
-    with _lock:     # one patching trace at a time (the methods are class attributes)
-        patches = _patches(tr)
-        saved = [(owner, name, owner.__dict__[name] if isinstance(owner, type)
-                  else getattr(owner, name)) for owner, name, _ in patches]
+    with _lock:     # one recording at a time (the read methods are class attributes)
+        saved = {n: ndarray.__dict__[n] for n in _READS}
+        outer = state.tracer
         try:
-            for owner, name, f in patches:
-                setattr(owner, name, f)
+            for n, m in saved.items():
+                setattr(ndarray, n, _spy_read(n, m, tr))
+            state.tracer = tr
             with autograd.record():
                 tr.start = tick()
                 tr.out = fn(*tr.call_args)
         finally:
-            for owner, name, f in saved:
-                setattr(owner, name, f)
+            state.tracer = outer
+            for n, m in saved.items():
+                setattr(ndarray, n, m)
     return tr

@@ -7,6 +7,7 @@ scalar operand is kept out of the graph as an op parameter (``scalar``), so
 import numpy as _onp
 
 from .. import dtypes
+from .._state import off_tape
 from ..errors import ShapeError, DTypeError
 from ..kernels import binary as K
 from ..ndarray import ndarray
@@ -282,7 +283,7 @@ def _compare(name, code):
             out = _onp.empty(d.shape, _onp.bool_)
             if out.size:
                 K.compare_scalar(code, _flat(d), dt.type(b), out.reshape(-1))
-            return wrap(out)
+            return off_tape(name, (a, b), wrap(out))
         if isinstance(a, _SCALARS) and isinstance(b, ndarray):
             return apply_swapped(b, a)
         a, b = as_array(a), as_array(b)
@@ -290,7 +291,8 @@ def _compare(name, code):
         dt = _onp.result_type(da.dtype, db.dtype)
         da = da if da.dtype == dt else da.astype(dt)
         db = db if db.dtype == dt else db.astype(dt)
-        return wrap(_run(name, code, da, db, _onp.bool_, K.compare, K.compare_scalar, _SWAPPED_CMP))
+        return off_tape(name, (a, b), wrap(_run(name, code, da, db, _onp.bool_, K.compare,
+                                                K.compare_scalar, _SWAPPED_CMP)))
 
     swapped_code = _SWAPPED_CMP[code]
 

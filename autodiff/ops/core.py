@@ -49,6 +49,8 @@ def result(op, inputs, data, attrs=None):
             if a._node is not None:
                 break
         else:
+            if state.tracer is not None:      # (computed from arrays off the tape?)
+                state.tracer.off_tape(op, inputs, attrs, out)
             return out
         node = Node(op, inputs, (data,), attrs)
         out._node = node
@@ -61,6 +63,9 @@ def result(op, inputs, data, attrs=None):
 def results(op, inputs, datas, attrs=None):
     """Wrap several output buffers produced by one op application (e.g. ``split``)."""
     outs = [wrap(d) for d in datas]
+    if state.tracer is not None and not any(a._node is not None for a in inputs):
+        for o in outs:
+            state.tracer.off_tape(op.name, inputs, None, o)
     if state.recording and op.backward is not None and any(a._node is not None for a in inputs):
         node = Node(op, inputs, tuple(datas), attrs)
         for i, o in enumerate(outs):

@@ -2,6 +2,7 @@
 import numpy as _onp
 
 from .. import dtypes
+from .._state import off_tape
 from ..errors import DTypeError, ShapeError
 from ..ndarray import ndarray, wrap
 from .convert import as_array
@@ -35,7 +36,7 @@ def array(object, dtype=None, copy=True, ctx=None, device=None):
     """A new array from a list, scalar, NumPy array or array (lists and scalars become float32)."""
     if isinstance(object, ndarray):
         d = object._data if dtype is None else object._data.astype(dtypes.check(dtype))
-        return wrap(d.copy() if copy and d is object._data else d)
+        return off_tape('array', (object,), wrap(d.copy() if copy and d is object._data else d))
     return wrap(dtypes.to_numpy(object, dtype, copy=True))
 
 

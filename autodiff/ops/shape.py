@@ -7,6 +7,7 @@ from operator import index as _index
 
 import numpy as _onp
 
+from .._state import off_tape
 from ..errors import ShapeError
 from .core import defop, result, results, wrap
 from .convert import as_array
@@ -53,7 +54,7 @@ def reshape(a, newshape, order='C'):
         raise ShapeError(f"reshape: cannot reshape array of shape {x.shape} "
                          f"(size {x.size}) into shape {newshape}") from None
     if d.shape == x.shape and x._node is None:
-        return wrap(d)
+        return off_tape('reshape', (x,), wrap(d))
     return result(_reshape_op, (x,), d, (newshape,))
 
 

@@ -9,6 +9,7 @@ import math
 import numpy as _onp
 
 from .. import dtypes
+from .._state import off_tape
 from ..kernels import unary as K
 from .core import defop, result, output, wrap
 from .launch import launch
@@ -175,7 +176,7 @@ def _predicate(name, code, int_answer):
         else:
             d = _onp.ascontiguousarray(d)
             K.predicate(code, d.reshape(-1), out.reshape(-1))
-        return wrap(out)
+        return off_tape(name, (x,), wrap(out))
     apply.__name__ = name
     apply.__doc__ = f"Elementwise {name} (bool result, not differentiable)."
     return apply
