@@ -27,12 +27,14 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
     dot_id = {node: f'n{i}' for i, node in enumerate(order)}
     heads, births = head_set(graph), nonfinite_births(graph)
     used = set()
-    groups = {}             # fused_group -> its nodes (autograd.compile's fused kernels)
+    groups = {}             # fused_group -> its nodes (autograd.compile's fused loops)
     for node in order:
         data = graph.nodes[node]
         attrs, keys = node_style(node, data, heads, births)
         used |= keys
         lines = node_lines(node, data, show_shapes=show_shapes, show_grads=show_grads)
+        if data.get('compiled_step') == 'blas':       # autograd.compile runs it as a GEMM
+            lines = list(lines) + ['(BLAS call)']
         spec = dict(label=_dot_text(lines),
                     tooltip=_dot_text(tooltip(node, data).split('\n')), **attrs)
         if data.get('fused_group') is not None:
@@ -41,7 +43,7 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
             fig.node(dot_id[node], **spec)
     for group, members in groups.items():
         with fig.subgraph(name=f'cluster_fused_{group}') as sub:
-            sub.attr(label=f'fused kernel {group}', **styles.FUSED_CLUSTER_ATTR)
+            sub.attr(label=f'fused loop {group}', **styles.FUSED_CLUSTER_ATTR)
             for node_id, spec in members:
                 sub.node(node_id, **spec)
     for node in order:

@@ -61,7 +61,7 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         first NaN/inf (born here) ....... salmon #ff8080, thick red border
         gradient has NaN/inf ............ red #d62728 border on a variable
         ops fused by autograd.compile ... inside a dashed blue frame
-                                          'fused kernel k' (nodes with ``fused_group``)
+                                          'fused loop k' (nodes with ``fused_group``)
         Edge labels: argument position at the consumer's end (ops with
         several inputs), ``[k]`` output number at a multi-output producer's
         end, ``×n`` for n merged edges.

@@ -292,10 +292,9 @@ def _mark_graph(graph, prog, reason):
     from ..graph import node_id
     groups = []
     if prog is not None:
-        step_of, gnum = {}, {}
+        step_of = {}
         for st in prog.steps:
             if st.kind == 'group':
-                gnum[st.index] = len(gnum)
                 for v in st.members + st.sinks:
                     step_of[v.id] = st
             elif st.kind != 'guard':
@@ -304,14 +303,16 @@ def _mark_graph(graph, prog, reason):
         for v in prog.values:             # creation order: a node's forward values first
             if v.origin is not None and v.id in step_of:
                 first.setdefault(node_id(v.origin), step_of[v.id])
-        groups = [[] for _ in gnum]
+        shown = {}                        # loops numbered as the drawing meets them
         for nid, data in graph.nodes(data=True):
             st = first.get(nid)
             if st is None:
                 continue
             data['compiled_step'] = _STEP_NAMES[st.kind]
             if st.kind == 'group':
-                data['fused_group'] = gnum[st.index]
-                groups[gnum[st.index]].append(nid)
-    graph.graph['fused_groups'] = [g for g in groups if g]
+                k = data['fused_group'] = shown.setdefault(st.index, len(shown))
+                if k == len(groups):
+                    groups.append([])
+                groups[k].append(nid)
+    graph.graph['fused_groups'] = groups
     graph.graph['fallback_reason'] = reason

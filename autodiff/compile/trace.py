@@ -84,8 +84,9 @@ def _spy_read(name, original, tr):
 def record_call(fn, args):
     """Call ``fn`` on ``args`` under ``record()`` with the notes above.
 
-    Inputs that are not marked (no ``attach_grad``) are passed as marked proxies sharing
-    their memory, so everything computed from any input is on the tape.  Marked inputs
+    Inputs that are not marked (no ``attach_grad``) are passed as proxies sharing their
+    memory, marked with ``grad_req='null'``, so everything computed from any input is on
+    the tape.  Marked inputs
     (leaves; the caller refuses other arrays with history) are passed as they are, so
     their gradients go to them.
     """
@@ -94,7 +95,7 @@ def record_call(fn, args):
     for pos, a in enumerate(args):
         if a._node is None:
             p = wrap(a._data)
-            p.attach_grad()
+            p.attach_grad('null')      # on the tape, but no gradient is computed for it
             tr.proxies[id(p)] = pos
             tr.proxy_vars.add(p._node)
             call_args.append(p)
