@@ -6,6 +6,8 @@ broadcast back (``max``/``min``: to every tied extremum, as MXNet), ``matmul`` g
 transposed products, views give the inverse view, ``getitem`` a ``scatter``, ``concat`` a slice per part.  Only values
 on a path from a marked input to a head get adjoints.
 """
+import numpy as _onp
+
 from .ir import Unsupported
 
 
@@ -24,8 +26,6 @@ def gradients(b, heads, wanted):
     adj = {}
 
     def accumulate(v, g):
-        if g.dtype != v.dtype:
-            g = b.cast(g, v.dtype)
         old = adj.get(v.id)
         adj[v.id] = g if old is None else b.add(old, g)
 
@@ -60,12 +60,16 @@ def _vjp(b, v, i, g):
         named = dict(v.named)
         named.update(zip(v.names, v.args))
         named.update(g=g, ans=v)
-        d = b.template(v.derivs[i], a.dtype, cdtype=v.cdtype, shape=v.shape, **named)
+        # as eager mode: the adjoint keeps the wider of its own and the op's dtype; only
+        # astype's rule casts it back to the input's dtype
+        dt = a.dtype if v.attrs == 'cast' else _onp.result_type(g.dtype, v.cdtype)
+        d = b.template(v.derivs[i], dt, cdtype=v.cdtype, shape=v.shape, **named)
         return b.unbroadcast(d, a.shape)
     if k == 'sum':
         return b.broadcast(g, a.shape)
     if k in ('max', 'min'):
-        return b.template('({g} if {x} == {ans} else {zero})', a.dtype, shape=a.shape,
+        return b.template('({g} if {x} == {ans} else {zero})',
+                          _onp.result_type(g.dtype, a.dtype), shape=a.shape,
                           g=g, x=a, ans=v)
     if k == 'matmul':
         if v.attrs != (False, False):

@@ -85,7 +85,8 @@ def group_kernel(name, group):
             args = []
             for a in v.args:
                 r = reg[a.id]
-                args.append(r if a.dtype == v.cdtype else f"{_NP_NAMES[v.cdtype]}({r})")
+                widen = a.dtype == BOOL or a.dtype.itemsize < v.cdtype.itemsize
+                args.append(f"{_NP_NAMES[v.cdtype]}({r})" if widen else r)
             text = v.expr.format(*args)
             if v.dtype != BOOL:
                 text = f"{_NP_NAMES[v.dtype]}({text})"

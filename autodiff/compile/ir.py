@@ -139,11 +139,15 @@ class Builder:
         return self.template(self.scalar(value, dtype), dtype, shape=shape)
 
     def add(self, a, b):
-        dt = a.dtype
+        dt = _onp.result_type(a.dtype, b.dtype)
         return self.template('{a} + {b}', dt, a=a, b=b, derivs=('{g}', '{g}'))
 
     def cast(self, x, dtype):
-        return x if x.dtype == dtype else self.template('{x}', dtype, x=x, derivs=('{g}',))
+        if x.dtype == dtype:
+            return x
+        v = self.template('{x}', dtype, x=x, derivs=('{g}',))
+        v.attrs = 'cast'              # (its adjoint is cast back: see ``ad``)
+        return v
 
     def broadcast(self, x, shape):
         shape = tuple(shape)
@@ -166,7 +170,7 @@ class Builder:
     def matmul(self, a, b, ta=False, tb=False):
         m = a.shape[1] if ta else a.shape[0]
         n = b.shape[0] if tb else b.shape[1]
-        return self._new('matmul', (a, b), (ta, tb), (m, n), a.dtype)
+        return self._new('matmul', (a, b), (ta, tb), (m, n), _onp.result_type(a.dtype, b.dtype))
 
     def reshape(self, x, shape):
         shape = tuple(shape)

@@ -244,7 +244,11 @@ def _lower_node(b, n, ins):
         if ax is None:
             raise Unsupported(f"{name} of a 0-d array")
         x = b.cast(ins[0], dt)
-        z = binary(b, 'subtract', x, b.stop(b.reduce('max', x, (ax,))), dt)
+        m = b.reduce('max', x, (ax,))
+        # (eager's kernel shifts by 0 when a row's max is infinite)
+        shift = b.template('({zero} if ({x} == np.inf or {x} == -np.inf) else {x})', dt, x=m)
+        shift.nograd = True
+        z = binary(b, 'subtract', x, shift, dt)
         e = unary(b, 'exp', z, dt)
         s = b.reduce('sum', e, (ax,))
         if name == 'softmax':
