@@ -99,7 +99,7 @@ def group_kernel(name, group):
     row_init = []                              # per row: the block accumulators
     for k, v in enumerate(sinks):
         kind = v.kind
-        src = reg[v.args[0].id]
+        value = reg[v.args[0].id]
         sh = view[v.id]
         lines_pre.append(f"r{k} = " + _INIT[kind].format(shape=sh))
         if sh[-1] == 1 and loop[-1] != 1:     # over the innermost axis: block partials
@@ -107,14 +107,14 @@ def group_kernel(name, group):
             # block sum still accumulates in float64)
             lines_pre.append(f"buf{k} = np.empty(BLOCK, {_NP_NAMES[v.args[0].dtype]})")
             row_init.append(f"acc{k} = {_ACC0[kind]}")
-            body.append(f"buf{k}[j] = {src}")
+            body.append(f"buf{k}[j] = {value}")
             lines_post_block.append(f"acc{k} = {_BLOCK_FN[kind]}(buf{k}, m, acc{k})")
             idx = ', '.join(_index(sh, loop, vars_, '0'))
             lines_post_row.append(
                 f"r{k}[{idx}] = {_COMBINE[kind].format(r=f'r{k}[{idx}]', v=f'acc{k}')}")
         else:
             idx = ', '.join(_index(sh, loop, vars_, 'ii'))
-            body.append(f"r{k}[{idx}] = {_COMBINE[kind].format(r=f'r{k}[{idx}]', v=src)}")
+            body.append(f"r{k}[{idx}] = {_COMBINE[kind].format(r=f'r{k}[{idx}]', v=value)}")
 
     params = ['lo', 'hi'] + [f"a{k}" for k in range(len(ins))] + \
              [f"o{k}" for k in range(len(outs))]
