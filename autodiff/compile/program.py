@@ -17,6 +17,7 @@ from ..ops.launch import PARALLEL_MIN, THREADS, run_split
 from . import cache, codegen
 from .schedule import live_values, schedule
 
+SPLIT_WORK = 1 << 21       # element-values of work below which a fused loop runs in one thread
 GUARD_FAILED = object()    # run(): a guard saw another branch than the recorded one
 STALE = object()           # run(): a closed-over input changed (re-marked): record again
 
@@ -229,7 +230,11 @@ def _call(st, slot, mod, names):
 def _group_call(g, slot, kernel):
     loop = g.loop
     n = loop[0]
-    split = THREADS > 1 and n >= 2 and math.prod(loop) >= PARALLEL_MIN
+    # two threads only when the loop's work pays for waking the second one (see ops.launch):
+    # elements times the values computed per element
+    size = math.prod(loop)
+    split = g.split = (THREADS > 1 and n >= 2 and size >= PARALLEL_MIN // 4
+                       and size * (len(g.members) + len(g.sinks)) >= SPLIT_WORK)
     arrays = g.inputs + [v for v, _ in g.outputs]
     arg_slots = [slot[v.id] for v in arrays]
     shapes = [g.view[v.id] if g.view[v.id] != v.shape else None for v in arrays]

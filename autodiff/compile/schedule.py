@@ -19,13 +19,15 @@ _SINKS = ('sum', 'max', 'min')
 class Group:
     """A fused loop over ``shape``: register ``members`` (ew), reduction ``sinks``, the
     outside ``inputs`` it reads, and the ``outputs`` it stores as ``(value, mode)``."""
-    __slots__ = ('index', 'shape', 'members', 'sinks', 'inputs', 'outputs', 'loop', 'view')
+    __slots__ = ('index', 'shape', 'members', 'sinks', 'inputs', 'outputs', 'loop', 'view',
+                 'split')
     kind = 'group'
 
     def __init__(self, index, shape):
         self.index, self.shape = index, shape
         self.members, self.sinks, self.inputs, self.outputs = [], [], [], []
         self.loop, self.view = None, {}
+        self.split = False          # run by two threads (set by ``program``)
 
     def collapse(self):
         """Merge neighbouring loop axes that every array reads alike (all full or all

@@ -9,7 +9,11 @@ import os
 
 import numpy as np
 
-PARALLEL_MIN = 1 << 17          # below this many elements one thread is faster
+# Below this many elements one thread is faster: handing half the work to the pool thread
+# costs ~50-60 us here (waking it), which a cheap loop (relu, multiply) only wins back on
+# millions of elements and tanh from ~2^18.  (Measured 2026-11-26; 2^17 before made W3's
+# 131,072-element relu 5x slower.)
+PARALLEL_MIN = 1 << 19
 THREADS = max(1, min(int(os.environ.get('AUTODIFF_NUM_THREADS', os.cpu_count() or 1)), 8))
 _THREADS = THREADS              # (old name)
 _pool = None

@@ -105,3 +105,26 @@ def test_memory_plan_shares_buffers_between_values_that_do_not_overlap():
     before = [a.__array_interface__['data'][0] for a in bufs]
     cf(*args)
     assert [a.__array_interface__['data'][0] for a in prog.env0 if a is not None] == before
+
+
+def test_big_loops_split_over_threads_combine_their_reductions():
+    # big enough for the two-thread split (program.SPLIT_WORK): each thread's partial
+    # sums, maxima and minima are combined, NaN-free data with ties in the maxima
+    rng = onp.random.default_rng(8)
+    shape = (1024, 600)
+    data = onp.round(rng.uniform(-2, 2, shape) * 4) / 4
+
+    def f(x):
+        t = np.tanh(x * 0.7) * x
+        return (np.max(t, axis=0).sum() + np.min(t, axis=1).sum() + t.sum() * 1e-3
+                + np.max(t) * 2.0)
+    cf = autograd.compile(f)
+    compiled_run(cf, data)
+    v, (g,) = compiled_run(cf, data[::-1].copy())
+    assert cf.compiled, cf.fallback_reason
+    from autodiff.ops.launch import THREADS
+    loops = [st for st in cf.program.steps if st.kind == 'group']
+    assert THREADS == 1 or any(st.split and st.sinks for st in loops)
+    ev, (eg,) = eager(f, data[::-1].copy())
+    assert_close(v, ev, rtol=1e-5, what='value')
+    assert_close(g, eg, what='grad')
