@@ -23,6 +23,7 @@ UNARY = {
     'log2': ('np.log2({x})', '{g} / ({x} * {ln2})'),
     'log10': ('np.log10({x})', '{g} / ({x} * {ln10})'),
     'sqrt': ('np.sqrt({x})', '{g} / ({ans} * {two})'),
+    'cbrt': ('np.cbrt({x})', '{g} / ({ans} * {ans} * {three})'),
     'square': ('{x} * {x}', '{g} * {x} * {two}'),
     'reciprocal': ('{one} / {x}', '-{g} * {ans} * {ans}'),
     'sin': ('np.sin({x})', '{g} * np.cos({x})'),
@@ -58,6 +59,7 @@ BINARY = {
                 '({g} if {a} < {b} else {zero})'),
     'minimum': ('np.minimum({a}, {b})', '({g} if {a} <= {b} else {zero})',
                 '({g} if {a} > {b} else {zero})'),
+    'mod': ('np.mod({a}, {b})', '{g}', '-{g} * np.floor({a} / {b})'),
 }
 
 # (name, scalar position) -> (forward, derivative wrt the array input x).
@@ -79,6 +81,8 @@ SCALAR = {
     ('maximum', 0): ('np.maximum({s}, {x})', '({g} if {x} >= {s} else {zero})'),
     ('minimum', 1): ('np.minimum({x}, {s})', '({g} if {x} <= {s} else {zero})'),
     ('minimum', 0): ('np.minimum({s}, {x})', '({g} if {x} <= {s} else {zero})'),
+    ('mod', 1): ('np.mod({x}, {s})', '{g}'),
+    ('mod', 0): ('np.mod({s}, {x})', '-{g} * np.floor({s} / {x})'),
 }
 
 # comparisons (bool results, no gradient): what the tracer sees user code compute from

@@ -120,6 +120,7 @@ _UNARY = {
     'log2': (np.log2, U(0.2, 3)),
     'log10': (np.log10, U(0.2, 3)),
     'sqrt': (np.sqrt, U(0.2, 3)),
+    'cbrt': (np.cbrt, PM(0.2, 3)),
     'square': (np.square, U(-2, 2)),
     'reciprocal': (np.reciprocal, PM(0.3, 3)),
     'sin': (np.sin, U(-3, 3)),
@@ -162,6 +163,7 @@ _BINARY = {
     'power': (lambda a, b: a ** b, U(0.3, 2), U(-2, 2)),
     'maximum': (np.maximum, GRID(0.5, 2), GRID(0.5, 2)),   # ties: the first operand
     'minimum': (np.minimum, GRID(0.5, 2), GRID(0.5, 2)),
+    'mod': (np.mod, U(-3, 3), PM(0.4, 2)),                 # both signs: Python's floor mod
 }
 
 
@@ -183,6 +185,7 @@ _SCALAR_FORMS = {
     'power': lambda x, s, pos: x ** s if pos else s ** x,
     'maximum': lambda x, s, pos: np.maximum(x, s) if pos else np.maximum(s, x),
     'minimum': lambda x, s, pos: np.minimum(x, s) if pos else np.minimum(s, x),
+    'mod': lambda x, s, pos: x % s if pos else s % x,
 }
 # one program per entry: ((form(x, s, pos) * w for the first (s, pos)), then the others as-is)
 _TIES = CHOICE(-0.5, -0.25, 0.1, 0.3, 0.5, 1.0)
@@ -197,6 +200,7 @@ _SCALAR = [
     # ties at exact scalars and at 0.3 (not exact in float32: the comparison's dtype matters)
     ('maximum', [(0.5, 1), (-0.25, 0), (0.3, 1), (0.3, 0)], _TIES),
     ('minimum', [(0.5, 1), (-0.25, 0), (0.3, 1), (0.3, 0)], _TIES),
+    ('mod', [(0.7, 1), (-1.5, 1), (2.5, 0), (-0.6, 0)], PM(0.4, 3)),
 ]
 
 
@@ -435,7 +439,7 @@ def test_composite_gradient_matches_central_differences(name):
 
 # ---- registered ops outside the compiler's table run eagerly --------------------------------
 # ops a function may call that the compiler does not take: the signature falls back
-FALLBACK_OPS = {'cbrt', 'flip', 'mod', 'prod', 'repeat', 'split', 'tile'}
+FALLBACK_OPS = {'flip', 'prod', 'repeat', 'split', 'tile'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad'}
 
@@ -454,10 +458,7 @@ _FALLBACKS = [
      [(3, 4), (4,)]),
     ('getitem-bool-mask', 'getitem', lambda x, y: (x[onp.array([True, False, True])] * y).sum(),
      [(3, 4), (4,)]),
-    ('cbrt', 'cbrt', lambda x, y: np.cbrt(x) * y, [(3, 4), (4,)]),
     ('flip', 'flip', lambda x, y: np.flip(x, axis=1) * y, [(3, 4), (4,)]),
-    ('mod-scalar', 'mod', lambda x, y: (x % 0.7) * y, [(3, 4), (4,)]),
-    ('mod-array', 'mod', lambda x, y: np.mod(x, y + 3.0), [(3, 4), (4,)]),
     ('repeat', 'repeat', lambda x, y: (np.repeat(x, 2, axis=0) * y).sum(), [(3, 4), (4,)]),
     ('split', 'split', lambda x, y: np.split(x, 2, axis=1)[1] * y[:2], [(3, 4), (4,)]),
 ]
