@@ -187,6 +187,15 @@ def _lower_node(b, n, ins):
     name = op.name
     if op.custom:
         raise Unsupported(f"custom Function {name!r}")
+    if name == 'split':               # several outputs: slices along the axis (views)
+        ax = n.attrs[1]
+        start, outs = 0, []
+        for o in n.outputs:
+            stop = start + o.shape[ax]
+            key = (slice(None),) * ax + (slice(start, stop), Ellipsis)
+            outs.append(b.getitem(ins[0], key, o.shape))
+            start = stop
+        return outs
     if n.nout != 1:
         raise Unsupported(f"op {name!r} with several outputs")
     out = n.outputs[0]
@@ -237,6 +246,15 @@ def _lower_node(b, n, ins):
         if not any(k is Ellipsis for k in items):
             key = items + (Ellipsis,)   # (a full integer index then gives a 0-d view)
         return [b.getitem(ins[0], key, out.shape)]
+    if name == 'flip':                # a view with negative steps
+        axes = n.attrs[0]
+        key = tuple(slice(None, None, -1) if i in axes else slice(None)
+                    for i in range(len(ins[0].shape))) + (Ellipsis,)
+        return [b.getitem(ins[0], key, out.shape)]
+    if name == 'tile':
+        return [_tile(b, ins[0], n.attrs[0])]
+    if name == 'repeat':
+        return [_repeat(b, ins[0], *n.attrs)]
     if name == 'concatenate':
         return [b.concat([b.cast(x, dt) for x in ins], n.attrs[0], out.shape)]
     if name in ('softmax', 'log_softmax'):
@@ -268,3 +286,24 @@ def _lower_node(b, n, ins):
                            x=ins[0], lo=b.scalar(lo, dt), hi=b.scalar(hi, dt))]
     raise Unsupported(f"op {name!r} (not in the compiler's table: "
                       f"{', '.join(rules.supported_names())})")
+
+
+def _tile(b, x, reps):
+    """``tile`` as a broadcast: x (1, s0, 1, s1...) stretched to (r0, s0, r1, s1...)."""
+    d = max(len(x.shape), len(reps))
+    shape = (1,) * (d - len(x.shape)) + x.shape
+    reps = (1,) * (d - len(reps)) + tuple(reps)
+    inter = tuple(v for s, r in zip(shape, reps) for v in (1, s))
+    big = tuple(v for s, r in zip(shape, reps) for v in (r, s))
+    y = b.broadcast(b.reshape(x, inter), big)
+    return b.reshape(y, tuple(s * r for s, r in zip(shape, reps)))
+
+
+def _repeat(b, x, repeats, axis):
+    """``repeat`` as a broadcast along a new axis after ``axis``, then merged into it."""
+    if axis is None:
+        x, axis = b.reshape(x, (x.size,)), 0
+    s = x.shape
+    y = b.broadcast(b.reshape(x, s[:axis + 1] + (1,) + s[axis + 1:]),
+                    s[:axis + 1] + (repeats,) + s[axis + 1:])
+    return b.reshape(y, s[:axis] + (s[axis] * repeats,) + s[axis + 1:])

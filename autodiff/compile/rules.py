@@ -108,7 +108,8 @@ def scalar_rule(name, pos, s):
 
 # ops lowered by code of their own in ``lower`` (beside the tables above)
 STRUCTURAL = ('matmul', 'reshape', 'expand_dims', 'squeeze', 'transpose', 'broadcast_to',
-              'getitem', 'concatenate', 'softmax', 'log_softmax', 'where', 'clip', 'astype')
+              'getitem', 'concatenate', 'split', 'flip', 'tile', 'repeat', 'softmax', 'log_softmax',
+              'where', 'clip', 'astype')
 
 
 def supported_names():

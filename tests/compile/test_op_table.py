@@ -322,6 +322,25 @@ def _astype_promote_case(dtype):
                 rtol=RTOL['float32'])
 
 
+def _split(x, w):
+    a, b = np.split(x, 2, axis=1)                  # equal sections
+    p, q, r = np.split(x, [1, 3], axis=0)          # at indices
+    return np.sin(a) * w + b, (p * 2.0).sum() + (q ** 2).sum() + r.sum()
+
+
+def _flip(x, w):
+    return np.flip(x, axis=1) * w, (np.flip(x) * np.sin(x)).sum(), np.flip(x, axis=(0, 2))
+
+
+def _tile(x, y):
+    return (np.tile(x, (2, 1, 1)) * np.sin(np.tile(x, 2)).sum(),
+            np.tile(y, (2, 3)) ** 2)                     # reps longer than ndim
+
+
+def _repeat(x, y):
+    return np.repeat(x, 2, axis=1) ** 2, (np.repeat(x, 3) * 1.5).sum() + np.repeat(y, 2, axis=0)
+
+
 _g, _u = GRID(0.25, 4), U(-2, 2)
 _STRUCTURAL = [
     Case('matmul', {'matmul', 'transpose'}, _matmul, [((3, 4), _u), ((4, 5), _u), ((3, 2), _u)]),
@@ -340,6 +359,10 @@ _STRUCTURAL = [
          [((3, 4), _g), ((4,), _g), ((3, 1), _u)]),
     Case('clip', {'clip'}, _clip, [((3, 4), GRID(0.25, 3)), ((3, 4), _u)]),
     Case('concatenate', {'concatenate'}, _concatenate, [((2, 3), _u), ((1, 3), _u), ((2, 4), _u)]),
+    Case('split', {'split'}, _split, [((4, 4), _u), ((4, 2), _u)]),
+    Case('flip', {'flip'}, _flip, [((2, 3, 4), _u), ((2, 3, 4), _u)]),
+    Case('tile', {'tile'}, _tile, [((2, 3), _u), ((3,), _u)]),
+    Case('repeat', {'repeat'}, _repeat, [((2, 3), _u), ((2, 6), _u)]),
 ]
 
 CASES = ([_unary_case(n, op, gen) for n, (op, gen) in _UNARY.items()]
@@ -439,7 +462,7 @@ def test_composite_gradient_matches_central_differences(name):
 
 # ---- registered ops outside the compiler's table run eagerly --------------------------------
 # ops a function may call that the compiler does not take: the signature falls back
-FALLBACK_OPS = {'flip', 'prod', 'repeat', 'split', 'tile'}
+FALLBACK_OPS = {'prod'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad'}
 
@@ -453,14 +476,10 @@ def test_every_op_outside_the_table_is_listed_as_a_fallback():
 
 _FALLBACKS = [
     ('prod', 'prod', lambda x, y: (x.prod(axis=0) * y).sum(), [(3, 4), (4,)]),
-    ('tile', 'tile', lambda x, y: (np.tile(x, (2, 1)) * y).sum(), [(3, 4), (4,)]),
     ('getitem-int-array', 'getitem', lambda x, y: np.sin(x[[2, 0, 2]]) * y,
      [(3, 4), (4,)]),
     ('getitem-bool-mask', 'getitem', lambda x, y: (x[onp.array([True, False, True])] * y).sum(),
      [(3, 4), (4,)]),
-    ('flip', 'flip', lambda x, y: np.flip(x, axis=1) * y, [(3, 4), (4,)]),
-    ('repeat', 'repeat', lambda x, y: (np.repeat(x, 2, axis=0) * y).sum(), [(3, 4), (4,)]),
-    ('split', 'split', lambda x, y: np.split(x, 2, axis=1)[1] * y[:2], [(3, 4), (4,)]),
 ]
 
 
