@@ -39,7 +39,7 @@ class _OffTape:
 
 class Lowered:
     """The forward program: heads, guards (value, expected truth) and inputs."""
-    __slots__ = ('builder', 'heads', 'guards', 'leaves', 'leaf_values', 'nodes')
+    __slots__ = ('builder', 'heads', 'guards', 'leaves')
 
 
 def _tape_nodes(arrays, start, derived):
@@ -78,13 +78,14 @@ def lower(heads, guards, tr):
     """The ``Lowered`` program of ``heads`` (arrays) given the trace ``tr``."""
     b = Builder()
     low = Lowered()
-    low.builder, low.leaves, low.leaf_values = b, [], {}
+    low.builder, low.leaves = b, []
+    leaf_values = {}                          # Variable (or ('const', id)) -> input Value
     arg_pos = {id(a): i for i, a in reversed(list(enumerate(tr.call_args)))}
     values = {}                               # (tape node, output index) -> Value
 
     def leaf(arr, var):
         key = var if var is not None else ('const', id(arr))
-        v = low.leaf_values.get(key)
+        v = leaf_values.get(key)
         if v is not None:
             return v
         if arr.dtype not in FLOATS and arr.dtype != BOOL:
@@ -99,7 +100,7 @@ def lower(heads, guards, tr):
             lf = Leaf(pos, arr if pos is None else None, var, var.grad_req != 'null',
                       var.grad_req)
         low.leaves.append(lf)
-        v = low.leaf_values[key] = b.input(len(low.leaves) - 1, arr.shape, arr.dtype)
+        v = leaf_values[key] = b.input(len(low.leaves) - 1, arr.shape, arr.dtype)
         return v
 
     def value(arr, edge):
@@ -151,7 +152,7 @@ def lower(heads, guards, tr):
     for arr, _ in guards:
         if arr._node is None and id(arr) not in tr.derived:
             raise Unsupported("a branch on an array that is neither recorded nor derived")
-    nodes = low.nodes = _tape_nodes(list(heads) + [a for a, _ in guards], tr.start, tr.derived)
+    nodes = _tape_nodes(list(heads) + [a for a, _ in guards], tr.start, tr.derived)
     for n in nodes:
         ins = [value(a, e) for a, e in zip(n.inputs, n.edges)]
         b.origin = n

@@ -95,7 +95,6 @@ def build(low, grad_of):
                           for v, _ in st.outputs]
 
     prog = Program()
-    prog.leaves = leaves
     prog.grad_leaves = [leaves[i] for i in grad_leaves]
     slot = {v.id: i for i, v in enumerate(values)}
     prog.inputs = [(slot[v.id], leaves[v.attrs]) for v in values if v.kind == 'input']
