@@ -82,6 +82,7 @@ def lower(heads, guards, tr):
     leaf_values = {}                          # Variable (or ('const', id)) -> input Value
     arg_pos = {id(a): i for i, a in reversed(list(enumerate(tr.call_args)))}
     values = {}                               # (tape node, output index) -> Value
+    off_tape = {}                             # id(derived array) -> Value
 
     def leaf(arr, var):
         key = var if var is not None else ('const', id(arr))
@@ -112,9 +113,12 @@ def lower(heads, guards, tr):
                 return leaf(arr, p)
             return values[(p, edge[1])]
         rec = tr.derived.get(id(arr))
-        if rec is not None:
-            return derived(*rec)
-        return leaf(arr, None)
+        if rec is None:
+            return leaf(arr, None)
+        v = off_tape.get(id(arr))
+        if v is None:
+            v = off_tape[id(arr)] = derived(*rec)
+        return v
 
     def operand(x):
         """A Value for an array operand of a derived record (history, derived or constant)."""
