@@ -29,6 +29,7 @@ def gradients(b, heads, wanted):
         old = adj.get(v.id)
         adj[v.id] = g if old is None else b.add(old, g)
 
+    b.backward = True
     for h in heads:
         if h.id in needed:
             accumulate(h, b.full(1, h.shape, h.dtype))
@@ -42,7 +43,7 @@ def gradients(b, heads, wanted):
                 ga = _vjp(b, v, i, g)
                 if ga is not None:
                     accumulate(a, ga)
-    b.origin = None
+    b.origin, b.backward = None, False
     return {v.id: adj.get(v.id) for v in wanted}
 
 

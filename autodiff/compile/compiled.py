@@ -98,6 +98,16 @@ class Compiled:
                 return len(e)
         return 0
 
+    def program_graph(self):
+        """The last call's compiled program — forward and backward values, each fused loop a
+        ``fused_group`` — as a DiGraph ``viz.draw`` can draw (see ``compile.graph``)."""
+        p = self._program()
+        if p is None:
+            reason = self._last.reason if self._last is not None else "nothing recorded yet"
+            raise GraphError(f"no compiled program for the last call ({reason})")
+        from .graph import program_graph
+        return program_graph(p)
+
     def graph(self):
         """The DAG recorded for the last call's path (``autograd.get_graph`` of the heads).
 

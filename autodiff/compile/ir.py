@@ -40,7 +40,7 @@ class Value:
     was lowered from (for drawing the compiled program).
     """
     __slots__ = ('id', 'kind', 'args', 'attrs', 'shape', 'dtype', 'cdtype', 'expr', 'names',
-                 'derivs', 'named', 'nograd', 'origin')
+                 'derivs', 'named', 'nograd', 'origin', 'backward', 'label')
 
     def __init__(self, id, kind, args, attrs, shape, dtype):
         self.id, self.kind, self.args, self.attrs = id, kind, tuple(args), attrs
@@ -49,6 +49,8 @@ class Value:
         self.expr = self.names = self.derivs = self.named = None
         self.nograd = False
         self.origin = None
+        self.backward = False         # made by differentiation (``ad``)
+        self.label = None             # the table entry it computes, for pictures ('exp')
 
     @property
     def size(self):
@@ -73,10 +75,11 @@ class Builder:
         self.const_names = {}        # (dtype name, repr) -> name
         self.const_lines = []
         self.origin = None           # tape node being lowered (stamped on new values)
+        self.backward = False        # set while ``ad`` differentiates (stamped too)
 
     def _new(self, kind, args, attrs, shape, dtype):
         v = Value(len(self.values), kind, args, attrs, shape, dtype)
-        v.origin = self.origin
+        v.origin, v.backward = self.origin, self.backward
         self.values.append(v)
         return v
 

@@ -178,13 +178,17 @@ def lower(heads, guards, tr):
 # ---- one tape node ------------------------------------------------------------------------
 def unary(b, name, x, dt):
     forward, d = rules.UNARY[name]
-    return b.template(forward, dt, derivs=(d,), x=x, ln2=b.scalar(math.log(2.0), dt),
-                      ln10=b.scalar(math.log(10.0), dt))
+    v = b.template(forward, dt, derivs=(d,), x=x, ln2=b.scalar(math.log(2.0), dt),
+                   ln10=b.scalar(math.log(10.0), dt))
+    v.label = name
+    return v
 
 
 def binary(b, name, x, y, dt, shape=None):
     forward, da, db = rules.BINARY[name]
-    return b.template(forward, dt, shape=shape, derivs=(da, db), a=x, b=y)
+    v = b.template(forward, dt, shape=shape, derivs=(da, db), a=x, b=y)
+    v.label = name
+    return v
 
 
 def _lower_node(b, n, ins):
@@ -230,10 +234,10 @@ def _lower_node(b, n, ins):
         return [b.reshape(r, out.shape)]
     if name == 'matmul':
         x, y = ins
-        if len(x.shape) != 2 or len(y.shape) != 2 or x.dtype != y.dtype:
-            raise Unsupported(f"matmul of shapes {x.shape} and {y.shape} (only 2-D @ 2-D of "
-                              "one dtype is compiled)")
-        return [b.matmul(x, y)]
+        if len(x.shape) != 2 or len(y.shape) != 2:
+            raise Unsupported(f"matmul of shapes {x.shape} and {y.shape} (only 2-D @ 2-D is "
+                              "compiled)")
+        return [b.matmul(b.cast(x, dt), b.cast(y, dt))]    # (eager mode promotes too)
     if name in ('reshape', 'expand_dims', 'squeeze'):
         return [b.reshape(ins[0], out.shape)]
     if name == 'transpose':

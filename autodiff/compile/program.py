@@ -100,6 +100,8 @@ def build(low, grad_of):
     prog.inputs = [(slot[v.id], leaves[v.attrs]) for v in values if v.kind == 'input']
     prog.direct = [(slot[vid], k) for vid, k in direct.items()]
     prog.head_slots = [slot[h.id] for h in low.heads]
+    prog.heads, prog.grads, prog.guards = list(low.heads), gvals, list(low.guards)
+    prog.leaves = leaves
     prog.writeback = []
     for k, g in enumerate(gvals):
         if g is None or g.id not in direct or direct[g.id] != k:

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import numpy as onp
+import pytest
+from helpers.seed_examples import seed_f
 
 from autodiff import np, autograd
 from .helpers import marked
@@ -144,3 +146,50 @@ def test_graph_of_the_mlp_step_marks_loops_and_blas_calls():
     import viz
     source = viz.draw(G, legend=False).source
     assert 'cluster_fused_0' in source and 'cluster_fused_1' in source
+
+
+def test_program_graph_draws_forward_and_backward_with_loops_and_gradients():
+    from autodiff import npx
+    import viz
+
+    @autograd.compile
+    def f(x, w1, b1, w2):
+        return npx.log_softmax(npx.relu(x @ w1 + b1) @ w2, axis=-1).sum()
+    rng = onp.random.default_rng(4)
+    x = np.array(rng.uniform(-1, 1, (4, 5)), dtype='float32')   # no gradient asked for x
+    ws = [marked(rng.uniform(-1, 1, s)) for s in [(5, 6), (6,), (6, 3)]]
+    f(x, *ws)
+    G = f.program_graph()
+    viz.check_graph(G)
+    data = dict(G.nodes(data=True))
+    names = {d.get('name') for d in data.values()}
+    assert {'arg1.grad', 'arg2.grad', 'arg3.grad'} <= names           # what the program writes
+    assert len(G.graph['heads']) == 4                                  # the loss + 3 gradients
+    blas = [d['op'] for d in data.values() if d.get('compiled_step') == 'blas']
+    assert sorted(blas) == ['bwd matmul'] * 3 + ['matmul'] * 2
+    assert any(d.get('op', '').startswith('bwd ') for d in data.values())
+    variables = {d['label']: d for d in data.values() if d['kind'] == 'variable'}
+    assert variables['arg 0']['grad_req'] == 'null' and variables['arg 1']['grad_req'] == 'write'
+    loops = {d['fused_group'] for d in data.values() if 'fused_group' in d}
+    assert loops == set(range(len(G.graph['fused_groups']))) and len(loops) >= 3
+    source = viz.draw(G, legend=False).source
+    assert all(f'cluster_fused_{k}' in source for k in loops)
+
+
+def test_program_graph_shows_the_guards_of_a_path():
+    import viz
+    cf = autograd.compile(seed_f)
+    cf(marked([0.3, 0.4]))
+    G = cf.program_graph()
+    viz.check_graph(G)
+    guards = [d for d in dict(G.nodes(data=True)).values() if d.get('op') == 'guard']
+    # the loop ran while the sum was < 1000 (several True checks, then one False), then if
+    assert len(guards) >= 3 and guards[-1]['label'] == 'guard: True'
+
+
+def test_program_graph_of_a_fallback_says_why():
+    from autodiff.errors import GraphError
+    cf = autograd.compile(lambda x: np.prod(x, axis=0).sum())
+    cf(marked(onp.ones((2, 2))))
+    with pytest.raises(GraphError, match='prod'):
+        cf.program_graph()

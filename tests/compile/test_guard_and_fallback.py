@@ -302,3 +302,22 @@ def test_random_draws_inside_the_function_run_eagerly():
         assert_close(x.grad.asnumpy(), want, rtol=1e-6)   # d/dx sum(x * u) = u, fresh each call
     import autodiff.random as r
     assert r.uniform.__name__ == 'uniform' and r.uniform.__module__ == 'autodiff.random'
+
+
+def test_matmul_of_mixed_dtypes_promotes_as_eager_mode():
+    rng = onp.random.default_rng(12)
+    cf = autograd.compile(lambda a, b: np.tanh(a @ b).sum())
+    for _ in range(2):
+        ad, bd = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 2))
+        a, b = marked(ad, 'float32'), marked(bd, 'float64')
+        v = cf(a, b)
+        a2, b2 = marked(ad, 'float32'), marked(bd, 'float64')
+        with autograd.record():
+            e = np.tanh(a2 @ b2).sum()
+        e.backward()
+        assert v.dtype == e.dtype == onp.float64
+        assert_close(v.asnumpy(), e.asnumpy(), rtol=1e-9)
+        assert a.grad.dtype == onp.float32 and b.grad.dtype == onp.float64
+        assert_close(a.grad.asnumpy(), a2.grad.asnumpy(), rtol=1e-6)
+        assert_close(b.grad.asnumpy(), b2.grad.asnumpy(), rtol=1e-9)
+    assert cf.compiled, cf.fallback_reason

@@ -1,0 +1,84 @@
+"""The compiled program as a ``networkx.DiGraph`` in viz's graph contract.
+
+Unlike ``Compiled.graph()`` (the tape that was recorded: forward ops only), this is what
+runs on a replay: every value of the program, forward and backward, as the compiler made
+them.  Op nodes carry ``fused_group`` (the loop computing them: ``viz.draw`` frames each
+loop) and ``compiled_step``; the heads are the function's results and the gradients the
+program writes (named ``argK.grad``); a branch on data is a ``guard`` node.
+"""
+import networkx as nx
+
+_STEP = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'concat': 'copy',
+         'reshape': 'view', 'transpose': 'view', 'getitem': 'view'}
+
+
+def _name(v):
+    """A short name: the recorded op a value comes from, its primitive otherwise."""
+    if v.origin is not None:
+        base = v.origin.op.name
+        part = v.label or (v.kind if v.kind != 'ew' else None)
+        if part and part != base:
+            base = f"{base}: {part}"         # one primitive of a decomposed op
+    elif v.kind != 'ew':
+        base = v.kind
+    elif not v.args:
+        base = 'ones' if v.backward else 'constant'
+    elif v.nograd:
+        base = 'detach'
+    else:
+        base = 'compare' if v.dtype.kind == 'b' else 'elementwise'
+    return f"bwd {base}" if v.backward else base
+
+
+def program_graph(prog):
+    """``prog`` (a ``program.Program``) as a DiGraph; see the module docstring."""
+    G = nx.DiGraph()
+    step_of, loop_no = {}, {}
+    for st in prog.steps:
+        if st.kind == 'group':
+            loop_no[st.index] = len(loop_no)
+            for v in st.members + st.sinks:
+                step_of[v.id] = st
+        elif st.kind != 'guard':
+            step_of[st.value.id] = st
+    for v in prog.values:
+        nid = f'v{v.id}'
+        attrs = {'shape': v.shape, 'dtype': str(v.dtype)}
+        if v.kind == 'input':
+            lf = prog.leaves[v.attrs]
+            where = f'arg {lf.pos}' if lf.pos is not None else 'closed over'
+            if lf.var is None:
+                G.add_node(nid, kind='constant', label=f'{where} (constant)', **attrs)
+            else:
+                G.add_node(nid, kind='variable', label=where,
+                           grad_req=lf.req if lf.grad else 'null', **attrs)
+            continue
+        st = step_of[v.id]
+        attrs.update(kind='op', op=_name(v), custom=False, compiled_step=_STEP[st.kind])
+        if st.kind == 'group':
+            attrs['fused_group'] = loop_no[st.index]
+        if v.kind == 'ew' and v.nograd:
+            attrs['detached'] = True
+        G.add_node(nid, **attrs)
+        for k, a in enumerate(v.args):
+            G.add_edge(f'v{a.id}', nid, index=k, output=0)
+    heads = [f'v{h.id}' for h in prog.heads]
+    for lf, g in zip(prog.grad_leaves, prog.grads):
+        if g is not None and G.nodes[f'v{g.id}']['kind'] == 'op':
+            where = f'arg{lf.pos}' if lf.pos is not None else 'closed-over'
+            G.nodes[f'v{g.id}']['name'] = f'{where}.grad'
+            heads.append(f'v{g.id}')
+    for k, (v, expect) in enumerate(prog.guards):
+        gid = f'guard{k}'
+        G.add_node(gid, kind='op', op='guard', label=f'guard: {expect}', custom=False,
+                   shape=(), dtype='bool', compiled_step='guard')
+        G.add_edge(f'v{v.id}', gid, index=0, output=0)
+    for nid in dict.fromkeys(heads):
+        G.nodes[nid]['head'] = True
+    G.graph['heads'] = list(dict.fromkeys(heads))
+    groups = {}
+    for nid, d in G.nodes(data=True):
+        if 'fused_group' in d:
+            groups.setdefault(d['fused_group'], []).append(nid)
+    G.graph['fused_groups'] = [groups[k] for k in sorted(groups)]
+    return G
