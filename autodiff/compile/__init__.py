@@ -43,7 +43,8 @@ def compile(fn):
     ``compiled.kernels`` (the Numba dispatchers of the fused loops), ``compiled.program``
     (steps, memory plan: ``arena_bytes`` against ``naive_bytes``), ``compiled.paths`` and
     ``compiled.graph()`` (the recorded DAG; op nodes carry ``fused_group`` and
-    ``compiled_step``, and ``viz.draw`` frames each fused loop as a cluster).
+    ``compiled_step``, and ``viz.draw`` frames each fused loop as a cluster) and
+    ``compiled.program_graph()`` (the compiled program, backward included, as a DiGraph).
     """
     if not callable(fn):
         raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
