@@ -103,3 +103,11 @@ def test_w5_child_runs_a_short_chain():
     r = out["result"]
     assert r["grad_rel_err"] < 1e-3 and r["record"] > 0 and r["backward"] > 0
     assert numpy.isfinite(r["after_gc_mb"])
+
+
+def test_compile_time_reports_both_caches_and_the_memory_plan(capsys):
+    from benchmarks import compile_time
+    assert compile_time.main(["W1"]) is None
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("W1"))
+    cold, warm = (float(t) for t in line.split()[1:5:2])
+    assert cold > 0 and warm > 0 and "group" in line and "MB shared" in line

@@ -1,0 +1,25 @@
+"""Child of ``benchmarks.compile_time``: time one workload's first ``autodiff.compile`` step."""
+import collections
+import json
+import sys
+import time
+
+from benchmarks.workloads import w1_chain, w2_elementwise, w3_mlp
+
+workload = {"W1": w1_chain, "W2": w2_elementwise, "W3": w3_mlp}[sys.argv[1]]
+data = workload.make_data()
+t0 = time.perf_counter()
+step = workload.IMPLS["autodiff.compile"](data)
+step()
+first = time.perf_counter() - t0
+
+import gc  # noqa: E402  (find the Compiled object the set-up made)
+from autodiff.compile import Compiled  # noqa: E402
+
+compiled = next(o for o in gc.get_objects() if isinstance(o, Compiled))
+prog = compiled.program
+kinds = collections.Counter(st.kind for st in prog.steps)
+steps = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+print("@@BENCH " + json.dumps({"first_call": first, "steps": steps,
+                               "arena_bytes": prog.arena_bytes,
+                               "naive_bytes": prog.naive_bytes}))
