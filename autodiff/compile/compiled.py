@@ -22,6 +22,7 @@ from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..tape import Variable
 from . import ad, lower, program, trace
+from .graph import mark_recorded_graph
 from .ir import Unsupported
 
 MAX_PATHS = 8
@@ -222,7 +223,7 @@ class Compiled:
         prog = None
         if low is not None:
             prog, reason = _build(low, grads, tr.call_args, results, before)
-        _mark_graph(graph, prog, reason)
+        mark_recorded_graph(graph, prog, reason)
         if prog is None:
             entry = Fallback(reason, graph)
             if paths:      # other paths compiled: keep them, this one runs eagerly
@@ -290,39 +291,3 @@ def _close(got, want):
     fin = _onp.isfinite(want)
     scale = float(_onp.max(_onp.abs(want[fin]))) if fin.any() else 0.0
     return bool(_onp.allclose(got, want, rtol=tol, atol=tol * scale, equal_nan=True))
-
-
-_STEP_NAMES = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'concat': 'copy',
-               'reshape': 'view',
-               'transpose': 'view', 'getitem': 'view'}
-
-
-def _mark_graph(graph, prog, reason):
-    """Mark each op node with the step that computes its first value."""
-    from ..graph import node_id
-    groups = []
-    if prog is not None:
-        step_of = {}
-        for st in prog.steps:
-            if st.kind == 'group':
-                for v in st.members + st.sinks:
-                    step_of[v.id] = st
-            elif st.kind != 'guard':
-                step_of[st.value.id] = st
-        first = {}
-        for v in prog.values:             # creation order: a node's forward values first
-            if v.origin is not None and v.id in step_of:
-                first.setdefault(node_id(v.origin), step_of[v.id])
-        shown = {}                        # loops numbered as the drawing meets them
-        for nid, data in graph.nodes(data=True):
-            st = first.get(nid)
-            if st is None:
-                continue
-            data['compiled_step'] = _STEP_NAMES[st.kind]
-            if st.kind == 'group':
-                k = data['fused_group'] = shown.setdefault(st.index, len(shown))
-                if k == len(groups):
-                    groups.append([])
-                groups[k].append(nid)
-    graph.graph['fused_groups'] = groups
-    graph.graph['fallback_reason'] = reason

@@ -1,7 +1,7 @@
-"""The compiled program as a ``networkx.DiGraph`` in viz's graph contract.
+"""The compiled program as graphs in viz's contract.
 
-Unlike ``Compiled.graph()`` (the tape that was recorded: forward ops only), this is what
-runs on a replay: every value of the program, forward and backward, as the compiler made
+``mark_recorded_graph`` marks the recorded tape's graph (``Compiled.graph()``, forward ops
+only) with the step computing each op.  ``program_graph`` is what runs on a replay: every value of the program, forward and backward, as the compiler made
 them.  Op nodes carry ``fused_group`` (the loop computing them: ``viz.draw`` frames each
 loop) and ``compiled_step``; the heads are the function's results and the gradients the
 program writes (named ``argK.grad``); a branch on data is a ``guard`` node.
@@ -10,6 +10,45 @@ import networkx as nx
 
 _STEP = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'concat': 'copy',
          'reshape': 'view', 'transpose': 'view', 'getitem': 'view'}
+
+
+def _steps(prog):
+    """({value id: the step computing it}, {loop step index: loop number})."""
+    step_of, loop_no = {}, {}
+    for st in prog.steps:
+        if st.kind == 'group':
+            loop_no[st.index] = len(loop_no)
+            for v in st.members + st.sinks:
+                step_of[v.id] = st
+        elif st.kind != 'guard':
+            step_of[st.value.id] = st
+    return step_of, loop_no
+
+
+def mark_recorded_graph(graph, prog, reason):
+    """Mark each op node of the recorded ``graph`` with the step computing its first value
+    (``compiled_step``, and ``fused_group`` numbered as the drawing meets the loops)."""
+    from ..graph import node_id
+    groups = []
+    if prog is not None:
+        step_of, _ = _steps(prog)
+        first = {}
+        for v in prog.values:             # creation order: a node's forward values first
+            if v.origin is not None and v.id in step_of:
+                first.setdefault(node_id(v.origin), step_of[v.id])
+        shown = {}
+        for nid, data in graph.nodes(data=True):
+            st = first.get(nid)
+            if st is None:
+                continue
+            data['compiled_step'] = _STEP[st.kind]
+            if st.kind == 'group':
+                k = data['fused_group'] = shown.setdefault(st.index, len(shown))
+                if k == len(groups):
+                    groups.append([])
+                groups[k].append(nid)
+    graph.graph['fused_groups'] = groups
+    graph.graph['fallback_reason'] = reason
 
 
 def _name(v):
@@ -33,14 +72,7 @@ def _name(v):
 def program_graph(prog):
     """``prog`` (a ``program.Program``) as a DiGraph; see the module docstring."""
     G = nx.DiGraph()
-    step_of, loop_no = {}, {}
-    for st in prog.steps:
-        if st.kind == 'group':
-            loop_no[st.index] = len(loop_no)
-            for v in st.members + st.sinks:
-                step_of[v.id] = st
-        elif st.kind != 'guard':
-            step_of[st.value.id] = st
+    step_of, loop_no = _steps(prog)
     for v in prog.values:
         nid = f'v{v.id}'
         attrs = {'shape': v.shape, 'dtype': str(v.dtype)}
