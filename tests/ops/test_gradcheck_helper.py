@@ -65,3 +65,29 @@ def test_detects_a_wrong_gradient_shape():
 def test_detects_a_float32_result_from_float64_inputs():
     with pytest.raises(AssertionError, match='float64 inputs'):
         check_grads(lambda x: x.astype('float32') * 2, onp.ones(3))
+
+
+class WrongFastSine(autograd.Function):
+    """sin(x**3) near x = 20 (varies too fast for the default step) with a backward off by
+    0.1%: the refined reference must still catch it."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.sin(x * x * x)
+
+    def backward(self, dy):
+        (x,) = self.saved_tensors
+        return dy * np.cos(x * x * x) * 3 * x * x * 1.001
+
+
+class RightFastSine(WrongFastSine):
+    def backward(self, dy):
+        (x,) = self.saved_tensors
+        return dy * np.cos(x * x * x) * 3 * x * x
+
+
+def test_refined_reference_accepts_a_fast_varying_function_and_catches_an_error_there():
+    point = onp.linspace(19.0, 21.0, 3)
+    check_grads(lambda x: RightFastSine()(x), point)
+    with pytest.raises(AssertionError, match='central differences'):
+        check_grads(lambda x: WrongFastSine()(x), point)
