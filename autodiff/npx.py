@@ -1,6 +1,7 @@
 """``autodiff.npx``: MXNet's extensions to the numpy namespace (activations, mode switches)."""
 from .ops.unary import relu, sigmoid  # noqa: F401
 from .ops.nn import softmax, log_softmax  # noqa: F401
+from .ops.norm import batch_norm, layer_norm, instance_norm, group_norm  # noqa: F401
 
 _np_mode = True
 
