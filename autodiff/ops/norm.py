@@ -167,9 +167,9 @@ def _update_running(node):
     mv._data[...] = mv._data * momentum + batch_var * (1 - momentum)
 
 
+# (attrs[6], after the named parameters, holds the running arrays and the batch statistics)
 _batch_norm_op = _defnorm('batch_norm', ('eps', 'axis', 'momentum', 'fix_gamma',
-                                         'use_global_stats', 'training', 'update'),
-                          _update_running)
+                                         'use_global_stats', 'training'), _update_running)
 
 
 def _check_eps(eps, name):
