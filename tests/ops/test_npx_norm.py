@@ -9,7 +9,7 @@ import pytest
 
 from autodiff import np, npx, autograd
 from autodiff.errors import AxisError, DTypeError, ShapeError
-from helpers.gradcheck import check_grads
+from helpers import check_grads
 
 
 def R(shape, seed=0, lo=-2.0, hi=2.0):
