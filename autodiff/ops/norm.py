@@ -14,7 +14,9 @@ import math
 
 import numpy as _onp
 
+from .. import versions as _versions
 from .._state import state
+from ..tape import tick
 from ..errors import ShapeError, DTypeError
 from ..kernels import norm as K
 from .core import defop, result, results, wrap
@@ -165,6 +167,8 @@ def _update_running(node):
     mm, mv, batch_mean, batch_var = update
     mm._data[...] = mm._data * momentum + batch_mean * (1 - momentum)
     mv._data[...] = mv._data * momentum + batch_var * (1 - momentum)
+    for a in (mm, mv):                 # an in-place write: nodes that saved them must know
+        _versions.stamp(a._data, tick())
 
 
 # (attrs[6], after the named parameters, holds the running arrays and the batch statistics)
