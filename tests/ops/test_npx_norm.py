@@ -365,3 +365,29 @@ def test_dropout_bad_input():
         npx.dropout(np.array(onp.ones(3, onp.int32)), 0.5)
     with pytest.raises(AxisError):
         npx.dropout(x, 0.5, axes=(2,))
+
+
+def test_normalizations_run_eagerly_under_compile_with_eager_results():
+    """Outside the compiler's table: ``autograd.compile`` falls back (naming the op) and the
+    values and gradients are eager mode's."""
+    def f(x, g, b):
+        return (npx.layer_norm(x, g, b) * x).sum()
+    data = [R((3, 4)), R((4,), 1, .5, 2), R((4,), 2)]
+
+    def run(fn):
+        xs = [np.array(d) for d in data]
+        for x in xs:
+            x.attach_grad()
+        with autograd.record():
+            y = fn(*xs)
+        y.backward()
+        return [y.asnumpy()] + [x.grad.asnumpy() for x in xs]
+    cf = autograd.compile(f)
+    xs = [np.array(d) for d in data]
+    for x in xs:
+        x.attach_grad()
+    cf(*xs)
+    got = [cf(*xs).asnumpy()] + [x.grad.asnumpy() for x in xs]
+    assert not cf.compiled and 'layer_norm' in cf.fallback_reason
+    for a, b in zip(got, run(f)):
+        onp.testing.assert_allclose(a, b, rtol=1e-12)
