@@ -74,3 +74,54 @@ def pair_sums3(g, h, s_g, s_gh):
                 v = g[a, c, b]
                 s_g[a * ia, c * ic, b * ib] += v
                 s_gh[a * ia, c * ic, b * ib] += v * h[a, c, b]
+
+
+@kernel
+def backward_sums3(x, g, mean, inv, gamma, s_gg, s_ggh, c_g, c_gh):
+    """The reductions of a normalization's backward in one pass, with ``xhat = (x - mean) * inv``
+    and ``gg = g * gamma[c]``: ``s_gg`` / ``s_ggh`` = sums of gg and gg * xhat over the
+    statistics' reduced axes (zero-filled float64 arrays shaped like ``mean``), ``c_g`` /
+    ``c_gh`` = per-channel sums of g and g * xhat (beta's and gamma's gradients, length C)."""
+    A, C, B = x.shape
+    ia = 1 if mean.shape[0] > 1 else 0
+    ic = 1 if mean.shape[1] > 1 else 0
+    ib = 1 if mean.shape[2] > 1 else 0
+    for a in range(A):
+        for c in range(C):
+            gm = gamma[c]
+            acc_g = 0.0
+            acc_gh = 0.0
+            for b in range(B):
+                i, j, k = a * ia, c * ic, b * ib
+                h = (x[a, c, b] - mean[i, j, k]) * inv[i, j, k]
+                v = g[a, c, b]
+                acc_g += v
+                acc_gh += v * h
+                s_gg[i, j, k] += v * gm
+                s_ggh[i, j, k] += v * gm * h
+            c_g[c] += acc_g
+            c_gh[c] += acc_gh
+
+
+@kernel
+def backward_dx3(x, g, mean, inv, gamma, s_gg, s_ggh, n, fixed, dx):
+    """dx = (gg - s_gg / n - xhat * s_ggh / n) * inv, or ``gg * inv`` when the statistics are
+    fixed (``fixed``: inference / global statistics), with xhat and gg as in
+    ``backward_sums3``."""
+    A, C, B = x.shape
+    ia = 1 if mean.shape[0] > 1 else 0
+    ic = 1 if mean.shape[1] > 1 else 0
+    ib = 1 if mean.shape[2] > 1 else 0
+    inv_n = 1.0 / n
+    for a in range(A):
+        for c in range(C):
+            gm = gamma[c]
+            for b in range(B):
+                i, j, k = a * ia, c * ic, b * ib
+                gg = g[a, c, b] * gm
+                if fixed:
+                    dx[a, c, b] = gg * inv[i, j, k]
+                else:
+                    h = (x[a, c, b] - mean[i, j, k]) * inv[i, j, k]
+                    dx[a, c, b] = (gg - s_gg[i, j, k] * inv_n
+                                   - h * (s_ggh[i, j, k] * inv_n)) * inv[i, j, k]

@@ -5,10 +5,11 @@ All four are one computation on a 3-D view ``(A, C, B)`` of the data (see
 ``(x - mean) / sqrt(var + eps) * gamma[c] + beta[c]``.  ``_normalize`` runs it and
 records one node; ``_norm_backward`` is the one backward rule, written with library
 ops.  Under ``create_graph`` it recomputes the statistics from ``x`` with library ops
-(so they are differentiated too); otherwise it uses the saved ones.  The two
-reductions of the backward, ``sum(g)`` and ``sum(g * xhat)``, are one fused kernel
-pass, ``norm_sums``, an op whose own backward is written with library ops, so
-gradients of every order work.
+(so they are differentiated too).  The two reductions of that backward, ``sum(g)``
+and ``sum(g * xhat)``, are one fused kernel pass, ``norm_sums``, an op whose own
+backward is written with library ops, so gradients of every order work.  A backward
+that is not recorded runs the same formulas as two kernel passes
+(``_kernel_backward``); a test checks that both give the same gradients.
 """
 import math
 
@@ -95,7 +96,12 @@ def _normalize(op, x, gamma, beta, shape3, stat_shape, eps, attrs, stats=None, f
 
 
 def _norm_backward(node, grads, needs):
-    """The one backward rule of every normalization (library ops; see the module docstring)."""
+    """The one backward rule of every normalization (library ops; see the module docstring).
+
+    Without ``create_graph`` (nothing records the backward) the same formulas run as two
+    kernel passes instead (``_kernel_backward``)."""
+    if not state.recording:
+        return _kernel_backward(node, grads[0], needs)
     x, gamma, beta = node.inputs
     shape3, stat_shape, mean, inv, fixed_stats, fix_gamma = node.attrs[-6:]
     eps = node.attrs[_EPS_INDEX[node.op.name]]
@@ -105,7 +111,7 @@ def _norm_backward(node, grads, needs):
     C = shape3[1]
     axes = tuple(i for i in range(3) if stat_shape[i] == 1)
     n = math.prod(shape3) // math.prod(stat_shape)
-    if state.recording and not fixed_stats:     # create_graph: statistics as functions of x
+    if not fixed_stats:          # (create_graph) the statistics as functions of x
         m = x3.mean(axis=axes, keepdims=True)
         xc = x3 - m
         iv = ((xc * xc).mean(axis=axes, keepdims=True) + eps) ** -0.5
@@ -134,6 +140,35 @@ def _norm_backward(node, grads, needs):
                 sg, sgh = norm_sums(gg, xhat, stat_shape)
             dx = (gg - sg / n - xhat * (sgh / n)) * iv
         dx = dx.reshape(x.shape)
+    _after_backward(node)
+    return dx, dgamma, dbeta
+
+
+def _kernel_backward(node, g, needs):
+    """``_norm_backward``'s gradients from two kernel passes (``backward_sums3``: every
+    reduction; ``backward_dx3``: the input's gradient), for a backward that is not recorded."""
+    x, gamma, beta = node.inputs
+    shape3, stat_shape, mean, inv, fixed_stats, fix_gamma = node.attrs[-6:]
+    dt = x.dtype
+    C = shape3[1]
+    x3 = _c(x._data).reshape(shape3)
+    g3 = _c(g._data.astype(dt, copy=False)).reshape(shape3)
+    gm = _onp.ones(C, dt) if fix_gamma else _c(gamma._data.astype(dt, copy=False))
+    s_gg, s_ggh = _onp.zeros(stat_shape), _onp.zeros(stat_shape)
+    c_g, c_gh = _onp.zeros(C), _onp.zeros(C)
+    if x3.size and (needs[1] or needs[2] or (needs[0] and not fixed_stats)):
+        K.backward_sums3(x3, g3, mean, inv, gm, s_gg, s_ggh, c_g, c_gh)
+    dx = None
+    if needs[0]:
+        out = _onp.empty(shape3, dt)
+        if x3.size:
+            n = math.prod(shape3) // math.prod(stat_shape)
+            K.backward_dx3(x3, g3, mean, inv, gm, s_gg, s_ggh, float(n), fixed_stats, out)
+        dx = wrap(out.reshape(x.shape))
+    dgamma = None
+    if needs[1]:
+        dgamma = wrap(_onp.zeros(C, gamma.dtype) if fix_gamma else c_gh.astype(gamma.dtype))
+    dbeta = wrap(c_g.astype(beta.dtype)) if needs[2] else None
     _after_backward(node)
     return dx, dgamma, dbeta
 

@@ -88,3 +88,29 @@ def test_moments_hypothesis(A, C, B, layout, seed):
     mean, var = moments(x, axes)
     onp.testing.assert_allclose(mean, x.mean(axis=axes, keepdims=True), rtol=1e-10, atol=1e-12)
     onp.testing.assert_allclose(var, x.var(axis=axes, keepdims=True), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize('fixed', [False, True])
+@pytest.mark.parametrize('layout', list(LAYOUTS))
+def test_backward_kernels_match_numpy(layout, fixed):
+    rng = onp.random.default_rng(4)
+    axes = LAYOUTS[layout]
+    x, g = rng.normal(1, 2, (3, 4, 5)), rng.normal(size=(3, 4, 5))
+    gamma = rng.uniform(.5, 2, 4)
+    mean, var = moments(x, axes)
+    inv = 1 / onp.sqrt(var + 1e-3)
+    s_gg, s_ggh = onp.zeros_like(mean), onp.zeros_like(mean)
+    c_g, c_gh = onp.zeros(4), onp.zeros(4)
+    K.backward_sums3(x, g, mean, inv, gamma, s_gg, s_ggh, c_g, c_gh)
+    xhat = (x - mean) * inv
+    gg = g * gamma[None, :, None]
+    onp.testing.assert_allclose(s_gg, gg.sum(axis=axes, keepdims=True), rtol=1e-12, atol=1e-12)
+    onp.testing.assert_allclose(s_ggh, (gg * xhat).sum(axis=axes, keepdims=True), rtol=1e-12,
+                                atol=1e-12)
+    onp.testing.assert_allclose(c_g, g.sum(axis=(0, 2)), rtol=1e-12)
+    onp.testing.assert_allclose(c_gh, (g * xhat).sum(axis=(0, 2)), rtol=1e-12)
+    dx = onp.empty_like(x)
+    n = x.size // mean.size
+    K.backward_dx3(x, g, mean, inv, gamma, s_gg, s_ggh, float(n), fixed, dx)
+    want = gg * inv if fixed else (gg - s_gg / n - xhat * s_ggh / n) * inv
+    onp.testing.assert_allclose(dx, want, rtol=1e-12, atol=1e-12)

@@ -391,3 +391,41 @@ def test_normalizations_run_eagerly_under_compile_with_eager_results():
     assert not cf.compiled and 'layer_norm' in cf.fallback_reason
     for a, b in zip(got, run(f)):
         onp.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+CASES = {  # name -> (f, inputs); training mode for batch norm's batch statistics
+    'batch_norm': (train(lambda x, g, b: npx.batch_norm(
+        x, g, b, np.zeros(2, dtype='float64'), np.ones(2, dtype='float64'), fix_gamma=False)),
+                   [R((3, 2, 4)), R((2,), 1, .5, 2), R((2,), 2)]),
+    'batch_norm fix_gamma': (train(lambda x, g, b: npx.batch_norm(
+        x, g, b, np.zeros(4, dtype='float64'), np.ones(4, dtype='float64'), axis=-1)),
+                             [R((3, 2, 4)), R((4,), 1, .5, 2), R((4,), 2)]),
+    'batch_norm inference': (predict(lambda x, g, b: npx.batch_norm(
+        x, g, b, np.array(R((2,), 5)), np.array(R((2,), 6, .5, 2)), fix_gamma=False)),
+                             [R((3, 2, 4)), R((2,), 1, .5, 2), R((2,), 2)]),
+    'layer_norm': (lambda x, g, b: npx.layer_norm(x, g, b, axis=1),
+                   [R((3, 2, 4)), R((2,), 1, .5, 2), R((2,), 2)]),
+    'instance_norm': (lambda x, g, b: npx.instance_norm(x, g, b),
+                      [R((3, 2, 4)), R((2,), 1, .5, 2), R((2,), 2)]),
+    'group_norm': (lambda x, g, b: npx.group_norm(x, g, b, num_groups=2),
+                   [R((3, 4, 2)), R((2,), 1, .5, 2), R((2,), 2)]),
+}
+
+
+@pytest.mark.parametrize('name', list(CASES))
+def test_kernel_backward_equals_the_recorded_library_backward(name):
+    """The unrecorded backward (two kernel passes) and the create_graph one (library ops)
+    give the same gradients."""
+    f, args = CASES[name]
+    head = np.array(R((3, 2, 4) if name != 'group_norm' else (3, 4, 2), 9), dtype='float64')
+    out = []
+    for create_graph in (False, True):
+        xs = [np.array(a, dtype='float64') for a in args]
+        for x in xs:
+            x.attach_grad()
+        with autograd.record():
+            y = f(*xs)
+        out.append([gr.asnumpy() for gr in autograd.grad(y, xs, [head],
+                                                         create_graph=create_graph)])
+    for a, b in zip(*out):
+        onp.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
