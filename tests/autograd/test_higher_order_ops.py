@@ -236,6 +236,7 @@ THIRD.update({k: LINALG[k] for k in LINALG})
 THIRD['sum of cubes'] = (lambda x: np.sum(x * x * x, axis=0), [X3])
 THIRD['mean of exp'] = (lambda x: np.mean(np.exp(x), axis=(1, 2)), [X3])
 THIRD['prod with zeros'] = REDUCE['prod with zeros']      # the zero path of prod's rule
+THIRD.update({k: NN[k] for k in ('batch_norm', 'layer_norm', 'group_norm', 'norm_sums')})
 
 
 @pytest.mark.parametrize('name', sorted(SECOND))
