@@ -20,7 +20,8 @@ def _dropout_backward(node, grads, needs):
     return (grads[0] * wrap(mask),)
 
 
-_dropout_op = defop('dropout', _dropout_backward, params=('p', 'mode', 'axes'))   # attrs[3]: the mask
+# (attrs[3], after the named parameters, is the mask)
+_dropout_op = defop('dropout', _dropout_backward, params=('p', 'mode', 'axes'))
 
 
 def dropout(data, p=0.5, mode='training', axes=(), cudnn_off=False):
