@@ -1,6 +1,12 @@
 """``autodiff.npx``: MXNet's extensions to the numpy namespace (activations, mode switches)."""
 from .ops.unary import relu, sigmoid  # noqa: F401
 from .ops.nn import softmax, log_softmax  # noqa: F401
+from .ops.norm import batch_norm, layer_norm, instance_norm, group_norm  # noqa: F401
+from .ops.dropout import dropout  # noqa: F401
+from .ops.dense import fully_connected, batch_dot, batch_flatten, embedding  # noqa: F401
+from .ops.npx_index import pick, topk, gather_nd, sequence_mask, one_hot, nonzero  # noqa: F401
+from .ops.npx_shape import (reshape, reshape_like, slice, cast, arange_like,  # noqa: F401
+                            shape_array)
 
 _np_mode = True
 

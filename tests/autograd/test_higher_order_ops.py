@@ -5,8 +5,8 @@ against central differences of the lower-order derivative in float64 (see ``nth.
 import numpy as onp
 import pytest
 
-from autodiff import np, npx
-from autodiff.ops import indexing, unary
+from autodiff import np, npx, autograd
+from autodiff.ops import indexing, unary, norm, dense
 from autodiff.ops.core import registered_ops
 
 from .nth import check_nth_order
@@ -175,7 +175,56 @@ FUSED = {
     'sigmoid_grad': (unary.sigmoid_grad, [U(S, -2, 2, 5), U(S, .1, .9, 6)]),
 }
 
-SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED}
+
+
+def _train(f):
+    """``f`` in training mode (batch statistics, active dropout) for the numeric side too."""
+    def g(*xs):
+        with autograd.train_mode():
+            return f(*xs)
+    return g
+
+
+def _dropped(x):
+    np.random.seed(7)                           # the same mask on every call
+    return npx.dropout(x, 0.4) * x
+
+
+X4 = U((3, 2, 4), -2, 2, 8)
+NN = {
+    'batch_norm': (_train(lambda x, g, b: npx.batch_norm(
+        x, g, b, np.zeros(2, dtype='float64'), np.ones(2, dtype='float64'), fix_gamma=False)),
+                   [X4, U((2,), .5, 2, 9), U((2,), -1, 1, 10)]),
+    'batch_norm global stats': (_train(lambda x, g: npx.batch_norm(
+        x * x, g, np.zeros(2, dtype='float64'), np.array(onp.array([.2, -.1])),
+        np.array(onp.array([1.5, .7])), fix_gamma=False, use_global_stats=True)),
+                                [X4, U((2,), .5, 2, 9)]),
+    'layer_norm': (lambda x, g, b: npx.layer_norm(x, g, b), [X4, U((4,), .5, 2, 9),
+                                                            U((4,), -1, 1, 10)]),
+    'instance_norm': (lambda x, g, b: npx.instance_norm(x, g, b),
+                      [X4, U((2,), .5, 2, 9), U((2,), -1, 1, 10)]),
+    'group_norm': (lambda x, g, b: npx.group_norm(x, g, b, num_groups=2),
+                   [U((2, 4, 3), -2, 2, 8), U((2,), .5, 2, 9), U((2,), -1, 1, 10)]),
+    'norm_sums': (lambda g, h: [s * s for s in norm.norm_sums(g, h, (1, 2, 1))],
+                  [X4, U((3, 2, 4), -1, 1, 11)]),
+    'dropout': (_train(_dropped), [A]),
+    'embedding': (lambda w: npx.embedding(np.array(onp.array([[1, 0], [1, 2]])), w, 3, 2) ** 2,
+                  [U((3, 2), -2, 2)]),
+    'embedding_scatter': (lambda g: dense.embedding_scatter(g * g, onp.array([0, 2, 0]), 3),
+                          [U((3, 2), -2, 2)]),
+    'fully_connected': (lambda x, w, b: npx.fully_connected(x, w, b, num_hidden=2) ** 2,
+                        [X4, U((2, 8), -1, 1, 9), U((2,), -1, 1, 10)]),
+    'batch_dot': (lambda a, b: npx.batch_dot(a, b, transpose_b=True) ** 2,
+                  [U((2, 3, 4), -1, 1), U((2, 2, 4), -1, 1, 2)]),
+    'pick': (lambda x: npx.pick(x, np.array(onp.array([2, 0])), 1) ** 3, [A]),
+    'topk': (lambda x: npx.topk(x, k=2, ret_typ='value') ** 3, [A]),
+    'gather_nd': (lambda x: npx.gather_nd(x, np.array(onp.array([[1, 0, 1], [2, 2, 0]]))) ** 3,
+                  [A]),
+    'sequence_mask': (lambda x: npx.sequence_mask(x * x, np.array([1, 2]),
+                                                  use_sequence_length=True), [U((3, 2), -2, 2)]),
+}
+
+SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN}
 
 THIRD = {**UNARY, **SCALAR, **FUSED}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (
@@ -187,6 +236,7 @@ THIRD.update({k: LINALG[k] for k in LINALG})
 THIRD['sum of cubes'] = (lambda x: np.sum(x * x * x, axis=0), [X3])
 THIRD['mean of exp'] = (lambda x: np.mean(np.exp(x), axis=(1, 2)), [X3])
 THIRD['prod with zeros'] = REDUCE['prod with zeros']      # the zero path of prod's rule
+THIRD.update({k: NN[k] for k in ('batch_norm', 'layer_norm', 'group_norm', 'norm_sums')})
 
 
 @pytest.mark.parametrize('name', sorted(SECOND))

@@ -462,9 +462,12 @@ def test_composite_gradient_matches_central_differences(name):
 
 # ---- registered ops outside the compiler's table run eagerly --------------------------------
 # ops a function may call that the compiler does not take: the signature falls back
-FALLBACK_OPS = {'prod'}
-# recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid)
-BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad'}
+FALLBACK_OPS = {'prod', 'batch_norm', 'layer_norm', 'instance_norm', 'group_norm', 'dropout',
+                'embedding'}
+# recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
+# the normalizations and embedding)
+BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
+                     'embedding_scatter'}
 
 
 def test_every_op_outside_the_table_is_listed_as_a_fallback():
