@@ -49,7 +49,7 @@ def dropout(data, p=0.5, mode='training', axes=(), cudnn_off=False):
     shared = normalize_axes(tuple(axes) if isinstance(axes, (tuple, list)) else (axes,),
                             x.ndim, 'dropout') if axes != () else ()
     if not (mode == 'always' or state.training) or p == 0:
-        return x
+        return x.copy()            # a new array, as MXNet's (writing to it leaves data alone)
     mask_shape = tuple(1 if i in shared else s for i, s in enumerate(x.shape))
     _random._drawn('dropout')
     keep = _random._rng.random(mask_shape) >= p

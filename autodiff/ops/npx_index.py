@@ -143,7 +143,7 @@ def sequence_mask(data, sequence_length=None, use_sequence_length=False, value=0
     """Set the steps at or beyond each sequence's length to ``value`` (MXNet 1.9.1's
     ``npx.sequence_mask``).  ``data`` is (T, batch, ...) for ``axis=0`` or (batch, T, ...)
     for ``axis=1``; ``sequence_length`` (batch,) is used only with
-    ``use_sequence_length=True`` (otherwise the op is the identity); lengths are
+    ``use_sequence_length=True`` (otherwise the op is a copy); lengths are
     truncated to integers.  Differentiable in ``data``."""
     name = 'sequence_mask'
     x = as_array(data)
@@ -152,7 +152,7 @@ def sequence_mask(data, sequence_length=None, use_sequence_length=False, value=0
     if x.ndim < 2:
         raise ShapeError(f"{name}: data must have at least 2 axes, got shape {x.shape}")
     if not use_sequence_length:
-        return x
+        return x.copy()            # a new array, as MXNet's (writing to it leaves data alone)
     if sequence_length is None:
         raise TypeError(f"{name}: sequence_length is required with use_sequence_length=True")
     lens = _int_indices(as_array(sequence_length), name, 'sequence_length')
