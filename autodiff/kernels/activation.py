@@ -30,7 +30,7 @@ def activation(code, a, x, out):
     elif code == SOFTSIGN:
         for i in range(n):
             v = float(x[i])
-            out[i] = v / (1.0 + abs(v))
+            out[i] = v / (1.0 + abs(v)) if abs(v) != np.inf else math.copysign(1.0, v)
     elif code == LEAKY:
         for i in range(n):
             v = float(x[i])

@@ -120,10 +120,16 @@ def polygamma_scalar(n, x):
     if x <= 0.0 and x == math.floor(x):
         return sign * np.inf
     nfact = math.gamma(n + 1.0)
+    # Neumaier-compensated sum: for negative x, terms of either sign cancel (at -2.5 the
+    # +-0.5 terms of even n are ~1e5 times the result)
     res = 0.0
+    comp = 0.0
     top = 20.0 + n
     while x < top:
-        res += nfact / x ** (n + 1)
+        t = nfact / x ** (n + 1)
+        r = res + t
+        comp += (res - r) + t if abs(res) >= abs(t) else (t - r) + res
+        res = r
         x += 1.0
     # (n-1)!/x^n + n!/(2 x^(n+1)) + sum_k B_2k (2k+n-1)!/(2k)! / x^(2k+n)
     s = math.gamma(float(n)) / x ** n + nfact / (2.0 * x ** (n + 1))
@@ -134,7 +140,7 @@ def polygamma_scalar(n, x):
         s += _B2K[k - 1] * c * p
         c *= (2.0 * k + n) * (2.0 * k + n + 1.0) / ((2.0 * k + 1.0) * (2.0 * k + 2.0))
         p *= inv2
-    return sign * (res + s)
+    return sign * (res + (s + comp))
 
 
 @kernel
