@@ -462,7 +462,10 @@ def test_composite_gradient_matches_central_differences(name):
 
 # ---- registered ops outside the compiler's table run eagerly --------------------------------
 # ops a function may call that the compiler does not take: the signature falls back
-FALLBACK_OPS = {'prod'}
+FALLBACK_OPS = {'prod',
+                # activations and special functions (npx): eager kernels, not in the table
+                'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
+                'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad'}
 
