@@ -3,6 +3,7 @@ from .ops.unary import relu, sigmoid  # noqa: F401
 from .ops.nn import softmax, log_softmax  # noqa: F401
 from .ops.activation import activation, leaky_relu, smooth_l1  # noqa: F401
 from .ops.special import erf, erfinv, gamma, gammaln  # noqa: F401
+from .ops.rnn import rnn  # noqa: F401
 
 _np_mode = True
 

@@ -193,6 +193,14 @@ ACT = {
     'gammaln': (npx.gammaln, [U(S, .3, 6)]),
     'digamma': (special.digamma, [U(S, .3, 6)]),
     'polygamma': (lambda x: special.polygamma(2, x), [U(S, .3, 6)]),
+    'rnn lstm (composition)': (
+        lambda x, p: npx.rnn(x, p, np.array(onp.full((1, 2, 2), .1)),
+                             np.array(onp.full((1, 2, 2), -.2)), state_size=2, num_layers=1,
+                             mode='lstm'), [U((3, 2, 2), -1, 1), U((48,), -.5, .5)]),
+    'rnn gru bidirectional (composition)': (
+        lambda x, p: npx.rnn(x, p, np.array(onp.full((2, 2, 2), .1)), state_size=2,
+                             num_layers=1, bidirectional=True, mode='gru'),
+        [U((2, 2, 2), -1, 1), U((72,), -.5, .5)]),
     'softmax temperature length (composition)': (
         lambda x: npx.softmax(x, temperature=.7, length=onp.array([3, 2]), use_length=True),
         [U(S, -2, 2)]),
