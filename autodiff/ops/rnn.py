@@ -3,7 +3,7 @@ bidirectional; layout TNC), written with library ops so it is differentiable to 
 
 The packed ``parameters`` vector has MXNet's (and cuDNN's) layout: first every weight, for
 each layer, for each direction (left-to-right, then right-to-left), ``W_i2h`` (G*H, in)
-then ``W_h2h`` (G*H, H); then every bias in the same order, ``b_i2h`` (G*H,) then
+then ``W_h2h`` (G*H, H) (then ``W_h2r`` with a projection); then every bias in the same order, ``b_i2h`` (G*H,) then
 ``b_h2h`` (G*H,).  Gates are stacked as LSTM [i, f, g, o] and GRU [r, z, n] (as PyTorch).
 The input projection of all time steps is one matmul per layer and direction; each step
 then adds ``h @ W_h2h.T``.
@@ -24,39 +24,45 @@ from .unary import relu, sigmoid, tanh
 GATES = {'rnn_relu': 1, 'rnn_tanh': 1, 'lstm': 4, 'gru': 3}
 
 
-def param_size(mode, input_size, state_size, num_layers=1, bidirectional=False):
-    """Length of the packed parameter vector ``npx.rnn`` expects."""
-    g, h, d = GATES[mode], state_size, 2 if bidirectional else 1
-    size, inp = 0, input_size
-    for _ in range(num_layers):
-        size += d * (g * h * inp + g * h * h + 2 * g * h)
-        inp = h * d
-    return size
-
-
-def _unpack(params, mode, input_size, h, num_layers, dirs):
-    """[(layer, direction) -> (W_i2h, W_h2h, b_i2h, b_h2h)] as slices of ``params``."""
-    g = GATES[mode]
+def _weight_shapes(mode, input_size, h, num_layers, dirs, proj):
+    """Per (layer, direction): the weight shapes in packing order (i2h, h2h[, h2r])."""
+    g, r = GATES[mode], proj or h
     shapes, inp = [], input_size
     for _ in range(num_layers):
         for _ in range(dirs):
-            shapes.append(((g * h, inp), (g * h, h)))
-        inp = h * dirs
+            shapes.append([(g * h, inp), (g * h, r)] + ([(proj, h)] if proj else []))
+        inp = r * dirs
+    return shapes
+
+
+def param_size(mode, input_size, state_size, num_layers=1, bidirectional=False,
+               projection_size=None):
+    """Length of the packed parameter vector ``npx.rnn`` expects."""
+    shapes = _weight_shapes(mode, input_size, state_size, num_layers,
+                            2 if bidirectional else 1, projection_size)
+    g = GATES[mode]
+    return sum(a * b for ws in shapes for a, b in ws) + len(shapes) * 2 * g * state_size
+
+
+def _unpack(params, mode, input_size, h, num_layers, dirs, proj):
+    """Per (layer, direction): [W_i2h, W_h2h, b_i2h, b_h2h, W_h2r or None], slices of
+    ``params``."""
+    g = GATES[mode]
     out, pos = [], 0
-    for wi, wh in shapes:
-        a = params[pos:pos + wi[0] * wi[1]].reshape(wi)
-        pos += wi[0] * wi[1]
-        b = params[pos:pos + wh[0] * wh[1]].reshape(wh)
-        pos += wh[0] * wh[1]
-        out.append([a, b])
-    for ws in out:
-        ws.append(params[pos:pos + g * h])
-        ws.append(params[pos + g * h:pos + 2 * g * h])
+    for ws in _weight_shapes(mode, input_size, h, num_layers, dirs, proj):
+        arrays = []
+        for shape in ws:
+            arrays.append(params[pos:pos + shape[0] * shape[1]].reshape(shape))
+            pos += shape[0] * shape[1]
+        out.append(arrays)
+    for arrays in out:
+        wr = arrays.pop() if proj else None
+        arrays += [params[pos:pos + g * h], params[pos + g * h:pos + 2 * g * h], wr]
         pos += 2 * g * h
     return out
 
 
-def _cell(mode, xw, hh, h, c, clip_range):
+def _cell(mode, xw, hh, h, c, clip_range, wrT):
     """One step: ``xw`` = x W_i2h.T + b_i2h, ``hh`` = h W_h2h.T + b_h2h -> (h, c)."""
     if mode == 'rnn_tanh':
         return tanh(xw + hh), None
@@ -67,7 +73,8 @@ def _cell(mode, xw, hh, h, c, clip_range):
         c = sigmoid(f) * c + sigmoid(i) * tanh(gg)
         if clip_range is not None:
             c = clip(c, *clip_range)
-        return sigmoid(o) * tanh(c), c
+        h = sigmoid(o) * tanh(c)
+        return (h if wrT is None else matmul(h, wrT)), c
     xr, xz, xn = split(xw, 3, axis=1)
     hr, hz, hn = split(hh, 3, axis=1)
     r = sigmoid(xr + hr)
@@ -78,13 +85,14 @@ def _cell(mode, xw, hh, h, c, clip_range):
 
 def _direction(mode, x, weights, h, c, reverse, clip_range):
     """Run one layer in one direction over ``x`` (T, N, in): outputs (T, N, H), h, c."""
-    wi, wh, bi, bh = weights
+    wi, wh, bi, bh, wr = weights
+    wrT = None if wr is None else wr.T
     T, N = x.shape[0], x.shape[1]
     xw = (matmul(x.reshape((T * N, x.shape[2])), wi.T) + bi).reshape((T, N, wi.shape[0]))
     whT = wh.T
     outs = [None] * T
     for t in (range(T - 1, -1, -1) if reverse else range(T)):
-        h, c = _cell(mode, xw[t], matmul(h, whT) + bh, h, c, clip_range)
+        h, c = _cell(mode, xw[t], matmul(h, whT) + bh, h, c, clip_range, wrT)
         outs[t] = h
     return stack(outs, axis=0), h, c
 
@@ -105,20 +113,26 @@ def rnn(data, parameters, state, state_cell=None, sequence_length=None, state_si
     ``param_size``); ``state`` (and for LSTM ``state_cell``) of shape
     (num_layers * directions, N, state_size).  Returns the output (T, N, directions *
     state_size), or with ``state_outputs=True`` the list [output, h_n] ([output, h_n, c_n]
-    for LSTM).  ``p`` is dropout on the outputs of every layer but the last, in training
+    for LSTM).  LSTM ``projection_size`` P (LSTMP): h = (o * tanh(c)) W_h2r.T, so h, the
+    state and the output have P features (the cell keeps state_size); each direction's
+    ``W_h2r`` (P, state_size) follows its ``W_h2h`` in the packed vector (no bias).  ``p`` is dropout on the outputs of every layer but the last, in training
     only.  LSTM state clipping (``lstm_state_clip_min``/``_max``) clips the cell state
-    after each step.  Not supported (clear errors): ``projection_size``,
-    ``use_sequence_length``, ``lstm_state_clip_nan``.
+    after each step (MXNet 1.9.1 does that on GPUs only).  Not supported (clear errors):
+    ``use_sequence_length`` (cuDNN-only in MXNet 1.9.1), ``lstm_state_clip_nan``.
     """
     if mode not in GATES:
         raise ValueError(f"rnn: mode must be one of {sorted(GATES)}, got {mode!r}")
     h_size = _positive_int('state_size', state_size)
     layers = _positive_int('num_layers', num_layers)
+    proj = None
     if projection_size is not None:
-        raise NotImplementedError("rnn: projection_size (LSTMP) is not supported")
+        if mode != 'lstm':
+            raise ValueError("rnn: projection_size works with mode='lstm' only")
+        proj = _positive_int('projection_size', projection_size)
     if use_sequence_length or sequence_length is not None:
         raise NotImplementedError("rnn: use_sequence_length / sequence_length is not "
-                                  "supported; pad the sequences and mask the outputs")
+                                  "supported (MXNet 1.9.1 has it with cuDNN only); pad the "
+                                  "sequences and mask the outputs")
     if lstm_state_clip_nan:
         raise NotImplementedError("rnn: lstm_state_clip_nan is not supported")
     clip_range = None
@@ -136,13 +150,13 @@ def rnn(data, parameters, state, state_cell=None, sequence_length=None, state_si
     if x.dtype.kind != 'f':
         raise DTypeError(f"rnn: data must be a float array, got {x.dtype}")
     T, N, I = x.shape
-    want = param_size(mode, I, h_size, layers, bidirectional)
+    want = param_size(mode, I, h_size, layers, bidirectional, proj)
     if params.shape != (want,):
         raise ShapeError(f"rnn: parameters must be a vector of {want} values for mode "
                          f"{mode!r}, input size {I}, state_size {h_size}, num_layers "
-                         f"{layers}, bidirectional={bool(bidirectional)}; got shape "
-                         f"{params.shape}")
-    sshape = (layers * dirs, N, h_size)
+                         f"{layers}, bidirectional={bool(bidirectional)}, projection_size "
+                         f"{proj}; got shape {params.shape}")
+    sshape = (layers * dirs, N, proj or h_size)
     if h0.shape != sshape:
         raise ShapeError(f"rnn: state must have shape {sshape} (num_layers * directions, "
                          f"batch, state_size), got {h0.shape}")
@@ -151,9 +165,10 @@ def rnn(data, parameters, state, state_cell=None, sequence_length=None, state_si
         if state_cell is None:
             raise ValueError("rnn: mode 'lstm' needs state_cell")
         c0 = as_array(state_cell)
-        if c0.shape != sshape:
-            raise ShapeError(f"rnn: state_cell must have shape {sshape}, got {c0.shape}")
-    weights = _unpack(params, mode, I, h_size, layers, dirs)
+        cshape = (layers * dirs, N, h_size)
+        if c0.shape != cshape:
+            raise ShapeError(f"rnn: state_cell must have shape {cshape}, got {c0.shape}")
+    weights = _unpack(params, mode, I, h_size, layers, dirs, proj)
     hs, cs, inp = [], [], x
     for layer in range(layers):
         outs = []

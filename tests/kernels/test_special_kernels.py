@@ -5,6 +5,7 @@ import math
 import numpy as onp
 import pytest
 import scipy.special as ss
+from hypothesis import given, settings, strategies as st
 
 from autodiff.kernels import special as K
 from autodiff.kernels import activation as KA
@@ -199,3 +200,31 @@ def test_softrelu_does_not_overflow():
     with onp.errstate(all='raise'):
         out = act(KA.SOFTRELU, onp.array([1000.0, -1000.0, 40.0]))
     assert out[0] == 1000.0 and out[1] == 0.0 and out[2] == 40.0
+
+
+# ---- identities on random points (hypothesis, small) ----------------------------------------
+_F = dict(allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-5.5, 5.5, **_F))
+def test_erfinv_inverts_erf(x):
+    y = run(K.ERF, onp.array([x]))
+    back = run(K.ERFINV, y)[0]
+    if abs(y[0]) < 1:                               # (erf rounds to +-1 beyond |x| ~ 5.9)
+        # the inverse is as accurate as y is: dx = dy / erf'(x)
+        tol = 4e-16 * max(abs(y[0]), 1e-300) / (2 / math.sqrt(math.pi) * math.exp(-x * x))
+        assert abs(back - x) <= max(tol, 1e-15 * abs(x)) * 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.01, 50, **_F))
+def test_recurrences(x):
+    """gammaln(x + 1) = gammaln(x) + log(x); psi(x + 1) = psi(x) + 1/x;
+    psi1(x + 1) = psi1(x) - 1/x^2."""
+    a = onp.array([x, x + 1.0])
+    lg, ps, p1 = run(K.GAMMALN, a), run(K.DIGAMMA, a), run_pg(1, a)
+    scale = max(abs(lg[1]), 1.0)
+    assert abs(lg[1] - (lg[0] + math.log(x))) <= 1e-13 * max(scale, abs(lg[0]))
+    assert abs(ps[1] - (ps[0] + 1 / x)) <= 1e-13 * max(abs(ps[0]), 1 / x, 1.0)
+    assert abs(p1[1] - (p1[0] - 1 / x ** 2)) <= 1e-13 * max(abs(p1[0]), 1.0)

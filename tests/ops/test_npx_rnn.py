@@ -90,6 +90,55 @@ MXNET = {
 }
 
 
+# LSTM with projection_size (LSTMP), mxnet 1.9.1, float64: I = 3, state_size 3, projection 2;
+# the inputs as ``inputs`` makes them, with h0 of width 2 and W_h2r after each W_h2h
+PROJ_H, PROJ = 3, 2
+MXNET_PROJ = {
+    (1, False): (
+        [-0.0412380823,  0.0294849235,  0.0114969048,  0.0098217959,  0.0018587175, -0.0120220338,
+         -0.0389452959,  0.0238241882,  0.0310522006,  0.0108603478,  0.0010709865, -0.0175983743],
+        [ 0.0310522006,  0.0108603478,  0.0010709865, -0.0175983743],
+        [ 0.0982514833,  0.0899823126, -0.1973876727,  0.0652115553, -0.1841541675,  0.1170145997],
+    ),
+    (2, True): (
+        [ 0.0186917441,  0.0018731466, -0.0110829085,  0.0143223777, -0.0187166099,  0.0046492387,
+         -0.0086572508,  0.005072682 ,  0.0087562989,  0.0042273995, -0.0053231756,  0.0165611406,
+         -0.012104057 ,  0.0095821003, -0.0056297167, -0.0034776646,  0.0070960447,  0.0046571314,
+         -0.0066754595,  0.0263401964, -0.0064316008,  0.0063173584,  0.006335961 , -0.0190247006],
+        [ 0.0275884656,  0.0117668821, -0.0042462018, -0.0159472676,  0.036371664 , -0.0409256037,
+         -0.0109869225, -0.0037151701,  0.0070960447,  0.0046571314, -0.0064316008,  0.0063173584,
+         -0.0110829085,  0.0143223777, -0.0086572508,  0.005072682 ],
+        [ 0.0893232604,  0.0945422436, -0.185937349 ,  0.0511617117, -0.1788217754,  0.1317876763,
+         -0.0098408997,  0.2241028736, -0.1767344588,  0.1474509657, -0.1551752847,  0.0506119833,
+          0.0212285771,  0.0687321465,  0.0267468398, -0.0195836978, -0.0051073435,  0.0153926918,
+         -0.0013399395,  0.0526438395,  0.0378259735, -0.0298886765,  0.0096916358,  0.0160385393],
+    ),
+}
+
+
+@pytest.mark.parametrize('case', list(MXNET_PROJ), ids=str)
+def test_lstm_projection_matches_mxnet(case):
+    L, bi = case
+    D = 2 if bi else 1
+    size = param_size('lstm', I, PROJ_H, L, bi, projection_size=PROJ)
+    params = onp.sin(onp.arange(size) * 1.3) * 0.4
+    x = onp.cos(onp.arange(T * N * I) * 0.7).reshape(T, N, I)
+    h0 = 0.1 * onp.sin(onp.arange(L * D * N * PROJ) + 1.0).reshape(L * D, N, PROJ)
+    c0 = 0.2 * onp.cos(onp.arange(L * D * N * PROJ_H)).reshape(L * D, N, PROJ_H)
+    got = npx.rnn(*[np.array(a, dtype='float64') for a in (x, params, h0, c0)],
+                  state_size=PROJ_H, num_layers=L, bidirectional=bi, mode='lstm',
+                  projection_size=PROJ, state_outputs=True)
+    shapes = [(T, N, D * PROJ), (L * D, N, PROJ), (L * D, N, PROJ_H)]
+    for g, want, shape in zip(got, MXNET_PROJ[case], shapes):
+        assert g.shape == shape
+        onp.testing.assert_allclose(g.asnumpy().ravel(), want, rtol=1e-8, atol=1e-10)
+    if case == (2, True):
+        check_grads(lambda x, p, h, c: npx.rnn(x, p, h, c, state_size=PROJ_H, num_layers=L,
+                                               bidirectional=bi, mode='lstm',
+                                               projection_size=PROJ, state_outputs=True),
+                    x, params, h0, c0)
+
+
 def run(mode, L, bi, clip=None, dtype='float64', **kw):
     x, params, h0, c0 = inputs(mode, L, bi)
     args = [np.array(a, dtype=dtype) for a in (x, params, h0)]
@@ -233,7 +282,8 @@ BAD = [
     ('state shape', dict(state=onp.zeros((2, 2, 2))), ShapeError, ['state', '(1, 2, 2)']),
     ('data 2-D', dict(data=onp.zeros((3, 3))), ShapeError, ['3-D', 'TNC']),
     ('data int', dict(data=onp.zeros((3, 2, 3), onp.int32)), DTypeError, ['float']),
-    ('projection', dict(projection_size=2), NotImplementedError, ['projection_size']),
+    ('projection without lstm', dict(projection_size=2), ValueError, ['projection_size',
+                                                                      'lstm']),
     ('sequence length', dict(use_sequence_length=True), NotImplementedError,
      ['sequence_length']),
     ('clip without lstm', dict(lstm_state_clip_min=-1, lstm_state_clip_max=1), ValueError,
