@@ -7,6 +7,9 @@ from .ops.dense import fully_connected, batch_dot, batch_flatten, embedding  # n
 from .ops.npx_index import pick, topk, gather_nd, sequence_mask, one_hot, nonzero  # noqa: F401
 from .ops.npx_shape import (reshape, reshape_like, slice, cast, arange_like,  # noqa: F401
                             shape_array)
+from .ops.activation import activation, leaky_relu, smooth_l1  # noqa: F401
+from .ops.special import erf, erfinv, gamma, gammaln  # noqa: F401
+from .ops.rnn import rnn  # noqa: F401
 
 _np_mode = True
 

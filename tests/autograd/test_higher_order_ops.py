@@ -6,7 +6,7 @@ import numpy as onp
 import pytest
 
 from autodiff import np, npx, autograd
-from autodiff.ops import indexing, unary, norm, dense
+from autodiff.ops import indexing, special, unary, norm, dense
 from autodiff.ops.core import registered_ops
 
 from .nth import check_nth_order
@@ -224,9 +224,40 @@ NN = {
                                                   use_sequence_length=True), [U((3, 2), -2, 2)]),
 }
 
-SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN}
+# activations and special functions (npx.activation / leaky_relu / smooth_l1 / erf ...),
+# and digamma/polygamma, which their backward rules record
+ACT = {
+    'softrelu': (lambda x: npx.activation(x, act_type='softrelu'), [U(S, -3, 3)]),
+    'softsign': (lambda x: npx.activation(x, act_type='softsign'), [AWAY(S, .2, 2)]),
+    'leaky_relu': (lambda x: npx.leaky_relu(x, slope=0.3), [AWAY(S, .2, 2)]),
+    'elu': (lambda x: npx.leaky_relu(x, act_type='elu', slope=0.7), [AWAY(S, .2, 2)]),
+    'selu': (lambda x: npx.leaky_relu(x, act_type='selu'), [AWAY(S, .2, 2)]),
+    'gelu': (lambda x: npx.leaky_relu(x, act_type='gelu'), [U(S, -3, 3)]),
+    'prelu (where)': (lambda x, g: npx.leaky_relu(x * x * x, g, act_type='prelu'),
+                      [AWAY((2, 3, 2), .3, 1.5), U((3,), .1, .5)]),
+    'smooth_l1': (lambda x: npx.smooth_l1(x, scalar=1.5), [AWAY(S, .05, 2)]),
+    'erf': (npx.erf, [U(S, -2, 2)]),
+    'erfinv': (npx.erfinv, [U(S, -.9, .9)]),
+    'gamma': (npx.gamma, [U(S, .3, 4)]),
+    'gammaln': (npx.gammaln, [U(S, .3, 6)]),
+    'digamma': (special.digamma, [U(S, .3, 6)]),
+    'polygamma': (lambda x: special.polygamma(2, x), [U(S, .3, 6)]),
+    'rnn lstm (composition)': (
+        lambda x, p: npx.rnn(x, p, np.array(onp.full((1, 2, 2), .1)),
+                             np.array(onp.full((1, 2, 2), -.2)), state_size=2, num_layers=1,
+                             mode='lstm'), [U((3, 2, 2), -1, 1), U((48,), -.5, .5)]),
+    'rnn gru bidirectional (composition)': (
+        lambda x, p: npx.rnn(x, p, np.array(onp.full((2, 2, 2), .1)), state_size=2,
+                             num_layers=1, bidirectional=True, mode='gru'),
+        [U((2, 2, 2), -1, 1), U((72,), -.5, .5)]),
+    'softmax temperature length (composition)': (
+        lambda x: npx.softmax(x, temperature=.7, length=onp.array([3, 2]), use_length=True),
+        [U(S, -2, 2)]),
+}
 
-THIRD = {**UNARY, **SCALAR, **FUSED}
+SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN, **ACT}
+
+THIRD = {**UNARY, **SCALAR, **FUSED, **ACT}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (
     'multiply', 'divide', 'power', 'add', 'subtract', 'maximum', 'minimum', 'where', 'clip')})
 THIRD.update({k: REDUCE[k] for k in REDUCE if k.split()[0] in ('sum', 'mean')})

@@ -462,8 +462,12 @@ def test_composite_gradient_matches_central_differences(name):
 
 # ---- registered ops outside the compiler's table run eagerly --------------------------------
 # ops a function may call that the compiler does not take: the signature falls back
-FALLBACK_OPS = {'prod', 'batch_norm', 'layer_norm', 'instance_norm', 'group_norm', 'dropout',
-                'embedding'}
+FALLBACK_OPS = {'prod',
+                # normalization, dropout, embedding (npx): eager kernels, not in the table
+                'batch_norm', 'layer_norm', 'instance_norm', 'group_norm', 'dropout', 'embedding',
+                # activations and special functions (npx): eager kernels, not in the table
+                'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
+                'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations and embedding)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
