@@ -207,6 +207,8 @@ class Compiled:
         else:
             try:
                 low = lower.lower(heads, tr.guards, tr)
+                for lf in low.leaves:
+                    lf.reached = lf.var in deps
                 wanted = [v for v in low.builder.values
                           if v.kind == 'input' and low.leaves[v.attrs].grad]
                 grads = ad.gradients(low.builder, low.heads, wanted)
@@ -278,7 +280,7 @@ def _build(low, grads, call_args, results, before):
     for lf in low.leaves:
         if lf.grad:
             eager = lf.var.grad._data
-            if lf.req == 'add':
+            if lf.req == 'add' or not lf.reached:     # (unreached: eager mode kept it)
                 eager = eager - before[id(lf)]
             if not _close(scratch[k]._data, eager):
                 return None, "not compiled: the compiled gradient disagreed with eager mode"

@@ -1,21 +1,27 @@
 """Record one call of a function, noting what the tape alone does not show.
 
+Rule: every array the function reads is an input of the replay — its arguments, and the
+arrays it closes over, marked or not (their current memory is read on every call).  So
+anything computed from any array without a tape node must be recomputed on replay, and a
+read of any array's values into Python makes the signature run eagerly.
+
 While recording, a ``Trace`` is the thread's ``state.tracer``; the library reports to it:
 
-- ``off_tape``: an array computed from arrays without a tape node — a comparison
-  ``x > 0``, ``detach()``, ``argmax``, or an op applied to such arrays only.  When an
-  operand had history or was itself such an array, it is noted in ``derived``: the
-  compiler recomputes what it knows and refuses the rest, so a replay never reuses the
-  recording call's data by mistake;
+- ``off_tape``: an array computed without a tape node — from a closed-over array
+  (``np.exp(k)``, ``k.sum()``), a comparison ``x > 0``, ``detach()``, ``argmax``...  It is
+  noted in ``derived`` with its operands: the compiler recomputes what it knows and refuses
+  the rest, so a replay never reuses the recording call's data by mistake;
 - ``draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
   eagerly);
 - ``value_read``: values read into Python by library functions (``array_equal``...).
 
-``ndarray.__bool__`` of such an array (an ``if`` or ``while`` on data) is a branch: its
-truth is noted in ``guards`` and checked on replay.  The other reads of array values into
-Python (``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy's ``__array__``) are
-noted in ``reads``; those signatures run eagerly.  (Those methods are wrapped on the
-class while recording, one recording at a time, reporting only from the recording thread.)
+``ndarray.__bool__`` of an array (an ``if`` or ``while`` on data) is a branch: its truth is
+noted in ``guards`` and checked on replay.  The other reads of array values into Python
+(``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy's ``__array__``) are noted in
+``reads``; those signatures run eagerly.  (Those methods are wrapped on the class while
+recording, one recording at a time, reporting only from the recording thread.)  Arrays the
+function creates from no array (``np.ones(3)``) count as inputs too: they are the same on
+every call, so replaying them is merely exact.
 """
 import threading
 
@@ -45,17 +51,19 @@ class Trace:
         self.derived = {}       # id(array) -> (name or Op, operands, attrs, array)
         self.thread = threading.get_ident()
 
-    def dependent(self, x):
-        """Whether ``x`` is an array whose value depends on the function's inputs."""
-        return isinstance(x, ndarray) and (x._node is not None or id(x) in self.derived)
+    @staticmethod
+    def dependent(x):
+        """Whether ``x``'s value may change between calls: any array (an argument, a
+        closed-over array, or something computed from them; see the module docstring)."""
+        return isinstance(x, ndarray)
 
     # ---- hooks (autodiff._state, ops.core) ------------------------------------------------
     def off_tape(self, name, operands, attrs, out):
         if id(out) in self.derived:
             return
         for a in operands:
-            if self.dependent(a) or (isinstance(a, (tuple, list))
-                                     and any(self.dependent(b) for b in a)):
+            if isinstance(a, ndarray) or (isinstance(a, (tuple, list))
+                                          and any(isinstance(b, ndarray) for b in a)):
                 self.derived[id(out)] = (name, tuple(operands), attrs, out)
                 return
 
