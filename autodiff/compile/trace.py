@@ -89,8 +89,17 @@ def _spy_read(name, original, tr):
     return method
 
 
-def record_call(fn, args):
-    """Call ``fn`` on ``args`` under ``record()`` with the notes above.
+def call(fn, args, names=()):
+    """``fn(*args)``, the last ``len(names)`` arguments passed by those keywords."""
+    if not names:
+        return fn(*args)
+    npos = len(args) - len(names)
+    return fn(*args[:npos], **dict(zip(names, args[npos:])))
+
+
+def record_call(fn, args, names=()):
+    """Call ``fn`` on ``args`` (the last ones by the keywords ``names``) under ``record()``
+    with the notes above.
 
     Inputs that are not marked (no ``attach_grad``) are passed as proxies sharing their
     memory, marked with ``grad_req='null'``, so everything computed from any input is on
@@ -119,7 +128,7 @@ def record_call(fn, args):
             state.tracer = tr
             with autograd.record():
                 tr.start = tick()
-                tr.out = fn(*tr.call_args)
+                tr.out = call(fn, tr.call_args, names)
         finally:
             state.tracer = outer
             for n, m in saved.items():
