@@ -6,6 +6,9 @@ of results is ``autograd.backward`` of all of them): it returns ``y``'s value (a
 without recorded history; eager mode's graph would be freed by that backward anyway) and
 fills ``.grad`` of the marked inputs by their ``grad_req``.
 
+Keyword arguments are bound to ``fn``'s parameters: those that can be passed by position
+are, the others follow by sorted name (the names are part of the signature).
+
 Per signature (shapes, dtypes, marks and grad_req of the arguments) it keeps up to
 ``MAX_PATHS`` recorded paths.  A call replays the last path that ran; if one of its guards
 sees another branch, the other paths are tried, and if none fits, the function is
@@ -128,6 +131,7 @@ class Compiled:
 
     # ---- calls --------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        """``fn(*args, **kwargs)`` with its backward: replayed, recorded, or run eagerly."""
         names = ()
         if kwargs:
             args, names = self._bind(args, kwargs)
