@@ -36,8 +36,9 @@ def compile(fn):
     replayed as recorded, so a function that draws runs eagerly.  Python values ``fn``
     reads other than array truth values are fixed at recording, as with ``jax.jit``;
     reading any array's values into Python (``float``, ``int``, ``item``, ``tolist``,
-    ``asnumpy``, NumPy reading it) makes the signature run eagerly on every call, as does
-    an argument that is not an array; a call ``fn`` does not accept raises ``TypeError``.
+    ``asnumpy``, NumPy reading it) makes the signature run eagerly on every call, as do an
+    in-place write inside ``fn`` (a replay would not repeat it) and an argument that is
+    not an array; a call ``fn`` does not accept raises ``TypeError``.
     ``fn`` may return a tuple of arrays: each gets a head gradient of ones
     (``autograd.backward`` of all of them).
 

@@ -255,6 +255,9 @@ class Compiled:
         if draws:
             reason = ("random draws inside the function: a replay would repeat the recorded "
                       f"draws ({', '.join(draws)}); pass them in as arguments instead")
+        elif tr.wrote:
+            reason = ("an in-place write inside the function (x[...] = v, x += y): a replay "
+                      "would not repeat it")
         elif tr.reads:
             reason = ("data-dependent control flow: the function read array values into "
                       f"Python ({', '.join(sorted(set(tr.reads)))})")

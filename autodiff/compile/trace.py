@@ -15,6 +15,9 @@ While recording, a ``Trace`` is the thread's ``state.tracer``; the library repor
   eagerly);
 - ``value_read``: values read into Python by library functions (``array_equal``...).
 
+An in-place write during the call (``x[...] = v``, ``x += y``: ``versions`` stamps it) sets
+``wrote``: a replay would not repeat it, so those signatures run eagerly.
+
 ``ndarray.__bool__`` of an array (an ``if`` or ``while`` on data) is a branch: its truth is
 noted in ``guards`` and checked on replay.  The other reads of array values into Python
 (``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy's ``__array__``) are noted in
@@ -25,7 +28,7 @@ every call, so replaying them is merely exact.
 """
 import threading
 
-from .. import autograd
+from .. import autograd, versions
 from .._state import state
 from ..ndarray import ndarray, wrap
 from ..tape import tick
@@ -38,7 +41,7 @@ _lock = threading.RLock()   # (a compiled function may call another while record
 class Trace:
     """What one recording produced, and the hooks the library calls while it runs."""
     __slots__ = ('out', 'call_args', 'proxies', 'proxy_vars', 'reads', 'guards', 'derived',
-                 'start', 'thread')
+                 'start', 'thread', 'wrote')
 
     def __init__(self):
         self.out = None
@@ -50,6 +53,7 @@ class Trace:
         self.guards = []        # (array, truth seen) per branch on data
         self.derived = {}       # id(array) -> (name or Op, operands, attrs, array)
         self.thread = threading.get_ident()
+        self.wrote = False      # an in-place write (x[...] = v, x += y) ran during the call
 
     @staticmethod
     def dependent(x):
@@ -129,6 +133,7 @@ def record_call(fn, args, names=()):
             with autograd.record():
                 tr.start = tick()
                 tr.out = call(fn, tr.call_args, names)
+            tr.wrote = versions.last_write >= tr.start
         finally:
             state.tracer = outer
             for n, m in saved.items():

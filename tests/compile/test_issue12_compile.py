@@ -142,6 +142,23 @@ def test_closed_over_array_of_another_shape_is_recorded_again():
     assert_close(w.grad.asnumpy(), onp.full(2, 3.0), rtol=1e-5)
 
 
+def test_in_place_write_inside_the_function_runs_eagerly_and_says_why():
+    # eager mode increments k on every call; a replay of the recorded loop would not
+    k = np.array(onp.zeros(2, onp.float32))
+
+    def f(w):
+        k[...] = k + 1
+        return (w * k).sum()
+    cf = autograd.compile(f)
+    wd = onp.array([0.5, -1.5])
+    w = marked(wd)
+    for n in range(1, 4):
+        v = cf(w)
+        assert_close(v.asnumpy(), n * wd.sum(), rtol=1e-6)
+        assert_close(w.grad.asnumpy(), onp.full(2, float(n)), rtol=1e-6)
+    assert not cf.compiled and 'in-place write' in cf.fallback_reason
+
+
 # ---- 6: a leaf the replayed path does not reach keeps its gradient --------------------------
 def _branchy(x, w):
     return (x * 2 if bool(np.sum(w) > 0) else x * w).sum()
