@@ -161,8 +161,9 @@ def lower(heads, guards, tr):
                     named[key] = b.scalar(x, cdt)
             return b.template(rules.COMPARE[name], BOOL, cdtype=cdt, shape=out.shape, **named)
         label = name if isinstance(name, str) else name.name
-        raise Unsupported(f"{label}() of an array computed from the inputs (its result is not "
-                          "recorded, so a replay could not recompute it)")
+        raise Unsupported(f"{label}() of an array computed from the inputs (arguments or "
+                          "arrays the function reads; its result is not recorded, so a "
+                          "replay could not recompute it)")
 
     nodes = _tape_nodes(list(heads) + [a for a, _ in guards], tr.start, tr.derived)
     for n in nodes:

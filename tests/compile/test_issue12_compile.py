@@ -79,6 +79,24 @@ def test_reduction_of_a_closed_over_array_is_recomputed():
     assert_close(w.grad.asnumpy(), -3.5 + 2 * wd, rtol=1e-5)
 
 
+@pytest.mark.parametrize('view', ['copy', 'cast', 'reshape'])
+def test_copy_or_same_shape_reshape_of_a_closed_over_array_is_recomputed(view):
+    k = np.array(onp.array([1.0, 2.0], onp.float32))
+    get = {'copy': lambda: np.array(k), 'cast': lambda: np.array(k, dtype='float64'),
+           'reshape': lambda: k.reshape(2)}[view]
+    cf = autograd.compile(lambda w: (w * np.exp(get())).sum())
+    wd = onp.array([0.5, -1.5])
+    w = marked(wd)
+    _run_twice(cf, w)
+    assert cf.compiled, cf.fallback_reason
+    k[...] = np.array([-1.0, 0.5])
+    v = cf(w)
+    assert cf.compiled
+    e = onp.exp([-1.0, 0.5])
+    assert_close(v.asnumpy(), (wd * e).sum(), rtol=1e-5)
+    assert_close(w.grad.asnumpy(), e, rtol=1e-5)
+
+
 def test_branch_on_a_closed_over_array_is_a_guard():
     k = np.array(onp.array([1.0, 2.0], onp.float32))
 
