@@ -209,7 +209,7 @@ class Compiled:
                     f"argument {params[i]!r}" if i < len(params) else f"argument {i}")
             if not isinstance(a, ndarray):
                 return (f"{what} is a {type(a).__name__}, not an autodiff array (only arrays "
-                        "are taken: close over other values or fix them with a wrapper)")
+                        "are taken: bind other values with a closure or functools.partial)")
             node = a._node
             if node is not None and (type(node) is not Variable or node.edges):
                 return (f"{what} has recorded history (only arrays without history and "
