@@ -136,9 +136,12 @@ def lower(heads, guards, tr):
 
     def derived(name, operands, attrs, out):
         b.origin = None
-        if isinstance(name, Op):               # an op applied to off-tape arrays only
+        if isinstance(name, Op):   # an op applied to off-tape arrays, or under pause()
             ins = [operand(x) for x in operands]
-            return _lower_node(b, _OffTape(name, operands, attrs, out), ins)[0]
+            v = _lower_node(b, _OffTape(name, operands, attrs, out), ins)[0]
+            if any(x._node is not None for x in operands):
+                v = b.stop(v)                  # (paused: no gradient flows through it)
+            return v
         if name in ('detach', 'stop_gradient'):
             return b.stop(operand(operands[0]))
         if name == 'array':                    # np.array(x): a copy, cast to its dtype

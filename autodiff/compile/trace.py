@@ -8,7 +8,8 @@ read of any array's values into Python makes the signature run eagerly.
 While recording, a ``Trace`` is the thread's ``state.tracer``; the library reports to it:
 
 - ``off_tape``: an array computed without a tape node — from a closed-over array
-  (``np.exp(k)``, ``k.sum()``), a comparison ``x > 0``, ``detach()``, ``argmax``...  It is
+  (``np.exp(k)``, ``k.sum()``), a comparison ``x > 0``, ``detach()``, ``argmax``, any op
+  under ``autograd.pause()``...  It is
   noted in ``derived`` with its operands: the compiler recomputes what it knows and refuses
   the rest, so a replay never reuses the recording call's data by mistake;
 - ``draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run

@@ -160,6 +160,21 @@ def test_closed_over_array_of_another_shape_is_recorded_again():
     assert_close(w.grad.asnumpy(), onp.full(2, 3.0), rtol=1e-5)
 
 
+def test_value_computed_under_pause_is_recomputed_without_a_gradient():
+    def f(x):
+        with autograd.pause():
+            m = x * 2                        # off the tape: a constant for the backward
+        return (x * m).sum()
+    cf = autograd.compile(f)
+    for d in ([1.0, 2.0], [1.0, 2.0], [3.0, 5.0]):
+        x = marked(d)
+        v = cf(x)
+        xd = onp.array(d)
+        assert_close(v.asnumpy(), (2 * xd * xd).sum(), rtol=1e-6)
+        assert_close(x.grad.asnumpy(), 2 * xd, rtol=1e-6)     # d/dx (x * m), m fixed
+    assert cf.compiled, cf.fallback_reason
+
+
 def test_in_place_write_inside_the_function_runs_eagerly_and_says_why():
     # eager mode increments k on every call; a replay of the recorded loop would not
     k = np.array(onp.zeros(2, onp.float32))
