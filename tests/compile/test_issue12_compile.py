@@ -147,6 +147,18 @@ def test_reading_a_closed_over_array_into_python_runs_eagerly_and_says_why():
     assert_close(w.grad.asnumpy(), onp.full(2, 10.0), rtol=1e-5)
 
 
+def test_full_of_a_closed_over_value_runs_eagerly():
+    k = np.array(onp.float32(2.0))
+    cf = autograd.compile(lambda w: (w * np.full((2,), k)).sum())
+    w = marked([0.5, -1.5])
+    _run_twice(cf, w)
+    assert not cf.compiled and 'full' in cf.fallback_reason
+    k[...] = 3
+    v = cf(w)
+    assert_close(v.asnumpy(), 3 * (0.5 - 1.5), rtol=1e-6)
+    assert_close(w.grad.asnumpy(), [3.0, 3.0], rtol=1e-6)
+
+
 def test_closed_over_array_of_another_shape_is_recorded_again():
     # (the library never changes an array's shape in place; simulate a buffer swap)
     k = np.array(onp.array([1.0, 2.0], onp.float32))
