@@ -18,28 +18,34 @@ from .compiled import Compiled
 def compile(fn):
     """Compile ``fn(*arrays) -> array`` with its backward; usable as a decorator.
 
-    ``compiled(*arrays)`` does what ``with autograd.record(): y = fn(*arrays)`` then
-    ``y.backward()`` does: it returns ``y``'s value (without recorded history) and fills
-    ``.grad`` of the marked inputs (those with ``attach_grad()``, including marked arrays
-    ``fn`` closes over) following their ``grad_req``: 'write' overwrites, 'add' adds.
+    ``compiled(*arrays, **keyword_arrays)`` does what ``with autograd.record(): y =
+    fn(...)`` then ``y.backward()`` does: it returns ``y``'s value (without recorded
+    history) and fills ``.grad`` of the marked inputs (those with ``attach_grad()``,
+    including marked arrays ``fn`` closes over) following their ``grad_req``: 'write'
+    overwrites, 'add' adds; a marked input the path does not reach keeps its gradient.
     A non-scalar ``y`` gets a head gradient of ones, as ``backward()`` gives it.
 
     Guard: programs are kept per input signature (shapes, dtypes, marks and grad_req of
-    the arguments) and per control-flow path: ``if``/``while`` on array data (``bool`` of
-    an array computed from the inputs) is checked on every replay, and another outcome
-    replays (or records and compiles) the matching path, up to 8 per signature.  Arrays
-    ``fn`` closes over without a mark are constants of the program (their current memory
-    is read on each call); arrays it creates from no input (``np.ones``, a random draw) are
-    those of the recording call, so a function
-    that draws from ``np.random`` runs eagerly.  Python values ``fn`` reads other than
-    array truth values are fixed at recording, as with ``jax.jit``; reading array values
-    into Python (``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy reading it)
-    makes the signature run eagerly on every call.  ``fn`` may return a tuple of arrays:
-    each gets a head gradient of ones (``autograd.backward`` of all of them).
+    the arguments, and the keyword names; a parameter passed by keyword counts as passed
+    by position) and per control-flow path: ``if``/``while`` on array data (``bool`` of
+    an array) is checked on every replay, and another outcome replays (or records and
+    compiles) the matching path, up to 8 per signature.  Every array ``fn`` reads is an
+    input: arrays it closes over, marked or not, are read on every call (in-place writes
+    are seen; a changed shape or dtype records again; rebinding the name is not seen),
+    and what it computes from them is recomputed.  A draw from ``np.random`` would be
+    replayed as recorded, so a function that draws runs eagerly.  Python values ``fn``
+    reads other than array truth values are fixed at recording, as with ``jax.jit``;
+    reading any array's values into Python (``float``, ``int``, ``item``, ``tolist``,
+    ``asnumpy``, NumPy reading it) makes the signature run eagerly on every call, as do an
+    in-place write inside ``fn`` (a replay would not repeat it) and an argument that is
+    not an array; a call ``fn`` does not accept raises ``TypeError``.
+    ``fn`` may return a tuple of arrays: each gets a head gradient of ones
+    (``autograd.backward`` of all of them).
 
     Introspection: ``compiled.compiled`` (the last call ran compiled),
     ``compiled.fallback_reason``, ``compiled.compile_seconds``, ``compiled.source_path``
-    (the generated file; ``$AUTODIFF_COMPILE_DIR`` or ``~/.cache/autodiff/compiled``),
+    (the generated file; ``$AUTODIFF_COMPILE_DIR`` or ``~/.cache/autodiff/compiled``; None
+    when that folder is unusable and the program was compiled in memory, after one warning),
     ``compiled.kernels`` (the Numba dispatchers of the fused loops), ``compiled.program``
     (steps, memory plan: ``arena_bytes`` against ``naive_bytes``), ``compiled.paths`` and
     ``compiled.graph()`` (the recorded DAG; op nodes carry ``fused_group`` and

@@ -12,6 +12,9 @@ is split over the first axis between threads (``lo``, ``hi``).
 from .ir import BOOL, _NP_NAMES
 
 BLOCK = 1024
+# every kernel's decorator; ``cache`` swaps it for IN_MEMORY when no cache folder is usable
+DECORATOR = "@njit(nogil=True, error_model='numpy', cache=True)"
+IN_MEMORY = "@njit(nogil=True, error_model='numpy')"
 _INIT = {'sum': 'np.zeros({shape}, np.float64)', 'max': 'np.full({shape}, -np.inf, np.float64)',
          'min': 'np.full({shape}, np.inf, np.float64)'}
 _ACC0 = {'sum': '0.0', 'max': '-np.inf', 'min': 'np.inf'}
@@ -118,7 +121,7 @@ def group_kernel(name, group):
 
     params = ['lo', 'hi'] + [f"a{k}" for k in range(len(ins))] + \
              [f"o{k}" for k in range(len(outs))]
-    src = ["@njit(nogil=True, error_model='numpy', cache=True)",
+    src = [DECORATOR,
            f"def {name}({', '.join(params)}):",
            f'    """{len(group.members)} fused values over shape {group.shape}, run as {loop}."""']
     src += ["    " + ln for ln in lines_pre]

@@ -6,11 +6,15 @@ of results is ``autograd.backward`` of all of them): it returns ``y``'s value (a
 without recorded history; eager mode's graph would be freed by that backward anyway) and
 fills ``.grad`` of the marked inputs by their ``grad_req``.
 
+Keyword arguments are bound to ``fn``'s parameters: those that can be passed by position
+are, the others follow by sorted name (the names are part of the signature).
+
 Per signature (shapes, dtypes, marks and grad_req of the arguments) it keeps up to
 ``MAX_PATHS`` recorded paths.  A call replays the last path that ran; if one of its guards
 sees another branch, the other paths are tried, and if none fits, the function is
 recorded again (that call runs eagerly) and the new path is compiled.
 """
+import inspect
 import time
 import warnings
 
@@ -44,6 +48,7 @@ class Compiled:
         self.fn = fn
         self._entries = {}          # signature -> Fallback or list of Programs (paths)
         self._last = None
+        self._signature = None      # inspect.Signature of fn, on the first keyword call
         self.__wrapped__ = fn
         self.__name__ = getattr(fn, '__name__', 'compiled')
         self.__doc__ = getattr(fn, '__doc__', None)
@@ -125,24 +130,27 @@ class Compiled:
         return e.graph
 
     # ---- calls --------------------------------------------------------------------------
-    def __call__(self, *args):
-        key = self._key(args)
+    def __call__(self, *args, **kwargs):
+        """``fn(*args, **kwargs)`` with its backward: replayed, recorded, or run eagerly."""
+        names = ()
+        if kwargs:
+            args, names = self._bind(args, kwargs)
+        key = self._key(args, names)
         if key is None:
-            self._last = Fallback("arguments that are not autodiff arrays, or arrays with "
-                                  "recorded history")
-            return self._eager(args)
+            self._last = Fallback(self._refusal(args, names))
+            return self._eager(args, names)
         entry = self._entries.get(key)
         if entry is None:
-            return self._record(key, args)
+            return self._record(key, args, names)
         if isinstance(entry, Fallback):
             self._last = entry
-            return self._eager(args)
+            return self._eager(args, names)
         for k in range(len(entry) - 1, -1, -1):      # the most recent path first
             prog = entry[k]
             out = prog.run(args)
             if out is program.STALE:
                 del self._entries[key]
-                return self._record(key, args)
+                return self._record(key, args, names)
             if out is not program.GUARD_FAILED:
                 if k != len(entry) - 1:
                     entry.append(entry.pop(k))
@@ -151,12 +159,30 @@ class Compiled:
         if len(entry) >= MAX_PATHS:
             self._entries[key] = self._last = Fallback(
                 f"more than {MAX_PATHS} control-flow paths for one signature")
-            return self._eager(args)
-        return self._record(key, args, entry)
+            return self._eager(args, names)
+        return self._record(key, args, names, entry)
+
+    def _bind(self, args, kwargs):
+        """Keyword arguments as inputs: ``(flat arguments, keyword names)``.
+
+        Parameters that can be passed by position are (so ``f(x, w=w)`` and ``f(x, w)`` are
+        one signature); keyword-only ones and ``**kwargs`` follow, sorted by name.  A call
+        ``fn`` does not accept raises ``TypeError`` naming the function.
+        """
+        sig = self._sig()
+        if sig is not False:
+            try:
+                bound = sig.bind(*args, **kwargs)
+            except TypeError as err:
+                raise TypeError(f"compiled function {self.__name__!r}: {err}") from None
+            args, kwargs = bound.args, bound.kwargs
+        names = tuple(sorted(kwargs))
+        return tuple(args) + tuple(kwargs[n] for n in names), names
 
     @staticmethod
-    def _key(args):
-        """The signature: shapes, dtypes and marks of the inputs (None: do not compile)."""
+    def _key(args, names=()):
+        """The signature: shapes, dtypes and marks of the inputs, and the keyword names
+        (None: do not compile)."""
         key = []
         for a in args:
             if not isinstance(a, ndarray):
@@ -169,22 +195,50 @@ class Compiled:
             else:
                 return None
             key.append((a._data.shape, a._data.dtype.str, req))
+        if names:
+            key.append(names)
         return tuple(key)
+
+    def _refusal(self, args, names):
+        """Why ``_key`` refused these arguments (the first one it cannot take, by name)."""
+        npos = len(args) - len(names)
+        params = [p.name for p in (self._sig().parameters.values() if self._sig() else ())
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        for i, a in enumerate(args):
+            what = (f"keyword argument {names[i - npos]!r}" if i >= npos else
+                    f"argument {params[i]!r}" if i < len(params) else f"argument {i}")
+            if not isinstance(a, ndarray):
+                return (f"{what} is a {type(a).__name__}, not an autodiff array (only arrays "
+                        "are taken: bind other values with a closure or functools.partial)")
+            node = a._node
+            if node is not None and (type(node) is not Variable or node.edges):
+                return (f"{what} has recorded history (only arrays without history and "
+                        "marked leaves are taken)")
+        return "arguments that cannot be compiled"
+
+    def _sig(self):
+        """``inspect.Signature`` of fn (False when it has none), computed once."""
+        if self._signature is None:
+            try:
+                self._signature = inspect.signature(self.fn)
+            except (TypeError, ValueError):          # (a builtin without a signature)
+                self._signature = False
+        return self._signature
 
     @staticmethod
     def _wrap(out):
         return wrap(out[0]) if len(out) == 1 else tuple(wrap(o) for o in out)
 
-    def _eager(self, args):
+    def _eager(self, args, names=()):
         with autograd.record():
-            y = self.fn(*args)
+            y = trace.call(self.fn, args, names)
         heads = list(y) if isinstance(y, (tuple, list)) else [y]
         autograd.backward(heads)
         return y
 
-    def _record(self, key, args, paths=None):
+    def _record(self, key, args, names, paths=None):
         """Record fn, run its backward eagerly (this call's result), then compile the path."""
-        tr = trace.record_call(self.fn, args)
+        tr = trace.record_call(self.fn, args, names)
         out = tr.out
         many = isinstance(out, (tuple, list))
         heads = list(out) if many else [out]
@@ -201,12 +255,17 @@ class Compiled:
         if draws:
             reason = ("random draws inside the function: a replay would repeat the recorded "
                       f"draws ({', '.join(draws)}); pass them in as arguments instead")
+        elif tr.wrote:
+            reason = ("an in-place write inside the function (x[...] = v, x += y): a replay "
+                      "would not repeat it")
         elif tr.reads:
             reason = ("data-dependent control flow: the function read array values into "
                       f"Python ({', '.join(sorted(set(tr.reads)))})")
         else:
             try:
                 low = lower.lower(heads, tr.guards, tr)
+                for lf in low.leaves:
+                    lf.reached = lf.var in deps
                 wanted = [v for v in low.builder.values
                           if v.kind == 'input' and low.leaves[v.attrs].grad]
                 grads = ad.gradients(low.builder, low.heads, wanted)
@@ -278,7 +337,7 @@ def _build(low, grads, call_args, results, before):
     for lf in low.leaves:
         if lf.grad:
             eager = lf.var.grad._data
-            if lf.req == 'add':
+            if lf.req == 'add' or not lf.reached:     # (unreached: eager mode kept it)
                 eager = eager - before[id(lf)]
             if not _close(scratch[k]._data, eager):
                 return None, "not compiled: the compiled gradient disagreed with eager mode"

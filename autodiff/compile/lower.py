@@ -1,9 +1,11 @@
 """Lower a recorded tape (plus what the tracer saw) to the compiler's program form (``ir``).
 
 Each tape node becomes one or a few primitive values (``log_softmax`` becomes max, subtract,
-exp, sum, log, subtract).  Arrays without history that the function computed from recorded
-values outside the tape (a comparison such as ``x > 0``, ``detach()``) are lowered from the
-tracer's notes, so a replay recomputes them instead of reusing the recorded data.
+exp, sum, log, subtract).  Arrays without history that the function computed outside the
+tape (a comparison such as ``x > 0``, ``detach()``, anything computed from a closed-over
+array) are lowered from the tracer's notes, so a replay recomputes them instead of reusing
+the recorded data; an array without history and without such a note (a closed-over array,
+one created from no array) is an input, read on every call.
 Anything else raises ``Unsupported`` with the reason; the caller then runs eagerly.
 """
 import math
@@ -20,12 +22,15 @@ from .ir import BOOL, FLOATS, Builder, Unsupported, Value
 class Leaf:
     """An input of the program: a function argument (``pos``) or an array it closed over.
 
-    ``grad`` is True for a marked array whose gradient the program produces.
+    ``grad`` is True for a marked array whose gradient the program produces; ``reached``
+    says whether the recorded backward reaches it (one it does not reach keeps its
+    gradient; set by the caller, see ``compiled``).
     """
-    __slots__ = ('pos', 'obj', 'var', 'grad', 'req')
+    __slots__ = ('pos', 'obj', 'var', 'grad', 'req', 'reached')
 
     def __init__(self, pos, obj, var, grad, req):
         self.pos, self.obj, self.var, self.grad, self.req = pos, obj, var, grad, req
+        self.reached = True
 
 
 class _OffTape:
@@ -131,11 +136,20 @@ def lower(heads, guards, tr):
 
     def derived(name, operands, attrs, out):
         b.origin = None
-        if isinstance(name, Op):               # an op applied to off-tape arrays only
+        if isinstance(name, Op):   # an op applied to off-tape arrays, or under pause()
             ins = [operand(x) for x in operands]
-            return _lower_node(b, _OffTape(name, operands, attrs, out), ins)[0]
+            v = _lower_node(b, _OffTape(name, operands, attrs, out), ins)[0]
+            if any(x._node is not None for x in operands):
+                v = b.stop(v)                  # (paused: no gradient flows through it)
+            return v
         if name in ('detach', 'stop_gradient'):
             return b.stop(operand(operands[0]))
+        if name == 'array':                    # np.array(x): a copy, cast to its dtype
+            if out.dtype not in FLOATS and out.dtype != BOOL:
+                raise Unsupported(f"np.array(..., dtype={out.dtype}) of an input")
+            return b.cast(b.stop(operand(operands[0])), out.dtype)
+        if name == 'reshape':                  # reshape to the same shape (shape.reshape)
+            return b.reshape(operand(operands[0]), out.shape)
         if name in rules.COMPARE and len(operands) == 2:
             named = {}
             for key, x in zip('ab', operands):
@@ -150,12 +164,10 @@ def lower(heads, guards, tr):
                     named[key] = b.scalar(x, cdt)
             return b.template(rules.COMPARE[name], BOOL, cdtype=cdt, shape=out.shape, **named)
         label = name if isinstance(name, str) else name.name
-        raise Unsupported(f"{label}() of an array computed from the inputs (its result is not "
-                          "recorded, so a replay could not recompute it)")
+        raise Unsupported(f"{label}() of an array computed from the inputs (arguments or "
+                          "arrays the function reads; its result is not recorded, so a "
+                          "replay could not recompute it)")
 
-    for arr, _ in guards:
-        if arr._node is None and id(arr) not in tr.derived:
-            raise Unsupported("a branch on an array that is neither recorded nor derived")
     nodes = _tape_nodes(list(heads) + [a for a, _ in guards], tr.start, tr.derived)
     for n in nodes:
         ins = [value(a, e) for a, e in zip(n.inputs, n.edges)]

@@ -32,12 +32,16 @@ class Program:
     def run(self, args):
         """Head arrays (NumPy), GUARD_FAILED or STALE; fills the marked inputs' gradients."""
         env = self.env0[:]
-        for slot, lf in self.inputs:
-            a = args[lf.pos] if lf.pos is not None else lf.obj
-            if lf.obj is not None and lf.var is not None and (
-                    a._node is not lf.var or lf.var.grad_req != lf.req):
-                return STALE
-            d = a._data
+        for slot, lf, shape, dtype in self.inputs:
+            if lf.pos is not None:       # an argument (the signature fixed shape and dtype)
+                d = args[lf.pos]._data
+            else:                        # a closed-over array: re-read, guarded
+                a = lf.obj
+                if lf.var is not None and (a._node is not lf.var or lf.var.grad_req != lf.req):
+                    return STALE
+                d = a._data
+                if d.shape != shape or d.dtype != dtype:
+                    return STALE
             if not (d.flags.c_contiguous and d.flags.writeable):
                 d = _onp.array(d, order='C')
             env[slot] = d
@@ -97,15 +101,21 @@ def build(low, grad_of):
     prog = Program()
     prog.grad_leaves = [leaves[i] for i in grad_leaves]
     slot = {v.id: i for i, v in enumerate(values)}
-    prog.inputs = [(slot[v.id], leaves[v.attrs]) for v in values if v.kind == 'input']
+    prog.inputs = [(slot[v.id], leaves[v.attrs], v.shape, v.dtype)
+                   for v in values if v.kind == 'input']
     prog.direct = [(slot[vid], k) for vid, k in direct.items()]
     prog.head_slots = [slot[h.id] for h in low.heads]
     prog.heads, prog.grads, prog.guards = list(low.heads), gvals, list(low.guards)
     prog.leaves = leaves
     prog.writeback = []
     for k, g in enumerate(gvals):
-        if g is None or g.id not in direct or direct[g.id] != k:
-            prog.writeback.append((k, None if g is None else slot[g.id], prog.grad_leaves[k].req))
+        if g is None:
+            # reached by the tape with nothing flowing in: 'write' writes zeros (as eager
+            # mode); a leaf the path does not reach keeps its gradient
+            if prog.grad_leaves[k].reached:
+                prog.writeback.append((k, None, prog.grad_leaves[k].req))
+        elif g.id not in direct or direct[g.id] != k:
+            prog.writeback.append((k, slot[g.id], prog.grad_leaves[k].req))
 
     kernels, names = [], {}
     for st in steps:

@@ -1,25 +1,35 @@
 """Record one call of a function, noting what the tape alone does not show.
 
+Rule: every array the function reads is an input of the replay — its arguments, and the
+arrays it closes over, marked or not (their current memory is read on every call).  So
+anything computed from any array without a tape node must be recomputed on replay, and a
+read of any array's values into Python makes the signature run eagerly.
+
 While recording, a ``Trace`` is the thread's ``state.tracer``; the library reports to it:
 
-- ``off_tape``: an array computed from arrays without a tape node — a comparison
-  ``x > 0``, ``detach()``, ``argmax``, or an op applied to such arrays only.  When an
-  operand had history or was itself such an array, it is noted in ``derived``: the
-  compiler recomputes what it knows and refuses the rest, so a replay never reuses the
-  recording call's data by mistake;
+- ``off_tape``: an array computed without a tape node — from a closed-over array
+  (``np.exp(k)``, ``k.sum()``), a comparison ``x > 0``, ``detach()``, ``argmax``, any op
+  under ``autograd.pause()``...  It is
+  noted in ``derived`` with its operands: the compiler recomputes what it knows and refuses
+  the rest, so a replay never reuses the recording call's data by mistake;
 - ``draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
   eagerly);
 - ``value_read``: values read into Python by library functions (``array_equal``...).
 
-``ndarray.__bool__`` of such an array (an ``if`` or ``while`` on data) is a branch: its
-truth is noted in ``guards`` and checked on replay.  The other reads of array values into
-Python (``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy's ``__array__``) are
-noted in ``reads``; those signatures run eagerly.  (Those methods are wrapped on the
-class while recording, one recording at a time, reporting only from the recording thread.)
+An in-place write during the call (``x[...] = v``, ``x += y``: ``versions`` stamps it) sets
+``wrote``: a replay would not repeat it, so those signatures run eagerly.
+
+``ndarray.__bool__`` of an array (an ``if`` or ``while`` on data) is a branch: its truth is
+noted in ``guards`` and checked on replay.  The other reads of array values into Python
+(``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy's ``__array__``) are noted in
+``reads``; those signatures run eagerly.  (Those methods are wrapped on the class while
+recording, one recording at a time, reporting only from the recording thread.)  Arrays the
+function creates from no array (``np.ones(3)``) count as inputs too: they are the same on
+every call, so replaying them is merely exact.
 """
 import threading
 
-from .. import autograd
+from .. import autograd, versions
 from .._state import state
 from ..ndarray import ndarray, wrap
 from ..tape import tick
@@ -32,7 +42,7 @@ _lock = threading.RLock()   # (a compiled function may call another while record
 class Trace:
     """What one recording produced, and the hooks the library calls while it runs."""
     __slots__ = ('out', 'call_args', 'proxies', 'proxy_vars', 'reads', 'guards', 'derived',
-                 'start', 'thread')
+                 'start', 'thread', 'wrote')
 
     def __init__(self):
         self.out = None
@@ -44,18 +54,21 @@ class Trace:
         self.guards = []        # (array, truth seen) per branch on data
         self.derived = {}       # id(array) -> (name or Op, operands, attrs, array)
         self.thread = threading.get_ident()
+        self.wrote = False      # an in-place write (x[...] = v, x += y) ran during the call
 
-    def dependent(self, x):
-        """Whether ``x`` is an array whose value depends on the function's inputs."""
-        return isinstance(x, ndarray) and (x._node is not None or id(x) in self.derived)
+    @staticmethod
+    def dependent(x):
+        """Whether ``x``'s value may change between calls: any array (an argument, a
+        closed-over array, or something computed from them; see the module docstring)."""
+        return isinstance(x, ndarray)
 
     # ---- hooks (autodiff._state, ops.core) ------------------------------------------------
     def off_tape(self, name, operands, attrs, out):
         if id(out) in self.derived:
             return
         for a in operands:
-            if self.dependent(a) or (isinstance(a, (tuple, list))
-                                     and any(self.dependent(b) for b in a)):
+            if isinstance(a, ndarray) or (isinstance(a, (tuple, list))
+                                          and any(isinstance(b, ndarray) for b in a)):
                 self.derived[id(out)] = (name, tuple(operands), attrs, out)
                 return
 
@@ -81,8 +94,17 @@ def _spy_read(name, original, tr):
     return method
 
 
-def record_call(fn, args):
-    """Call ``fn`` on ``args`` under ``record()`` with the notes above.
+def call(fn, args, names=()):
+    """``fn(*args)``, the last ``len(names)`` arguments passed by those keywords."""
+    if not names:
+        return fn(*args)
+    npos = len(args) - len(names)
+    return fn(*args[:npos], **dict(zip(names, args[npos:])))
+
+
+def record_call(fn, args, names=()):
+    """Call ``fn`` on ``args`` (the last ones by the keywords ``names``) under ``record()``
+    with the notes above.
 
     Inputs that are not marked (no ``attach_grad``) are passed as proxies sharing their
     memory, marked with ``grad_req='null'``, so everything computed from any input is on
@@ -111,7 +133,8 @@ def record_call(fn, args):
             state.tracer = tr
             with autograd.record():
                 tr.start = tick()
-                tr.out = fn(*tr.call_args)
+                tr.out = call(fn, tr.call_args, names)
+            tr.wrote = versions.last_write >= tr.start
         finally:
             state.tracer = outer
             for n, m in saved.items():

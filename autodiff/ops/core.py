@@ -57,13 +57,16 @@ def result(op, inputs, data, attrs=None):
         if state.anomaly:
             from ..anomaly import check_forward
             check_forward(node)
+    elif state.tracer is not None:            # (an autograd.compile recording, paused)
+        state.tracer.off_tape(op, inputs, attrs, out)
     return out
 
 
 def results(op, inputs, datas, attrs=None):
     """Wrap several output buffers produced by one op application (e.g. ``split``)."""
     outs = [wrap(d) for d in datas]
-    if state.tracer is not None and not any(a._node is not None for a in inputs):
+    if state.tracer is not None and (not state.recording
+                                     or not any(a._node is not None for a in inputs)):
         for o in outs:
             state.tracer.off_tape(op.name, inputs, None, o)
     if state.recording and op.backward is not None and any(a._node is not None for a in inputs):

@@ -2,7 +2,7 @@
 import numpy as _onp
 
 from .. import dtypes
-from .._state import off_tape
+from .._state import off_tape, value_read
 from ..errors import DTypeError, ShapeError
 from ..ndarray import ndarray, wrap
 from .convert import as_array
@@ -63,6 +63,7 @@ def empty(shape, dtype=None, order='C', ctx=None, device=None):
 def full(shape, fill_value, dtype=None, order='C', ctx=None, device=None):
     """An array filled with ``fill_value`` (float32 by default)."""
     if isinstance(fill_value, ndarray):
+        value_read('full', (fill_value,))     # (an autograd.compile recording: a value read)
         fill_value = fill_value._data
     shape, dt = _shape(shape), _dt(dtype)
     fv = _onp.asarray(fill_value)
