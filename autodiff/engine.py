@@ -5,10 +5,11 @@ then process a node once all its consumers have handed it their gradients.  No
 recursion, so graph depth is unbounded.  Gradients are summed with the library's
 ``add``; under ``create_graph`` the whole pass is recorded.
 
-Who receives a gradient: a leaf ``Variable`` when it is processed; an intermediate
-marked with ``attach_grad()`` from its producer node's ``marks`` (so a mark made after
-the consumers were recorded still works); a marked intermediate's own ``Variable`` only
-passes the gradient on to its producer.
+Who receives a gradient: a ``Variable`` (always a leaf: ``attach_grad()`` on an
+intermediate cuts its history, as in MXNet 1.9.1) when it is processed.  A node of a
+non-differentiable op (``tape.NondiffNode``: comparisons, ``argmax``...) is traversed but
+never handed a gradient: its consumers' ``needs`` are False toward it, and the variables
+behind it are reached without one (so 'write' writes zeros, as MXNet does).
 
 Freeing: without ``retain_graph`` the nodes a pass traversed are released, and a later
 pass through them raises ``FREED_MESSAGE`` (naming ``retain_graph=True``).  A pass with
@@ -29,6 +30,20 @@ from .ops import binary as _binary
 
 _NO_HISTORY = ("cannot differentiate: this array has no recorded history. Call "
                "attach_grad() on the inputs and compute it inside autograd.record()")
+_UNMARKED = ("it was computed outside autograd.record() (or under pause()), or only from "
+             "arrays without history (unmarked inputs)")
+
+
+def no_history(i, head):
+    """The error for head ``i`` that has no history, naming the reason found: ``head._why``
+    (set where history is knowingly dropped, e.g. ``np.array`` copying the values),
+    ``detach()``, or else unmarked inputs / no recording."""
+    why = getattr(head, '_why', None)
+    if why is None:
+        why = ("it came from detach(), which cuts the history"
+               if getattr(head, '_detached', False) else _UNMARKED)
+    return (f"head {i}: cannot differentiate: this array has no recorded history: {why}. "
+            "Call attach_grad() on the inputs and compute it inside autograd.record()")
 
 
 def _head_grad(i, head, g):
@@ -97,7 +112,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         if not isinstance(h, ndarray):
             raise TypeError(f"head {i} is a {typename(h)}, not an autodiff array")
         if h._node is None:
-            raise GraphError(f"head {i}: {_NO_HISTORY}")
+            raise GraphError(no_history(i, h))
     wanted = None
     if variables is not None:
         wanted = {}
@@ -124,26 +139,22 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         while ready:
             n = ready.pop()
             gs = grads.pop(n, None)
-            if type(n) is Variable:
-                if not n.edges:                  # a leaf: hand it its gradient
-                    _deliver(n, gs[0] if gs is not None else None, wanted)
-                    continue
-                in_grads = gs                    # a marked intermediate: its producer delivers
+            if type(n) is Variable:                # a leaf: hand it its gradient
+                _deliver(n, gs[0] if gs is not None else None, wanted)
+                continue
             else:
-                if n.marks is not None:
-                    _deliver_marks(n, gs, wanted)
-                in_grads = _run_rule(n, gs) if gs is not None else None
                 if n._one:                       # the common case, without tuples
                     p = n._ed
                     if p is not None:
-                        if in_grads is not None:
-                            g = in_grads[0]
+                        if gs is not None and not p.nondiff:
+                            g = _run_rule(n, gs)[0]
                             if g is not None:
                                 _accumulate(grads, p, n._ix, g, into_leaves)
                         deps[p] -= 1
                         if deps[p] == 0:
                             ready.append(p)
                     continue
+                in_grads = _run_rule(n, gs) if gs is not None else None
             for i, e in enumerate(n.edges):
                 if e is None:
                     continue
@@ -230,7 +241,8 @@ def _run_rule(n, gs):
     if _versions.last_write > n.id:
         _versions.check_node(n)
     if n._one:
-        needs = _NEED_ONE if n._ed is not None else _NEED_NONE
+        p = n._ed
+        needs = _NEED_ONE if p is not None and not p.nondiff else _NEED_NONE
         in_grads = n.op.backward(n, gs, needs)
         if len(in_grads) != 1:
             raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
@@ -240,7 +252,7 @@ def _run_rule(n, gs):
             raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
                              f"{g.shape} for an input of shape {n._in.shape}")
     else:
-        needs = tuple(e is not None for e in n.edges)
+        needs = tuple(e is not None and not e[0].nondiff for e in n.edges)
         in_grads = n.op.backward(n, gs, needs)
         if len(in_grads) != len(n.edges):
             raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
@@ -279,11 +291,3 @@ def _deliver(var, g, wanted):
         _onp.copyto(buf, g._data, casting='unsafe')
     else:
         buf += g._data.astype(buf.dtype, copy=False)
-
-
-def _deliver_marks(node, gs, wanted):
-    """Deliver a node's output gradients to the outputs marked with ``attach_grad()``."""
-    for idx, var in node.marks.items():
-        _deliver(var, gs[idx] if gs is not None else None, wanted)
-
-

@@ -3,8 +3,6 @@
 Arithmetic, reductions and shape methods delegate to the op modules (imported at the
 bottom of this file to break the import cycle); each op decides whether to record.
 """
-import weakref as _weakref
-
 import numpy as _onp
 
 from . import dtypes
@@ -41,7 +39,8 @@ class ndarray:
     ``attach_grad()`` marks it as a variable; inside ``autograd.record()`` every op
     on it is recorded; ``backward()`` fills ``.grad``.
     """
-    __slots__ = ('_data', '_node', '_idx', '_detached', '__weakref__')
+    # ``_detached``: set by detach(); ``_why``: why it has no history (engine.no_history)
+    __slots__ = ('_data', '_node', '_idx', '_detached', '_why', '__weakref__')
     __array_priority__ = 100.0   # NumPy defers to our reflected operators
 
     def __init__(self, shape=(), dtype=None):
@@ -154,60 +153,47 @@ class ndarray:
 
     # ---- autograd ------------------------------------------------------------------
     def attach_grad(self, grad_req='write', stype=None):
-        """Mark this array as a variable with a zero gradient buffer.
+        """Mark this array as a variable (a new leaf) with a zero gradient buffer.
 
-        ``grad_req``: 'write' (each backward overwrites), 'add' (accumulates) or 'null'.
-        On a leaf (or an array without history) this makes a fresh leaf: graphs
-        recorded earlier keep delivering to the old mark, as in MXNet.  On a recorded
-        intermediate, before or after its consumers were recorded, the mark keeps it
-        connected (MXNet 2.x): a backward through it fills its gradient and goes on to
-        the leaves.
+        ``grad_req``: 'write' (each backward overwrites), 'add' (accumulates) or 'null'
+        (no gradient: ``.grad`` stays None).  Integer arrays take it too (their gradient
+        has their dtype, as in MXNet 1.9.1).
+
+        The mark always makes a fresh leaf, as in MXNet 1.9.1: on a recorded intermediate
+        (inside or after ``record()``) it cuts the history, like ``detach()`` — ops
+        recorded from it afterwards stop there, and the graph draws it as a detached
+        variable.  Graphs recorded through the array before the mark keep their path to
+        the old history (or the old mark).
         """
         if grad_req not in _GRAD_REQS:
             raise ValueError(f"grad_req must be one of {_GRAD_REQS}, got {grad_req!r}")
         if stype not in (None, 'default'):
             raise ValueError(f"attach_grad: only dense gradients (stype='default') are "
                              f"supported, got stype={stype!r}")
-        if self._data.dtype.kind not in 'f':
-            raise DTypeError(f"attach_grad needs a floating-point array, this one is {self.dtype}")
-        node, idx = self._node, self._idx
+        if self._data.dtype.kind not in 'fiub':
+            raise DTypeError(f"attach_grad needs a numeric or bool array, this one "
+                             f"is {self.dtype}")
+        node = self._node
+        cut = node is not None and type(node) is not Variable     # history it had is cut
         if type(node) is Variable:
-            if node.edges:                 # re-marking an intermediate: same producer
-                node, idx = node.edges[0]
-            else:
-                node = None
-        grad = wrap(_onp.zeros_like(self._data))
-        var = Variable(grad, grad_req, ((node, idx),) if node is not None else (),
-                       self._data.shape, self._data.dtype,
-                       detached=getattr(self, '_detached', False))
-        if node is not None:
-            if node.marks is None:
-                # weak values: node.marks -> Variable -> edges -> node would be a reference
-                # cycle keeping the graph's buffers alive until the cycle collector runs
-                node.marks = _weakref.WeakValueDictionary()
-            node.marks[idx] = var
-        self._node = var
+            cut = node.detached
+        grad = None if grad_req == 'null' else wrap(_onp.zeros_like(self._data))
+        self._node = Variable(grad, grad_req, (), self._data.shape, self._data.dtype,
+                              detached=cut or getattr(self, '_detached', False))
         self._idx = 0
 
     def drop_grad(self):
-        """Undo ``attach_grad()``: ``.grad`` becomes None and no backward fills it any more.
+        """Undo ``attach_grad()``: ``.grad`` becomes None and the array a plain constant.
 
-        A marked intermediate goes back to being its producer's output (still connected);
-        a leaf becomes a plain array without history.
+        Since ``attach_grad()`` makes a new leaf (MXNet 1.9.1), there is no history to go
+        back to: the array stops being a variable, and graphs recorded through the mark
+        stop filling its gradient.  A no-op on an unmarked array.
         """
         var = self._node
         if type(var) is not Variable:
             return
         var.grad_req = 'null'          # graphs recorded through the mark stop delivering
-        if var.edges:
-            producer, idx = var.edges[0]
-            if producer.marks is not None and producer.marks.get(idx) is var:
-                del producer.marks[idx]
-                if not producer.marks:
-                    producer.marks = None
-            self._node, self._idx = producer, idx
-        else:
-            self._node, self._idx = None, 0
+        self._node, self._idx = None, 0
 
     @property
     def grad(self):
