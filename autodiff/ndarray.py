@@ -51,26 +51,33 @@ class ndarray:
     # ---- attributes -------------------------------------------------------------------
     @property
     def shape(self):
+        """The dimensions, a tuple of ints."""
         return self._data.shape
 
     @property
     def dtype(self):
+        """The element type, a NumPy dtype."""
         return self._data.dtype
 
     @property
     def ndim(self):
+        """The number of dimensions."""
         return self._data.ndim
 
     @property
     def size(self):
+        """The number of elements."""
         return self._data.size
 
     @property
     def T(self):
+        """The array with its axes reversed (differentiable; ``transpose()``)."""
         return _shape.transpose(self)
 
     @property
     def ctx(self):
+        """The device the array lives on: always the CPU (``'cpu(0)'``); also ``context``
+        and ``device``."""
         return 'cpu(0)'
 
     context = device = ctx
@@ -81,9 +88,12 @@ class ndarray:
         return self._data.copy()
 
     def item(self, *args):
+        """One element as a Python scalar (``item()`` needs a size-1 array; ``item(i)``
+        takes the i-th element of the flattened array)."""
         return self._data.item(*args)
 
     def tolist(self):
+        """The values as nested Python lists (a scalar for a 0-d array)."""
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -203,6 +213,7 @@ class ndarray:
 
     @property
     def grad_req(self):
+        """'write', 'add' or 'null' for a marked array ('null' when unmarked)."""
         node = self._node
         return node.grad_req if isinstance(node, Variable) else 'null'
 
@@ -299,32 +310,83 @@ class ndarray:
         _versions.stamp(self._data, _tick())
 
     # ---- reductions and shape --------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False): return _reduce.sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return _reduce.mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return _reduce.max(self, axis, keepdims)
-    def min(self, axis=None, keepdims=False): return _reduce.min(self, axis, keepdims)
-    def prod(self, axis=None, keepdims=False): return _reduce.prod(self, axis, keepdims)
-    def argmax(self, axis=None): return _reduce.argmax(self, axis)
-    def argmin(self, axis=None): return _reduce.argmin(self, axis)
-    def clip(self, a_min=None, a_max=None): return _binary.clip(self, a_min, a_max)
+    def sum(self, axis=None, keepdims=False):
+        """Sum over ``axis`` (None: all; an int or a tuple), keeping reduced axes as size 1
+        with ``keepdims`` (differentiable; ``np.sum``)."""
+        return _reduce.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        """Mean over ``axis`` (None, int or tuple); integers give float32 (``np.mean``)."""
+        return _reduce.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        """Maximum over ``axis``; every tied maximum gets the full gradient (``np.max``)."""
+        return _reduce.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        """Minimum over ``axis``; every tied minimum gets the full gradient (``np.min``)."""
+        return _reduce.min(self, axis, keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        """Product over ``axis`` (differentiable, exact at zeros; ``np.prod``)."""
+        return _reduce.prod(self, axis, keepdims)
+
+    def argmax(self, axis=None):
+        """Index of the first maximum (over the flattened array when ``axis`` is None);
+        not differentiable: a backward through it gives zero gradients."""
+        return _reduce.argmax(self, axis)
+
+    def argmin(self, axis=None):
+        """Index of the first minimum (see ``argmax``)."""
+        return _reduce.argmin(self, axis)
+
+    def clip(self, a_min=None, a_max=None):
+        """Values limited to [a_min, a_max] (scalars, either may be None); the gradient
+        passes inside and at the bounds (``np.clip``)."""
+        return _binary.clip(self, a_min, a_max)
 
     def reshape(self, *shape, **kwargs):
+        """The same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``; one
+        dimension may be -1); differentiable."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
         return _shape.reshape(self, tuple(shape) if shape else kwargs.get('newshape', ()))
 
     def transpose(self, *axes):
+        """The axes permuted (``transpose(1, 0, 2)`` or a tuple; none given: reversed);
+        differentiable."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = axes[0]
         return _shape.transpose(self, tuple(axes) if axes else None)
 
-    def swapaxes(self, a1, a2): return _shape.swapaxes(self, a1, a2)
-    def flatten(self): return _shape.reshape(self, (-1,))
-    def squeeze(self, axis=None): return _shape.squeeze(self, axis)
-    def expand_dims(self, axis): return _shape.expand_dims(self, axis)
-    def repeat(self, repeats, axis=None): return _shape.repeat(self, repeats, axis)
-    def tile(self, reps): return _shape.tile(self, reps)
-    def dot(self, other): return _linalg.dot(self, other)
+    def swapaxes(self, a1, a2):
+        """The array with axes ``a1`` and ``a2`` interchanged (differentiable)."""
+        return _shape.swapaxes(self, a1, a2)
+
+    def flatten(self):
+        """A 1-D copy of the values (differentiable)."""
+        return _shape.reshape(self, (-1,))
+
+    def squeeze(self, axis=None):
+        """The array without its size-1 axes (or only ``axis``); differentiable."""
+        return _shape.squeeze(self, axis)
+
+    def expand_dims(self, axis):
+        """The array with a new size-1 axis at ``axis`` (differentiable)."""
+        return _shape.expand_dims(self, axis)
+
+    def repeat(self, repeats, axis=None):
+        """Each element repeated ``repeats`` times along ``axis`` (None: flattened first);
+        differentiable (``np.repeat``)."""
+        return _shape.repeat(self, repeats, axis)
+
+    def tile(self, reps):
+        """The array repeated ``reps`` times along each axis (differentiable; ``np.tile``)."""
+        return _shape.tile(self, reps)
+
+    def dot(self, other):
+        """Dot product with ``other`` (``np.dot``: matrix product for 2-D; differentiable)."""
+        return _linalg.dot(self, other)
 
 
 from .ops import unary as _unary, binary as _binary, reduce as _reduce  # noqa: E402
