@@ -73,6 +73,18 @@ def _collect(heads):
         n = stack.pop()
         if n.freed:
             raise GraphError(FREED_MESSAGE)
+        if n.nondiff:
+            # no gradient passes here: a graph behind it that an earlier backward freed
+            # is left out (the mask may be reused in a later graph), not an error
+            for e in n.edges:
+                if e is not None and not e[0].freed:
+                    p = e[0]
+                    if p in deps:
+                        deps[p] += 1
+                    else:
+                        deps[p] = 1
+                        stack.append(p)
+            continue
         if n._one:                              # one input, stored inline (tape.Node)
             p = n._ed
             if p is not None:
@@ -143,6 +155,14 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 _deliver(n, gs[0] if gs is not None else None, wanted)
                 continue
             else:
+                if n.nondiff:                    # no gradient toward its inputs
+                    for e in n.edges:
+                        if e is not None and not e[0].freed:
+                            p = e[0]
+                            deps[p] -= 1
+                            if deps[p] == 0:
+                                ready.append(p)
+                    continue
                 if n._one:                       # the common case, without tuples
                     p = n._ed
                     if p is not None:

@@ -128,7 +128,7 @@ def _build(heads, names):
             _add_edge(edges, cid, nid, sa, 0)
         for i, (x, e) in enumerate(zip(n.inputs, n.edges)):
             pos = i + 1 if sa is not None and i >= sa else i
-            if e is None:
+            if e is None or e[0] not in found:     # (freed, behind a non-differentiable op)
                 cid = f'c{n.id}_{pos}'
                 nodes.append((cid, _constant_attrs(x, array_names, counts)))
                 _add_edge(edges, cid, nid, pos, 0)

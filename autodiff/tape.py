@@ -128,6 +128,13 @@ class NondiffNode(Node):
     It is recorded so that a backward through it reaches the variables behind it (a
     'write' variable then gets zeros, as in MXNet), but no gradient is ever computed
     toward it: the engine's ``needs`` is False for its consumers' edges to it.
+
+    A backward does not release it: it saves nothing, and a mask reused in a later
+    graph must still lead to the variables behind it (the engine leaves out a part
+    behind it that was freed).
     """
     __slots__ = ()
     nondiff = True
+
+    def release(self):
+        """Kept as it is (see the class docstring)."""

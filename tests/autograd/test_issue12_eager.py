@@ -455,3 +455,27 @@ def test_item15_every_public_ndarray_member_has_a_docstring():
             missing.append(name)
     assert missing == []
     assert 'Sum over' in ndarray.sum.__doc__ and math.isfinite(len(ndarray.T.__doc__))
+
+
+def test_item10_a_mask_reused_after_a_backward():
+    """A mask shared by two graphs: the first backward does not make the second fail
+    (as before masks were recorded), also when the mask came from a freed intermediate."""
+    x = leaf([-1.0, 2.0])
+    with autograd.record():
+        h = x * 2
+        m = h > 0
+        a = (h * m).sum()
+        b = (x * m * 3).sum()
+    a.backward()
+    onp.testing.assert_array_equal(G(x), [0.0, 2.0])
+    g = autograd.get_graph(b)                   # h's part is gone: the mask's input is drawn
+    assert sorted(d['kind'] for _, d in g.nodes(data=True)).count('constant') == 2  # h and 3
+    b.backward()
+    onp.testing.assert_array_equal(G(x), [0.0, 3.0])
+    with autograd.record():
+        m2 = x > 0
+        c = (x * m2).sum()
+        d = (x * x * m2).sum()
+    c.backward()
+    d.backward()
+    onp.testing.assert_array_equal(G(x), [0.0, 4.0])
