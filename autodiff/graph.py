@@ -7,7 +7,8 @@ as a DiGraph.  The graph is a snapshot: values and gradients are copied.
 Node ids (stable strings)
     ``n{id}`` an op application (tape ``Node``), ``v{id}`` a marked array (tape
     ``Variable``), ``c{id}_{pos}`` a constant: the unmarked array or Python scalar
-    at argument position ``pos`` of op node ``n{id}``.  Tape ids are unique and grow
+    at argument position ``pos`` of op node ``n{id}`` (also the input of a
+    non-differentiable op, e.g. ``h > 0``, whose own graph an earlier backward freed).  Tape ids are unique and grow
     in recording order, and nodes are inserted in that order, so
     ``list(G)`` is already a topological order.
 
