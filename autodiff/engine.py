@@ -61,9 +61,16 @@ def _head_grad(i, head, g):
 
 
 def _collect(heads):
-    """Consumer counts of every node reachable from the heads (iterative DFS)."""
+    """Consumer counts of every node reachable from the heads (iterative DFS).
+
+    A node freed by an earlier backward raises ``FREED_MESSAGE`` — unless only
+    non-differentiable nodes consume it (a mask such as ``h > 0`` reused in a later
+    graph after ``h``'s graph was freed): no gradient would pass there, so it stays
+    in the counts as an empty node (no edges, no gradient) and the pass goes on.
+    """
     deps = {}
     stack = []
+    freed = []
     for h in heads:
         n = h._node
         if n not in deps:
@@ -72,18 +79,7 @@ def _collect(heads):
     while stack:
         n = stack.pop()
         if n.freed:
-            raise GraphError(FREED_MESSAGE)
-        if n.nondiff:
-            # no gradient passes here: a graph behind it that an earlier backward freed
-            # is left out (the mask may be reused in a later graph), not an error
-            for e in n.edges:
-                if e is not None and not e[0].freed:
-                    p = e[0]
-                    if p in deps:
-                        deps[p] += 1
-                    else:
-                        deps[p] = 1
-                        stack.append(p)
+            freed.append(n)                     # (checked below; a freed node has no edges)
             continue
         if n._one:                              # one input, stored inline (tape.Node)
             p = n._ed
@@ -102,7 +98,22 @@ def _collect(heads):
                 else:
                     deps[p] = 1
                     stack.append(p)
+    if freed:
+        _check_freed(freed, deps, heads)
     return deps
+
+
+def _check_freed(freed, deps, heads):
+    """Raise ``FREED_MESSAGE`` unless every freed node reached is consumed only by
+    non-differentiable nodes (rare: this scans the collected graph)."""
+    for f in freed:
+        if any(h._node is f for h in heads):
+            raise GraphError(FREED_MESSAGE)
+        for m in deps:
+            if type(m) is Variable or m.nondiff or m.freed:
+                continue
+            if any(e is not None and e[0] is f for e in m.edges):
+                raise GraphError(FREED_MESSAGE)
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
@@ -155,14 +166,6 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 _deliver(n, gs[0] if gs is not None else None, wanted)
                 continue
             else:
-                if n.nondiff:                    # no gradient toward its inputs
-                    for e in n.edges:
-                        if e is not None and not e[0].freed:
-                            p = e[0]
-                            deps[p] -= 1
-                            if deps[p] == 0:
-                                ready.append(p)
-                    continue
                 if n._one:                       # the common case, without tuples
                     p = n._ed
                     if p is not None:
@@ -252,7 +255,7 @@ def _accumulate(grads, node, idx, g, into_leaves=False):
         slot[idx] = old + g
 
 
-_NEED_ONE, _NEED_NONE = (True,), (False,)
+_NEED_ONE = (True,)
 
 
 def _run_rule(n, gs):
@@ -260,10 +263,8 @@ def _run_rule(n, gs):
         gs = [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
     if _versions.last_write > n.id:
         _versions.check_node(n)
-    if n._one:
-        p = n._ed
-        needs = _NEED_ONE if p is not None and not p.nondiff else _NEED_NONE
-        in_grads = n.op.backward(n, gs, needs)
+    if n._one:            # (only called when its input needs a gradient)
+        in_grads = n.op.backward(n, gs, _NEED_ONE)
         if len(in_grads) != 1:
             raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                              f"for 1 inputs")

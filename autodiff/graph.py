@@ -111,7 +111,9 @@ def gc_paused():
 
 def _build(heads, names):
     found = _collect(heads)                 # raises on a freed graph
-    order = sorted(found, key=lambda n: n.id)
+    # (a freed node is only kept when nothing but non-differentiable ops consume it:
+    # it is drawn as a constant input of those)
+    order = sorted((n for n in found if not n.freed), key=lambda n: n.id)
     var_names, array_names, op_names = _resolve_names(names)
     values = _variable_values(heads, order)
 
@@ -129,7 +131,7 @@ def _build(heads, names):
             _add_edge(edges, cid, nid, sa, 0)
         for i, (x, e) in enumerate(zip(n.inputs, n.edges)):
             pos = i + 1 if sa is not None and i >= sa else i
-            if e is None or e[0] not in found:     # (freed, behind a non-differentiable op)
+            if e is None or e[0].freed:            # (behind a non-differentiable op)
                 cid = f'c{n.id}_{pos}'
                 nodes.append((cid, _constant_attrs(x, array_names, counts)))
                 _add_edge(edges, cid, nid, pos, 0)

@@ -473,6 +473,10 @@ def test_item10_a_mask_reused_after_a_backward():
     b.backward()
     onp.testing.assert_array_equal(G(x), [0.0, 3.0])
     with autograd.record():
+        c = (h * m).sum()                       # h itself: its freed graph is an error
+    with pytest.raises(GraphError, match='retain_graph=True'):
+        c.backward()
+    with autograd.record():
         m2 = x > 0
         c = (x * m2).sum()
         d = (x * x * m2).sum()
