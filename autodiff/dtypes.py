@@ -13,8 +13,11 @@ float32 = _onp.dtype(_onp.float32)
 float64 = _onp.dtype(_onp.float64)
 DEFAULT = float32
 
+float16 = _onp.dtype(_onp.float16)
+
+# float16 is stored as float16 and computed in float32 (see kernels/_jit.py)
 SUPPORTED = frozenset(_onp.dtype(t) for t in (
-    _onp.float32, _onp.float64, _onp.int8, _onp.int16, _onp.int32, _onp.int64,
+    _onp.float16, _onp.float32, _onp.float64, _onp.int8, _onp.int16, _onp.int32, _onp.int64,
     _onp.uint8, _onp.uint16, _onp.uint32, _onp.uint64, _onp.bool_))
 
 
@@ -26,7 +29,8 @@ def check(dtype, what='array'):
         raise DTypeError(f"{what}: {dtype!r} is not a dtype") from e
     if dt not in SUPPORTED:
         raise DTypeError(
-            f"{what}: dtype {dt} is not supported (use float32, float64, an integer type or bool)")
+            f"{what}: dtype {dt} is not supported (use float16, float32, float64, an integer "
+            "type or bool)")
     return dt
 
 

@@ -5,10 +5,11 @@ then process a node once all its consumers have handed it their gradients.  No
 recursion, so graph depth is unbounded.  Gradients are summed with the library's
 ``add``; under ``create_graph`` the whole pass is recorded.
 
-Who receives a gradient: a leaf ``Variable`` when it is processed; an intermediate
-marked with ``attach_grad()`` from its producer node's ``marks`` (so a mark made after
-the consumers were recorded still works); a marked intermediate's own ``Variable`` only
-passes the gradient on to its producer.
+Who receives a gradient: a ``Variable`` (always a leaf: ``attach_grad()`` on an
+intermediate cuts its history, as in MXNet 1.9.1) when it is processed.  A node of a
+non-differentiable op (``tape.NondiffNode``: comparisons, ``argmax``...) is traversed but
+never handed a gradient: its consumers' ``needs`` are False toward it, and the variables
+behind it are reached without one (so 'write' writes zeros, as MXNet does).
 
 Freeing: without ``retain_graph`` the nodes a pass traversed are released, and a later
 pass through them raises ``FREED_MESSAGE`` (naming ``retain_graph=True``).  A pass with
@@ -29,6 +30,20 @@ from .ops import binary as _binary
 
 _NO_HISTORY = ("cannot differentiate: this array has no recorded history. Call "
                "attach_grad() on the inputs and compute it inside autograd.record()")
+_UNMARKED = ("it was computed outside autograd.record() (or under pause()), or only from "
+             "arrays without history (unmarked inputs)")
+
+
+def no_history(i, head):
+    """The error for head ``i`` that has no history, naming the reason found: ``head._why``
+    (set where history is knowingly dropped, e.g. ``np.array`` copying the values),
+    ``detach()``, or else unmarked inputs / no recording."""
+    why = getattr(head, '_why', None)
+    if why is None:
+        why = ("it came from detach(), which cuts the history"
+               if getattr(head, '_detached', False) else _UNMARKED)
+    return (f"head {i}: cannot differentiate: this array has no recorded history: {why}. "
+            "Call attach_grad() on the inputs and compute it inside autograd.record()")
 
 
 def _head_grad(i, head, g):
@@ -46,9 +61,16 @@ def _head_grad(i, head, g):
 
 
 def _collect(heads):
-    """Consumer counts of every node reachable from the heads (iterative DFS)."""
+    """Consumer counts of every node reachable from the heads (iterative DFS).
+
+    A node freed by an earlier backward raises ``FREED_MESSAGE`` — unless only
+    non-differentiable nodes consume it (a mask such as ``h > 0`` reused in a later
+    graph after ``h``'s graph was freed): no gradient would pass there, so it stays
+    in the counts as an empty node (no edges, no gradient) and the pass goes on.
+    """
     deps = {}
     stack = []
+    freed = []
     for h in heads:
         n = h._node
         if n not in deps:
@@ -57,7 +79,8 @@ def _collect(heads):
     while stack:
         n = stack.pop()
         if n.freed:
-            raise GraphError(FREED_MESSAGE)
+            freed.append(n)                     # (checked below; a freed node has no edges)
+            continue
         if n._one:                              # one input, stored inline (tape.Node)
             p = n._ed
             if p is not None:
@@ -75,7 +98,22 @@ def _collect(heads):
                 else:
                     deps[p] = 1
                     stack.append(p)
+    if freed:
+        _check_freed(freed, deps, heads)
     return deps
+
+
+def _check_freed(freed, deps, heads):
+    """Raise ``FREED_MESSAGE`` unless every freed node reached is consumed only by
+    non-differentiable nodes (rare: this scans the collected graph)."""
+    for f in freed:
+        if any(h._node is f for h in heads):
+            raise GraphError(FREED_MESSAGE)
+        for m in deps:
+            if type(m) is Variable or m.nondiff or m.freed:
+                continue
+            if any(e is not None and e[0] is f for e in m.edges):
+                raise GraphError(FREED_MESSAGE)
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
@@ -97,7 +135,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         if not isinstance(h, ndarray):
             raise TypeError(f"head {i} is a {typename(h)}, not an autodiff array")
         if h._node is None:
-            raise GraphError(f"head {i}: {_NO_HISTORY}")
+            raise GraphError(no_history(i, h))
     wanted = None
     if variables is not None:
         wanted = {}
@@ -124,26 +162,22 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         while ready:
             n = ready.pop()
             gs = grads.pop(n, None)
-            if type(n) is Variable:
-                if not n.edges:                  # a leaf: hand it its gradient
-                    _deliver(n, gs[0] if gs is not None else None, wanted)
-                    continue
-                in_grads = gs                    # a marked intermediate: its producer delivers
+            if type(n) is Variable:                # a leaf: hand it its gradient
+                _deliver(n, gs[0] if gs is not None else None, wanted)
+                continue
             else:
-                if n.marks is not None:
-                    _deliver_marks(n, gs, wanted)
-                in_grads = _run_rule(n, gs) if gs is not None else None
                 if n._one:                       # the common case, without tuples
                     p = n._ed
                     if p is not None:
-                        if in_grads is not None:
-                            g = in_grads[0]
+                        if gs is not None and not p.nondiff:
+                            g = _run_rule(n, gs)[0]
                             if g is not None:
                                 _accumulate(grads, p, n._ix, g, into_leaves)
                         deps[p] -= 1
                         if deps[p] == 0:
                             ready.append(p)
                     continue
+                in_grads = _run_rule(n, gs) if gs is not None else None
             for i, e in enumerate(n.edges):
                 if e is None:
                     continue
@@ -221,7 +255,7 @@ def _accumulate(grads, node, idx, g, into_leaves=False):
         slot[idx] = old + g
 
 
-_NEED_ONE, _NEED_NONE = (True,), (False,)
+_NEED_ONE = (True,)
 
 
 def _run_rule(n, gs):
@@ -229,9 +263,8 @@ def _run_rule(n, gs):
         gs = [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
     if _versions.last_write > n.id:
         _versions.check_node(n)
-    if n._one:
-        needs = _NEED_ONE if n._ed is not None else _NEED_NONE
-        in_grads = n.op.backward(n, gs, needs)
+    if n._one:            # (only called when its input needs a gradient)
+        in_grads = n.op.backward(n, gs, _NEED_ONE)
         if len(in_grads) != 1:
             raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                              f"for 1 inputs")
@@ -240,7 +273,7 @@ def _run_rule(n, gs):
             raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
                              f"{g.shape} for an input of shape {n._in.shape}")
     else:
-        needs = tuple(e is not None for e in n.edges)
+        needs = tuple(e is not None and not e[0].nondiff for e in n.edges)
         in_grads = n.op.backward(n, gs, needs)
         if len(in_grads) != len(n.edges):
             raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
@@ -279,11 +312,3 @@ def _deliver(var, g, wanted):
         _onp.copyto(buf, g._data, casting='unsafe')
     else:
         buf += g._data.astype(buf.dtype, copy=False)
-
-
-def _deliver_marks(node, gs, wanted):
-    """Deliver a node's output gradients to the outputs marked with ``attach_grad()``."""
-    for idx, var in node.marks.items():
-        _deliver(var, gs[idx] if gs is not None else None, wanted)
-
-

@@ -33,7 +33,7 @@ class Function:
     ``save_for_backward(*arrays)`` keeps values for backward in ``self.saved_tensors``.
     An instance may be called once.  ``backward`` returns one gradient per input
     (a tuple, or a single array for one input), each of that input's shape; None
-    means a zero gradient.  Set the class attribute ``once_differentiable = True``
+    in the tuple means a zero gradient (a bare None, a forgotten ``return``, is an error).  Set the class attribute ``once_differentiable = True``
     when ``backward`` cannot be differentiated (see the module docstring).
     """
     once_differentiable = False
@@ -168,6 +168,11 @@ class Function:
         """One gradient per input, each an array of the input's shape (or None)."""
         name = type(self).__name__
         n_in = len(node.inputs)
+        if result is None:
+            # (a forgotten ``return``: MXNet errors too; a zero gradient would be silent)
+            raise FunctionError(f"{name}.backward returned None; it must return one gradient "
+                                f"per input ({n_in}) — is a 'return' missing? (Return zeros, "
+                                "or None inside a tuple, for an input without a gradient)")
         got = (result,) if not isinstance(result, (tuple, list)) else tuple(result)
         if len(got) != n_in:
             raise FunctionError(f"{name}.backward returned {len(got)} gradients, but forward "

@@ -7,7 +7,8 @@ as a DiGraph.  The graph is a snapshot: values and gradients are copied.
 Node ids (stable strings)
     ``n{id}`` an op application (tape ``Node``), ``v{id}`` a marked array (tape
     ``Variable``), ``c{id}_{pos}`` a constant: the unmarked array or Python scalar
-    at argument position ``pos`` of op node ``n{id}``.  Tape ids are unique and grow
+    at argument position ``pos`` of op node ``n{id}`` (also the input of a
+    non-differentiable op, e.g. ``h > 0``, whose own graph an earlier backward freed).  Tape ids are unique and grow
     in recording order, and nodes are inserted in that order, so
     ``list(G)`` is already a topological order.
 
@@ -20,7 +21,9 @@ Node attributes (every node)
     ``shape``      tuple (op nodes with ``nout`` > 1: a tuple of shapes, one per output)
     ``dtype``      str (likewise a tuple of str when ``nout`` > 1)
     ``head``       True on the nodes of the heads asked for
-    ``detached``   True on a variable/constant whose array came from ``.detach()``
+    ``detached``   True on a variable/constant whose array came from ``.detach()``, and
+                   on a variable made by ``attach_grad()`` on a recorded intermediate
+                   (both cut the history there)
     ``nonfinite``  True when the node's value (op outputs, constant or variable data)
                    holds NaN or inf
 Variables add ``grad_req``, ``grad`` (NumPy copy of ``.grad`` or None),
@@ -36,9 +39,8 @@ result named with ``names=`` gets a ``name`` attribute.
 Edges run from an input to the op that consumed it: ``index`` (argument position)
 and ``output`` (the producer's output position).  When one producer fills several
 positions of the same op (``x * x``) there is one edge whose ``index`` and
-``output`` are tuples.  A variable marked on a recorded intermediate has one
-incoming edge from its producer (if it was marked after its consumers were recorded,
-it is a sink: backward hands it the producer's gradient, and nothing reads it).
+``output`` are tuples.  A variable is always a source: ``attach_grad()`` on a recorded
+intermediate cuts its history (MXNet 1.9.1), and that variable is ``detached``.
 
 ``G.graph['heads']``: head node ids in the order asked, without repeats (for an
 output of a multi-output op, the op node); ``G.graph['head_outputs']``: one
@@ -55,7 +57,7 @@ import math
 import networkx as nx
 import numpy as _onp
 
-from .engine import _collect, _NO_HISTORY
+from .engine import _collect, no_history
 from .errors import GraphError, typename
 from .ndarray import ndarray
 from .tape import Variable
@@ -85,7 +87,7 @@ def build_graph(heads, names=None):
     heads = _as_heads(heads)
     for i, h in enumerate(heads):
         if h._node is None:
-            raise GraphError(f"head {i}: {_NO_HISTORY}")
+            raise GraphError(no_history(i, h))
     with gc_paused():
         return _build(heads, names)
 
@@ -109,10 +111,9 @@ def gc_paused():
 
 def _build(heads, names):
     found = _collect(heads)                 # raises on a freed graph
-    # An output marked with attach_grad() after its consumers were recorded is not on
-    # their edges: the producer hands it its gradient (``Node.marks``).  Show it too.
-    marked = [v for n in found if getattr(n, 'marks', None) for v in n.marks.values()]
-    order = sorted(set(found).union(marked), key=lambda n: n.id)
+    # (a freed node is only kept when nothing but non-differentiable ops consume it:
+    # it is drawn as a constant input of those)
+    order = sorted((n for n in found if not n.freed), key=lambda n: n.id)
     var_names, array_names, op_names = _resolve_names(names)
     values = _variable_values(heads, order)
 
@@ -122,9 +123,6 @@ def _build(heads, names):
         nid = node_id(n)
         if type(n) is Variable:
             nodes.append((nid, _variable_attrs(n, values.get(n), var_names, array_names, counts)))
-            if n.edges:
-                p, k = n.edges[0]
-                _add_edge(edges, node_id(p), nid, 0, k)
             continue
         sa = n.op.scalar_arg
         if sa is not None:
@@ -133,7 +131,7 @@ def _build(heads, names):
             _add_edge(edges, cid, nid, sa, 0)
         for i, (x, e) in enumerate(zip(n.inputs, n.edges)):
             pos = i + 1 if sa is not None and i >= sa else i
-            if e is None:
+            if e is None or e[0].freed:            # (behind a non-differentiable op)
                 cid = f'c{n.id}_{pos}'
                 nodes.append((cid, _constant_attrs(x, array_names, counts)))
                 _add_edge(edges, cid, nid, pos, 0)
@@ -193,9 +191,6 @@ def _variable_values(heads, order):
             values.setdefault(h._node, (h._data, h))
     for n in order:
         if type(n) is Variable:
-            if n.edges and n not in values:
-                p, k = n.edges[0]
-                values[n] = (p.outputs[k], None)
             continue
         for x, e in zip(n.inputs, n.edges):
             if e is not None and type(e[0]) is Variable:

@@ -3,8 +3,6 @@
 Arithmetic, reductions and shape methods delegate to the op modules (imported at the
 bottom of this file to break the import cycle); each op decides whether to record.
 """
-import weakref as _weakref
-
 import numpy as _onp
 
 from . import dtypes
@@ -41,7 +39,8 @@ class ndarray:
     ``attach_grad()`` marks it as a variable; inside ``autograd.record()`` every op
     on it is recorded; ``backward()`` fills ``.grad``.
     """
-    __slots__ = ('_data', '_node', '_idx', '_detached', '__weakref__')
+    # ``_detached``: set by detach(); ``_why``: why it has no history (engine.no_history)
+    __slots__ = ('_data', '_node', '_idx', '_detached', '_why', '__weakref__')
     __array_priority__ = 100.0   # NumPy defers to our reflected operators
 
     def __init__(self, shape=(), dtype=None):
@@ -52,26 +51,33 @@ class ndarray:
     # ---- attributes -------------------------------------------------------------------
     @property
     def shape(self):
+        """The dimensions, a tuple of ints."""
         return self._data.shape
 
     @property
     def dtype(self):
+        """The element type, a NumPy dtype."""
         return self._data.dtype
 
     @property
     def ndim(self):
+        """The number of dimensions."""
         return self._data.ndim
 
     @property
     def size(self):
+        """The number of elements."""
         return self._data.size
 
     @property
     def T(self):
+        """The array with its axes reversed (differentiable; ``transpose()``)."""
         return _shape.transpose(self)
 
     @property
     def ctx(self):
+        """The device the array lives on: always the CPU (``'cpu(0)'``); also ``context``
+        and ``device``."""
         return 'cpu(0)'
 
     context = device = ctx
@@ -82,9 +88,12 @@ class ndarray:
         return self._data.copy()
 
     def item(self, *args):
+        """One element as a Python scalar (``item()`` needs a size-1 array; ``item(i)``
+        takes the i-th element of the flattened array)."""
         return self._data.item(*args)
 
     def tolist(self):
+        """The values as nested Python lists (a scalar for a 0-d array)."""
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -154,60 +163,47 @@ class ndarray:
 
     # ---- autograd ------------------------------------------------------------------
     def attach_grad(self, grad_req='write', stype=None):
-        """Mark this array as a variable with a zero gradient buffer.
+        """Mark this array as a variable (a new leaf) with a zero gradient buffer.
 
-        ``grad_req``: 'write' (each backward overwrites), 'add' (accumulates) or 'null'.
-        On a leaf (or an array without history) this makes a fresh leaf: graphs
-        recorded earlier keep delivering to the old mark, as in MXNet.  On a recorded
-        intermediate, before or after its consumers were recorded, the mark keeps it
-        connected (MXNet 2.x): a backward through it fills its gradient and goes on to
-        the leaves.
+        ``grad_req``: 'write' (each backward overwrites), 'add' (accumulates) or 'null'
+        (no gradient: ``.grad`` stays None).  Integer arrays take it too (their gradient
+        has their dtype, as in MXNet 1.9.1).
+
+        The mark always makes a fresh leaf, as in MXNet 1.9.1: on a recorded intermediate
+        (inside or after ``record()``) it cuts the history, like ``detach()`` — ops
+        recorded from it afterwards stop there, and the graph draws it as a detached
+        variable.  Graphs recorded through the array before the mark keep their path to
+        the old history (or the old mark).
         """
         if grad_req not in _GRAD_REQS:
             raise ValueError(f"grad_req must be one of {_GRAD_REQS}, got {grad_req!r}")
         if stype not in (None, 'default'):
             raise ValueError(f"attach_grad: only dense gradients (stype='default') are "
                              f"supported, got stype={stype!r}")
-        if self._data.dtype.kind not in 'f':
-            raise DTypeError(f"attach_grad needs a floating-point array, this one is {self.dtype}")
-        node, idx = self._node, self._idx
+        if self._data.dtype.kind not in 'fiub':
+            raise DTypeError(f"attach_grad needs a numeric or bool array, this one "
+                             f"is {self.dtype}")
+        node = self._node
+        cut = node is not None and type(node) is not Variable     # history it had is cut
         if type(node) is Variable:
-            if node.edges:                 # re-marking an intermediate: same producer
-                node, idx = node.edges[0]
-            else:
-                node = None
-        grad = wrap(_onp.zeros_like(self._data))
-        var = Variable(grad, grad_req, ((node, idx),) if node is not None else (),
-                       self._data.shape, self._data.dtype,
-                       detached=getattr(self, '_detached', False))
-        if node is not None:
-            if node.marks is None:
-                # weak values: node.marks -> Variable -> edges -> node would be a reference
-                # cycle keeping the graph's buffers alive until the cycle collector runs
-                node.marks = _weakref.WeakValueDictionary()
-            node.marks[idx] = var
-        self._node = var
+            cut = node.detached
+        grad = None if grad_req == 'null' else wrap(_onp.zeros_like(self._data))
+        self._node = Variable(grad, grad_req, (), self._data.shape, self._data.dtype,
+                              detached=cut or getattr(self, '_detached', False))
         self._idx = 0
 
     def drop_grad(self):
-        """Undo ``attach_grad()``: ``.grad`` becomes None and no backward fills it any more.
+        """Undo ``attach_grad()``: ``.grad`` becomes None and the array a plain constant.
 
-        A marked intermediate goes back to being its producer's output (still connected);
-        a leaf becomes a plain array without history.
+        Since ``attach_grad()`` makes a new leaf (MXNet 1.9.1), there is no history to go
+        back to: the array stops being a variable, and graphs recorded through the mark
+        stop filling its gradient.  A no-op on an unmarked array.
         """
         var = self._node
         if type(var) is not Variable:
             return
         var.grad_req = 'null'          # graphs recorded through the mark stop delivering
-        if var.edges:
-            producer, idx = var.edges[0]
-            if producer.marks is not None and producer.marks.get(idx) is var:
-                del producer.marks[idx]
-                if not producer.marks:
-                    producer.marks = None
-            self._node, self._idx = producer, idx
-        else:
-            self._node, self._idx = None, 0
+        self._node, self._idx = None, 0
 
     @property
     def grad(self):
@@ -217,6 +213,7 @@ class ndarray:
 
     @property
     def grad_req(self):
+        """'write', 'add' or 'null' for a marked array ('null' when unmarked)."""
         node = self._node
         return node.grad_req if isinstance(node, Variable) else 'null'
 
@@ -313,32 +310,83 @@ class ndarray:
         _versions.stamp(self._data, _tick())
 
     # ---- reductions and shape --------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False): return _reduce.sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return _reduce.mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return _reduce.max(self, axis, keepdims)
-    def min(self, axis=None, keepdims=False): return _reduce.min(self, axis, keepdims)
-    def prod(self, axis=None, keepdims=False): return _reduce.prod(self, axis, keepdims)
-    def argmax(self, axis=None): return _reduce.argmax(self, axis)
-    def argmin(self, axis=None): return _reduce.argmin(self, axis)
-    def clip(self, a_min=None, a_max=None): return _binary.clip(self, a_min, a_max)
+    def sum(self, axis=None, keepdims=False):
+        """Sum over ``axis`` (None: all; an int or a tuple), keeping reduced axes as size 1
+        with ``keepdims`` (differentiable; ``np.sum``)."""
+        return _reduce.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        """Mean over ``axis`` (None, int or tuple); integers give float32 (``np.mean``)."""
+        return _reduce.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        """Maximum over ``axis``; every tied maximum gets the full gradient (``np.max``)."""
+        return _reduce.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        """Minimum over ``axis``; every tied minimum gets the full gradient (``np.min``)."""
+        return _reduce.min(self, axis, keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        """Product over ``axis`` (differentiable, exact at zeros; ``np.prod``)."""
+        return _reduce.prod(self, axis, keepdims)
+
+    def argmax(self, axis=None):
+        """Index of the first maximum (over the flattened array when ``axis`` is None);
+        not differentiable: a backward through it gives zero gradients."""
+        return _reduce.argmax(self, axis)
+
+    def argmin(self, axis=None):
+        """Index of the first minimum (see ``argmax``)."""
+        return _reduce.argmin(self, axis)
+
+    def clip(self, a_min=None, a_max=None):
+        """Values limited to [a_min, a_max] (scalars, either may be None); the gradient
+        passes inside and at the bounds (``np.clip``)."""
+        return _binary.clip(self, a_min, a_max)
 
     def reshape(self, *shape, **kwargs):
+        """The same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``; one
+        dimension may be -1); differentiable."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
         return _shape.reshape(self, tuple(shape) if shape else kwargs.get('newshape', ()))
 
     def transpose(self, *axes):
+        """The axes permuted (``transpose(1, 0, 2)`` or a tuple; none given: reversed);
+        differentiable."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = axes[0]
         return _shape.transpose(self, tuple(axes) if axes else None)
 
-    def swapaxes(self, a1, a2): return _shape.swapaxes(self, a1, a2)
-    def flatten(self): return _shape.reshape(self, (-1,))
-    def squeeze(self, axis=None): return _shape.squeeze(self, axis)
-    def expand_dims(self, axis): return _shape.expand_dims(self, axis)
-    def repeat(self, repeats, axis=None): return _shape.repeat(self, repeats, axis)
-    def tile(self, reps): return _shape.tile(self, reps)
-    def dot(self, other): return _linalg.dot(self, other)
+    def swapaxes(self, a1, a2):
+        """The array with axes ``a1`` and ``a2`` interchanged (differentiable)."""
+        return _shape.swapaxes(self, a1, a2)
+
+    def flatten(self):
+        """A 1-D copy of the values (differentiable)."""
+        return _shape.reshape(self, (-1,))
+
+    def squeeze(self, axis=None):
+        """The array without its size-1 axes (or only ``axis``); differentiable."""
+        return _shape.squeeze(self, axis)
+
+    def expand_dims(self, axis):
+        """The array with a new size-1 axis at ``axis`` (differentiable)."""
+        return _shape.expand_dims(self, axis)
+
+    def repeat(self, repeats, axis=None):
+        """Each element repeated ``repeats`` times along ``axis`` (None: flattened first);
+        differentiable (``np.repeat``)."""
+        return _shape.repeat(self, repeats, axis)
+
+    def tile(self, reps):
+        """The array repeated ``reps`` times along each axis (differentiable; ``np.tile``)."""
+        return _shape.tile(self, reps)
+
+    def dot(self, other):
+        """Dot product with ``other`` (``np.dot``: matrix product for 2-D; differentiable)."""
+        return _linalg.dot(self, other)
 
 
 from .ops import unary as _unary, binary as _binary, reduce as _reduce  # noqa: E402

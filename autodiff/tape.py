@@ -22,14 +22,13 @@ class Node:
     ``edges[i]`` is ``(parent, output_index)`` for an input with history, else None
     (a constant); it is read off the inputs when the op runs, so re-marking an input later does
     not rewire old graphs.  ``outputs`` holds the raw NumPy output buffers.
-    ``marks`` is None, or ``{output_index: Variable}`` for outputs marked with
-    ``attach_grad()`` (the engine hands those Variables this node's output gradients).
     ``retained`` is set by a ``create_graph`` pass that kept the graph: the gradient graph
     it recorded reuses this node, so a later backward through that gradient graph does
     not free it.
     """
-    __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id', 'freed', 'marks',
+    __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id', 'freed',
                  'retained', '__weakref__')
+    nondiff = False       # True on the node of an op that is not differentiable (NondiffNode)
 
     def __init__(self, op, inputs, outputs, attrs):
         self.op = op
@@ -51,7 +50,6 @@ class Node:
         self.attrs = attrs
         self.id = next(_ids)
         self.freed = False
-        self.marks = None
         self.retained = False
 
     @property
@@ -99,15 +97,17 @@ class Node:
 
 
 class Variable:
-    """A marked array (``attach_grad``): holds its gradient buffer and ``grad_req``.
+    """A marked array (``attach_grad``): holds its gradient buffer (None for
+    ``grad_req='null'``) and ``grad_req``.
 
-    ``edges`` is empty for a leaf; for a marked intermediate it is the producer, so
-    gradients flow on to the leaves as in MXNet 2.x (the producer's ``marks`` name this
-    Variable, and the engine delivers its gradient there).
+    Always a leaf (``edges`` is empty): marking a recorded intermediate cuts its history,
+    as in MXNet 1.9.1, and ``detached`` is then True (as for a mark on a ``detach()``
+    result), so the graph draws the cut.
     """
     __slots__ = ('grad', 'grad_req', 'edges', 'id', 'shape', 'dtype', 'detached', 'name',
                  '__weakref__')
     freed = False
+    nondiff = False
     op = None
     _one = False          # (Node's inline one-input form; a Variable uses ``edges``)
 
@@ -120,3 +120,21 @@ class Variable:
         self.dtype = dtype
         self.detached = detached
         self.name = None
+
+
+class NondiffNode(Node):
+    """The node of an op that is not differentiable (a comparison, ``argmax``...).
+
+    It is recorded so that a backward through it reaches the variables behind it (a
+    'write' variable then gets zeros, as in MXNet), but no gradient is ever computed
+    toward it: the engine's ``needs`` is False for its consumers' edges to it.
+
+    A backward does not release it: it saves nothing, and a mask reused in a later
+    graph must still lead to the variables behind it (the engine leaves out a part
+    behind it that was freed).
+    """
+    __slots__ = ()
+    nondiff = True
+
+    def release(self):
+        """Kept as it is (see the class docstring)."""

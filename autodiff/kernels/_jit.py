@@ -3,10 +3,19 @@
 Numba's cache fails loudly when its directory is unwritable ("no locator
 available") or when a cache file is corrupted (an unpickling error at the first
 call).  Here either case warns once and the kernel compiles in memory instead.
+
+float16: Numba's CPU target has no float16 arithmetic, so a kernel called with
+float16 arrays or scalars runs on float32 copies, and the float16 arrays are written
+back (storage and results stay float16, the arithmetic is float32).  This sits on
+Numba's slow path — the one taken when no compiled signature matches the arguments —
+so calls with other dtypes pay nothing for it.
 """
 import warnings
 
+import numpy as _np
 from numba import njit
+
+_HALF = _np.dtype(_np.float16)
 
 _warned = []
 
@@ -57,4 +66,45 @@ def kernel(fn=None, **options):
         dispatcher._cache = _SafeCache(dispatcher._cache)
     except Exception as err:  # no writable cache location
         _warn_once('locating', err)
+    _take_float16(dispatcher)
     return dispatcher
+
+
+def _is_half(a):
+    return isinstance(a, (_np.ndarray, _np.float16)) and a.dtype == _HALF
+
+
+def _take_float16(dispatcher):
+    """Make ``dispatcher`` accept float16 arguments by running it on float32 copies.
+
+    Numba's C dispatcher calls ``_compile_for_args`` when no compiled signature matches;
+    when that returns a plain Python callable, the dispatcher calls it with the original
+    arguments.  Arguments without float16 go on to Numba's own compilation.
+    """
+    compile_for_args = dispatcher._compile_for_args
+
+    def via_float32(*args):
+        twins = {}                  # one float32 copy per float16 buffer (aliasing kept)
+        conv = []
+        for a in args:
+            if isinstance(a, _np.ndarray) and a.dtype == _HALF:
+                key = (a.__array_interface__['data'][0], a.shape, a.strides)
+                t = twins.get(key)
+                if t is None:
+                    t = twins[key] = (a, a.astype(_np.float32))
+                conv.append(t[1])
+            elif isinstance(a, _np.float16):
+                conv.append(_np.float32(a))
+            else:
+                conv.append(a)
+        out = dispatcher(*conv)
+        for a, t in twins.values():
+            if a.flags.writeable:       # (outputs; inputs round-trip unchanged)
+                _np.copyto(a, t, casting='unsafe')
+        return out
+
+    def _compile_for_args(*args, **kws):
+        if not kws and any(_is_half(a) for a in args):
+            return via_float32
+        return compile_for_args(*args, **kws)
+    dispatcher._compile_for_args = _compile_for_args

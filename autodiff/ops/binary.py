@@ -7,11 +7,10 @@ scalar operand is kept out of the graph as an op parameter (``scalar``), so
 import numpy as _onp
 
 from .. import dtypes
-from .._state import off_tape
 from ..errors import ShapeError, DTypeError
 from ..kernels import binary as K
 from ..ndarray import ndarray
-from .core import defop, result, output, wrap
+from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
 from .launch import launch, PARALLEL_MIN
 from .reduce import unbroadcast
@@ -283,7 +282,7 @@ def _compare(name, code):
             out = _onp.empty(d.shape, _onp.bool_)
             if out.size:
                 K.compare_scalar(code, _flat(d), dt.type(b), out.reshape(-1))
-            return off_tape(name, (a, b), wrap(out))
+            return nondiff(name, (a, b), wrap(out))
         if isinstance(a, _SCALARS) and isinstance(b, ndarray):
             return apply_swapped(b, a)
         a, b = as_array(a), as_array(b)
@@ -291,7 +290,7 @@ def _compare(name, code):
         dt = _onp.result_type(da.dtype, db.dtype)
         da = da if da.dtype == dt else da.astype(dt)
         db = db if db.dtype == dt else db.astype(dt)
-        return off_tape(name, (a, b), wrap(_run(name, code, da, db, _onp.bool_, K.compare,
+        return nondiff(name, (a, b), wrap(_run(name, code, da, db, _onp.bool_, K.compare,
                                                 K.compare_scalar, _SWAPPED_CMP)))
 
     swapped_code = _SWAPPED_CMP[code]
@@ -328,11 +327,12 @@ logical_xor = _compare('logical_xor', K.LOGICAL_XOR)
 
 # ---- where and clip ----------------------------------------------------------------------
 def _where_backward(node, grads, needs):
+    # select, not multiply by a mask: a NaN or inf upstream gradient stays in the branch
+    # taken (``g * 0`` would leak NaN into the other one; MXNet's where_backward selects)
     cond, a, b = node.inputs
     g = grads[0]
-    zero = g * 0
-    ga = unbroadcast(where(cond, g, zero), a.shape) if needs[1] else None
-    gb = unbroadcast(where(cond, zero, g), b.shape) if needs[2] else None
+    ga = unbroadcast(where(cond, g, 0), a.shape) if needs[1] else None
+    gb = unbroadcast(where(cond, 0, g), b.shape) if needs[2] else None
     return None, ga, gb
 
 
@@ -372,7 +372,9 @@ def _clip_backward(node, grads, needs):
     if hi is not None:
         upper = x <= hi
         mask = upper if mask is None else logical_and(mask, upper)
-    return (grads[0] * mask,)        # the gradient passes at exactly a_min / a_max (MXNet)
+    # the gradient passes at exactly a_min / a_max (MXNet); selected, not multiplied by the
+    # mask, so a NaN or inf upstream gradient outside [a_min, a_max] gives 0 (as MXNet)
+    return (where(mask, grads[0], 0),)
 
 
 _clip_op = defop('clip', _clip_backward, params=('a_min', 'a_max'))

@@ -7,7 +7,7 @@ gradient (or None) per input; they are written with the library's own ops, so
 under ``create_graph=True`` the backward pass is itself recorded.
 """
 from .._state import state
-from ..tape import Node
+from ..tape import Node, NondiffNode
 from ..ndarray import ndarray, wrap
 
 _OPS = {}
@@ -80,6 +80,46 @@ def results(op, inputs, datas, attrs=None):
     return outs
 
 
+def _nondiff_rule(node, grads, needs):
+    return (None,) * len(needs)
+
+
+_NONDIFF_OPS = {}
+
+
+def nondiff(name, operands, out):
+    """Return ``out``, the result of non-differentiable op ``name`` on ``operands``.
+
+    While recording, when an array operand has history, ``out`` gets a ``NondiffNode``:
+    a backward through it reaches the variables behind it without computing a gradient
+    toward it (MXNet: backward through ``argmax`` or ``x > 0`` gives zero gradients).
+    Under ``autograd.compile``'s recording it stays off the tape, as before: the tracer
+    is told (``off_tape``) so a replay recomputes it.
+    """
+    if not state.recording:
+        if state.tracer is not None:
+            state.tracer.off_tape(name, operands, None, out)
+        return out
+    ins = tuple(a for a in operands if isinstance(a, ndarray))
+    for a in ins:
+        if a._node is not None:
+            break
+    else:
+        if state.tracer is not None:
+            state.tracer.off_tape(name, operands, None, out)
+        return out
+    if state.tracer is not None:
+        state.tracer.off_tape(name, operands, None, out)
+        out._why = (f"it is the result of {name}, which is not differentiable (inside "
+                    "autograd.compile such results are recomputed, not recorded)")
+        return out
+    op = _NONDIFF_OPS.get(name)
+    if op is None:
+        op = _NONDIFF_OPS[name] = Op(name, _nondiff_rule)
+    out._node = NondiffNode(op, ins, (out._data,), None)
+    return out
+
+
 def output(node, i=0):
     """The i-th output of ``node`` as an array with history (for backward rules that need it)."""
     out = wrap(node.outputs[i])
@@ -88,4 +128,5 @@ def output(node, i=0):
     return out
 
 
-__all__ = ['Op', 'defop', 'result', 'results', 'output', 'ndarray', 'wrap', 'registered_ops']
+__all__ = ['Op', 'defop', 'result', 'results', 'output', 'nondiff', 'ndarray', 'wrap',
+           'registered_ops']

@@ -36,7 +36,11 @@ def array(object, dtype=None, copy=True, ctx=None, device=None):
     """A new array from a list, scalar, NumPy array or array (lists and scalars become float32)."""
     if isinstance(object, ndarray):
         d = object._data if dtype is None else object._data.astype(dtypes.check(dtype))
-        return off_tape('array', (object,), wrap(d.copy() if copy and d is object._data else d))
+        out = off_tape('array', (object,), wrap(d.copy() if copy and d is object._data else d))
+        if object._node is not None:
+            out._why = ("np.array() copies the values without their history (use the array "
+                        "itself, or .copy(), which is recorded)")
+        return out
     return wrap(dtypes.to_numpy(object, dtype, copy=True))
 
 

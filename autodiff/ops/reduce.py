@@ -9,10 +9,9 @@ import math
 import numpy as _onp
 
 from .. import dtypes
-from .._state import off_tape
 from ..errors import AxisError
 from ..kernels import reduce as K
-from .core import defop, result, output, wrap
+from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
 from .launch import run_split, THREADS
 
@@ -216,19 +215,19 @@ def _arg(name, is_max):
             rows = _onp.ascontiguousarray(d).reshape(1, -1)
             out = _onp.empty(1, _onp.int64)
             K.arg_last(is_max, rows, out)
-            return off_tape(name, (x,), wrap(out.reshape(())))
+            return nondiff(name, (x,), wrap(out.reshape(())))
         if isinstance(axis, (tuple, list)):
             raise TypeError(f"{name}: axis must be an int or None, got {axis!r}")
         if d.ndim == 0:
             normalize_axes(axis, 0, name, reduction=True)     # axis 0 / -1 only
-            return off_tape(name, (x,), wrap(_onp.zeros((), _onp.int64)))
+            return nondiff(name, (x,), wrap(_onp.zeros((), _onp.int64)))
         ax = normalize_axis(axis, d.ndim, name)
         if d.shape[ax] == 0:
             raise ValueError(f"{name}: attempt to get {name} of an empty sequence "
                              f"(axis {ax} of shape {d.shape} has length 0)")
         out = _onp.empty(rows_count(d, ax), _onp.int64)
         K.arg_last(is_max, _as_rows(d, (ax,)), out)
-        return off_tape(name, (x,),
+        return nondiff(name, (x,),
                         wrap(out.reshape(tuple(s for i, s in enumerate(d.shape) if i != ax))))
     apply.__name__ = name
     apply.__doc__ = f"Index of the first {'maximum' if is_max else 'minimum'} (not differentiable)."

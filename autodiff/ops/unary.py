@@ -9,9 +9,8 @@ import math
 import numpy as _onp
 
 from .. import dtypes
-from .._state import off_tape
 from ..kernels import unary as K
-from .core import defop, result, output, wrap
+from .core import defop, result, output, wrap, nondiff
 from .launch import launch
 from .convert import as_array
 
@@ -176,7 +175,7 @@ def _predicate(name, code, int_answer):
         else:
             d = _onp.ascontiguousarray(d)
             K.predicate(code, d.reshape(-1), out.reshape(-1))
-        return off_tape(name, (x,), wrap(out))
+        return nondiff(name, (x,), wrap(out))
     apply.__name__ = name
     apply.__doc__ = f"Elementwise {name} (bool result, not differentiable)."
     return apply

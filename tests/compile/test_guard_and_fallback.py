@@ -37,10 +37,9 @@ def test_grad_req_null_input_is_left_alone():
     cf = autograd.compile(f)
     for _ in range(2):
         x, y = marked(xd, grad_req='null'), marked(yd)
-        x.grad[:] = 5.0
         cf(x, y)
         assert cf.compiled, cf.fallback_reason
-        assert (x.grad.asnumpy() == 5.0).all()
+        assert x.grad is None                  # 'null': no gradient buffer (MXNet 1.9.1)
         assert_close(y.grad.asnumpy(), xd - onp.sin(yd), rtol=1e-5)
 
 

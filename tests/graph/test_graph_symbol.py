@@ -183,7 +183,9 @@ def test_while_loop_symbol_is_a_chain(depth):
                                    [[[i, 0, 0]] for i in range(2 * depth)])
 
 
-def test_variable_marked_on_an_intermediate_keeps_its_producer():
+def test_variable_marked_on_an_intermediate_is_a_new_argument():
+    """attach_grad() on an intermediate cuts its history (MXNet 1.9.1): the Symbol of w
+    starts at u's mark and does not reach x."""
     x = np.array([1.0, 2.0])
     x.attach_grad()
     with autograd.record():
@@ -194,10 +196,8 @@ def test_variable_marked_on_an_intermediate_keeps_its_producer():
     doc = json.loads(s.tojson())
     check_layout(doc)
     assert [(n['op'], n['inputs']) for n in doc['nodes']] == [
-        ('null', []), ('multiply', [[0, 0, 0]]), ('null', [[1, 0, 0]]),
-        ('multiply', [[2, 0, 0], [2, 0, 0]])]
-    assert s.list_arguments() == ['var0', 'var1']
-    assert 'Variable:var1\nInputs:\n\targ[0]=multiply0(0)\n' in s.debug_str()
+        ('null', []), ('multiply', [[0, 0, 0], [0, 0, 0]])]
+    assert s.list_arguments() == ['var0']
 
 
 def test_symbol_of_a_plain_digraph_needs_heads():

@@ -134,17 +134,17 @@ def test_bad_setitem():
 
 # ---- dtypes ---------------------------------------------------------------------------------
 @pytest.mark.parametrize('value', [['a', 'b'], 'abc', [object()], onp.array([1 + 2j]),
-                                   onp.ones(2, onp.float16), onp.array(['x']), None, {}],
-                         ids=['str-list', 'str', 'object', 'complex', 'float16', 'str-array',
+                                   onp.array(['x']), None, {}],
+                         ids=['str-list', 'str', 'object', 'complex', 'str-array',
                               'None', 'dict'])
 def test_unsupported_values_name_their_type(value):
     e = raises(DTypeError, lambda: np.array(value))
     assert isinstance(e, TypeError)
     text = str(e)
-    assert any(w in text for w in ('str', 'U', 'object', 'complex', 'float16', 'NoneType', 'dict')), text
+    assert any(w in text for w in ('str', 'U', 'object', 'complex', 'NoneType', 'dict')), text
 
 
-@pytest.mark.parametrize('bad', ['float16', 'complex128', 'U3', object, 'not-a-dtype'])
+@pytest.mark.parametrize('bad', ['complex128', 'U3', object, 'not-a-dtype'])
 def test_unsupported_dtype_arguments(bad):
     name = str(bad) if not isinstance(bad, type) else 'object'
     for fn in (lambda: np.zeros(2, dtype=bad), lambda: X().astype(bad),
@@ -153,8 +153,8 @@ def test_unsupported_dtype_arguments(bad):
         assert name.split('1')[0] in str(e) or 'dtype' in str(e)
 
 
-@pytest.mark.parametrize('other', ['a', None, 1j, onp.ones(3, onp.float16), onp.array([1j, 2j, 3j])],
-                         ids=['str', 'None', 'complex', 'float16-array', 'complex-array'])
+@pytest.mark.parametrize('other', ['a', None, 1j, onp.array([1j, 2j, 3j])],
+                         ids=['str', 'None', 'complex', 'complex-array'])
 def test_unsupported_operands(other):
     raises(DTypeError, lambda: X() + other)
     raises(DTypeError, lambda: np.maximum(X(), other))
@@ -163,7 +163,7 @@ def test_unsupported_operands(other):
 
 def test_unsupported_inputs_to_unary_and_reductions():
     raises(DTypeError, lambda: np.exp('a'), 'str')
-    raises(DTypeError, lambda: np.sum(onp.ones(3, onp.float16)), 'float16')
+    raises(DTypeError, lambda: np.sum(onp.ones(3, onp.complex64)), 'complex64')
     raises(DTypeError, lambda: npx.relu(onp.array([1j])), 'complex')
 
 
@@ -181,8 +181,8 @@ def test_integer_to_negative_power():
     raises(ValueError, lambda: np.array(onp.array([2, 3])) ** -1, 'negative integer powers')
 
 
-def test_attach_grad_on_integers_and_bad_grad_req():
-    raises(DTypeError, lambda: np.array(onp.array([1, 2])).attach_grad(), 'int64', 'floating')
+def test_attach_grad_bad_grad_req():
+    # (integer arrays take attach_grad, as in MXNet 1.9.1: tests/autograd/test_issue12_eager.py)
     raises(ValueError, lambda: X().attach_grad('sometimes'), 'sometimes', 'write')
 
 

@@ -69,12 +69,20 @@ def test_isclose_broadcasts():
     assert_same(np.isclose(np.asarray(a), np.asarray(b)), onp.isclose(a, b))
 
 
-def test_helpers_are_not_recorded():
+def test_helpers_are_recorded_as_non_differentiable_nodes():
+    """Recorded so that a backward through them reaches x with a zero gradient (MXNet
+    1.9.1), as nodes toward which no gradient is computed (``nondiff``)."""
     x = np.array([1.0, 2.0])
     x.attach_grad()
     with autograd.record():
         outs = [x > 1, x == x, np.isnan(x), np.logical_and(x, x), np.isclose(x, x),
                 np.argmax(x), ~(x > 1)]
     for o in outs:
-        assert o._node is None
+        assert o._node is not None and o._node.nondiff
         assert o.dtype in (onp.bool_, onp.int64)
+        x.grad[:] = 3.0
+        o.backward(retain_graph=True)
+        onp.testing.assert_array_equal(x.grad.asnumpy(), [0.0, 0.0])
+    y = np.array([1.0, 2.0])                   # no input with history: nothing recorded
+    with autograd.record():
+        assert (y > 1)._node is None and np.argmax(y)._node is None

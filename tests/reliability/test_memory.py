@@ -170,8 +170,8 @@ def test_no_cycles_left_by_record_backward_and_del(no_auto_gc):
 
 
 def test_marked_intermediate_makes_no_cycle(no_auto_gc):
-    """node.marks -> Variable -> edges -> node must not be a strong cycle: the buffers of
-    a graph through a marked intermediate die as soon as the arrays go."""
+    """A mark on an intermediate (a new leaf, MXNet 1.9.1) makes no reference cycle: the
+    buffers of a graph through it die as soon as the arrays go."""
     x = leaf()
     with autograd.record():
         h = np.exp(x)
