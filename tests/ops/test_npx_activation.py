@@ -360,8 +360,6 @@ BAD = [
     ('softmax temperature type', lambda: npx.log_softmax(arr(SX), temperature='hot'),
      TypeError, ['temperature']),
     ('softmax int dtype', lambda: npx.softmax(arr(SX), dtype='int32'), DTypeError, ['float']),
-    ('softmax float16', lambda: npx.softmax(arr(SX), dtype='float16'), DTypeError,
-     ['float16']),
 ]
 
 
@@ -384,3 +382,15 @@ def test_non_contiguous_inputs():
                                 rtol=1e-14)
     b = onp.broadcast_to(a[:1] + 2, (4, 6))
     onp.testing.assert_allclose(npx.gammaln(np.array(b)).asnumpy(), ss.gammaln(b), rtol=1e-14)
+
+
+def test_softmax_to_float16_matches_mxnet():
+    """dtype='float16' (float16 arrays are supported): MXNet 1.9.1 prints, for [[1, 2, 3]],
+    array([[0.09  , 0.2448, 0.665 ]], dtype=float16) and
+    array([[-2.408 , -1.407 , -0.4077]], dtype=float16)."""
+    x = np.array([[1., 2., 3.]])
+    y, ly = npx.softmax(x, dtype='float16'), npx.log_softmax(x, dtype='float16')
+    assert y.dtype == onp.float16 and ly.dtype == onp.float16
+    onp.testing.assert_array_equal(y.asnumpy(), onp.array([[0.09, 0.2448, 0.665]], 'float16'))
+    onp.testing.assert_array_equal(ly.asnumpy(),
+                                   onp.array([[-2.408, -1.407, -0.4077]], 'float16'))
