@@ -247,8 +247,14 @@ class Compiled:
                             f"of them, got {type(out).__name__}")
         deps = engine._collect([h for h in heads if h._node is not None])
         if not any(type(n) is Variable and n not in tr.proxy_vars for n in deps):
+            if any(getattr(h, '_why', None) for h in heads):
+                # a non-differentiable result (argmax, a comparison): eager mode records it
+                # and its backward gives the inputs zero gradients; this signature runs so
+                self._entries[key] = self._last = Fallback(
+                    "the result is not differentiable (eager mode gives zero gradients)")
+                return self._eager(args, names)
             # only the stand-ins of unmarked arguments: eager mode's result has no history
-            raise GraphError(f"head 0: {engine._NO_HISTORY}")
+            raise GraphError(engine.no_history(0, heads[0]))
         graph = autograd.get_graph(heads if many else out)
         reason, low, grads = None, None, None
         draws = sorted({r for r in tr.reads if r.startswith('np.random.')})

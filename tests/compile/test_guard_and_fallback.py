@@ -334,3 +334,17 @@ def test_a_gradient_that_is_zero_in_exact_arithmetic_still_compiles():
     assert cf.compiled, cf.fallback_reason
     assert_close(value, onp.ones(3), rtol=1e-6)
     assert onp.abs(grad).max() < 1e-5                   # zero up to float32 rounding
+
+
+def test_a_non_differentiable_result_runs_eagerly_with_zero_gradients():
+    """As eager mode (issue 12 item 10): backward through argmax gives zero gradients."""
+    x = marked([[1.0, 3.0], [2.0, 0.5]])
+    x.grad[:] = 5
+    cf = autograd.compile(lambda a: np.argmax(a, axis=1))
+    first = cf(x)
+    assert first.asnumpy().tolist() == [1, 0]
+    assert (x.grad.asnumpy() == 0).all()                 # 'write' wrote zeros, as eager mode
+    x.grad[:] = 5
+    cf(x)
+    assert not cf.compiled and 'not differentiable' in cf.fallback_reason
+    assert (x.grad.asnumpy() == 0).all()
