@@ -23,6 +23,15 @@ Node attributes (every node)
     ``detached``   True on a variable/constant whose array came from ``.detach()``
     ``nonfinite``  True when the node's value (op outputs, constant or variable data)
                    holds NaN or inf
+Ops add ``scope``: the '/'-joined names of the ``block_scope``s active when the op was
+recorded, outermost first (``'hybridsequential0/dense0'``), '' outside any; and, inside a
+scope, ``scope_key``: the key of that scope call in ``graph['scopes']`` (the path, with
+``#2``, ``#3``... on a name when the same path was entered again, e.g. a Block called
+twice).  A variable given as a scope's parameter carries that scope's ``scope`` and
+``scope_key`` and, without another name, the parameter's name as label.
+``graph['scopes']``: ``{key: {'name', 'kind', 'path', 'parent' (key or None), 'depth'
+(1 = outermost), 'params': {parameter name: node id, or None when not in this graph}}}``
+in the order the scopes were entered.
 Variables add ``grad_req``, ``grad`` (NumPy copy of ``.grad`` or None),
 ``grad_nonfinite``, ``value`` (NumPy copy of the data).  Constants add ``is_scalar``
 (True for a Python scalar operand) and ``value`` (the scalar, or a NumPy copy).
@@ -65,7 +74,7 @@ _isfinite = _onp.isfinite
 # Attribute names a node already uses; op parameters with these names get 'param_'.
 RESERVED = frozenset({'kind', 'label', 'shape', 'dtype', 'head', 'detached', 'nonfinite',
                       'op', 'custom', 'nout', 'params', 'name', 'value', 'is_scalar',
-                      'grad', 'grad_req', 'grad_nonfinite'})
+                      'grad', 'grad_req', 'grad_nonfinite', 'scope', 'scope_key'})
 PARAM_PREFIX = 'param_'
 _SMALL_KEY = 8          # index arrays up to this size are written out in full
 
@@ -149,7 +158,55 @@ def _build(heads, names):
         G.nodes[nid]['head'] = True
     G.graph['heads'] = list(dict.fromkeys(nid for nid, _ in head_outputs))
     G.graph['head_outputs'] = head_outputs
+    _add_scopes(G, order)
     return G
+
+
+# ---- block scopes ------------------------------------------------------------------------
+def _add_scopes(G, order):
+    """``scope``/``scope_key`` on op nodes and parameters, ``graph['scopes']``."""
+    used = {}
+    for n in order:
+        if type(n) is not Variable:
+            s = n.scope
+            while s is not None and s not in used:
+                used[s] = None
+                s = s.parent
+    keys, scopes, taken = {}, {}, set()
+    for s in sorted(used, key=lambda s: s.serial):       # parents were entered first
+        parent = keys.get(s.parent) if s.parent is not None else None
+        base = s.name if parent is None else parent + '/' + s.name
+        key, k = base, 1
+        while key in taken:
+            k += 1
+            key = f'{base}#{k}'
+        taken.add(key)
+        keys[s] = key
+        scopes[key] = {'name': s.name, 'kind': s.kind, 'path': s.path, 'parent': parent,
+                       'depth': s.path.count('/') + 1, 'params': {}}
+    for s, key in keys.items():
+        for pname, a in s.params.items():
+            v = a._node if isinstance(a, ndarray) and type(a._node) is Variable else None
+            nid = node_id(v) if v is not None and node_id(v) in G else None
+            scopes[key]['params'][pname] = nid
+            if nid is not None:
+                d = G.nodes[nid]
+                if d.get('scope_key') is None or scopes[d['scope_key']]['depth'] < \
+                        scopes[key]['depth']:
+                    d['scope'], d['scope_key'] = s.path, key
+                if d.get('_auto_label'):
+                    d['label'] = pname
+    for n in order:
+        nid = node_id(n)
+        if type(n) is Variable:
+            G.nodes[nid].pop('_auto_label', None)
+            continue
+        d = G.nodes[nid]
+        s = n.scope
+        d['scope'] = '' if s is None else s.path
+        if s is not None:
+            d['scope_key'] = keys[s]
+    G.graph['scopes'] = scopes
 
 
 # ---- inputs ------------------------------------------------------------------------------
@@ -213,14 +270,18 @@ def _variable_attrs(v, found, var_names, array_names, counts):
     counts['var'] = k + 1
     data, array = found if found is not None else (None, None)
     label = (var_names.get(v) or (array is not None and array_names.get(id(array)))
-             or v.name or f'var{k}')
+             or v.name)
+    auto = not label
+    if auto:
+        label = f'var{k}'
     grad = None if v.grad is None else _onp.array(v.grad._data, copy=True)
     value = None if data is None else _onp.array(data, copy=True)
     return dict(kind='variable', label=label, shape=tuple(v.shape), dtype=str(v.dtype),
                 head=False, detached=bool(v.detached),
                 nonfinite=value is not None and _nonfinite(value),
                 grad_req=v.grad_req, grad=grad,
-                grad_nonfinite=grad is not None and _nonfinite(grad), value=value)
+                grad_nonfinite=grad is not None and _nonfinite(grad), value=value,
+                _auto_label=auto)
 
 
 def _constant_attrs(x, array_names, counts):

@@ -12,6 +12,7 @@ from viz import styles
 from viz.figure import GraphFigure
 from viz.graphs import arg_slots, head_set, inputs_of, nonfinite_births, nout, topological_order
 from viz.labels import node_lines, tooltip
+from viz.scopes import scope_label, scopes_of
 
 
 def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
@@ -28,6 +29,8 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
     heads, births = head_set(graph), nonfinite_births(graph)
     used = set()
     groups = {}             # fused_group -> its nodes (autograd.compile's fused loops)
+    in_scope = {}           # scope key -> its nodes (block_scope clusters)
+    scopes = scopes_of(graph)
     for node in order:
         data = graph.nodes[node]
         attrs, keys = node_style(node, data, heads, births)
@@ -37,10 +40,16 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
             lines = list(lines) + ['(BLAS call)']
         spec = dict(label=_dot_text(lines),
                     tooltip=_dot_text(tooltip(node, data).split('\n')), **attrs)
+        spec['id'] = f'node-{dot_id[node]}'
         if data.get('fused_group') is not None:
             groups.setdefault(data['fused_group'], []).append((dot_id[node], spec))
+        elif data.get('scope_key') in scopes:
+            in_scope.setdefault(data['scope_key'], []).append((dot_id[node], spec))
         else:
             fig.node(dot_id[node], **spec)
+    if in_scope:
+        add_scope_clusters(fig, scopes, in_scope)
+        used.add('scope')
     for group, members in groups.items():
         with fig.subgraph(name=f'cluster_fused_{group}') as sub:
             sub.attr(label=f'fused loop {group}', **styles.FUSED_CLUSTER_ATTR)
@@ -54,6 +63,35 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
     if legend and used:
         add_legend(fig, used)
     return fig
+
+
+def add_scope_clusters(fig, scopes, in_scope):
+    """Nest one cluster per scope (``name : Kind``) holding its nodes (``in_scope``:
+    scope key -> ``[(dot id, node spec)]``); scopes without nodes are drawn only when a
+    nested scope has some."""
+    children = {}
+    for key, info in scopes.items():
+        children.setdefault(info.get('parent'), []).append(key)
+    wanted = set()
+    for key in in_scope:
+        while key is not None and key not in wanted:
+            wanted.add(key)
+            key = scopes[key].get('parent')
+    index = {key: i for i, key in enumerate(scopes)}
+
+    def emit(parent_fig, key):          # recursion depth = scope nesting (a few levels)
+        with parent_fig.subgraph(name=f'cluster_scope_{index[key]}') as sub:
+            sub.attr(label=scope_label(scopes[key]), id=f'scope-{index[key]}',
+                     tooltip=f"scope {scopes[key].get('path')}", **styles.SCOPE_CLUSTER_ATTR)
+            for node_id, spec in in_scope.get(key, ()):
+                sub.node(node_id, **spec)
+            for child in children.get(key, ()):
+                if child in wanted:
+                    emit(sub, child)
+
+    for key in children.get(None, ()):
+        if key in wanted:
+            emit(fig, key)
 
 
 def node_style(node, data, heads, births):

@@ -118,6 +118,9 @@ def node_lines(node, data, *, show_shapes=True, show_grads=False):
     lines = [display_name(node, data)]
     if kind == 'op' and data.get('name'):
         lines[0] = f"{data['name']} = {lines[0]}"
+    if 'scope_summary' in data:
+        from viz.scopes import summary_lines
+        return lines + summary_lines(data['scope_summary'])
     if 'members' in data and len(data.get('ops', ())) > 1:
         lines.append(summarize_ops(data['ops']))
     params = format_params(data) if kind == 'op' else ''

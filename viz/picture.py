@@ -8,11 +8,12 @@ from viz.dot import build_figure
 from viz.engine import DEFAULT_TIMEOUT
 from viz.ghosts import split_long_edges
 from viz.graphs import as_graph, as_simple
+from viz.scopes import collapse_scopes
 
 
 def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
          max_nodes=DEFAULT_MAX_NODES, collapse=DEFAULT_MIN_CHAIN, title=None,
-         rankdir='TB', program=None, timeout=DEFAULT_TIMEOUT):
+         rankdir='TB', program=None, timeout=DEFAULT_TIMEOUT, depth=None):
     """Draw a recorded autograd graph; return a ``graphviz.Digraph``.
 
     ``heads_or_graph``: a ``networkx.DiGraph`` as made by
@@ -41,6 +42,13 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
             then go to dotted copies of their producer drawn beside the
             consumer, as the layout time grows with edge length.  Details:
             ``viz.collapse``, ``viz.ghosts``.
+        depth: Block scopes (``autodiff.scope.block_scope``, Gluon Blocks) are
+            drawn as nested clusters labelled ``name : Kind`` with their
+            parameters inside; ``depth=k`` draws only the outer ``k`` levels as
+            clusters and collapses each scope deeper than ``k`` into one node
+            (input and output shapes, parameter count, op count); at least
+            ``viz.scopes.FOLD_MIN`` identical collapsed scopes in a row fold into
+            one ``Kind ×n``.  ``None``: every scope drawn open.
         title: caption above the graph (default: ``graph['name']``).
         rankdir: ``'TB'`` (inputs at the top) or ``'LR'``, ``'BT'``, ``'RL'``.
         program, timeout: Graphviz program to run and seconds to allow it.
@@ -67,6 +75,8 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         end, ``×n`` for n merged edges.
     """
     graph = as_simple(as_graph(heads_or_graph))
+    if depth is not None:
+        graph = collapse_scopes(graph, depth)
     min_chain = DEFAULT_MIN_CHAIN if collapse is True else (collapse or None)
     graph = collapse_graph(graph, min_chain=min_chain, max_nodes=max_nodes)
     if max_nodes is not None:

@@ -94,3 +94,8 @@ LEGEND = (
 # A group of ops that autograd.compile fused into one kernel: a dashed blue frame.
 FUSED_CLUSTER_ATTR = {'style': 'dashed,rounded', 'color': '#1f5fbf', 'fontcolor': '#1f5fbf',
                       'fontsize': '11'}
+
+
+# A block_scope (a Gluon Block call): a rounded grey-green frame labelled 'name : Kind'.
+SCOPE_CLUSTER_ATTR = {'style': 'rounded', 'color': '#5b8c5a', 'fontcolor': '#2f5e2e',
+                      'fontsize': '11', 'labeljust': 'l', 'penwidth': '1.2'}
