@@ -13,10 +13,25 @@ Node ids (stable strings)
 
 Node attributes (every node)
     ``kind``       'variable' | 'constant' | 'op'
-    ``label``      variables: the name given with ``names=`` (or ``Variable.name``),
-                   else 'var{k}' (k counts variables in graph order); array
-                   constants: the given name, else 'const{k}'; scalar constants:
-                   ``str(value)``; ops: the op name
+    ``label``      variables: the name given with ``names=``, else ``Variable.name``
+                   (Gluon's parameter name), else the parameter name of the
+                   ``block_scope`` it was given to, else its name in the caller's
+                   code (below), else 'var{k}' (k counts variables in graph order);
+                   array constants: the given name, else the caller's name, else
+                   'const{k}'; scalar constants: ``str(value)``; ops: the op name
+
+Names from the caller's code: the graph is built in a frame outside ``autodiff`` and
+``viz`` (the code that called ``get_graph``, ``viz.draw``, ``viz.to_text``...).  A
+variable or array constant of the graph that is bound to a name in that frame -- its
+locals first, then its module's globals -- is labelled with that name (``w1``, ``xin``).
+Identity counts, not equal values: for a variable, any array whose history is that
+variable; for a constant, the very array object the op read.  Ambiguous cases: when
+several names in one namespace are bound to the array, the one bound first wins (dict
+order: ``w2`` over a later loop variable ``p``); a local name wins over a global one;
+names starting with ``_`` (IPython's ``_``, ``_3``) are ignored; arrays named only in
+frames further out (the caller's caller), inside containers or as attributes are not
+found; ``names=`` (and ``Variable.name``) always win.  ``names=False`` turns the lookup
+off.
     ``shape``      tuple (op nodes with ``nout`` > 1: a tuple of shapes, one per output)
     ``dtype``      str (likewise a tuple of str when ``nout`` > 1)
     ``head``       True on the nodes of the heads asked for
@@ -60,6 +75,7 @@ a graph freed by an earlier backward without ``retain_graph=True`` raises
 import contextlib
 import gc
 import math
+import sys
 
 import networkx as nx
 import numpy as _onp
@@ -84,19 +100,57 @@ def node_id(tape_node):
     return f'v{tape_node.id}' if type(tape_node) is Variable else f'n{tape_node.id}'
 
 
-def build_graph(heads, names=None):
+def build_graph(heads, names=None, from_caller=True):
     """The tape behind ``heads`` (one array or a list) as a ``networkx.DiGraph``.
 
     ``names``: optional ``{name: array}``; a named variable or constant takes the
     name as its label, a named op result gives its op node a ``name`` attribute.
-    See the module docstring for the node and edge attributes.
+    Other variables and constants are labelled with their names in the calling code
+    (see "Names from the caller's code" in the module docstring); ``names=False``
+    turns that off, as does ``from_caller=False`` (``get_symbol`` keeps MXNet's
+    ``var0`` names).  See the module docstring for the node and edge attributes.
     """
     heads = _as_heads(heads)
     for i, h in enumerate(heads):
         if h._node is None:
             raise GraphError(f"head {i}: {_NO_HISTORY}")
+    frame_names = None
+    if names is False:
+        names = None
+    elif from_caller:
+        frame_names = caller_names(sys._getframe(1))
     with gc_paused():
-        return _build(heads, names)
+        return _build(heads, names, frame_names)
+
+
+LIBRARY_MODULES = ('autodiff', 'viz')   # frames of these packages are not the caller
+
+
+def _is_library(frame):
+    name = frame.f_globals.get('__name__') or ''
+    return any(name == m or name.startswith(m + '.') for m in LIBRARY_MODULES)
+
+
+def caller_names(frame):
+    """``(by_variable, by_array_id)``: names of autodiff arrays in the first frame
+    outside ``autodiff``/``viz`` from ``frame`` outwards (its locals, then globals; the
+    first-bound name wins; names starting with '_' are skipped)."""
+    while frame is not None and _is_library(frame):
+        frame = frame.f_back
+    by_var, by_id = {}, {}
+    if frame is None:
+        return by_var, by_id
+    spaces = [frame.f_locals]
+    if frame.f_globals is not frame.f_locals:
+        spaces.append(frame.f_globals)
+    for space in spaces:
+        for name, value in list(space.items()):
+            if name.startswith('_') or not isinstance(value, ndarray):
+                continue
+            by_id.setdefault(id(value), name)
+            if type(value._node) is Variable:
+                by_var.setdefault(value._node, name)
+    return by_var, by_id
 
 
 @contextlib.contextmanager
@@ -116,13 +170,14 @@ def gc_paused():
             gc.enable()
 
 
-def _build(heads, names):
+def _build(heads, names, frame_names=None):
     found = _collect(heads)                 # raises on a freed graph
     # An output marked with attach_grad() after its consumers were recorded is not on
     # their edges: the producer hands it its gradient (``Node.marks``).  Show it too.
     marked = [v for n in found if getattr(n, 'marks', None) for v in n.marks.values()]
     order = sorted(set(found).union(marked), key=lambda n: n.id)
     var_names, array_names, op_names = _resolve_names(names)
+    frame_vars, frame_ids = frame_names or ({}, {})
     values = _variable_values(heads, order)
 
     nodes, edges = [], {}
@@ -130,7 +185,8 @@ def _build(heads, names):
     for n in order:
         nid = node_id(n)
         if type(n) is Variable:
-            nodes.append((nid, _variable_attrs(n, values.get(n), var_names, array_names, counts)))
+            nodes.append((nid, _variable_attrs(n, values.get(n), var_names, array_names,
+                                               counts, frame_vars)))
             if n.edges:
                 p, k = n.edges[0]
                 _add_edge(edges, node_id(p), nid, 0, k)
@@ -144,7 +200,7 @@ def _build(heads, names):
             pos = i + 1 if sa is not None and i >= sa else i
             if e is None:
                 cid = f'c{n.id}_{pos}'
-                nodes.append((cid, _constant_attrs(x, array_names, counts)))
+                nodes.append((cid, _constant_attrs(x, array_names, counts, frame_ids)))
                 _add_edge(edges, cid, nid, pos, 0)
             else:
                 _add_edge(edges, node_id(e[0]), nid, pos, e[1])
@@ -265,15 +321,15 @@ def _nonfinite(a):
     return a.dtype.kind in 'fc' and a.size > 0 and not _isfinite(a).all()
 
 
-def _variable_attrs(v, found, var_names, array_names, counts):
+def _variable_attrs(v, found, var_names, array_names, counts, frame_vars):
     k = counts['var']
     counts['var'] = k + 1
     data, array = found if found is not None else (None, None)
     label = (var_names.get(v) or (array is not None and array_names.get(id(array)))
              or v.name)
-    auto = not label
+    auto = not label                    # a scope's parameter name may still replace it
     if auto:
-        label = f'var{k}'
+        label = frame_vars.get(v) or f'var{k}'
     grad = None if v.grad is None else _onp.array(v.grad._data, copy=True)
     value = None if data is None else _onp.array(data, copy=True)
     return dict(kind='variable', label=label, shape=tuple(v.shape), dtype=str(v.dtype),
@@ -284,11 +340,12 @@ def _variable_attrs(v, found, var_names, array_names, counts):
                 _auto_label=auto)
 
 
-def _constant_attrs(x, array_names, counts):
+def _constant_attrs(x, array_names, counts, frame_ids):
     k = counts['const']
     counts['const'] = k + 1
     data = x._data
-    return dict(kind='constant', label=array_names.get(id(x), f'const{k}'),
+    label = array_names.get(id(x)) or frame_ids.get(id(x)) or f'const{k}'
+    return dict(kind='constant', label=label,
                 shape=tuple(data.shape), dtype=str(data.dtype), head=False,
                 detached=bool(getattr(x, '_detached', False)), nonfinite=_nonfinite(data),
                 is_scalar=False, value=_onp.array(data, copy=True))
