@@ -10,6 +10,13 @@ marked with ``attach_grad()`` from its producer node's ``marks`` (so a mark made
 the consumers were recorded still works); a marked intermediate's own ``Variable`` only
 passes the gradient on to its producer.
 
+Kept gradients: with ``retain_graph`` each op node traversed keeps the gradients of the
+heads with respect to its outputs in ``Node.out_grads`` (the list the rule received; the
+graph view shows them).  They live as long as the graph does -- about one extra array per
+op output, the size of the forward values the graph already keeps -- and are replaced by
+the next backward through the node or dropped when it is freed; without ``retain_graph``
+nothing is kept.
+
 Freeing: without ``retain_graph`` the nodes a pass traversed are released, and a later
 pass through them raises ``FREED_MESSAGE`` (naming ``retain_graph=True``).  A pass with
 ``create_graph`` that retains its graph marks the nodes ``retained``: the gradient graph
@@ -130,6 +137,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                     continue
                 in_grads = gs                    # a marked intermediate: its producer delivers
             else:
+                if retain_graph:                 # kept for the graph view (get_graph 'grad')
+                    n.out_grads = gs
                 if n.marks is not None:
                     _deliver_marks(n, gs, wanted)
                 in_grads = _run_rule(n, gs) if gs is not None else None

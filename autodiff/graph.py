@@ -50,6 +50,11 @@ in the order the scopes were entered.
 Variables add ``grad_req``, ``grad`` (NumPy copy of ``.grad`` or None),
 ``grad_nonfinite``, ``value`` (NumPy copy of the data).  Constants add ``is_scalar``
 (True for a Python scalar operand) and ``value`` (the scalar, or a NumPy copy).
+Ops add ``grad``: after a backward with ``retain_graph=True``, the gradient of the heads
+of that backward with respect to the op's output (a NumPy copy; a tuple of them, None for
+an output nothing flowed into, when ``nout`` > 1), else None; ``grad_nonfinite``; and
+``reused``: True on an op a ``create_graph=True`` pass differentiated, whose recorded
+gradient graph reuses it (``autograd.grad(..., create_graph=True)``).
 Ops add ``op`` (op name, or the class name of a custom ``autograd.Function``),
 ``custom``, ``nout``, ``params`` (tuple of attribute names) and one attribute per op
 parameter (``axis``, ``keepdims``, ``scalar``...).  A parameter whose name clashes
@@ -90,7 +95,8 @@ _isfinite = _onp.isfinite
 # Attribute names a node already uses; op parameters with these names get 'param_'.
 RESERVED = frozenset({'kind', 'label', 'shape', 'dtype', 'head', 'detached', 'nonfinite',
                       'op', 'custom', 'nout', 'params', 'name', 'value', 'is_scalar',
-                      'grad', 'grad_req', 'grad_nonfinite', 'scope', 'scope_key'})
+                      'grad', 'grad_req', 'grad_nonfinite', 'scope', 'scope_key',
+                      'reused'})
 PARAM_PREFIX = 'param_'
 _SMALL_KEY = 8          # index arrays up to this size are written out in full
 
@@ -371,7 +377,14 @@ def _op_attrs(n, names):
         nonfinite = any(_nonfinite(o) for o in outs)
     d = {'kind': 'op', 'label': op.name, 'op': op.name, 'custom': bool(op.custom),
          'nout': nout, 'shape': shape, 'dtype': dtype, 'head': False, 'detached': False,
-         'nonfinite': nonfinite}
+         'nonfinite': nonfinite, 'reused': bool(n.retained)}
+    gs = n.out_grads
+    if gs is None:
+        d['grad'], d['grad_nonfinite'] = None, False
+    else:
+        copies = tuple(None if g is None else _onp.array(g._data, copy=True) for g in gs)
+        d['grad'] = copies[0] if nout == 1 else copies
+        d['grad_nonfinite'] = any(c is not None and _nonfinite(c) for c in copies)
     params = op.params
     if params:
         keys = []

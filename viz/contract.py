@@ -25,7 +25,7 @@ KINDS = ('variable', 'constant', 'op')
 RESERVED = ('kind', 'op', 'custom', 'label', 'shape', 'dtype', 'nout', 'grad_req',
             'detached', 'head', 'nonfinite', 'grad', 'grad_nonfinite', 'value',
             'params', 'name', 'is_scalar', 'members', 'collapsed', 'ops',
-            'ghost_of')
+            'ghost_of', 'scope', 'scope_key', 'reused')
 GRAD_REQS = ('write', 'add', 'null')
 
 

@@ -57,6 +57,14 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
                 sub.node(node_id, **spec)
     for node in order:
         _add_edges(fig, graph, node, dot_id)
+    for node in order:                   # a backward step beside the forward op it reverses
+        data = graph.nodes[node]
+        if 'backward_of' in data and data.get('scope_key') not in scopes \
+                and graph.nodes[data['backward_of']].get('fused_group') is None:
+            with fig.subgraph() as same:
+                same.attr(rank='same')
+                same.node(dot_id[data['backward_of']])
+                same.node(dot_id[node])
     caption = _caption(graph, title)
     if caption:
         fig.attr(label=_dot_text(caption), labelloc='t', fontsize='14')
@@ -98,7 +106,9 @@ def node_style(node, data, heads, births):
     """Return ``(attrs, legend_keys)``: Graphviz attributes for one node and
     the legend entries (``styles.LEGEND`` keys) they correspond to."""
     kind = data.get('kind')
-    if 'members' in data:
+    if 'backward_of' in data:
+        key, base = 'backward', styles.BACKWARD
+    elif 'members' in data:
         key, base = 'collapsed', styles.COLLAPSED
     elif kind == 'variable':
         null = data.get('grad_req') == 'null'
@@ -116,6 +126,8 @@ def node_style(node, data, heads, births):
         attrs['style'] = ','.join(lines + [styles.GHOST_LINE])
         keys.add('ghost')
     overlays = (
+        ('reused', kind == 'op' and data.get('reused') and 'backward_of' not in data,
+         styles.REUSED),
         ('head', node in heads, styles.HEAD),
         ('detached', data.get('detached'), styles.DETACHED),
         ('grad_nonfinite', kind == 'variable' and data.get('grad_nonfinite'),
@@ -160,6 +172,12 @@ def _legend_row(text, style):
 def _add_edges(fig, graph, node, dot_id):
     several_args = len(inputs_of(graph, node)) > 1
     for producer, _, data in graph.in_edges(node, data=True):
+        if data.get('gradient'):         # laid out as the forward edge, arrow turned round
+            fig.edge(dot_id[node], dot_id[producer], **styles.GRADIENT_EDGE)
+            continue
+        if data.get('reverses'):
+            fig.edge(dot_id[producer], dot_id[node], **styles.REVERSES_EDGE)
+            continue
         attrs = {}
         slots = arg_slots(data) if data.get('count', 1) == 1 else []
         if several_args and slots:

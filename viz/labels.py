@@ -70,7 +70,8 @@ def format_number(x):
 
 def format_array(value, small=SMALL):
     """Values in full for at most ``small`` elements, e.g. ``[[4, 8], [12, 16]]``;
-    else shape, L2 norm and a count of NaN/inf, e.g. ``(100,) norm=12.5``."""
+    else shape, L2 norm, min and max of the finite values and a count of NaN/inf, e.g.
+    ``(100,) norm=12.5 min=-1 max=2``."""
     if value is None:
         return 'None'
     a = np.asarray(value)
@@ -81,6 +82,11 @@ def format_array(value, small=SMALL):
                                formatter={'all': format_number})
         return ' '.join(text.split())
     text = f'{format_shape(a.shape)} norm={format_number(_l2(a))}'
+    if a.size and a.dtype.kind in 'iuf':
+        with np.errstate(invalid='ignore'):
+            finite = a[np.isfinite(a)] if a.dtype.kind == 'f' else a
+        if finite.size:
+            text += f' min={format_number(finite.min())} max={format_number(finite.max())}'
     if a.dtype.kind in 'fc':
         nans, infs = int(np.isnan(a).sum()), int(np.isinf(a).sum())
         if nans or infs:
@@ -140,8 +146,11 @@ def node_lines(node, data, *, show_shapes=True, show_grads=False):
         lines.append('detached')
     if data.get('nonfinite'):
         lines.append('NaN/inf')
-    if show_grads and kind == 'variable':
+    if kind == 'variable' and (show_grads or 'backward_of' in data):
         lines.append(grad_line(data))
+    elif 'backward_of' in data or (show_grads and kind == 'op'
+                                   and data.get('grad') is not None):
+        lines.extend(op_grad_lines(data))
     if 'ghost_of' in data:
         lines.append('(copy)')
     return lines
@@ -150,6 +159,16 @@ def node_lines(node, data, *, show_shapes=True, show_grads=False):
 def grad_line(data):
     """``grad: [4, 8]``, ``grad: (100,) norm=1.2`` or ``grad: None``."""
     return 'grad: ' + format_array(data.get('grad'))
+
+
+def op_grad_lines(data):
+    """``['grad: [1, 1]']`` for an op (the gradient of the heads with respect to its
+    output, kept by a backward with ``retain_graph=True``); one line per output
+    (``grad[1]: ...``) when it has several."""
+    grad = data.get('grad')
+    if isinstance(grad, tuple):
+        return [f'grad[{i}]: ' + format_array(g) for i, g in enumerate(grad)]
+    return ['grad: ' + format_array(grad)]
 
 
 def summarize_ops(ops, top=3):

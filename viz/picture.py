@@ -8,12 +8,13 @@ from viz.dot import build_figure
 from viz.engine import DEFAULT_TIMEOUT
 from viz.ghosts import split_long_edges
 from viz.graphs import as_graph, as_simple
+from viz.backward import backward_view
 from viz.scopes import collapse_scopes
 
 
 def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
          max_nodes=DEFAULT_MAX_NODES, collapse=DEFAULT_MIN_CHAIN, title=None,
-         rankdir='TB', program=None, timeout=DEFAULT_TIMEOUT, depth=None):
+         rankdir='TB', program=None, timeout=DEFAULT_TIMEOUT, depth=None, backward=False):
     """Draw a recorded autograd graph; return a ``graphviz.Digraph``.
 
     ``heads_or_graph``: a ``networkx.DiGraph`` as made by
@@ -24,9 +25,19 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
     (``program=`` or ``$AUTODIFF_DOT`` picks one, see ``viz.engine``).
 
     Options:
-        show_grads: label each variable with its gradient: the values when it
-            has at most 6 elements (``grad: [[4, 8], [12, 16]]``), else its
-            shape and L2 norm (``grad: (100, 100) norm=57.7``).
+        show_grads: label each variable with its gradient, and, after a
+            backward with ``retain_graph=True``, each op with the gradient of the
+            heads with respect to its output: the values when it has at most 6
+            elements (``grad: [[4, 8], [12, 16]]``), else its shape, L2 norm, min
+            and max (``grad: (100, 100) norm=57.7 min=-1 max=2``).
+        backward: also draw the backward pass (after ``backward(retain_graph=True)``):
+            one red box per backward rule applied (``∂ multiply``, with the
+            gradient it received) beside the forward op it reverses (dotted
+            line), red arrows from output gradients to input gradients, and one
+            ``∂ x`` per variable that received a gradient (``viz.backward``).
+            The graph of ``autograd.grad(..., create_graph=True)`` needs no
+            option: its forward ops reused by the gradient ops have a thick blue
+            border.
         show_shapes: label nodes with output shape and dtype.
         legend: add a ``legend`` cluster explaining the styles in the picture.
         collapse: shortest run of the same op that becomes one node
@@ -68,6 +79,11 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         value has NaN/inf ............... pink #ffcccc, red #d62728 border
         first NaN/inf (born here) ....... salmon #ff8080, thick red border
         gradient has NaN/inf ............ red #d62728 border on a variable
+        backward step (backward=True) ... light red #fde0dc box, red border;
+                                          red arrows carry gradients
+        forward op reused by the ........ thick blue #1f5fbf border
+          create_graph gradient graph
+        Block scope ..................... green frame 'name : Kind'
         ops fused by autograd.compile ... inside a dashed blue frame
                                           'fused loop k' (nodes with ``fused_group``)
         Edge labels: argument position at the consumer's end (ops with
@@ -75,6 +91,8 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         end, ``×n`` for n merged edges.
     """
     graph = as_simple(as_graph(heads_or_graph))
+    if backward:
+        graph = backward_view(graph)
     if depth is not None:
         graph = collapse_scopes(graph, depth)
     min_chain = DEFAULT_MIN_CHAIN if collapse is True else (collapse or None)

@@ -48,7 +48,12 @@ CUSTOM = {'shape': 'octagon', 'style': 'filled', 'fillcolor': '#e4d4f4',
 COLLAPSED = {'shape': 'box3d', 'style': 'filled', 'fillcolor': '#ffe599',
              'color': '#b38f00'}
 
+BACKWARD = {'shape': 'box', 'style': 'filled,rounded', 'fillcolor': '#fde0dc',
+            'color': '#c0392b'}
+
 # --- overlays, merged on top of the base style ------------------------------
+
+REUSED = {'color': '#1f5fbf', 'penwidth': '2.5'}
 
 HEAD = {'peripheries': '2', 'color': '#2e7d32', 'penwidth': '2'}
 DETACHED = {'style': 'filled,dashed', 'fillcolor': '#ffffff',
@@ -83,6 +88,8 @@ LEGEND = (
     ('custom', 'custom autograd.Function', CUSTOM),
     ('collapsed', 'collapsed run of ops', COLLAPSED),
     ('ghost', 'copy of a node used far away', {**VARIABLE, 'style': 'filled,rounded,dotted'}),
+    ('backward', 'backward step (gradient it received)', BACKWARD),
+    ('reused', 'forward op reused by the gradient graph', {**OP, **REUSED}),
     ('head', 'head (output asked for)', {**OP, **HEAD}),
     ('detached', 'detached (graph cut)', {**CONSTANT, **DETACHED}),
     ('nonfinite', 'value has NaN/inf', {**OP, **NONFINITE}),
@@ -99,3 +106,9 @@ FUSED_CLUSTER_ATTR = {'style': 'dashed,rounded', 'color': '#1f5fbf', 'fontcolor'
 # A block_scope (a Gluon Block call): a rounded grey-green frame labelled 'name : Kind'.
 SCOPE_CLUSTER_ATTR = {'style': 'rounded', 'color': '#5b8c5a', 'fontcolor': '#2f5e2e',
                       'fontsize': '11', 'labeljust': 'l', 'penwidth': '1.2'}
+
+# The backward view: gradient edges (red, arrow towards the input's gradient) and the
+# dotted line tying a backward step to the forward op it reverses.
+GRADIENT_EDGE = {'dir': 'back', 'color': '#c0392b', 'arrowsize': '0.7'}
+REVERSES_EDGE = {'style': 'dotted', 'arrowhead': 'none', 'constraint': 'false',
+                 'color': '#c0392b'}
