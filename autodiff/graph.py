@@ -50,7 +50,8 @@ in the order the scopes were entered.
 Variables add ``grad_req``, ``grad`` (NumPy copy of ``.grad`` or None),
 ``grad_nonfinite``, ``value`` (NumPy copy of the data).  Constants add ``is_scalar``
 (True for a Python scalar operand) and ``value`` (the scalar, or a NumPy copy).
-Ops add ``grad``: after a backward with ``retain_graph=True``, the gradient of the heads
+Ops add ``value``: a NumPy copy of the output (a tuple of copies when ``nout`` > 1);
+``grad``: after a backward with ``retain_graph=True``, the gradient of the heads
 of that backward with respect to the op's output (a NumPy copy; a tuple of them, None for
 an output nothing flowed into, when ``nout`` > 1), else None; ``grad_nonfinite``; and
 ``reused``: True on an op a ``create_graph=True`` pass differentiated, whose recorded
@@ -378,6 +379,8 @@ def _op_attrs(n, names):
     d = {'kind': 'op', 'label': op.name, 'op': op.name, 'custom': bool(op.custom),
          'nout': nout, 'shape': shape, 'dtype': dtype, 'head': False, 'detached': False,
          'nonfinite': nonfinite, 'reused': bool(n.retained)}
+    d['value'] = (_onp.array(outs[0], copy=True) if nout == 1
+                  else tuple(_onp.array(o, copy=True) for o in outs))
     gs = n.out_grads
     if gs is None:
         d['grad'], d['grad_nonfinite'] = None, False

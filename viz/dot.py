@@ -40,7 +40,7 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
             lines = list(lines) + ['(BLAS call)']
         spec = dict(label=_dot_text(lines),
                     tooltip=_dot_text(tooltip(node, data).split('\n')), **attrs)
-        spec['id'] = f'node-{dot_id[node]}'
+        spec['id'] = f'node_{dot_id[node]}'
         if data.get('fused_group') is not None:
             groups.setdefault(data['fused_group'], []).append((dot_id[node], spec))
         elif data.get('scope_key') in scopes:
@@ -65,6 +65,7 @@ def build_figure(graph, *, show_grads=False, show_shapes=True, legend=True,
                 same.attr(rank='same')
                 same.node(dot_id[data['backward_of']])
                 same.node(dot_id[node])
+    fig.drawn_graph, fig.dot_ids = graph, dot_id      # read by viz.page
     caption = _caption(graph, title)
     if caption:
         fig.attr(label=_dot_text(caption), labelloc='t', fontsize='14')
@@ -89,7 +90,7 @@ def add_scope_clusters(fig, scopes, in_scope):
 
     def emit(parent_fig, key):          # recursion depth = scope nesting (a few levels)
         with parent_fig.subgraph(name=f'cluster_scope_{index[key]}') as sub:
-            sub.attr(label=scope_label(scopes[key]), id=f'scope-{index[key]}',
+            sub.attr(label=scope_label(scopes[key]), id=f'scope_{index[key]}',
                      tooltip=f"scope {scopes[key].get('path')}", **styles.SCOPE_CLUSTER_ATTR)
             for node_id, spec in in_scope.get(key, ()):
                 sub.node(node_id, **spec)
@@ -172,13 +173,15 @@ def _legend_row(text, style):
 def _add_edges(fig, graph, node, dot_id):
     several_args = len(inputs_of(graph, node)) > 1
     for producer, _, data in graph.in_edges(node, data=True):
+        ends = dot_id[producer], dot_id[node]
+        edge_id = f'edge_{ends[0]}_{ends[1]}'
         if data.get('gradient'):         # laid out as the forward edge, arrow turned round
-            fig.edge(dot_id[node], dot_id[producer], **styles.GRADIENT_EDGE)
+            fig.edge(ends[1], ends[0], id=edge_id, **styles.GRADIENT_EDGE)
             continue
         if data.get('reverses'):
-            fig.edge(dot_id[producer], dot_id[node], **styles.REVERSES_EDGE)
+            fig.edge(*ends, id=edge_id, **styles.REVERSES_EDGE)
             continue
-        attrs = {}
+        attrs = {'id': edge_id}
         slots = arg_slots(data) if data.get('count', 1) == 1 else []
         if several_args and slots:
             attrs['headlabel'] = ','.join(str(i) for i, _ in slots)

@@ -178,6 +178,27 @@ def summarize_ops(ops, top=3):
     return text + (', ...' if len(items) > top else '')
 
 
+def summary_lines(name, value):
+    """``['value: ...']`` (``format_array``); one line per output for a tuple."""
+    if isinstance(value, tuple):
+        return [f'{name}[{i}]: ' + format_array(v) for i, v in enumerate(value)]
+    return [f'{name}: ' + format_array(value)]
+
+
+def info_lines(node, data):
+    """Everything the interactive page shows on hover: the tooltip's lines plus
+    types, scope and gradient."""
+    lines = tooltip(node, data).split('\n')
+    types = output_types(data)
+    if types:
+        lines.insert(2, 'type: ' + ', '.join(types))
+    if data.get('scope'):
+        lines.append(f"scope: {data['scope']}")
+    if data.get('grad') is not None:
+        lines.extend(summary_lines('grad', data['grad']))
+    return lines
+
+
 def tooltip(node, data):
     """Hover text in SVG output: node id, kind/op, parameters, value."""
     parts = [f'id: {node}', f"kind: {data.get('kind')}"]
@@ -192,5 +213,5 @@ def tooltip(node, data):
         parts.append(f"{len(data['members'])} nodes, {data.get('collapsed', 0)} ops: "
                      + summarize_ops(data.get('ops', {}), top=8))
     if data.get('value') is not None:
-        parts.append('value: ' + format_array(data['value']))
+        parts.extend(summary_lines('value', data['value']))
     return '\n'.join(parts)

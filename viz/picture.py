@@ -12,6 +12,9 @@ from viz.backward import backward_view
 from viz.scopes import collapse_scopes
 
 
+INTERACTIVE_MIN_NODES = 80   # drawn nodes from which Jupyter shows the interactive page
+
+
 def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
          max_nodes=DEFAULT_MAX_NODES, collapse=DEFAULT_MIN_CHAIN, title=None,
          rankdir='TB', program=None, timeout=DEFAULT_TIMEOUT, depth=None, backward=False):
@@ -20,7 +23,8 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
     ``heads_or_graph``: a ``networkx.DiGraph`` as made by
     ``autodiff.autograd.get_graph``, or arrays (one or a list) to pass to it.
     The result is a ``viz.GraphFigure`` (a ``graphviz.Digraph`` subclass): it
-    shows as SVG in Jupyter, ``.source`` is the DOT text and ``.pipe('png')``
+    shows as SVG in Jupyter (from ``INTERACTIVE_MIN_NODES`` = 80 drawn nodes on, as
+    the interactive page of ``viz.to_html`` in an iframe), ``.source`` is the DOT text and ``.pipe('png')``
     renders; rendering runs the system ``dot`` or else ``graphviz-pure``
     (``program=`` or ``$AUTODIFF_DOT`` picks one, see ``viz.engine``).
 
@@ -99,24 +103,35 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
     graph = collapse_graph(graph, min_chain=min_chain, max_nodes=max_nodes)
     if max_nodes is not None:
         graph = split_long_edges(graph)
-    return build_figure(graph, show_grads=show_grads, show_shapes=show_shapes,
-                        legend=legend, title=title, rankdir=rankdir,
-                        program=program, timeout=timeout)
+    fig = build_figure(graph, show_grads=show_grads, show_shapes=show_shapes,
+                       legend=legend, title=title, rankdir=rankdir,
+                       program=program, timeout=timeout)
+    fig.interactive = graph.number_of_nodes() >= INTERACTIVE_MIN_NODES
+    return fig
 
 
 def render(heads_or_graph, path, format=None, **draw_options):
     """Draw (see ``draw``) and write the picture to ``path``; return ``path``.
 
-    ``format``: ``'svg'``, ``'png'`` or ``'dot'`` (the DOT source; needs no
-    Graphviz program), or any other output format the program knows
-    (``'jpeg'``, ``'json'``, ...).  Default: the extension of ``path``, else
-    ``'svg'``.
+    ``format``: ``'svg'``, ``'png'``, ``'dot'`` (the DOT source; needs no
+    Graphviz program), ``'html'`` (the self-contained interactive page of
+    ``viz.to_html``: pan, zoom, collapsible scopes, hover details, a slider
+    through the forward and backward pass), or any other output format the
+    program knows (``'jpeg'``, ``'json'``, ...).  Default: the extension of
+    ``path``, else ``'svg'``.
     """
     path = os.fspath(path)
     if format is None:
         format = os.path.splitext(path)[1].lstrip('.').lower() or 'svg'
         if format == 'gv':
             format = 'dot'
+        if format == 'htm':
+            format = 'html'
+    if format == 'html':
+        from viz.page import to_html
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(to_html(heads_or_graph, **draw_options))
+        return path
     fig = draw(heads_or_graph, **draw_options)
     data = fig.source.encode('utf-8') if format == 'dot' else fig.pipe(format)
     with open(path, 'wb') as f:

@@ -104,7 +104,8 @@ FUSED_CLUSTER_ATTR = {'style': 'dashed,rounded', 'color': '#1f5fbf', 'fontcolor'
 
 
 # A block_scope (a Gluon Block call): a rounded grey-green frame labelled 'name : Kind'.
-SCOPE_CLUSTER_ATTR = {'style': 'rounded', 'color': '#5b8c5a', 'fontcolor': '#2f5e2e',
+SCOPE_CLUSTER_ATTR = {'style': 'rounded,filled', 'fillcolor': '#f5faf4', 'color': '#5b8c5a',
+                      'fontcolor': '#2f5e2e',
                       'fontsize': '11', 'labeljust': 'l', 'penwidth': '1.2'}
 
 # The backward view: gradient edges (red, arrow towards the input's gradient) and the
