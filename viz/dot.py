@@ -183,16 +183,46 @@ def _add_edges(fig, graph, node, dot_id):
             continue
         attrs = {'id': edge_id}
         slots = arg_slots(data) if data.get('count', 1) == 1 else []
-        if several_args and slots:
-            attrs['headlabel'] = ','.join(str(i) for i, _ in slots)
-        if nout(graph.nodes[producer]) > 1 and slots:
-            attrs['taillabel'] = ','.join(f'[{o}]' for _, o in slots)
+        head = ','.join(str(i) for i, _ in slots) if several_args and slots else ''
+        tail = ','.join(f'[{o}]' for _, o in slots) \
+            if nout(graph.nodes[producer]) > 1 and slots else ''
+        if head and tail:
+            # one label in the middle, 'output -> argument' per slot: a head and a tail
+            # label on one short edge are drawn over each other
+            attrs['label'] = ', '.join(f'[{o}]\u2192{i}' for i, o in slots)
+        elif head and _enters_frame(graph, producer, node):
+            # an argument position at a node at the top of a frame would sit on the
+            # frame's title: a middle label gets its own space outside the frame
+            attrs['label'] = head
+        elif head:
+            attrs['headlabel'] = head
+        elif tail:
+            attrs['taillabel'] = tail
         if data.get('count', 1) > 1:
             attrs['label'] = f"\u00d7{data['count']}"
             attrs.update(styles.MERGED_EDGE)
         if graph.nodes[producer].get('detached'):
             attrs.update(styles.DETACHED_EDGE)
         fig.edge(dot_id[producer], dot_id[node], **attrs)
+
+
+def _frame(data):
+    if data.get('fused_group') is not None:
+        return ('fused', data['fused_group'])
+    if data.get('scope_key') is not None:
+        return ('scope', data['scope_key'])
+    return None
+
+
+def _enters_frame(graph, producer, node):
+    """True when the edge enters a fused-loop or scope frame its producer is outside."""
+    inner = _frame(graph.nodes[node])
+    if inner is None:
+        return False
+    outer = _frame(graph.nodes[producer])
+    if inner[0] == 'scope' and outer is not None and outer[0] == 'scope':
+        return not (outer[1] == inner[1] or outer[1].startswith(inner[1] + '/'))
+    return outer != inner
 
 
 def _caption(graph, title):

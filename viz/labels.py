@@ -6,6 +6,7 @@ Shared by the picture (``viz.dot``) and the text dump (``viz.text``).
 import numpy as np
 
 SMALL = 6          # arrays with at most this many elements are shown in full
+LINE_WIDTH = 40    # longer value and gradient lines wrap (at ', '), so they stay in the box
 PARAM_WIDTH = 24   # longest shown repr of one op parameter
 PARAM_PREFIX = 'param_'  # a parameter named like a node attribute is stored so
 
@@ -147,18 +148,44 @@ def node_lines(node, data, *, show_shapes=True, show_grads=False):
     if data.get('nonfinite'):
         lines.append('NaN/inf')
     if kind == 'variable' and (show_grads or 'backward_of' in data):
-        lines.append(grad_line(data))
+        lines.extend(wrap(grad_line(data)))
     elif 'backward_of' in data or (show_grads and kind == 'op'
                                    and data.get('grad') is not None):
-        lines.extend(op_grad_lines(data))
+        lines.extend(w for line in op_grad_lines(data) for w in wrap(line))
     if 'ghost_of' in data:
         lines.append('(copy)')
     return lines
 
 
 def grad_line(data):
-    """``grad: [4, 8]``, ``grad: (100,) norm=1.2`` or ``grad: None``."""
+    """``grad: [4, 8]``, ``grad: (100,) norm=1.2`` or ``grad: None`` (one str; the
+    picture wraps it with ``wrap``)."""
     return 'grad: ' + format_array(data.get('grad'))
+
+
+def wrap(text, width=LINE_WIDTH):
+    """``text`` cut at spaces (never inside a shape's parentheses) into lines of at most
+    ``width`` characters where it can be: a Graphviz program measures text with its own
+    font metrics, and a long line drawn in a wider font would spill past its box."""
+    if len(text) <= width:
+        return [text]
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == '(') - (ch == ')')
+        if ch == ' ' and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    lines, current = [], ''
+    for piece in pieces:
+        candidate = piece if not current else current + ' ' + piece
+        if current and len(candidate) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
 
 
 def op_grad_lines(data):

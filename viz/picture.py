@@ -4,6 +4,8 @@
 import os
 
 from viz.collapse import DEFAULT_MAX_NODES, DEFAULT_MIN_CHAIN, collapse_graph
+
+COLLAPSE_ABOVE = 60   # by default, same-op chains fold only in graphs of more nodes
 from viz.dot import build_figure
 from viz.engine import DEFAULT_TIMEOUT
 from viz.ghosts import split_long_edges
@@ -16,7 +18,7 @@ INTERACTIVE_MIN_NODES = 80   # drawn nodes from which Jupyter shows the interact
 
 
 def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
-         max_nodes=DEFAULT_MAX_NODES, collapse=DEFAULT_MIN_CHAIN, title=None,
+         max_nodes=DEFAULT_MAX_NODES, collapse=None, title=None,
          rankdir='TB', program=None, timeout=DEFAULT_TIMEOUT, depth=None, backward=False):
     """Draw a recorded autograd graph; return a ``graphviz.Digraph``.
 
@@ -45,7 +47,10 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         show_shapes: label nodes with output shape and dtype.
         legend: add a ``legend`` cluster explaining the styles in the picture.
         collapse: shortest run of the same op that becomes one node
-            (``multiply ×100``); ``False``/``0`` keeps every op.
+            (``multiply ×100``); ``False``/``0`` keeps every op; ``True`` means
+            8.  Default (``None``): runs of 8 fold only in a graph of more than
+            ``COLLAPSE_ABOVE`` = 60 nodes, so a small graph (a 20-step loop) is
+            drawn whole.
         max_nodes: node budget (``None``: no limit; a graph of thousands of
             nodes may then take minutes to lay out).  Above it, chains of any
             ops collapse too (``250 ops``, listing the most frequent), and if
@@ -99,6 +104,8 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
         graph = backward_view(graph)
     if depth is not None:
         graph = collapse_scopes(graph, depth)
+    if collapse is None:
+        collapse = graph.number_of_nodes() > COLLAPSE_ABOVE
     min_chain = DEFAULT_MIN_CHAIN if collapse is True else (collapse or None)
     graph = collapse_graph(graph, min_chain=min_chain, max_nodes=max_nodes)
     if max_nodes is not None:

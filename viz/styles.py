@@ -17,7 +17,7 @@ GRAPH_ATTR = {
 NODE_ATTR = {
     'fontname': FONT,
     'fontsize': '11',
-    'margin': '0.12,0.04',
+    'margin': '0.16,0.04',     # room for a font a little wider than the one measured
     'height': '0.3',
     'penwidth': '1',
     'color': '#4d4d4d',
