@@ -4,9 +4,9 @@ import re
 import pytest
 
 import viz
+from viz import engine
 from viz.page import iframe, page_data
 from autodiff import np, autograd
-from autodiff.scope import block_scope
 
 from tests.graph.test_graph_scope import params, two_layer
 from tests.viz import browser
@@ -68,8 +68,12 @@ def visible_nodes(driver):
         " function (g) { return getComputedStyle(g).display !== 'none'; }).length;")
 
 
-def test_page_in_a_headless_browser(tmp_path):
-    path = viz.render(trained_net(), tmp_path / 'graph.html', depth=1, show_grads=True)
+@pytest.mark.parametrize('program', [pytest.param(name, marks=pytest.mark.skipif(
+    engine._which(name) is None, reason=f'{name} is not installed'))
+    for name in engine.CANDIDATES])
+def test_page_in_a_headless_browser(tmp_path, program):
+    path = viz.render(trained_net(), tmp_path / 'graph.html', depth=1, show_grads=True,
+                      program=program)
     driver = browser.start(tmp_path / 'profile')
     try:
         from selenium.webdriver.common.by import By

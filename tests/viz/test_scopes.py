@@ -98,3 +98,12 @@ def test_identical_repeated_scopes_fold():
 def test_bad_depth_is_a_clear_error():
     with pytest.raises(ValueError, match='depth must be an int'):
         viz.draw(net_loss(), depth=-1)
+
+
+def test_text_dump_names_the_scope_of_each_op():
+    text = viz.to_text(net_loss())
+    relu = next(line for line in text.splitlines() if '= relu(' in line)
+    assert relu.endswith('scope=hybridsequential0/dense0')
+    assert 'scope=' not in next(line for line in text.splitlines() if '= multiply(' in line)
+    assert '= variable dense1_weight : (5, 2) float32 grad_req=write scope=' \
+        'hybridsequential0/dense1' in text
