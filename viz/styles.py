@@ -88,6 +88,8 @@ LEGEND = (
     ('custom', 'custom autograd.Function', CUSTOM),
     ('collapsed', 'collapsed run of ops', COLLAPSED),
     ('ghost', 'copy of a node used far away', {**VARIABLE, 'style': 'filled,rounded,dotted'}),
+    ('scope', 'Block scope (name : Kind)', {'shape': 'frame', 'style': 'rounded',
+                                            'fillcolor': '#f5faf4', 'color': '#5b8c5a'}),
     ('backward', 'backward step (gradient it received)', BACKWARD),
     ('reused', 'forward op reused by the gradient graph', {**OP, **REUSED}),
     ('head', 'head (output asked for)', {**OP, **HEAD}),

@@ -107,3 +107,13 @@ def test_text_dump_names_the_scope_of_each_op():
     assert 'scope=' not in next(line for line in text.splitlines() if '= multiply(' in line)
     assert '= variable dense1_weight : (5, 2) float32 grad_req=write scope=' \
         'hybridsequential0/dense1' in text
+
+
+def test_legend_explains_the_frames_only_when_there_are_scopes():
+    texts = [t.text for t in parse(viz.draw(net_loss()).pipe('svg')).iter() if t.text]
+    assert 'Block scope (name : Kind)' in texts
+    x = np.ones(2)
+    x.attach_grad()
+    with autograd.record():
+        y = (x * 2).sum()
+    assert 'Block scope (name : Kind)' not in viz.draw(y).source
