@@ -149,6 +149,9 @@ def get_graph(heads, names=None):
 
     ``names``: optional ``{name: array}`` labelling variables and constants (and
     naming op results) in the graph, e.g. ``get_graph(loss, names={'w': w})``.
+    Without it, variables and constants bound to a name in the calling code are
+    labelled with that name (rules for ambiguous cases: ``autodiff.graph``);
+    ``names=False`` turns that off.
     Raises ``GraphError`` for a head without history or a graph freed by backward.
     """
     from .graph import build_graph
@@ -157,7 +160,9 @@ def get_graph(heads, names=None):
 
 def get_symbol(x, names=None):
     """A Symbol-style view of the graph behind ``x`` (``list_arguments``, ``tojson``, ...)."""
+    from .graph import build_graph
     from .symbol import Symbol
-    return Symbol(get_graph(x, names))
+    # MXNet's own argument names (var0, ...), not the names in the caller's code
+    return Symbol(build_graph(x, names, from_caller=False))
 
 from .compile import compile  # noqa: E402,F401  (issue 8: fused replay; see autodiff/compile)

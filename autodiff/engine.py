@@ -11,6 +11,13 @@ non-differentiable op (``tape.NondiffNode``: comparisons, ``argmax``...) is trav
 never handed a gradient: its consumers' ``needs`` are False toward it, and the variables
 behind it are reached without one (so 'write' writes zeros, as MXNet does).
 
+Kept gradients: with ``retain_graph`` each op node traversed keeps the gradients of the
+heads with respect to its outputs in ``Node.out_grads`` (the list the rule received; the
+graph view shows them).  They live as long as the graph does -- about one extra array per
+op output, the size of the forward values the graph already keeps -- and are replaced by
+the next backward through the node or dropped when it is freed; without ``retain_graph``
+nothing is kept.
+
 Freeing: without ``retain_graph`` the nodes a pass traversed are released, and a later
 pass through them raises ``FREED_MESSAGE`` (naming ``retain_graph=True``).  A pass with
 ``create_graph`` that retains its graph marks the nodes ``retained``: the gradient graph
@@ -166,6 +173,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 _deliver(n, gs[0] if gs is not None else None, wanted)
                 continue
             else:
+                if retain_graph:                 # kept for the graph view (get_graph 'grad')
+                    n.out_grads = gs
                 if n._one:                       # the common case, without tuples
                     p = n._ed
                     if p is not None:

@@ -14,10 +14,25 @@ Node ids (stable strings)
 
 Node attributes (every node)
     ``kind``       'variable' | 'constant' | 'op'
-    ``label``      variables: the name given with ``names=`` (or ``Variable.name``),
-                   else 'var{k}' (k counts variables in graph order); array
-                   constants: the given name, else 'const{k}'; scalar constants:
-                   ``str(value)``; ops: the op name
+    ``label``      variables: the name given with ``names=``, else ``Variable.name``
+                   (Gluon's parameter name), else the parameter name of the
+                   ``block_scope`` it was given to, else its name in the caller's
+                   code (below), else 'var{k}' (k counts variables in graph order);
+                   array constants: the given name, else the caller's name, else
+                   'const{k}'; scalar constants: ``str(value)``; ops: the op name
+
+Names from the caller's code: the graph is built in a frame outside ``autodiff`` and
+``viz`` (the code that called ``get_graph``, ``viz.draw``, ``viz.to_text``...).  A
+variable or array constant of the graph that is bound to a name in that frame -- its
+locals first, then its module's globals -- is labelled with that name (``w1``, ``xin``).
+Identity counts, not equal values: for a variable, any array whose history is that
+variable; for a constant, the very array object the op read.  Ambiguous cases: when
+several names in one namespace are bound to the array, the one bound first wins (dict
+order: ``w2`` over a later loop variable ``p``); a local name wins over a global one;
+names starting with ``_`` (IPython's ``_``, ``_3``) are ignored; arrays named only in
+frames further out (the caller's caller), inside containers or as attributes are not
+found; ``names=`` (and ``Variable.name``) always win.  ``names=False`` turns the lookup
+off.
     ``shape``      tuple (op nodes with ``nout`` > 1: a tuple of shapes, one per output)
     ``dtype``      str (likewise a tuple of str when ``nout`` > 1)
     ``head``       True on the nodes of the heads asked for
@@ -26,9 +41,24 @@ Node attributes (every node)
                    (both cut the history there)
     ``nonfinite``  True when the node's value (op outputs, constant or variable data)
                    holds NaN or inf
+Ops add ``scope``: the '/'-joined names of the ``block_scope``s active when the op was
+recorded, outermost first (``'hybridsequential0/dense0'``), '' outside any; and, inside a
+scope, ``scope_key``: the key of that scope call in ``graph['scopes']`` (the path, with
+``#2``, ``#3``... on a name when the same path was entered again, e.g. a Block called
+twice).  A variable given as a scope's parameter carries that scope's ``scope`` and
+``scope_key`` and, without another name, the parameter's name as label.
+``graph['scopes']``: ``{key: {'name', 'kind', 'path', 'parent' (key or None), 'depth'
+(1 = outermost), 'params': {parameter name: node id, or None when not in this graph}}}``
+in the order the scopes were entered.
 Variables add ``grad_req``, ``grad`` (NumPy copy of ``.grad`` or None),
 ``grad_nonfinite``, ``value`` (NumPy copy of the data).  Constants add ``is_scalar``
 (True for a Python scalar operand) and ``value`` (the scalar, or a NumPy copy).
+Ops add ``value``: a NumPy copy of the output (a tuple of copies when ``nout`` > 1);
+``grad``: after a backward with ``retain_graph=True``, the gradient of the heads
+of that backward with respect to the op's output (a NumPy copy; a tuple of them, None for
+an output nothing flowed into, when ``nout`` > 1), else None; ``grad_nonfinite``; and
+``reused``: True on an op a ``create_graph=True`` pass differentiated, whose recorded
+gradient graph reuses it (``autograd.grad(..., create_graph=True)``).
 Ops add ``op`` (op name, or the class name of a custom ``autograd.Function``),
 ``custom``, ``nout``, ``params`` (tuple of attribute names) and one attribute per op
 parameter (``axis``, ``keepdims``, ``scalar``...).  A parameter whose name clashes
@@ -53,6 +83,7 @@ a graph freed by an earlier backward without ``retain_graph=True`` raises
 import contextlib
 import gc
 import math
+import sys
 
 import networkx as nx
 import numpy as _onp
@@ -67,7 +98,8 @@ _isfinite = _onp.isfinite
 # Attribute names a node already uses; op parameters with these names get 'param_'.
 RESERVED = frozenset({'kind', 'label', 'shape', 'dtype', 'head', 'detached', 'nonfinite',
                       'op', 'custom', 'nout', 'params', 'name', 'value', 'is_scalar',
-                      'grad', 'grad_req', 'grad_nonfinite'})
+                      'grad', 'grad_req', 'grad_nonfinite', 'scope', 'scope_key',
+                      'reused'})
 PARAM_PREFIX = 'param_'
 _SMALL_KEY = 8          # index arrays up to this size are written out in full
 
@@ -77,19 +109,57 @@ def node_id(tape_node):
     return f'v{tape_node.id}' if type(tape_node) is Variable else f'n{tape_node.id}'
 
 
-def build_graph(heads, names=None):
+def build_graph(heads, names=None, from_caller=True):
     """The tape behind ``heads`` (one array or a list) as a ``networkx.DiGraph``.
 
     ``names``: optional ``{name: array}``; a named variable or constant takes the
     name as its label, a named op result gives its op node a ``name`` attribute.
-    See the module docstring for the node and edge attributes.
+    Other variables and constants are labelled with their names in the calling code
+    (see "Names from the caller's code" in the module docstring); ``names=False``
+    turns that off, as does ``from_caller=False`` (``get_symbol`` keeps MXNet's
+    ``var0`` names).  See the module docstring for the node and edge attributes.
     """
     heads = _as_heads(heads)
     for i, h in enumerate(heads):
         if h._node is None:
             raise GraphError(no_history(i, h))
+    frame_names = None
+    if names is False:
+        names = None
+    elif from_caller:
+        frame_names = caller_names(sys._getframe(1))
     with gc_paused():
-        return _build(heads, names)
+        return _build(heads, names, frame_names)
+
+
+LIBRARY_MODULES = ('autodiff', 'viz')   # frames of these packages are not the caller
+
+
+def _is_library(frame):
+    name = frame.f_globals.get('__name__') or ''
+    return any(name == m or name.startswith(m + '.') for m in LIBRARY_MODULES)
+
+
+def caller_names(frame):
+    """``(by_variable, by_array_id)``: names of autodiff arrays in the first frame
+    outside ``autodiff``/``viz`` from ``frame`` outwards (its locals, then globals; the
+    first-bound name wins; names starting with '_' are skipped)."""
+    while frame is not None and _is_library(frame):
+        frame = frame.f_back
+    by_var, by_id = {}, {}
+    if frame is None:
+        return by_var, by_id
+    spaces = [frame.f_locals]
+    if frame.f_globals is not frame.f_locals:
+        spaces.append(frame.f_globals)
+    for space in spaces:
+        for name, value in list(space.items()):
+            if name.startswith('_') or not isinstance(value, ndarray):
+                continue
+            by_id.setdefault(id(value), name)
+            if type(value._node) is Variable:
+                by_var.setdefault(value._node, name)
+    return by_var, by_id
 
 
 @contextlib.contextmanager
@@ -109,12 +179,13 @@ def gc_paused():
             gc.enable()
 
 
-def _build(heads, names):
+def _build(heads, names, frame_names=None):
     found = _collect(heads)                 # raises on a freed graph
     # (a freed node is only kept when nothing but non-differentiable ops consume it:
     # it is drawn as a constant input of those)
     order = sorted((n for n in found if not n.freed), key=lambda n: n.id)
     var_names, array_names, op_names = _resolve_names(names)
+    frame_vars, frame_ids = frame_names or ({}, {})
     values = _variable_values(heads, order)
 
     nodes, edges = [], {}
@@ -122,7 +193,8 @@ def _build(heads, names):
     for n in order:
         nid = node_id(n)
         if type(n) is Variable:
-            nodes.append((nid, _variable_attrs(n, values.get(n), var_names, array_names, counts)))
+            nodes.append((nid, _variable_attrs(n, values.get(n), var_names, array_names,
+                                               counts, frame_vars)))
             continue
         sa = n.op.scalar_arg
         if sa is not None:
@@ -133,7 +205,7 @@ def _build(heads, names):
             pos = i + 1 if sa is not None and i >= sa else i
             if e is None or e[0].freed:            # (behind a non-differentiable op)
                 cid = f'c{n.id}_{pos}'
-                nodes.append((cid, _constant_attrs(x, array_names, counts)))
+                nodes.append((cid, _constant_attrs(x, array_names, counts, frame_ids)))
                 _add_edge(edges, cid, nid, pos, 0)
             else:
                 _add_edge(edges, node_id(e[0]), nid, pos, e[1])
@@ -147,7 +219,55 @@ def _build(heads, names):
         G.nodes[nid]['head'] = True
     G.graph['heads'] = list(dict.fromkeys(nid for nid, _ in head_outputs))
     G.graph['head_outputs'] = head_outputs
+    _add_scopes(G, order)
     return G
+
+
+# ---- block scopes ------------------------------------------------------------------------
+def _add_scopes(G, order):
+    """``scope``/``scope_key`` on op nodes and parameters, ``graph['scopes']``."""
+    used = {}
+    for n in order:
+        if type(n) is not Variable:
+            s = n.scope
+            while s is not None and s not in used:
+                used[s] = None
+                s = s.parent
+    keys, scopes, taken = {}, {}, set()
+    for s in sorted(used, key=lambda s: s.serial):       # parents were entered first
+        parent = keys.get(s.parent) if s.parent is not None else None
+        base = s.name if parent is None else parent + '/' + s.name
+        key, k = base, 1
+        while key in taken:
+            k += 1
+            key = f'{base}#{k}'
+        taken.add(key)
+        keys[s] = key
+        scopes[key] = {'name': s.name, 'kind': s.kind, 'path': s.path, 'parent': parent,
+                       'depth': s.path.count('/') + 1, 'params': {}}
+    for s, key in keys.items():
+        for pname, a in s.params.items():
+            v = a._node if isinstance(a, ndarray) and type(a._node) is Variable else None
+            nid = node_id(v) if v is not None and node_id(v) in G else None
+            scopes[key]['params'][pname] = nid
+            if nid is not None:
+                d = G.nodes[nid]
+                if d.get('scope_key') is None or scopes[d['scope_key']]['depth'] < \
+                        scopes[key]['depth']:
+                    d['scope'], d['scope_key'] = s.path, key
+                if d.get('_auto_label'):
+                    d['label'] = pname
+    for n in order:
+        nid = node_id(n)
+        if type(n) is Variable:
+            G.nodes[nid].pop('_auto_label', None)
+            continue
+        d = G.nodes[nid]
+        s = n.scope
+        d['scope'] = '' if s is None else s.path
+        if s is not None:
+            d['scope_key'] = keys[s]
+    G.graph['scopes'] = scopes
 
 
 # ---- inputs ------------------------------------------------------------------------------
@@ -203,26 +323,31 @@ def _nonfinite(a):
     return a.dtype.kind in 'fc' and a.size > 0 and not _isfinite(a).all()
 
 
-def _variable_attrs(v, found, var_names, array_names, counts):
+def _variable_attrs(v, found, var_names, array_names, counts, frame_vars):
     k = counts['var']
     counts['var'] = k + 1
     data, array = found if found is not None else (None, None)
     label = (var_names.get(v) or (array is not None and array_names.get(id(array)))
-             or v.name or f'var{k}')
+             or v.name)
+    auto = not label                    # a scope's parameter name may still replace it
+    if auto:
+        label = frame_vars.get(v) or f'var{k}'
     grad = None if v.grad is None else _onp.array(v.grad._data, copy=True)
     value = None if data is None else _onp.array(data, copy=True)
     return dict(kind='variable', label=label, shape=tuple(v.shape), dtype=str(v.dtype),
                 head=False, detached=bool(v.detached),
                 nonfinite=value is not None and _nonfinite(value),
                 grad_req=v.grad_req, grad=grad,
-                grad_nonfinite=grad is not None and _nonfinite(grad), value=value)
+                grad_nonfinite=grad is not None and _nonfinite(grad), value=value,
+                _auto_label=auto)
 
 
-def _constant_attrs(x, array_names, counts):
+def _constant_attrs(x, array_names, counts, frame_ids):
     k = counts['const']
     counts['const'] = k + 1
     data = x._data
-    return dict(kind='constant', label=array_names.get(id(x), f'const{k}'),
+    label = array_names.get(id(x)) or frame_ids.get(id(x)) or f'const{k}'
+    return dict(kind='constant', label=label,
                 shape=tuple(data.shape), dtype=str(data.dtype), head=False,
                 detached=bool(getattr(x, '_detached', False)), nonfinite=_nonfinite(data),
                 is_scalar=False, value=_onp.array(data, copy=True))
@@ -248,7 +373,16 @@ def _op_attrs(n, names):
         nonfinite = any(_nonfinite(o) for o in outs)
     d = {'kind': 'op', 'label': op.name, 'op': op.name, 'custom': bool(op.custom),
          'nout': nout, 'shape': shape, 'dtype': dtype, 'head': False, 'detached': False,
-         'nonfinite': nonfinite}
+         'nonfinite': nonfinite, 'reused': bool(n.retained)}
+    d['value'] = (_onp.array(outs[0], copy=True) if nout == 1
+                  else tuple(_onp.array(o, copy=True) for o in outs))
+    gs = n.out_grads
+    if gs is None:
+        d['grad'], d['grad_nonfinite'] = None, False
+    else:
+        copies = tuple(None if g is None else _onp.array(g._data, copy=True) for g in gs)
+        d['grad'] = copies[0] if nout == 1 else copies
+        d['grad_nonfinite'] = any(c is not None and _nonfinite(c) for c in copies)
     params = op.params
     if params:
         keys = []

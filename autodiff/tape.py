@@ -7,8 +7,16 @@ the input arrays, the raw output buffers and the op's parameters.  Backward with
 backward that the graph is gone.
 """
 import itertools
+import threading
 
 _ids = itertools.count()
+
+
+class _CurrentScope(threading.local):
+    scope = None          # the innermost active autodiff.scope.Scope of this thread
+
+
+current_scope = _CurrentScope()
 
 
 def tick():
@@ -25,9 +33,13 @@ class Node:
     ``retained`` is set by a ``create_graph`` pass that kept the graph: the gradient graph
     it recorded reuses this node, so a later backward through that gradient graph does
     not free it.
+    ``scope`` is the innermost ``autodiff.scope.Scope`` active when the node was recorded
+    (None outside any).  ``out_grads`` is set by a backward with ``retain_graph=True``: the
+    gradients of the heads with respect to each output (a list, None where none flowed);
+    None otherwise.
     """
     __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id', 'freed',
-                 'retained', '__weakref__')
+                 'retained', 'scope', 'out_grads', '__weakref__')
     nondiff = False       # True on the node of an op that is not differentiable (NondiffNode)
 
     def __init__(self, op, inputs, outputs, attrs):
@@ -51,6 +63,8 @@ class Node:
         self.id = next(_ids)
         self.freed = False
         self.retained = False
+        self.scope = current_scope.scope
+        self.out_grads = None
 
     @property
     def inputs(self):
@@ -93,6 +107,7 @@ class Node:
         self._in = None
         self._ed = ()
         self.outputs = None
+        self.out_grads = None
         self.freed = True
 
 

@@ -98,6 +98,8 @@ def chain_groups(graph, *, min_chain, same_op):
             continue
         if same_op and _op_name(du) != _op_name(dv):
             continue
+        if du.get('scope_key') != dv.get('scope_key'):     # never across a Block's frame
+            continue
         nxt[u] = v
         has_prev.add(v)
 
@@ -268,6 +270,7 @@ def _merged_attrs(graph, members, heads_):
         else:
             flat.append(m)
     ops = dict(ops.most_common())
+    scope_keys = {graph.nodes[m].get('scope_key') for m in members}
     single = len(ops) == 1
     name = next(iter(ops)) if single else 'ops'
     if single:
@@ -280,6 +283,9 @@ def _merged_attrs(graph, members, heads_):
         'collapsed': count, 'ops': ops, 'members': tuple(flat), 'label': label,
         'nonfinite': nonfinite, 'head': is_head, 'params': (),
     }
+    if len(scope_keys) == 1 and None not in scope_keys:
+        attrs['scope_key'] = scope_keys.pop()
+        attrs['scope'] = graph.nodes[members[0]].get('scope')
     if last_op is not None and _is_chain(graph, members):
         last = graph.nodes[last_op]
         for key in ('shape', 'dtype'):

@@ -15,6 +15,12 @@ producer fills several positions, with ``output`` a tuple too) and
 whose result it was attached to).  Acyclic.  ``graph['heads']`` lists head
 node ids; optional ``graph['head_outputs']`` one ``(node id, output)`` per
 head asked for.
+
+Optional, for Block scopes and the backward pass: ``scope`` (str, '/'-joined scope
+names) and ``scope_key`` (a key of ``graph['scopes']``, whose entries hold ``name``,
+``kind``, ``path``, ``parent``, ``depth`` and ``params``); on ops ``grad`` (the kept
+gradient of the heads for the op's output, a tuple when ``nout`` > 1) and ``reused``
+(a forward op a ``create_graph`` gradient graph reuses).
 """
 
 import networkx as nx
@@ -25,7 +31,7 @@ KINDS = ('variable', 'constant', 'op')
 RESERVED = ('kind', 'op', 'custom', 'label', 'shape', 'dtype', 'nout', 'grad_req',
             'detached', 'head', 'nonfinite', 'grad', 'grad_nonfinite', 'value',
             'params', 'name', 'is_scalar', 'members', 'collapsed', 'ops',
-            'ghost_of')
+            'ghost_of', 'scope', 'scope_key', 'reused')
 GRAD_REQS = ('write', 'add', 'null')
 
 

@@ -27,6 +27,16 @@ class GraphFigure(graphviz.Digraph):
         self.program = program
         self.timeout = timeout
 
+    interactive = False     # set by viz.draw for big graphs: Jupyter shows the HTML page
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """Jupyter display: the SVG, or for a big graph (``interactive``) the
+        interactive page of ``viz.page`` in an iframe."""
+        if self.interactive and getattr(self, 'drawn_graph', None) is not None:
+            from viz.page import iframe, page_html
+            return {'text/html': iframe(page_html(self))}
+        return super()._repr_mimebundle_(include, exclude, **kwargs)
+
     def __repr__(self):
         # stable text (no memory address), so re-executed notebooks diff cleanly
         return f"<viz.GraphFigure: {self.source.count(' -> ')} edges>"

@@ -37,7 +37,10 @@ def split_long_edges(graph, max_virtual=DEFAULT_MAX_VIRTUAL):
         data = result.edges[u, v]
         result.remove_edge(u, v)
         ghost = f'{u}@{v}'
-        attrs = {k: val for k, val in graph.nodes[u].items() if k != 'head'}
+        attrs = {k: val for k, val in graph.nodes[u].items()
+                 if k not in ('head', 'scope_key')}
+        if graph.nodes[v].get('scope_key') is not None:     # drawn beside its consumer
+            attrs['scope_key'] = graph.nodes[v]['scope_key']
         result.add_node(ghost, **attrs, ghost_of=u)
         result.add_edge(ghost, v, **data)
         total -= span - 1

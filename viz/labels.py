@@ -6,6 +6,7 @@ Shared by the picture (``viz.dot``) and the text dump (``viz.text``).
 import numpy as np
 
 SMALL = 6          # arrays with at most this many elements are shown in full
+LINE_WIDTH = 40    # longer value and gradient lines wrap (at ', '), so they stay in the box
 PARAM_WIDTH = 24   # longest shown repr of one op parameter
 PARAM_PREFIX = 'param_'  # a parameter named like a node attribute is stored so
 
@@ -70,7 +71,8 @@ def format_number(x):
 
 def format_array(value, small=SMALL):
     """Values in full for at most ``small`` elements, e.g. ``[[4, 8], [12, 16]]``;
-    else shape, L2 norm and a count of NaN/inf, e.g. ``(100,) norm=12.5``."""
+    else shape, L2 norm, min and max of the finite values and a count of NaN/inf, e.g.
+    ``(100,) norm=12.5 min=-1 max=2``."""
     if value is None:
         return 'None'
     a = np.asarray(value)
@@ -81,6 +83,11 @@ def format_array(value, small=SMALL):
                                formatter={'all': format_number})
         return ' '.join(text.split())
     text = f'{format_shape(a.shape)} norm={format_number(_l2(a))}'
+    if a.size and a.dtype.kind in 'iuf':
+        with np.errstate(invalid='ignore'):
+            finite = a[np.isfinite(a)] if a.dtype.kind == 'f' else a
+        if finite.size:
+            text += f' min={format_number(finite.min())} max={format_number(finite.max())}'
     if a.dtype.kind in 'fc':
         nans, infs = int(np.isnan(a).sum()), int(np.isinf(a).sum())
         if nans or infs:
@@ -118,6 +125,9 @@ def node_lines(node, data, *, show_shapes=True, show_grads=False):
     lines = [display_name(node, data)]
     if kind == 'op' and data.get('name'):
         lines[0] = f"{data['name']} = {lines[0]}"
+    if 'scope_summary' in data:
+        from viz.scopes import summary_lines
+        return lines + summary_lines(data['scope_summary'])
     if 'members' in data and len(data.get('ops', ())) > 1:
         lines.append(summarize_ops(data['ops']))
     params = format_params(data) if kind == 'op' else ''
@@ -137,16 +147,55 @@ def node_lines(node, data, *, show_shapes=True, show_grads=False):
         lines.append('detached')
     if data.get('nonfinite'):
         lines.append('NaN/inf')
-    if show_grads and kind == 'variable':
-        lines.append(grad_line(data))
+    if kind == 'variable' and (show_grads or 'backward_of' in data):
+        lines.extend(wrap(grad_line(data)))
+    elif 'backward_of' in data or (show_grads and kind == 'op'
+                                   and data.get('grad') is not None):
+        lines.extend(w for line in op_grad_lines(data) for w in wrap(line))
     if 'ghost_of' in data:
         lines.append('(copy)')
     return lines
 
 
 def grad_line(data):
-    """``grad: [4, 8]``, ``grad: (100,) norm=1.2`` or ``grad: None``."""
+    """``grad: [4, 8]``, ``grad: (100,) norm=1.2`` or ``grad: None`` (one str; the
+    picture wraps it with ``wrap``)."""
     return 'grad: ' + format_array(data.get('grad'))
+
+
+def wrap(text, width=LINE_WIDTH):
+    """``text`` cut at spaces (never inside a shape's parentheses) into lines of at most
+    ``width`` characters where it can be: a Graphviz program measures text with its own
+    font metrics, and a long line drawn in a wider font would spill past its box."""
+    if len(text) <= width:
+        return [text]
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == '(') - (ch == ')')
+        if ch == ' ' and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    lines, current = [], ''
+    for piece in pieces:
+        candidate = piece if not current else current + ' ' + piece
+        if current and len(candidate) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+def op_grad_lines(data):
+    """``['grad: [1, 1]']`` for an op (the gradient of the heads with respect to its
+    output, kept by a backward with ``retain_graph=True``); one line per output
+    (``grad[1]: ...``) when it has several."""
+    grad = data.get('grad')
+    if isinstance(grad, tuple):
+        return [f'grad[{i}]: ' + format_array(g) for i, g in enumerate(grad)]
+    return ['grad: ' + format_array(grad)]
 
 
 def summarize_ops(ops, top=3):
@@ -154,6 +203,27 @@ def summarize_ops(ops, top=3):
     items = sorted(ops.items(), key=lambda kv: -kv[1])
     text = ', '.join(f'{name} \u00d7{n}' for name, n in items[:top])
     return text + (', ...' if len(items) > top else '')
+
+
+def summary_lines(name, value):
+    """``['value: ...']`` (``format_array``); one line per output for a tuple."""
+    if isinstance(value, tuple):
+        return [f'{name}[{i}]: ' + format_array(v) for i, v in enumerate(value)]
+    return [f'{name}: ' + format_array(value)]
+
+
+def info_lines(node, data):
+    """Everything the interactive page shows on hover: the tooltip's lines plus
+    types, scope and gradient."""
+    lines = tooltip(node, data).split('\n')
+    types = output_types(data)
+    if types:
+        lines.insert(2, 'type: ' + ', '.join(types))
+    if data.get('scope'):
+        lines.append(f"scope: {data['scope']}")
+    if data.get('grad') is not None:
+        lines.extend(summary_lines('grad', data['grad']))
+    return lines
 
 
 def tooltip(node, data):
@@ -170,5 +240,5 @@ def tooltip(node, data):
         parts.append(f"{len(data['members'])} nodes, {data.get('collapsed', 0)} ops: "
                      + summarize_ops(data.get('ops', {}), top=8))
     if data.get('value') is not None:
-        parts.append('value: ' + format_array(data['value']))
+        parts.extend(summary_lines('value', data['value']))
     return '\n'.join(parts)

@@ -17,7 +17,7 @@ GRAPH_ATTR = {
 NODE_ATTR = {
     'fontname': FONT,
     'fontsize': '11',
-    'margin': '0.12,0.04',
+    'margin': '0.16,0.04',     # room for a font a little wider than the one measured
     'height': '0.3',
     'penwidth': '1',
     'color': '#4d4d4d',
@@ -48,7 +48,12 @@ CUSTOM = {'shape': 'octagon', 'style': 'filled', 'fillcolor': '#e4d4f4',
 COLLAPSED = {'shape': 'box3d', 'style': 'filled', 'fillcolor': '#ffe599',
              'color': '#b38f00'}
 
+BACKWARD = {'shape': 'box', 'style': 'filled,rounded', 'fillcolor': '#fde0dc',
+            'color': '#c0392b'}
+
 # --- overlays, merged on top of the base style ------------------------------
+
+REUSED = {'color': '#1f5fbf', 'penwidth': '2.5'}
 
 HEAD = {'peripheries': '2', 'color': '#2e7d32', 'penwidth': '2'}
 DETACHED = {'style': 'filled,dashed', 'fillcolor': '#ffffff',
@@ -83,6 +88,10 @@ LEGEND = (
     ('custom', 'custom autograd.Function', CUSTOM),
     ('collapsed', 'collapsed run of ops', COLLAPSED),
     ('ghost', 'copy of a node used far away', {**VARIABLE, 'style': 'filled,rounded,dotted'}),
+    ('scope', 'Block scope (name : Kind)', {'shape': 'frame', 'style': 'rounded',
+                                            'fillcolor': '#f5faf4', 'color': '#5b8c5a'}),
+    ('backward', 'backward step (gradient it received)', BACKWARD),
+    ('reused', 'forward op reused by the gradient graph', {**OP, **REUSED}),
     ('head', 'head (output asked for)', {**OP, **HEAD}),
     ('detached', 'detached (graph cut)', {**CONSTANT, **DETACHED}),
     ('nonfinite', 'value has NaN/inf', {**OP, **NONFINITE}),
@@ -94,3 +103,15 @@ LEGEND = (
 # A group of ops that autograd.compile fused into one kernel: a dashed blue frame.
 FUSED_CLUSTER_ATTR = {'style': 'dashed,rounded', 'color': '#1f5fbf', 'fontcolor': '#1f5fbf',
                       'fontsize': '11'}
+
+
+# A block_scope (a Gluon Block call): a rounded grey-green frame labelled 'name : Kind'.
+SCOPE_CLUSTER_ATTR = {'style': 'rounded,filled', 'fillcolor': '#f5faf4', 'color': '#5b8c5a',
+                      'fontcolor': '#2f5e2e',
+                      'fontsize': '11', 'labeljust': 'l', 'penwidth': '1.2'}
+
+# The backward view: gradient edges (red, arrow towards the input's gradient) and the
+# dotted line tying a backward step to the forward op it reverses.
+GRADIENT_EDGE = {'dir': 'back', 'color': '#c0392b', 'arrowsize': '0.7'}
+REVERSES_EDGE = {'style': 'dotted', 'arrowhead': 'none', 'constraint': 'false',
+                 'color': '#c0392b'}

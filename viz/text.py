@@ -23,7 +23,8 @@ def to_text(heads_or_graph):
     T2 custom``; a variable attached to a recorded result reads ``%k =
     variable NAME <- %i : ...``.  Markers after the type: ``custom``
     (autograd.Function), ``detached``, ``NaN/inf`` (the value is not finite),
-    ``name=y`` (an op result named with ``get_graph(..., names=)``).  The last
+    ``name=y`` (an op result named with ``get_graph(..., names=)``),
+    ``scope=net0/dense0`` (recorded inside ``block_scope``s).  The last
     line, ``return %a, %b``, lists the heads (one name per
     ``graph['head_outputs']`` entry when given).  ``heads_or_graph`` is a
     DiGraph or what ``autodiff.autograd.get_graph`` accepts.
@@ -74,6 +75,8 @@ def _line(graph, node, names):
         marks.append(f"grad_req={data.get('grad_req', 'write')}")
     if kind == 'op' and data.get('name'):
         marks.append(f"name={data['name']}")
+    if data.get('scope'):
+        marks.append(f"scope={data['scope']}")
     if data.get('custom'):
         marks.append('custom')
     if data.get('detached'):

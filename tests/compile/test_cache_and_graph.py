@@ -115,13 +115,16 @@ def test_viz_draws_fused_ops_in_one_cluster():
     f(x)
     f(x)
     assert f.compiled
-    source = viz.draw(f.graph(), legend=False).source
+    graph = f.graph()
+    source = viz.draw(graph, legend=False).source
     cluster = re.search(r'subgraph cluster_fused_0 \{(.*?)\n\t\}', source, re.S)
     assert cluster, source
     body = cluster.group(1)
     for op in ('multiply', 'add', 'tanh', 'sum'):
         assert op in body
-    assert 'var0' not in body and 'var0' in source        # the input stays outside
+    (name,) = [d['label'] for _, d in graph.nodes(data=True) if d['kind'] == 'variable']
+    node = f'label="{name}\\n'                  # the input's node: its label's first line
+    assert node not in body and node in source        # the input stays outside
 
 
 def test_graph_of_the_mlp_step_marks_loops_and_blas_calls():

@@ -60,7 +60,7 @@ def test_two_x_squared():
         assert G.nodes[n]['shape'] == (2, 2) and G.nodes[n]['dtype'] == 'float32'
         assert G.nodes[n]['custom'] is False and G.nodes[n]['nout'] == 1
     d = G.nodes[xv]
-    assert d['label'] == 'var0' and d['grad_req'] == 'write' and d['shape'] == (2, 2)
+    assert d['label'] == 'x' and d['grad_req'] == 'write' and d['shape'] == (2, 2)
     onp.testing.assert_array_equal(d['value'], [[1, 2], [3, 4]])
     assert nx.is_directed_acyclic_graph(G)
 
@@ -100,7 +100,7 @@ def test_custom_function_with_three_outputs():
     assert G.edges[first, last] == {'index': 0, 'output': 0}
     assert G.edges[f, last] == {'index': 1, 'output': 2}              # ... + z3
     vx, vy = sorted(G.predecessors(f), key=lambda n: G.edges[n, f]['index'])
-    assert G.nodes[vx]['label'] == 'var0' and G.nodes[vy]['label'] == 'var1'
+    assert G.nodes[vx]['label'] == 'x' and G.nodes[vy]['label'] == 'y'    # the caller's names
 
 
 
@@ -186,7 +186,7 @@ def test_detached_array_used_unmarked_is_a_detached_constant():
     G = autograd.get_graph(w)
     c = only(G, kind='constant')
     assert G.nodes[c]['detached'] is True and G.nodes[c]['is_scalar'] is False
-    assert G.nodes[c]['label'] == 'const0' and G.nodes[c]['shape'] == (3,)
+    assert G.nodes[c]['label'] == 'u' and G.nodes[c]['shape'] == (3,)
     onp.testing.assert_array_equal(G.nodes[c]['value'], [3, 3, 3])
     assert G.edges[c, head(G)]['index'] == 0
 

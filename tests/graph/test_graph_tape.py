@@ -97,7 +97,7 @@ def test_retain_graph_keeps_the_graph_and_replays():
     shared = set(G1) & set(G3)          # x, y and the custom Function node
     assert len(shared) == 3
     # the custom backward returns (x, y) whatever the output gradients are
-    for v, a in (('var0', x), ('var1', y)):
+    for v, a in (('x', x), ('y', y)):
         (n,) = [n for n, d in G3.nodes(data=True) if d.get('label') == v]
         onp.testing.assert_array_equal(G3.nodes[n]['grad'], a.asnumpy())
     z3.backward()                       # the replay through the retained node works
@@ -302,7 +302,7 @@ def test_hundred_thousand_op_chain():
     (xv,) = [v for v, d in G.nodes(data=True) if d['kind'] == 'variable']
     assert nx.has_path(G, xv, head(G))
     s = Symbol(G)
-    assert len(s.list_outputs()) == 1 and s.list_arguments() == ['var0']
+    assert len(s.list_outputs()) == 1 and s.list_arguments() == ['x']   # the caller's name
 
 
 def test_names_follow_the_array_after_it_is_marked_again():

@@ -66,7 +66,10 @@ def test_custom_function_outputs(custom_graph):
     src = viz.draw(custom_graph).source
     fn = node_for(src, 'MyFn')
     assert '0: (2, 3) float32\\n1: (2, 3) float32\\n2: (2, 3) float32' in fn
-    assert 'taillabel="[0],[1]"' in src and 'taillabel="[2]"' in src
+    # output and argument in one middle label ('[output]→argument'), not a head and a
+    # tail label drawn over each other on a short edge
+    assert 'label="[0]→0, [1]→1"' in src and 'label="[2]→1"' in src
+    assert 'taillabel' not in src
     assert 'axis=None, keepdims=False' in node_for(src, 'sum')
 
 

@@ -13,11 +13,13 @@ def test_small_arrays_in_full():
 
 
 def test_large_arrays_as_shape_and_norm():
-    assert format_array(np.full((10, 10), 0.5)) == '(10, 10) norm=5'
+    assert format_array(np.full((10, 10), 0.5)) == '(10, 10) norm=5 min=0.5 max=0.5'
+    assert format_array(np.arange(-3, 7)) == '(10,) norm=10.25 min=-3 max=6'
     a = np.ones(7, np.float32)
     a[:2] = np.nan
     a[2] = np.inf
-    assert format_array(a) == '(7,) norm=nan (2 NaN, 1 inf)'
+    a[3] = -2
+    assert format_array(a) == '(7,) norm=nan min=-2 max=1 (2 NaN, 1 inf)'   # finite min/max
     assert format_array(np.ones((3, 3), bool)) == '(3, 3) norm=3'
 
 
