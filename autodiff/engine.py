@@ -111,8 +111,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
             wanted[v._node] = None
     hgs = [_head_grad(i, h, g) for i, (h, g) in enumerate(zip(heads, head_grads))]
 
-    prev = state.recording, state.training
-    state.recording, state.training = create_graph, train_mode
+    prev = state.recording, state.training, state.views
+    state.recording, state.training, state.views = create_graph, train_mode, True
     try:
         deps = _collect(heads)
         grads = {}
@@ -157,7 +157,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                     ready.append(p)
         out = _results(variables, wanted, create_graph) if wanted is not None else None
     finally:
-        state.recording, state.training = prev
+        state.recording, state.training, state.views = prev
     if not retain_graph:
         for n in deps:
             if type(n) is not Variable and not n.retained:

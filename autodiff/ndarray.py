@@ -88,9 +88,14 @@ class ndarray:
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
+        """A NumPy copy (``numpy.asarray(x)``): as in MXNet 1.9.1, writing into it leaves
+        this array unchanged.  ``copy=False`` (no copy allowed) is refused."""
+        if copy is False:
+            raise ValueError("an autodiff array cannot be turned into a NumPy array without "
+                             "a copy (MXNet copies too); use x.asnumpy()")
         if dtype is not None and _onp.dtype(dtype) != self._data.dtype:
             return self._data.astype(dtype)
-        return self._data.copy() if copy else self._data
+        return self._data.copy()
 
     def astype(self, dtype, copy=True):
         """Cast to ``dtype`` (differentiable: the gradient is cast back)."""
@@ -128,9 +133,15 @@ class ndarray:
         return int(self._size1('int'))
 
     def __index__(self):
-        if self._data.dtype.kind not in 'iub':
-            raise TypeError("only integer arrays can be used as an index")
-        return int(self._size1('index'))
+        """``operator.index(x)`` of a 0-d integer array (as NumPy); a bool array or an array
+        with dimensions raises TypeError (MXNet 1.9.1 refuses every array)."""
+        if self._data.dtype.kind not in 'iu':
+            raise TypeError(f"only integer arrays can be used as an index, not {self.dtype} "
+                            "(use int(x) to convert a bool)")
+        if self._data.ndim != 0:
+            raise TypeError(f"only 0-d integer arrays can be used as an index, this one has "
+                            f"shape {self._data.shape}")
+        return int(self._data)
 
     def _size1(self, what):
         if self._data.size != 1:
@@ -322,18 +333,26 @@ class ndarray:
     def argmin(self, axis=None): return _reduce.argmin(self, axis)
     def clip(self, a_min=None, a_max=None): return _binary.clip(self, a_min, a_max)
 
-    def reshape(self, *shape, **kwargs):
+    def reshape(self, *shape, order='C', **kwargs):
+        """A copy with a new shape (MXNet: "always a copy"); ``x.reshape(2, 3)``,
+        ``x.reshape((2, 3))`` or ``x.reshape(newshape=(2, 3))``."""
+        newshape = kwargs.pop('newshape', kwargs.pop('shape', None))
+        if kwargs:
+            raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
-        return _shape.reshape(self, tuple(shape) if shape else kwargs.get('newshape', ()))
+        if shape and newshape is not None:
+            raise TypeError("reshape() got the shape both positionally and as newshape=")
+        return _shape.reshape(self, tuple(shape) if shape else (newshape or ()), order)
 
     def transpose(self, *axes):
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        """A copy with permuted axes; no argument or ``None`` reverses them."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0]
         return _shape.transpose(self, tuple(axes) if axes else None)
 
     def swapaxes(self, a1, a2): return _shape.swapaxes(self, a1, a2)
-    def flatten(self): return _shape.reshape(self, (-1,))
+    def flatten(self, order='C'): return _shape.reshape(self, (-1,), order)
     def squeeze(self, axis=None): return _shape.squeeze(self, axis)
     def expand_dims(self, axis): return _shape.expand_dims(self, axis)
     def repeat(self, repeats, axis=None): return _shape.repeat(self, repeats, axis)
