@@ -12,6 +12,7 @@ from ._state import state
 from .errors import GraphError, DTypeError
 from .tape import Node, Variable, tick as _tick
 from . import versions as _versions
+from ._mxargs import guard as _guard, METHODS as _METHODS
 
 _GRAD_REQS = ('write', 'add', 'null')
 _IN_GRAPH_MESSAGE = (
@@ -358,6 +359,16 @@ class ndarray:
     def repeat(self, repeats, axis=None): return _shape.repeat(self, repeats, axis)
     def tile(self, reps): return _shape.tile(self, reps)
     def dot(self, other): return _linalg.dot(self, other)
+
+    # MXNet 1.9.1's keywords these methods do not implement raise NotImplementedError naming
+    # them; out= writes the result into an array (autodiff/_mxargs.py)
+    astype, copy = _guard(astype, 'ndarray', _METHODS['astype']), _guard(copy, 'ndarray', _METHODS['copy'])
+    sum, mean = _guard(sum, 'ndarray', _METHODS['sum']), _guard(mean, 'ndarray', _METHODS['mean'])
+    prod, clip = _guard(prod, 'ndarray', _METHODS['prod']), _guard(clip, 'ndarray', _METHODS['clip'])
+    max, min = _guard(max, 'ndarray', _METHODS['max']), _guard(min, 'ndarray', _METHODS['min'])
+    argmax = _guard(argmax, 'ndarray', _METHODS['argmax'])
+    argmin = _guard(argmin, 'ndarray', _METHODS['argmin'])
+    dot = _guard(dot, 'ndarray', _METHODS['dot'])
 
 
 from .ops import unary as _unary, binary as _binary, reduce as _reduce  # noqa: E402

@@ -1,6 +1,7 @@
 """``autodiff.npx``: MXNet's extensions to the numpy namespace (activations, mode switches)."""
 from .ops.unary import relu, sigmoid  # noqa: F401
 from .ops.nn import softmax, log_softmax  # noqa: F401
+from . import _mxargs
 
 _np_mode = True
 
@@ -35,3 +36,8 @@ def num_gpus():
 
 def waitall():
     """Everything runs synchronously; nothing to wait for."""
+
+
+# MXNet 1.9.1's keywords these functions do not implement raise NotImplementedError naming
+# them; out= writes the result into an array (the table: autodiff/_mxargs.py)
+_mxargs.apply(globals(), _mxargs.NPX, 'npx')

@@ -214,3 +214,163 @@ def test_float_power_and_division_unchanged():
     assert onp.allclose((np.array(x) ** np.array(x)).asnumpy(), x ** x)
     assert onp.allclose((1 / np.array(x)).asnumpy(), 1 / x)
     assert (1 / np.array(x)).dtype == onp.float32
+
+
+# ---- MXNet 1.9.1's argument rules ---------------------------------------------------------------
+@pytest.mark.parametrize('make', [lambda: np.array(True, dtype='bool'),
+                                  lambda: np.array([True], dtype='bool'),
+                                  lambda: np.array([3], dtype='int32'),
+                                  lambda: np.array([[3]], dtype='int64'),
+                                  lambda: np.array(3.0)])
+def test_operator_index_refuses_bools_floats_and_arrays_with_dimensions(make):
+    # MXNet 1.9.1 raises TypeError for each of these
+    with pytest.raises(TypeError):
+        operator.index(make())
+
+
+def test_operator_index_of_a_0d_integer_array():
+    # (MXNet 1.9.1 refuses this too; we keep NumPy's behaviour so that x[i] with a 0-d
+    # integer array i works -- see the README)
+    assert operator.index(np.array(2, dtype='int32')) == 2
+    assert [10, 11, 12][np.array(1, dtype='int64')] == 11
+
+
+def test_int_and_float_of_one_element_arrays_still_work():
+    assert int(np.array([3], dtype='int32')) == 3          # MXNet 1.9.1: 3
+    assert float(np.array([3.5])) == 3.5                   # MXNet 1.9.1: 3.5
+
+
+def test_transpose_none_reverses_the_axes():
+    x = np.arange(6).reshape(2, 3)                         # MXNet 1.9.1: shape (3, 2)
+    for y in (x.transpose(None), np.transpose(x, None), x.transpose(), x.transpose(1, 0)):
+        assert onp.array_equal(y.asnumpy(), onp.arange(6, dtype=onp.float32).reshape(2, 3).T)
+
+
+@pytest.mark.parametrize('axis', [-1, 0, (0,), (-1,)])
+def test_squeeze_of_a_0d_array_along_0_or_minus_1(axis):
+    y = np.squeeze(np.array(5.0), axis=axis)               # MXNet 1.9.1: array(5.)
+    assert y.shape == () and float(y) == 5.0
+    assert np.array(5.0).squeeze(axis=axis).shape == ()
+
+
+@pytest.mark.parametrize('axis', [1, -2])
+def test_squeeze_of_a_0d_array_along_another_axis_is_an_axis_error(axis):
+    with pytest.raises(AxisError, match='out of bounds'):    # MXNet 1.9.1: an error
+        np.squeeze(np.array(5.0), axis=axis)
+
+
+def test_squeeze_of_a_0d_array_along_two_axes_is_an_error():
+    with pytest.raises(ValueError, match='more than one axis'):
+        np.squeeze(np.array(5.0), axis=(0, 0))
+
+
+@pytest.mark.parametrize('src, shape, want', [
+    ((4,), (3, 4, -2), (3, 4, 4)),      # MXNet 1.9.1 shapes: -2 keeps the input's length
+    ((4,), (3, -2), (3, 4)),
+    ((4,), (-2,), (4,)),
+    ((4, 1), (3, 4, -2), (3, 4, 1)),
+    ((4, 1), (3, -2, -2), (3, 4, 1)),
+    ((4, 1), (-2, 5), (4, 5)),
+])
+def test_broadcast_to_minus_2_keeps_the_input_length(src, shape, want):
+    x = onp.arange(int(onp.prod(src)), dtype=onp.float32).reshape(src)
+    y = np.broadcast_to(np.array(x), shape)
+    assert y.shape == want
+    assert onp.array_equal(y.asnumpy(), onp.broadcast_to(x, want))
+
+
+@pytest.mark.parametrize('shape', [(3, -1), (3, 4, -1), (3, 4, -3), (-2, 4), (2, -2, 4)])
+def test_broadcast_to_other_negative_lengths_are_shape_errors(shape):
+    with pytest.raises(ShapeError, match='broadcast_to'):   # MXNet 1.9.1: an error for each
+        np.broadcast_to(np.arange(4), shape)
+
+
+def test_broadcast_to_minus_2_gradient_sums_back():
+    x = np.arange(4)
+    x.attach_grad()
+    with autograd.record():
+        y = np.broadcast_to(x, (3, -2))
+    y.backward()
+    assert onp.array_equal(x.grad.asnumpy(), onp.full(4, 3, onp.float32))
+
+
+# ---- keywords MXNet 1.9.1 knows that autodiff does not implement: NotImplementedError ----------
+_X = lambda: np.arange(6).reshape(2, 3)          # noqa: E731
+UNSUPPORTED = {
+    # (call, the keyword the message must name)  MXNet 1.9.1 has each keyword in its signature
+    'np.add where=': (lambda x: np.add(x, x, where=x > 2), 'where'),
+    'np.exp where=': (lambda x: np.exp(x, where=x > 2), 'where'),
+    'np.add casting=': (lambda x: np.add(x, x, casting='no'), 'casting'),
+    'np.add dtype=': (lambda x: np.add(x, x, dtype='float64'), 'dtype'),
+    'np.multiply order=F': (lambda x: np.multiply(x, x, order='F'), 'order'),
+    'np.sum initial=': (lambda x: np.sum(x, initial=1), 'initial'),
+    'np.sum where=': (lambda x: np.sum(x, where=x > 2), 'where'),
+    'np.sum dtype=': (lambda x: np.sum(x, dtype='float64'), 'dtype'),
+    'np.max initial=': (lambda x: np.max(x, initial=1), 'initial'),
+    'np.mean dtype=': (lambda x: np.mean(x, dtype='float64'), 'dtype'),
+    'np.round decimals=': (lambda x: np.round(x, decimals=2), 'decimals'),
+    'np.reshape order=F': (lambda x: np.reshape(x, (3, 2), order='F'), 'order'),
+    'np.ravel order=F': (lambda x: np.ravel(x, order='F'), 'order'),
+    'np.zeros order=F': (lambda x: np.zeros(3, order='F'), 'order'),
+    'np.ones order=F': (lambda x: np.ones(3, order='F'), 'order'),
+    'np.full order=F': (lambda x: np.full(3, 1.0, order='F'), 'order'),
+    'np.empty order=F': (lambda x: np.empty(3, order='F'), 'order'),
+    'np.zeros_like order=F': (lambda x: np.zeros_like(x, order='F'), 'order'),
+    'np.empty_like shape=': (lambda x: np.empty_like(x, shape=(4,)), 'shape'),
+    'x.flatten order=F': (lambda x: x.flatten(order='F'), 'order'),
+    'x.reshape order=F': (lambda x: x.reshape(3, 2, order='F'), 'order'),
+    'x.copy order=F': (lambda x: x.copy(order='F'), 'order'),
+    'x.astype casting=': (lambda x: x.astype('int32', casting='safe'), 'casting'),
+    'x.astype order=F': (lambda x: x.astype('int32', order='F'), 'order'),
+    'x.astype subok=': (lambda x: x.astype('int32', subok=False), 'subok'),
+    'x.sum dtype=': (lambda x: x.sum(dtype='float64'), 'dtype'),
+    'npx.softmax temperature=': (lambda x: npx.softmax(x, temperature=2.0), 'temperature'),
+}
+
+
+@pytest.mark.parametrize('name', sorted(UNSUPPORTED))
+def test_mxnet_keywords_autodiff_lacks_raise_not_implemented_naming_them(name):
+    call, keyword = UNSUPPORTED[name]
+    with pytest.raises(NotImplementedError, match=keyword):
+        call(_X())
+
+
+@pytest.mark.parametrize('call', [
+    lambda x: np.add(x, x, where=True, casting='same_kind', order='K', dtype=None, subok=True),
+    lambda x: np.sum(x, initial=None, dtype=None),
+    lambda x: np.ravel(x, order='C'),
+    lambda x: np.zeros(3, order='C'),
+    lambda x: x.astype('int32', order='C', casting='unsafe', subok=True),
+    lambda x: x.copy(order='C'),
+    lambda x: npx.relu(x, name='relu0'),
+])
+def test_mxnet_keywords_at_their_defaults_are_accepted(call):
+    call(_X())
+
+
+def test_unknown_keywords_are_still_type_errors():
+    with pytest.raises(TypeError, match='bogus'):          # MXNet 1.9.1: TypeError too
+        np.add(_X(), _X(), bogus=1)
+
+
+@pytest.mark.parametrize('call, ref', [
+    (lambda x, o: np.add(x, x, out=o), lambda a: a + a),
+    (lambda x, o: np.exp(x, out=o), onp.exp),
+    (lambda x, o: np.clip(x, 1, 3, out=o), lambda a: onp.clip(a, 1, 3)),
+    (lambda x, o: x.clip(1, 3, out=o), lambda a: onp.clip(a, 1, 3)),
+])
+def test_out_writes_the_result_into_out_and_returns_it(call, ref):
+    x, o = _X(), np.zeros((2, 3))
+    r = call(x, o)
+    assert r is o
+    assert onp.allclose(o.asnumpy(), ref(onp.arange(6, dtype=onp.float32).reshape(2, 3)))
+
+
+def test_out_of_a_reduction_and_its_errors():
+    x, o = _X(), np.zeros(3)
+    assert np.sum(x, axis=0, out=o) is o and onp.array_equal(o.asnumpy(), [3, 5, 7])
+    assert x.max(axis=0, out=o) is o and onp.array_equal(o.asnumpy(), [3, 4, 5])
+    with pytest.raises(ValueError, match='shape'):
+        np.sum(x, out=o)
+    with pytest.raises(TypeError, match='out must be an autodiff array'):
+        np.add(x, x, out=onp.zeros((2, 3)))
