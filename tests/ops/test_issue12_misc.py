@@ -1,9 +1,14 @@
-"""Issue 12 (misc): memory sharing as MXNet 1.9.1, exact integer power, MXNet's argument rules.
+"""Issue 12 (misc): memory sharing as MXNet 1.9.1, exact integer power, MXNet's argument rules,
+``python -m autodiff.warmup --help``, ``viz.render`` into a new folder, the LICENSE.
 
 Every expected value marked "MXNet 1.9.1" was produced by running the MXNet 1.9.1 oracle
 (``from mxnet import np, npx; npx.set_np()``) on the same input.
 """
 import operator
+import os
+import pathlib
+import subprocess
+import sys
 
 import numpy as onp
 import pytest
@@ -12,6 +17,7 @@ from autodiff import autograd, np, npx
 from autodiff.errors import AxisError, ShapeError
 
 npx.set_np()
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def _x():
@@ -374,3 +380,52 @@ def test_out_of_a_reduction_and_its_errors():
         np.sum(x, out=o)
     with pytest.raises(TypeError, match='out must be an autodiff array'):
         np.add(x, x, out=onp.zeros((2, 3)))
+
+
+# ---- small traps: warmup --help, render into a new folder, LICENSE ---------------------------
+
+
+def test_warmup_help_prints_usage_and_exits_0_without_compiling():
+    p = subprocess.run([sys.executable, '-m', 'autodiff.warmup', '--help'], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120,
+                       env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert p.returncode == 0, p.stderr
+    assert 'usage: python -m autodiff.warmup' in p.stdout
+    assert 'kernel signatures ready' not in p.stderr       # the warm-up itself did not run
+
+
+def test_warmup_refuses_unknown_arguments():
+    p = subprocess.run([sys.executable, '-m', 'autodiff.warmup', '--bogus'], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120,
+                       env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert p.returncode == 2 and 'unrecognized arguments: --bogus' in p.stderr
+
+
+def _graph():
+    x = np.array([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = np.exp(2 * x)
+    return y
+
+
+def test_render_creates_missing_folders(tmp_path):
+    import viz
+    path = tmp_path / 'missing' / 'dir' / 'z.dot'
+    assert viz.render(_graph(), str(path)) == str(path)
+    assert path.read_text().lstrip().startswith('digraph')
+
+
+def test_render_says_clearly_when_the_folder_cannot_be_made(tmp_path):
+    import viz
+    blocker = tmp_path / 'a_file'
+    blocker.write_text('not a folder')
+    with pytest.raises(OSError, match="viz.render: cannot create the folder"):
+        viz.render(_graph(), str(blocker / 'sub' / 'z.dot'))
+
+
+def test_license_is_mit_for_the_autodiff_authors():
+    text = (ROOT / 'LICENSE').read_text()
+    assert text.startswith('MIT License')
+    assert 'Copyright (c) 2026 the autodiff authors' in text
+    assert 'license = MIT' in (ROOT / 'setup.cfg').read_text()
