@@ -61,6 +61,9 @@ def binary(code, a, b, out):
     elif code == DIVIDE:
         for i in range(n):
             out[i] = a[i] / b[i]
+    elif code == RDIVIDE:
+        for i in range(n):
+            out[i] = b[i] / a[i]
     else:
         for i in range(n):
             out[i] = _apply(code, a[i], b[i])

@@ -63,7 +63,8 @@ _getitem_op = defop('getitem', _getitem_backward, params=('key',))
 
 
 def getitem(a, key):
-    """``a[key]``; differentiable (basic and advanced indexing)."""
+    """``a[key]``; differentiable (basic and advanced indexing).  Shares memory with ``a``
+    when MXNet 1.9.1 does (a contiguous run of basic indexing), else a copy."""
     x = as_array(a)
     key = _normalize_key(key)
     if isinstance(key, _onp.ndarray) and key.dtype.kind == 'f':

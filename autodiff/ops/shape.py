@@ -69,7 +69,7 @@ _reshape_op = _one('reshape', lambda n, g, needs: (g[0].reshape(n.inputs[0].shap
 
 
 def reshape(a, newshape, order='C'):
-    """Give the array a new shape (one entry may be -1)."""
+    """A copy with a new shape (one entry may be -1); MXNet: "always a copy"."""
     x = as_array(a)
     newshape = int_tuple(newshape, 'reshape', 'newshape')
     if order != 'C':
@@ -87,7 +87,7 @@ def reshape(a, newshape, order='C'):
 
 
 def expand_dims(a, axis):
-    """Insert a length-1 axis at ``axis``."""
+    """A copy with a length-1 axis inserted at ``axis``."""
     x = as_array(a)
     nd = x.ndim + 1
     if not isinstance(axis, (int, _onp.integer)) or isinstance(axis, bool):
@@ -105,7 +105,7 @@ _expand_op = _one('expand_dims', lambda n, g, needs: (g[0].reshape(n.inputs[0].s
 
 
 def squeeze(a, axis=None):
-    """Remove length-1 axes (all of them, or those in ``axis``)."""
+    """A copy without length-1 axes (all of them, or those in ``axis``)."""
     x = as_array(a)
     if axis is None:
         axes = tuple(i for i, s in enumerate(x.shape) if s == 1)
@@ -147,7 +147,7 @@ _transpose_op = _one('transpose', _transpose_backward, params=('axes',))
 
 
 def transpose(a, axes=None):
-    """Permute the axes (reverse them when ``axes`` is None)."""
+    """A copy with permuted axes (reversed when ``axes`` is None)."""
     x = as_array(a)
     nd = x.ndim
     if axes is None:
@@ -195,7 +195,7 @@ _flip_op = _one('flip', _flip_backward, params=('axis',))
 
 
 def flip(m, axis=None):
-    """Reverse the order of elements along ``axis`` (all axes when None)."""
+    """A copy with the elements reversed along ``axis`` (all axes when None)."""
     x = as_array(m)
     axes = normalize_axes(axis, x.ndim, 'flip')
     # np.flip of a 0-d array returns a NumPy scalar; keep a 0-d array
@@ -309,7 +309,7 @@ _split_op = defop('split', _split_backward, nout=-1, params=('indices_or_section
 
 
 def split(ary, indices_or_sections, axis=0):
-    """Split into several arrays along ``axis`` (equal sections or at the given indices)."""
+    """Split into several new arrays along ``axis`` (equal sections or at the given indices)."""
     x = as_array(ary)
     ax = normalize_axis(axis, x.ndim, 'split')
     if isinstance(indices_or_sections, (int, _onp.integer)):
@@ -399,6 +399,6 @@ def astype(a, dtype):
 
 
 def ravel(a):
-    """Flatten to 1-D."""
+    """A 1-D copy."""
     return reshape(a, (-1,))
 
