@@ -158,6 +158,27 @@ def test_gradients_still_flow_through_the_copies():
     assert onp.allclose(x.grad.asnumpy(), expect)
 
 
+def test_user_ops_copy_again_after_a_backward_that_raised():
+    # backward rules may use views (the engine switches them on); an exception in a
+    # backward must not leave that switch on for the user's code
+    class Boom(autograd.Function):
+        def forward(self, x):
+            return x * 1
+
+        def backward(self, dy):
+            raise RuntimeError('boom')
+
+    x = np.arange(6)
+    x.attach_grad()
+    with autograd.record():
+        y = Boom()(x)
+    with pytest.raises(RuntimeError, match='boom'):
+        y.backward()
+    r = x.reshape(2, 3)
+    r[...] = -1
+    assert float(x.sum()) == 15
+
+
 def test_compiled_reshape_of_an_input_is_not_an_alias():
     @autograd.compile
     def f(a):
