@@ -155,7 +155,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 deps[p] -= 1
                 if deps[p] == 0:
                     ready.append(p)
-        out = _results(variables, wanted, create_graph) if wanted is not None else None
+        out = _results(variables, wanted, create_graph, hgs) if wanted is not None else None
     finally:
         state.recording, state.training, state.views = prev
     if not retain_graph:
@@ -171,9 +171,12 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
     return out
 
 
-def _results(variables, wanted, create_graph):
-    """The gradient of each variable: zeros when unreached, in the variable's dtype."""
+def _results(variables, wanted, create_graph, head_grads=()):
+    """The gradient of each variable: zeros when unreached, in the variable's dtype, each in
+    a buffer of its own (as MXNet gives them): never a read-only broadcast view, a view of a
+    head gradient or of another variable's gradient (``grad(a + b, [a, b])``)."""
     out = []
+    taken = [h._data for h in head_grads]
     for v in variables:
         var = v._node
         g = wanted[var]
@@ -181,6 +184,11 @@ def _results(variables, wanted, create_graph):
             g = wrap(_onp.zeros(var.shape, var.dtype))
         elif g.dtype != var.dtype:
             g = g.astype(var.dtype)
+        d = g._data
+        if not d.flags.writeable or any(_onp.may_share_memory(d, t) for t in taken):
+            from .ops.shape import copy        # (recorded under create_graph)
+            g = copy(g)
+        taken.append(g._data)
         if create_graph and g._node is None:
             g = _tie(g, v)
         out.append(g)

@@ -450,3 +450,40 @@ def test_license_is_mit_for_the_autodiff_authors():
     assert text.startswith('MIT License')
     assert 'Copyright (c) 2026 the autodiff authors' in text
     assert 'license = MIT' in (ROOT / 'setup.cfg').read_text()
+
+
+# ---- gradients returned by autograd.grad have buffers of their own (MXNet 1.9.1) -------------
+def test_grad_of_a_sum_is_a_writable_array():
+    x = np.arange(6).reshape(2, 3)
+    x.attach_grad()
+    with autograd.record():
+        y = x.sum()
+    g = autograd.grad(y, [x])[0]
+    g[0, 0] = 5                         # MXNet 1.9.1: fine (here it was a read-only view)
+    assert float(g[0, 0]) == 5 and float(g[1, 2]) == 1
+
+
+@pytest.mark.parametrize('fn', [lambda x: x.reshape(6), lambda x: x.copy(), lambda x: x * 1])
+def test_grad_does_not_alias_the_head_gradient(fn):
+    x = np.arange(6).reshape(2, 3)
+    x.attach_grad()
+    with autograd.record():
+        y = fn(x)
+    h = np.ones(y.shape)
+    g = autograd.grad(y, [x], head_grads=h)[0]
+    g[...] = 0                          # MXNet 1.9.1: the head gradient stays ones
+    assert onp.array_equal(h.asnumpy(), onp.ones(y.shape))
+
+
+@pytest.mark.parametrize('create_graph', [False, True])
+def test_grads_of_two_variables_do_not_alias_each_other(create_graph):
+    a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    a.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        y = a + b
+    ga, gb = autograd.grad(y, [a, b], create_graph=create_graph)
+    assert not onp.shares_memory(ga._data, gb._data)
+    if not create_graph:
+        ga[...] = 7
+        assert onp.array_equal(gb.asnumpy(), [1.0, 1.0])
