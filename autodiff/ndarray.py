@@ -337,7 +337,7 @@ class ndarray:
     def reshape(self, *shape, order='C', **kwargs):
         """A copy with a new shape (MXNet: "always a copy"); ``x.reshape(2, 3)``,
         ``x.reshape((2, 3))`` or ``x.reshape(newshape=(2, 3))``."""
-        newshape = kwargs.pop('newshape', kwargs.pop('shape', None))
+        newshape = kwargs.pop('newshape', None)
         if kwargs:
             raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
