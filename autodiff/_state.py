@@ -8,6 +8,9 @@ class _State(threading.local):
         self.training = False
         self.anomaly = False
         self.tracer = None        # an autograd.compile recording in this thread (compile.trace)
+        # True while the engine runs backward rules: shape ops and basic indexing may then
+        # return NumPy views of their input (internal use); user code gets MXNet's copies
+        self.views = False
 
 
 state = _State()

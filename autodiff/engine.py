@@ -156,8 +156,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
             wanted[v._node] = None
     hgs = [_head_grad(i, h, g) for i, (h, g) in enumerate(zip(heads, head_grads))]
 
-    prev = state.recording, state.training
-    state.recording, state.training = create_graph, train_mode
+    prev = state.recording, state.training, state.views
+    state.recording, state.training, state.views = create_graph, train_mode, True
     try:
         deps = _collect(heads)
         grads = {}
@@ -198,9 +198,9 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                 deps[p] -= 1
                 if deps[p] == 0:
                     ready.append(p)
-        out = _results(variables, wanted, create_graph) if wanted is not None else None
+        out = _results(variables, wanted, create_graph, hgs) if wanted is not None else None
     finally:
-        state.recording, state.training = prev
+        state.recording, state.training, state.views = prev
     if not retain_graph:
         for n in deps:
             if type(n) is not Variable and not n.retained:
@@ -214,9 +214,12 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
     return out
 
 
-def _results(variables, wanted, create_graph):
-    """The gradient of each variable: zeros when unreached, in the variable's dtype."""
+def _results(variables, wanted, create_graph, head_grads=()):
+    """The gradient of each variable: zeros when unreached, in the variable's dtype, each in
+    a buffer of its own (as MXNet gives them): never a read-only broadcast view, a view of a
+    head gradient or of another variable's gradient (``grad(a + b, [a, b])``)."""
     out = []
+    taken = [h._data for h in head_grads]
     for v in variables:
         var = v._node
         g = wanted[var]
@@ -224,6 +227,11 @@ def _results(variables, wanted, create_graph):
             g = wrap(_onp.zeros(var.shape, var.dtype))
         elif g.dtype != var.dtype:
             g = g.astype(var.dtype)
+        d = g._data
+        if not d.flags.writeable or any(_onp.may_share_memory(d, t) for t in taken):
+            from .ops.shape import copy        # (recorded under create_graph)
+            g = copy(g)
+        taken.append(g._data)
         if create_graph and g._node is None:
             g = _tie(g, v)
         out.append(g)

@@ -10,6 +10,7 @@ from ._state import state
 from .errors import GraphError, DTypeError
 from .tape import Node, Variable, tick as _tick
 from . import versions as _versions
+from ._mxargs import guard as _guard, METHODS as _METHODS
 
 _GRAD_REQS = ('write', 'add', 'null')
 _IN_GRAPH_MESSAGE = (
@@ -97,9 +98,14 @@ class ndarray:
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
+        """A NumPy copy (``numpy.asarray(x)``): as in MXNet 1.9.1, writing into it leaves
+        this array unchanged.  ``copy=False`` (no copy allowed) is refused."""
+        if copy is False:
+            raise ValueError("an autodiff array cannot be turned into a NumPy array without "
+                             "a copy (MXNet copies too); use x.asnumpy()")
         if dtype is not None and _onp.dtype(dtype) != self._data.dtype:
             return self._data.astype(dtype)
-        return self._data.copy() if copy else self._data
+        return self._data.copy()
 
     def astype(self, dtype, copy=True):
         """Cast to ``dtype`` (differentiable: the gradient is cast back)."""
@@ -137,9 +143,15 @@ class ndarray:
         return int(self._size1('int'))
 
     def __index__(self):
-        if self._data.dtype.kind not in 'iub':
-            raise TypeError("only integer arrays can be used as an index")
-        return int(self._size1('index'))
+        """``operator.index(x)`` of a 0-d integer array (as NumPy); a bool array or an array
+        with dimensions raises TypeError (MXNet 1.9.1 refuses every array)."""
+        if self._data.dtype.kind not in 'iu':
+            raise TypeError(f"only integer arrays can be used as an index, not {self.dtype} "
+                            "(use int(x) to convert a bool)")
+        if self._data.ndim != 0:
+            raise TypeError(f"only 0-d integer arrays can be used as an index, this one has "
+                            f"shape {self._data.shape}")
+        return int(self._data)
 
     def _size1(self, what):
         if self._data.size != 1:
@@ -345,17 +357,23 @@ class ndarray:
         passes inside and at the bounds (``np.clip``)."""
         return _binary.clip(self, a_min, a_max)
 
-    def reshape(self, *shape, **kwargs):
-        """The same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``; one
-        dimension may be -1); differentiable."""
+    def reshape(self, *shape, order='C', **kwargs):
+        """A copy with a new shape (MXNet: "always a copy"): ``x.reshape(2, 3)``,
+        ``x.reshape((2, 3))`` or ``x.reshape(newshape=(2, 3))``; one dimension may be -1;
+        differentiable."""
+        newshape = kwargs.pop('newshape', None)
+        if kwargs:
+            raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
-        return _shape.reshape(self, tuple(shape) if shape else kwargs.get('newshape', ()))
+        if shape and newshape is not None:
+            raise TypeError("reshape() got the shape both positionally and as newshape=")
+        return _shape.reshape(self, tuple(shape) if shape else (newshape or ()), order)
 
     def transpose(self, *axes):
-        """The axes permuted (``transpose(1, 0, 2)`` or a tuple; none given: reversed);
-        differentiable."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        """A copy with permuted axes (``transpose(1, 0, 2)`` or a tuple; none given, or
+        ``None``: reversed); differentiable."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0]
         return _shape.transpose(self, tuple(axes) if axes else None)
 
@@ -363,9 +381,9 @@ class ndarray:
         """The array with axes ``a1`` and ``a2`` interchanged (differentiable)."""
         return _shape.swapaxes(self, a1, a2)
 
-    def flatten(self):
+    def flatten(self, order='C'):
         """A 1-D copy of the values (differentiable)."""
-        return _shape.reshape(self, (-1,))
+        return _shape.reshape(self, (-1,), order)
 
     def squeeze(self, axis=None):
         """The array without its size-1 axes (or only ``axis``); differentiable."""
@@ -387,6 +405,16 @@ class ndarray:
     def dot(self, other):
         """Dot product with ``other`` (``np.dot``: matrix product for 2-D; differentiable)."""
         return _linalg.dot(self, other)
+
+    # MXNet 1.9.1's keywords these methods do not implement raise NotImplementedError naming
+    # them; out= writes the result into an array (autodiff/_mxargs.py)
+    astype, copy = _guard(astype, 'ndarray', _METHODS['astype']), _guard(copy, 'ndarray', _METHODS['copy'])
+    sum, mean = _guard(sum, 'ndarray', _METHODS['sum']), _guard(mean, 'ndarray', _METHODS['mean'])
+    prod, clip = _guard(prod, 'ndarray', _METHODS['prod']), _guard(clip, 'ndarray', _METHODS['clip'])
+    max, min = _guard(max, 'ndarray', _METHODS['max']), _guard(min, 'ndarray', _METHODS['min'])
+    argmax = _guard(argmax, 'ndarray', _METHODS['argmax'])
+    argmin = _guard(argmin, 'ndarray', _METHODS['argmin'])
+    dot = _guard(dot, 'ndarray', _METHODS['dot'])
 
 
 from .ops import unary as _unary, binary as _binary, reduce as _reduce  # noqa: E402

@@ -6,6 +6,7 @@ and which module defines it.  All arithmetic is differentiable unless noted.
 import numpy as _onp
 
 from . import random  # noqa: F401  (np.random)
+from . import _mxargs
 from ._state import value_read
 from .ndarray import ndarray
 from .ops.convert import as_array as _as_array
@@ -93,3 +94,8 @@ def size(a):
 def ndim(a):
     """The number of dimensions of ``a``."""
     return _as_array(a).ndim
+
+
+# MXNet 1.9.1's keywords these functions do not implement raise NotImplementedError naming
+# them; out= writes the result into an array (the table: autodiff/_mxargs.py)
+_mxargs.apply(globals(), _mxargs.NP, 'np')

@@ -10,6 +10,7 @@ from .ops.npx_shape import (reshape, reshape_like, slice, cast, arange_like,  # 
 from .ops.activation import activation, leaky_relu, smooth_l1  # noqa: F401
 from .ops.special import erf, erfinv, gamma, gammaln  # noqa: F401
 from .ops.rnn import rnn  # noqa: F401
+from . import _mxargs
 
 _np_mode = True
 
@@ -44,3 +45,8 @@ def num_gpus():
 
 def waitall():
     """Everything runs synchronously; nothing to wait for."""
+
+
+# MXNet 1.9.1's keywords these functions do not implement raise NotImplementedError naming
+# them; out= writes the result into an array (the table: autodiff/_mxargs.py)
+_mxargs.apply(globals(), _mxargs.NPX, 'npx')

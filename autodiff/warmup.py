@@ -83,5 +83,19 @@ def warmup(out=sys.stderr):
     return len(tasks)
 
 
-if __name__ == '__main__':
+def main(argv=None):
+    """``python -m autodiff.warmup [--help]``: compile every kernel with a progress bar."""
+    import argparse
+    parser = argparse.ArgumentParser(
+        prog='python -m autodiff.warmup',
+        description="Compile every Numba kernel autodiff uses ahead of time (or load it from "
+                    "the on-disk cache), with a progress bar, so that the first use of the "
+                    "library in a new process does not pay the compile time. The cache is "
+                    "Numba's: beside the package's sources, or in NUMBA_CACHE_DIR when set.")
+    parser.parse_args(argv)
     warmup()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -117,6 +117,18 @@ def draw(heads_or_graph, *, show_grads=False, show_shapes=True, legend=True,
     return fig
 
 
+def _make_folder(path):
+    """Create the folder ``path`` is to be written in, or say clearly why it cannot be."""
+    folder = os.path.dirname(path)
+    if not folder or os.path.isdir(folder):
+        return
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        raise type(err)(f"viz.render: cannot create the folder {folder!r} to write {path!r} "
+                        f"in: {err.strerror or err}") from err
+
+
 def render(heads_or_graph, path, format=None, **draw_options):
     """Draw (see ``draw``) and write the picture to ``path``; return ``path``.
 
@@ -125,7 +137,7 @@ def render(heads_or_graph, path, format=None, **draw_options):
     ``viz.to_html``: pan, zoom, collapsible scopes, hover details, a slider
     through the forward and backward pass), or any other output format the
     program knows (``'jpeg'``, ``'json'``, ...).  Default: the extension of
-    ``path``, else ``'svg'``.
+    ``path``, else ``'svg'``.  A missing folder in ``path`` is created.
     """
     path = os.fspath(path)
     if format is None:
@@ -141,6 +153,7 @@ def render(heads_or_graph, path, format=None, **draw_options):
         return path
     fig = draw(heads_or_graph, **draw_options)
     data = fig.source.encode('utf-8') if format == 'dot' else fig.pipe(format)
+    _make_folder(path)
     with open(path, 'wb') as f:
         f.write(data)
     return path

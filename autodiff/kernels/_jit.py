@@ -2,7 +2,11 @@
 
 Numba's cache fails loudly when its directory is unwritable ("no locator
 available") or when a cache file is corrupted (an unpickling error at the first
-call).  Here either case warns once and the kernel compiles in memory instead.
+call).  Here either case warns once (naming the cache directory) and the kernel
+compiles instead.  A corrupted entry is repaired: its index and data files are
+removed, so that Numba writes them afresh after compiling -- later processes load
+them again instead of warning and recompiling every time.  ``NUMBA_CACHE_DIR`` is
+Numba's own setting and is honoured as Numba honours it.
 
 float16: Numba's CPU target has no float16 arithmetic, so a kernel called with
 float16 arrays or scalars runs on float32 copies, and the float16 arrays are written
@@ -10,6 +14,8 @@ back (storage and results stay float16, the arithmetic is float32).  This sits o
 Numba's slow path — the one taken when no compiled signature matches the arguments —
 so calls with other dtypes pay nothing for it.
 """
+import glob
+import os
 import warnings
 
 import numpy as _np
@@ -20,16 +26,49 @@ _HALF = _np.dtype(_np.float16)
 _warned = []
 
 
-def _warn_once(what, err):
+def _warn_once(message):
     if not _warned:
-        _warned.append(what)
-        warnings.warn(f"autodiff: the Numba kernel cache is unusable ({what}: {err!r}); "
-                      "kernels compile in memory this session, which makes start-up slower",
-                      RuntimeWarning, stacklevel=3)
+        _warned.append(message)
+        warnings.warn(f"autodiff: {message}", RuntimeWarning, stacklevel=3)
+
+
+def _where(inner):
+    try:
+        return inner.cache_path
+    except Exception:
+        return '(unknown)'
+
+
+def _remove_entries(inner, args):
+    """Remove the unreadable cache entries of one kernel so that Numba rewrites them.
+
+    A corrupted index takes the index and every data file of the kernel with it (the data
+    files cannot be found without it); a corrupted data file goes alone.  Best effort:
+    what cannot be removed stays (the next save overwrites it)."""
+    cf = inner._cache_file
+    try:
+        overloads = cf._load_index()
+    except Exception:                          # the index itself is unreadable
+        base = cf._data_name_pattern.split('{')[0]          # '<kernel file base>.'
+        paths = [cf._index_path] + glob.glob(
+            os.path.join(glob.escape(cf._cache_path), glob.escape(base) + '*.nbc'))
+    else:
+        try:
+            sig, target_context = args[0], args[1]
+            name = overloads.get(inner._index_key(sig, target_context.codegen()))
+        except Exception:
+            name = None
+        paths = [cf._data_path(name)] if name else []
+    for path in paths:
+        try:
+            os.remove(path)
+        except OSError:
+            pass
 
 
 class _SafeCache:
-    """Wraps a dispatcher's cache: load and save errors become a warning and a cache miss."""
+    """Wraps a dispatcher's cache: a corrupted entry is removed, warned about once and
+    recompiled (then saved again); a save error becomes a warning."""
 
     def __init__(self, inner):
         self._inner = inner
@@ -38,14 +77,20 @@ class _SafeCache:
         try:
             return self._inner.load_overload(*args, **kwargs)
         except Exception as err:  # corrupted index or data file
-            _warn_once('reading', err)
+            _remove_entries(self._inner, args)
+            _warn_once(f"the Numba kernel cache in {_where(self._inner)} was corrupted "
+                       f"({err!r}); its entries were removed and are being rebuilt: this "
+                       "process compiles the kernels it needs (a slower start-up), later "
+                       "processes load them from the cache again")
             return None
 
     def save_overload(self, *args, **kwargs):
         try:
             self._inner.save_overload(*args, **kwargs)
         except Exception as err:  # disk full, read-only, permissions
-            _warn_once('writing', err)
+            _warn_once(f"the Numba kernel cache in {_where(self._inner)} is unusable "
+                       f"(writing: {err!r}); kernels compile in memory this session, which "
+                       "makes start-up slower (set NUMBA_CACHE_DIR to a writable directory)")
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
@@ -65,7 +110,10 @@ def kernel(fn=None, **options):
         dispatcher.enable_caching()
         dispatcher._cache = _SafeCache(dispatcher._cache)
     except Exception as err:  # no writable cache location
-        _warn_once('locating', err)
+        _warn_once(f"the Numba kernel cache is unusable (locating: {err!r}; "
+                   f"NUMBA_CACHE_DIR={os.environ.get('NUMBA_CACHE_DIR')!r}); kernels compile "
+                   "in memory this session, which makes start-up slower (set "
+                   "NUMBA_CACHE_DIR to a writable directory)")
     _take_float16(dispatcher)
     return dispatcher
 

@@ -18,14 +18,15 @@ EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, \
 
 @njit(nogil=True, error_model='numpy', inline='always')
 def _apply(code, x, y):
+    # Every branch must return x's type: one returning a float (x / y) would make Numba
+    # unify the result of all of them to float64, and integer power, mod, maximum... would
+    # lose their digits past 2**53.  Division has loops of its own in the kernels.
     if code == ADD:
         return x + y
     elif code == SUBTRACT:
         return x - y
     elif code == MULTIPLY:
         return x * y
-    elif code == DIVIDE:
-        return x / y
     elif code == POWER:
         return x ** y
     elif code == MAXIMUM:
@@ -35,8 +36,6 @@ def _apply(code, x, y):
         return x if (x <= y or x != x) else y
     elif code == RSUBTRACT:
         return y - x
-    elif code == RDIVIDE:
-        return y / x
     elif code == RPOWER:
         return y ** x
     elif code == MOD:
@@ -62,6 +61,9 @@ def binary(code, a, b, out):
     elif code == DIVIDE:
         for i in range(n):
             out[i] = a[i] / b[i]
+    elif code == RDIVIDE:
+        for i in range(n):
+            out[i] = b[i] / a[i]
     else:
         for i in range(n):
             out[i] = _apply(code, a[i], b[i])
@@ -86,6 +88,9 @@ def binary_scalar(code, a, s, out):
     elif code == RSUBTRACT:
         for i in range(n):
             out[i] = s - a[i]
+    elif code == RDIVIDE:
+        for i in range(n):
+            out[i] = s / a[i]
     else:
         for i in range(n):
             out[i] = _apply(code, a[i], s)

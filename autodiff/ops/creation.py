@@ -49,23 +49,33 @@ def asarray(a, dtype=None, ctx=None, device=None):
     return as_array(a, dtype)
 
 
+def _c_order(name, order):
+    """Only C order exists here (MXNet 1.9.1 raises NotImplementedError for 'F' too)."""
+    if order != 'C':
+        raise NotImplementedError(f"{name}: order={order!r} is not supported (only order='C')")
+
+
 def zeros(shape, dtype=None, order='C', ctx=None, device=None):
     """An array of zeros (float32 by default)."""
+    _c_order('zeros', order)
     return wrap(_onp.zeros(_shape(shape), _dt(dtype)))
 
 
 def ones(shape, dtype=None, order='C', ctx=None, device=None):
     """An array of ones (float32 by default)."""
+    _c_order('ones', order)
     return wrap(_onp.ones(_shape(shape), _dt(dtype)))
 
 
 def empty(shape, dtype=None, order='C', ctx=None, device=None):
     """An uninitialized array (float32 by default)."""
+    _c_order('empty', order)
     return wrap(_onp.empty(_shape(shape), _dt(dtype)))
 
 
 def full(shape, fill_value, dtype=None, order='C', ctx=None, device=None):
     """An array filled with ``fill_value`` (float32 by default)."""
+    _c_order('full', order)
     if isinstance(fill_value, ndarray):
         value_read('full', (fill_value,))     # (an autograd.compile recording: a value read)
         fill_value = fill_value._data

@@ -6,6 +6,7 @@ gradients of every order.
 """
 import numpy as _onp
 
+from .._state import state
 from ..kernels import indexing as K
 from ..ndarray import ndarray
 from .core import defop, result
@@ -33,10 +34,24 @@ def _is_basic(key):
 def _take(d, key, shape_for_error):
     try:
         r = d[key]
-        # a full integer index gives a NumPy scalar: keep a 0-d array as the buffer
-        return r if type(r) is _onp.ndarray else _onp.asarray(r)
+        if type(r) is not _onp.ndarray:
+            # a full integer index gives a NumPy scalar: take the 0-d view instead
+            r = d[(key if isinstance(key, tuple) else (key,)) + (Ellipsis,)]
+        return r
     except IndexError as e:
         raise IndexError(f"indexing array of shape {shape_for_error} with {key!r}: {e}") from None
+
+
+def _as_mxnet_shares(r, d, key):
+    """The result MXNet 1.9.1 gives: basic indexing shares memory when the selected
+    elements are one contiguous run of the (C-contiguous) buffer (``x[1]``, ``x[2:5]``,
+    ``x[1, 2:4]``, ``x[...]``); otherwise (a column, a step, integer or bool arrays) a copy.
+    Backward rules (``state.views``) keep NumPy's views."""
+    if state.views or r.base is None:
+        return r
+    if r.flags.c_contiguous and d.flags.c_contiguous and _is_basic(key):
+        return r
+    return r.copy()
 
 
 def _getitem_backward(node, grads, needs):
@@ -48,12 +63,14 @@ _getitem_op = defop('getitem', _getitem_backward, params=('key',))
 
 
 def getitem(a, key):
-    """``a[key]``; differentiable (basic and advanced indexing)."""
+    """``a[key]``; differentiable (basic and advanced indexing).  Shares memory with ``a``
+    when MXNet 1.9.1 does (a contiguous run of basic indexing), else a copy."""
     x = as_array(a)
     key = _normalize_key(key)
     if isinstance(key, _onp.ndarray) and key.dtype.kind == 'f':
         raise IndexError(f"arrays used as indices must be of integer or boolean type, not {key.dtype}")
-    return result(_getitem_op, (x,), _take(x._data, key, x.shape), (key,))
+    d = x._data
+    return result(_getitem_op, (x,), _as_mxnet_shares(_take(d, key, x.shape), d, key), (key,))
 
 
 def _scatter_backward(node, grads, needs):

@@ -1,4 +1,9 @@
-"""Shape ops: views and data movement (NumPy does the copying; there is no arithmetic here).
+"""Shape ops: data movement (NumPy does the copying; there is no arithmetic here).
+
+Memory sharing follows MXNet 1.9.1: every op here returns a copy (``reshape`` is
+documented "always a copy"; ``transpose``, ``expand_dims``, ``flip``, ``split``,
+``broadcast_to`` copy too).  Only inside backward rules (``state.views``, set by the
+engine) do they hand out NumPy views, which saves the copies there.
 
 Backward rules are the inverse movement: reshape back, transpose by the inverse
 permutation, sum the broadcast axes, split what was concatenated.
@@ -7,7 +12,7 @@ from operator import index as _index
 
 import numpy as _onp
 
-from .._state import off_tape
+from .._state import off_tape, state
 from ..errors import ShapeError
 from .core import defop, result, results, wrap
 from .convert import as_array
@@ -37,19 +42,42 @@ def _one(name, backward, params=()):
     return defop(name, backward, params=params)
 
 
+def fresh(d, src):
+    """``d`` (computed from buffer ``src``) as the user gets it: a copy when it is a view
+    of ``src`` (MXNet copies), unchanged inside backward rules (``state.views``) or when
+    NumPy already copied."""
+    if state.views or d.base is None or not _onp.may_share_memory(d, src):
+        return d
+    return d.copy()
+
+
+class _internal_views:
+    """``with _internal_views():`` lets this module's own compositions (``stack``,
+    ``concatenate(axis=None)``) use views for intermediates the user never sees."""
+    __slots__ = ('prev',)
+
+    def __enter__(self):
+        self.prev, state.views = state.views, True
+
+    def __exit__(self, *exc):
+        state.views = self.prev
+
+
 # ---- reshape family ---------------------------------------------------------------------
 _reshape_op = _one('reshape', lambda n, g, needs: (g[0].reshape(n.inputs[0].shape),),
                    params=('newshape',))
 
 
 def reshape(a, newshape, order='C'):
-    """Give the array a new shape (one entry may be -1)."""
+    """A copy with a new shape (one entry may be -1); MXNet: "always a copy"."""
     x = as_array(a)
     newshape = int_tuple(newshape, 'reshape', 'newshape')
     if order != 'C':
-        raise ValueError("reshape: only order='C' is supported")
+        if order in ('F', 'A'):   # (MXNet 1.9.1 accepts them and silently reshapes in C order)
+            raise NotImplementedError(f"reshape: order={order!r} is not supported (only order='C')")
+        raise ValueError(f"reshape: order must be 'C', 'F' or 'A', got {order!r}")
     try:
-        d = x._data.reshape(newshape)
+        d = fresh(x._data.reshape(newshape), x._data)
     except ValueError:
         raise ShapeError(f"reshape: cannot reshape array of shape {x.shape} "
                          f"(size {x.size}) into shape {newshape}") from None
@@ -59,7 +87,7 @@ def reshape(a, newshape, order='C'):
 
 
 def expand_dims(a, axis):
-    """Insert a length-1 axis at ``axis``."""
+    """A copy with a length-1 axis inserted at ``axis``."""
     x = as_array(a)
     nd = x.ndim + 1
     if not isinstance(axis, (int, _onp.integer)) or isinstance(axis, bool):
@@ -69,7 +97,7 @@ def expand_dims(a, axis):
         raise AxisError(f"expand_dims: axis {axis} is out of bounds for array of dimension {nd}")
     ax = axis % nd
     shape = x.shape[:ax] + (1,) + x.shape[ax:]
-    return result(_expand_op, (x,), x._data.reshape(shape), (axis,))
+    return result(_expand_op, (x,), fresh(x._data.reshape(shape), x._data), (axis,))
 
 
 _expand_op = _one('expand_dims', lambda n, g, needs: (g[0].reshape(n.inputs[0].shape),),
@@ -77,10 +105,12 @@ _expand_op = _one('expand_dims', lambda n, g, needs: (g[0].reshape(n.inputs[0].s
 
 
 def squeeze(a, axis=None):
-    """Remove length-1 axes (all of them, or those in ``axis``)."""
+    """A copy without length-1 axes (all of them, or those in ``axis``)."""
     x = as_array(a)
     if axis is None:
         axes = tuple(i for i, s in enumerate(x.shape) if s == 1)
+    elif x.ndim == 0:
+        axes = _scalar_squeeze_axes(axis)
     else:
         axes = normalize_axes(axis, x.ndim, 'squeeze')
         for i in axes:
@@ -88,7 +118,19 @@ def squeeze(a, axis=None):
                 raise ShapeError(f"squeeze: cannot select an axis to squeeze out which has "
                                  f"size not equal to one (axis {i} of shape {x.shape})")
     shape = tuple(s for i, s in enumerate(x.shape) if i not in axes)
-    return result(_squeeze_op, (x,), x._data.reshape(shape), (axis,))
+    return result(_squeeze_op, (x,), fresh(x._data.reshape(shape), x._data), (axis,))
+
+
+def _scalar_squeeze_axes(axis):
+    """MXNet 1.9.1 squeezes a 0-d array along one axis 0 or -1 (a no-op), as NumPy does."""
+    items = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if len(items) > 1:
+        raise ValueError(f"squeeze: cannot specify more than one axis for a 0-d array, got {axis!r}")
+    for a in items:
+        if _index(a) not in (0, -1):
+            from ..errors import AxisError
+            raise AxisError(f"squeeze: axis {a} is out of bounds for array of dimension 0")
+    return ()
 
 
 _squeeze_op = _one('squeeze', lambda n, g, needs: (g[0].reshape(n.inputs[0].shape),),
@@ -105,7 +147,7 @@ _transpose_op = _one('transpose', _transpose_backward, params=('axes',))
 
 
 def transpose(a, axes=None):
-    """Permute the axes (reverse them when ``axes`` is None)."""
+    """A copy with permuted axes (reversed when ``axes`` is None)."""
     x = as_array(a)
     nd = x.ndim
     if axes is None:
@@ -119,7 +161,7 @@ def transpose(a, axes=None):
             raise TypeError(f"transpose: axis must be an int, got {tuple(axes)!r}") from None
         if sorted(perm) != list(range(nd)):
             raise ValueError(f"transpose: repeated axis in {tuple(axes)}")
-    return result(_transpose_op, (x,), x._data.transpose(perm), (perm,))
+    return result(_transpose_op, (x,), fresh(x._data.transpose(perm), x._data), (perm,))
 
 
 def _bad_axis(p, nd):
@@ -153,11 +195,12 @@ _flip_op = _one('flip', _flip_backward, params=('axis',))
 
 
 def flip(m, axis=None):
-    """Reverse the order of elements along ``axis`` (all axes when None)."""
+    """A copy with the elements reversed along ``axis`` (all axes when None)."""
     x = as_array(m)
     axes = normalize_axes(axis, x.ndim, 'flip')
     # np.flip of a 0-d array returns a NumPy scalar; keep a 0-d array
-    return result(_flip_op, (x,), _onp.asarray(_onp.flip(x._data, axes)), (axes,))
+    return result(_flip_op, (x,), fresh(_onp.asarray(_onp.flip(x._data, axes)), x._data),
+                  (axes,))
 
 
 # ---- broadcasting -------------------------------------------------------------------------
@@ -166,17 +209,41 @@ _broadcast_op = _one('broadcast_to', lambda n, g, needs: (unbroadcast(g[0], n.in
 
 
 def broadcast_to(array, shape):
-    """Broadcast to ``shape`` (a read-only view; the gradient sums back)."""
+    """Broadcast to ``shape`` (a new array, as in MXNet; the gradient sums back).
+
+    As in MXNet 1.9.1, an entry -2 keeps the input's length on that axis (aligned from
+    the right); it is an error on a new leading axis.
+    """
     x = as_array(array)
-    shape = (int(shape),) if isinstance(shape, (int, _onp.integer)) else tuple(shape)
+    shape = int_tuple(shape, 'broadcast_to', 'shape')
+    if any(s < 0 for s in shape):
+        shape = _keep_dims(shape, x.shape)
     if x.shape == shape:
-        return x
+        return x if state.views else copy(x)
     try:
         d = _onp.broadcast_to(x._data, shape)
     except ValueError:
         raise ShapeError(f"broadcast_to: cannot broadcast array of shape {x.shape} "
                          f"to shape {shape}") from None
-    return result(_broadcast_op, (x,), d, (shape,))
+    return result(_broadcast_op, (x,), d if state.views else d.copy(), (shape,))
+
+
+def _keep_dims(shape, in_shape):
+    """Replace each -2 of ``shape`` by the input's length on the aligned axis (MXNet 1.9.1)."""
+    lead = len(shape) - len(in_shape)
+    out = []
+    for i, s in enumerate(shape):
+        if s == -2 and i >= lead:
+            out.append(in_shape[i - lead])
+        elif s == -2:
+            raise ShapeError(f"broadcast_to: -2 (keep the input's length) at axis {i} of "
+                             f"{shape} has no matching axis in the input's shape {in_shape}")
+        elif s < 0:
+            raise ShapeError(f"broadcast_to: cannot broadcast array of shape {in_shape} to "
+                             f"shape {shape} (negative length {s}; only -2 is allowed)")
+        else:
+            out.append(s)
+    return tuple(out)
 
 
 # ---- joining and splitting ------------------------------------------------------------------
@@ -204,7 +271,8 @@ def concatenate(seq, axis=0):
     if not arrays:
         raise ValueError("concatenate: need at least one array to concatenate")
     if axis is None:
-        arrays, axis = tuple(reshape(a, (-1,)) for a in arrays), 0
+        with _internal_views():
+            arrays, axis = tuple(reshape(a, (-1,)) for a in arrays), 0
     nd = arrays[0].ndim
     if nd == 0:
         raise ShapeError("concatenate: zero-dimensional arrays cannot be concatenated")
@@ -226,7 +294,9 @@ def stack(arrays, axis=0):
         if a.shape != arrays[0].shape:
             raise ShapeError(f"stack: all input arrays must have the same shape; array {i} has "
                              f"shape {a.shape}, array 0 has {arrays[0].shape}")
-    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
+    with _internal_views():
+        parts = [expand_dims(a, axis) for a in arrays]
+    return concatenate(parts, axis=axis)
 
 
 def _split_backward(node, grads, needs):
@@ -239,7 +309,7 @@ _split_op = defop('split', _split_backward, nout=-1, params=('indices_or_section
 
 
 def split(ary, indices_or_sections, axis=0):
-    """Split into several arrays along ``axis`` (equal sections or at the given indices)."""
+    """Split into several new arrays along ``axis`` (equal sections or at the given indices)."""
     x = as_array(ary)
     ax = normalize_axis(axis, x.ndim, 'split')
     if isinstance(indices_or_sections, (int, _onp.integer)):
@@ -252,6 +322,8 @@ def split(ary, indices_or_sections, axis=0):
         raise ShapeError(f"split: array split does not result in an equal division "
                          f"(axis {ax} has length {x.shape[ax]}, sections={indices_or_sections})")
     parts = _onp.split(x._data, indices_or_sections, axis=ax)
+    if not state.views:
+        parts = [p.copy() for p in parts]
     key = indices_or_sections if isinstance(indices_or_sections, (int, _onp.integer)) \
         else tuple(indices_or_sections)
     return results(_split_op, (x,), parts, (key, ax))
@@ -327,6 +399,6 @@ def astype(a, dtype):
 
 
 def ravel(a):
-    """Flatten to 1-D."""
+    """A 1-D copy."""
     return reshape(a, (-1,))
 

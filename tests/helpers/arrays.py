@@ -21,24 +21,26 @@ def sample(shape, dtype=onp.float64, low=-2.0, high=2.0, seed=0):
 def layout_pair(values, layout):
     """``(ref, x)``: a NumPy array and an autodiff array with equal values and shape.
 
-    ``x``'s buffer has the requested memory layout, made the way users get such
-    arrays (``.T``, step slices, ``broadcast_to``); ``ref`` holds the same values
-    for the NumPy reference.  ``values`` gives the shape and (except for
-    'broadcast', which repeats its first entries along the last axis) the values.
+    ``x``'s buffer has the requested memory layout.  User-level ops return contiguous
+    arrays (MXNet 1.9.1 copies on ``.T``, step slices, ``broadcast_to``), so ``x`` wraps a
+    NumPy view (``np.asarray`` keeps it, as users can do) -- the layouts backward rules
+    hand the kernels too; ``ref`` holds the same values for the NumPy reference.
+    ``values`` gives the shape and (except for 'broadcast', which repeats its first
+    entries along the last axis) the values.
     """
     values = onp.asarray(values)
     if layout == 'contiguous' or values.ndim == 0:
         x = np.asarray(values.copy())
     elif layout == 'transposed':
-        x = np.asarray(onp.ascontiguousarray(values.T)).T
+        x = np.asarray(onp.ascontiguousarray(values.T).T)
     elif layout == 'strided':
         buf = onp.zeros(values.shape[:-1] + (2 * values.shape[-1],), values.dtype)
         buf[..., ::2] = values
-        x = np.asarray(buf)[..., ::2]
+        x = np.asarray(buf[..., ::2])
     elif layout == 'reversed':
-        x = np.asarray(onp.ascontiguousarray(values[..., ::-1]))[..., ::-1]
+        x = np.asarray(onp.ascontiguousarray(values[..., ::-1])[..., ::-1])
     elif layout == 'broadcast':
-        x = np.broadcast_to(np.asarray(onp.ascontiguousarray(values[..., :1])), values.shape)
+        x = np.asarray(onp.broadcast_to(onp.ascontiguousarray(values[..., :1]), values.shape))
     else:
         raise ValueError(layout)
     ref = x._data.copy()

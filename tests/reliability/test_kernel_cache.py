@@ -29,6 +29,11 @@ CHILD = textwrap.dedent('''
         ok = (abs(y.item() - (onp.exp(v) * v).sum()) < 1e-12 and
               onp.allclose(x.grad.asnumpy(), onp.exp(v) * (1 + v), rtol=1e-12))
     print('RESULT', 'right' if ok else 'WRONG')
+    import sys
+    kernels = [d for name, m in list(sys.modules.items()) if name.startswith('autodiff.kernels.')
+               for d in vars(m).values() if hasattr(d, 'stats') and hasattr(d, 'py_func')]
+    misses = sum(sum(d.stats.cache_misses.values()) for d in kernels)
+    print('MISSES', misses)
     for w in caught:
         print('WARNING', w.category.__name__, str(w.message).replace('\\n', ' '))
 ''')
@@ -42,6 +47,7 @@ def _run(env_extra, pkg_root=ROOT):
     lines = p.stdout.splitlines()
     result = [ln for ln in lines if ln.startswith('RESULT')]
     warns = [ln for ln in lines if ln.startswith('WARNING')]
+    _run.misses = [int(ln.split()[1]) for ln in lines if ln.startswith('MISSES')][0]
     return result, warns
 
 
@@ -49,29 +55,56 @@ def _cache_warnings(warns):
     return [w for w in warns if w.startswith('WARNING RuntimeWarning') and 'cache' in w]
 
 
-def test_corrupted_cache_files_warn_once_and_compile_in_memory(tmp_path):
-    cache = tmp_path / 'cache'
+def _fill(cache):
     result, warns = _run({'NUMBA_CACHE_DIR': str(cache)})
     assert result == ['RESULT right'] and warns == []
+    assert _run.misses > 0                       # a fresh cache: everything compiled
     files = [f for f in cache.rglob('*') if f.suffix in ('.nbi', '.nbc')]
+    # NUMBA_CACHE_DIR is honoured: the kernels' cache files are written there
     assert any(f.suffix == '.nbi' for f in files) and any(f.suffix == '.nbc' for f in files)
-    for f in files:
+    return files
+
+
+def _assert_repaired(cache):
+    """After the repairing run, a new process loads every kernel from the cache silently."""
+    result, warns = _run({'NUMBA_CACHE_DIR': str(cache)})
+    assert result == ['RESULT right'] and warns == [], warns
+    assert _run.misses == 0
+
+
+def test_corrupted_cache_files_warn_once_naming_the_cache_and_are_rebuilt(tmp_path):
+    cache = tmp_path / 'cache'
+    for f in _fill(cache):
         f.write_bytes(b'garbage, not a pickle \x00\xff' * 3)
     result, warns = _run({'NUMBA_CACHE_DIR': str(cache)})
     assert result == ['RESULT right']
     cw = _cache_warnings(warns)
     assert len(cw) == 1 and len(warns) == 1, warns
-    assert 'kernel cache is unusable (reading' in cw[0] and 'compile in memory' in cw[0]
+    assert str(cache) in cw[0]                   # says where the cache is
+    assert 'corrupted' in cw[0] and 'rebuilt' in cw[0]
+    _assert_repaired(cache)
 
 
-def test_truncated_cache_index_warns_once(tmp_path):
+def test_truncated_cache_index_warns_once_and_is_rebuilt(tmp_path):
     cache = tmp_path / 'cache'
-    _run({'NUMBA_CACHE_DIR': str(cache)})
+    _fill(cache)
     for f in cache.rglob('*.nbi'):
         f.write_bytes(f.read_bytes()[:10])
     result, warns = _run({'NUMBA_CACHE_DIR': str(cache)})
     assert result == ['RESULT right']
     assert len(_cache_warnings(warns)) == 1 and len(warns) == 1, warns
+    _assert_repaired(cache)
+
+
+def test_corrupted_data_files_alone_are_rebuilt(tmp_path):
+    cache = tmp_path / 'cache'
+    for f in _fill(cache):
+        if f.suffix == '.nbc':
+            f.write_bytes(b'\x80\x04not a pickle')
+    result, warns = _run({'NUMBA_CACHE_DIR': str(cache)})
+    assert result == ['RESULT right']
+    assert len(_cache_warnings(warns)) == 1 and len(warns) == 1, warns
+    _assert_repaired(cache)
 
 
 def test_no_writable_cache_location_warns_once(tmp_path):
