@@ -1,6 +1,7 @@
 """``autodiff.npx``: MXNet's extensions to the numpy namespace (activations, mode switches)."""
 from .ops.unary import relu, sigmoid  # noqa: F401
 from .ops.nn import softmax, log_softmax  # noqa: F401
+from .ops.conv import convolution, deconvolution; from .ops.pool import pooling  # noqa: F401,E702
 
 _np_mode = True
 

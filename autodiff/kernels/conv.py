@@ -1,0 +1,109 @@
+"""Convolution's data movement: im2col (packing with implicit zero padding), col2im, bias.
+
+Every kernel works on 3 spatial dimensions (1-D and 2-D inputs arrive with leading
+length-1 spatial axes), so one compiled kernel per dtype serves 1-D, 2-D and 3-D.
+
+Shapes: ``x`` is ``(N, C, D, H, W)``; ``col`` is ``(N, C * KD * KH * KW, OD * OH * OW)``
+with rows ordered ``(c, kd, kh, kw)`` (the order of a ``(O, C, KD, KH, KW)`` weight
+reshaped to ``(O, C * K)``) and columns ``(od, oh, ow)``.  ``ksize``, ``stride``,
+``pad`` (the leading pad), ``dilate`` and ``out`` (``(OD, OH, OW)``) are 3-tuples.
+The GEMM between them belongs to BLAS (the op layer calls NumPy's matmul).
+"""
+from ._jit import kernel
+
+
+@kernel
+def _valid_range(off, step, size, n_out):
+    """``(lo, hi)``: the outputs ``o`` in ``[0, n_out)`` with ``0 <= o * step + off < size``."""
+    lo = 0
+    if off < 0:
+        lo = (-off + step - 1) // step
+    hi = (size - 1 - off) // step + 1      # floor division: negative when nothing fits
+    if hi > n_out:
+        hi = n_out
+    if lo > n_out:
+        lo = n_out
+    if hi < lo:
+        hi = lo
+    return lo, hi
+
+
+@kernel
+def im2col(x, col, ksize, stride, pad, dilate, out):
+    """Pack the receptive fields of ``x`` into the columns of ``col`` (zeros where padded)."""
+    N, C, D, H, W = x.shape
+    KD, KH, KW = ksize
+    SD, SH, SW = stride
+    PD, PH, PW = pad
+    DD, DH, DW = dilate
+    OD, OH, OW = out
+    zero = col.dtype.type(0)
+    for n in range(N):
+        row = 0
+        for c in range(C):
+            for i in range(KD):
+                for j in range(KH):
+                    for k in range(KW):
+                        off_w = k * DW - PW
+                        lo, hi = _valid_range(off_w, SW, W, OW)
+                        for od in range(OD):
+                            iz = od * SD - PD + i * DD
+                            for oh in range(OH):
+                                iy = oh * SH - PH + j * DH
+                                base = (od * OH + oh) * OW
+                                if iz < 0 or iz >= D or iy < 0 or iy >= H:
+                                    for ow in range(OW):
+                                        col[n, row, base + ow] = zero
+                                else:
+                                    for ow in range(lo):
+                                        col[n, row, base + ow] = zero
+                                    for ow in range(lo, hi):
+                                        col[n, row, base + ow] = x[n, c, iz, iy, ow * SW + off_w]
+                                    for ow in range(hi, OW):
+                                        col[n, row, base + ow] = zero
+                        row += 1
+
+
+@kernel
+def col2im(col, x, ksize, stride, pad, dilate, out):
+    """The adjoint of ``im2col``: add every column entry into the ``x`` position it came from.
+
+    ``x`` must hold zeros (or what the sums should start from); padded positions are dropped.
+    """
+    N, C, D, H, W = x.shape
+    KD, KH, KW = ksize
+    SD, SH, SW = stride
+    PD, PH, PW = pad
+    DD, DH, DW = dilate
+    OD, OH, OW = out
+    for n in range(N):
+        row = 0
+        for c in range(C):
+            for i in range(KD):
+                for j in range(KH):
+                    for k in range(KW):
+                        off_w = k * DW - PW
+                        lo, hi = _valid_range(off_w, SW, W, OW)
+                        for od in range(OD):
+                            iz = od * SD - PD + i * DD
+                            if iz < 0 or iz >= D:
+                                continue
+                            for oh in range(OH):
+                                iy = oh * SH - PH + j * DH
+                                if iy < 0 or iy >= H:
+                                    continue
+                                base = (od * OH + oh) * OW
+                                for ow in range(lo, hi):
+                                    x[n, c, iz, iy, ow * SW + off_w] += col[n, row, base + ow]
+                        row += 1
+
+
+@kernel
+def add_bias(y, b):
+    """``y[n, o, p] += b[o]`` for ``y`` of shape ``(N, O, P)``: the bias epilogue, in place."""
+    N, O, P = y.shape
+    for n in range(N):
+        for o in range(O):
+            v = b[o]
+            for p in range(P):
+                y[n, o, p] += v

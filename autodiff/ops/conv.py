@@ -1,0 +1,330 @@
+"""``npx.convolution`` and ``npx.deconvolution`` (MXNet 1.9.1): im2col + BLAS GEMM.
+
+Three ops, each the others' adjoints, so every backward is written with them and
+gradients of any order follow:
+
+- ``convolution(x, w)``: ``y = W @ im2col(x)`` (one GEMM per group, batched over samples);
+- ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution;
+- ``convolution_weight_grad(x, gy)``: ``dW = gy @ im2col(x).T``, summed over samples.
+
+The packing (with implicit zero padding), col2im and the bias epilogue are Numba
+kernels (``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS).
+"""
+import math
+from collections import namedtuple
+
+import numpy as _onp
+
+from ..errors import ShapeError
+from ..kernels import conv as K
+from .core import defop, result
+from .convert import as_array
+from .launch import run_split, THREADS
+from . import window as win
+
+# (all tuples have one entry per spatial dimension)
+Geometry = namedtuple('Geometry', 'kernel stride dilate pad groups')
+
+# Samples packed at once: their columns hold at most this many values (16 MB in float32),
+# so the packed copy of a large input never has to exist whole.
+CHUNK_VALUES = 1 << 22
+# Pack / unpack on the two cores once a chunk has this many values (the kernels are nogil).
+SPLIT_VALUES = 1 << 17
+
+
+def out_lengths(spatial, g):
+    """Convolution output lengths: ``floor((x + 2p - d(k-1) - 1) / s) + 1`` per dimension."""
+    return tuple((x + 2 * p - d * (k - 1) - 1) // s + 1
+                 for x, k, s, p, d in zip(spatial, g.kernel, g.stride, g.pad, g.dilate))
+
+
+def _geometry3(g, out):
+    return (win.to3(g.kernel, 1), win.to3(g.stride, 1), win.to3(g.pad, 0),
+            win.to3(g.dilate, 1), win.to3(out, 1))
+
+
+def _chunks(n, per_sample):
+    per = max(1, min(n, CHUNK_VALUES // max(per_sample, 1)))
+    return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
+
+
+def _run(kern, a, b, geo):
+    """``kern(a, b, *geo)`` over the samples (axis 0), on both cores for large chunks."""
+    n = a.shape[0]
+    if n > 1 and THREADS > 1 and a.size + b.size >= SPLIT_VALUES:
+        run_split(lambda lo, hi: kern(a[lo:hi], b[lo:hi], *geo) if hi > lo else None, n)
+    else:
+        kern(a, b, *geo)
+
+
+def _c(d):
+    """A C-contiguous, writeable buffer (one Numba signature per dtype)."""
+    f = d.flags
+    return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
+
+
+def _is_pointwise(g):
+    return all(k == 1 for k in g.kernel) and all(s == 1 for s in g.stride) \
+        and all(p == 0 for p in g.pad)
+
+
+# ---- the three computations on NumPy buffers ---------------------------------------------
+def conv_data(x, w, b, g):
+    """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None)."""
+    x = _c(x)
+    N, C = x.shape[:2]
+    O, G = w.shape[0], g.groups
+    osp = out_lengths(x.shape[2:], g)
+    P, CK = math.prod(osp), C * math.prod(g.kernel)
+    w4 = w.reshape(G, O // G, CK // G)
+    y = _onp.empty((N, O, P), x.dtype)
+    if _is_pointwise(g):                           # a 1x1 kernel: the input is its own columns
+        _onp.matmul(w4, x.reshape(N, G, CK // G, P), out=y.reshape(N, G, O // G, P))
+    else:
+        geo, x5 = _geometry3(g, osp), win.as5(x)
+        for lo, hi in _chunks(N, CK * P):
+            col = _onp.empty((hi - lo, CK, P), x.dtype)
+            _run(K.im2col, x5[lo:hi], col, geo)
+            _onp.matmul(w4, col.reshape(hi - lo, G, CK // G, P),
+                        out=y[lo:hi].reshape(hi - lo, G, O // G, P))
+    if b is not None:
+        K.add_bias(y, _c(b))
+    return y.reshape((N, O) + osp)
+
+
+def conv_transpose_data(gy, w, b, g, spatial):
+    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``."""
+    N, O = gy.shape[:2]
+    G = g.groups
+    C = w.shape[1] * G
+    P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
+    wt = w.reshape(G, O // G, CK // G).transpose(0, 2, 1)
+    g4 = gy.reshape(N, G, O // G, P)
+    if _is_pointwise(g):
+        x = _onp.matmul(wt, g4).reshape((N, C) + tuple(spatial))
+    else:
+        x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
+        geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
+        for lo, hi in _chunks(N, CK * P):
+            col = _c(_onp.matmul(wt, g4[lo:hi])).reshape(hi - lo, CK, P)
+            _run(K.col2im, col, x5[lo:hi], geo)
+    if b is not None:
+        K.add_bias(x.reshape(N, C, -1), _c(b))
+    return x
+
+
+def conv_weight_data(x, gy, g):
+    """The weight gradient of a convolution: ``sum_n gy[n] @ im2col(x[n]).T``."""
+    x = _c(x)
+    N, C = x.shape[:2]
+    O, G = gy.shape[1], g.groups
+    P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
+    g4 = gy.reshape(N, G, O // G, P)
+    dw = _onp.zeros((G, O // G, CK // G), x.dtype)
+    if _is_pointwise(g):
+        cols = x.reshape(N, G, CK // G, P)
+        dw += _onp.matmul(g4, cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    else:
+        geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
+        for lo, hi in _chunks(N, CK * P):
+            col = _onp.empty((hi - lo, CK, P), x.dtype)
+            _run(K.im2col, x5[lo:hi], col, geo)
+            cols = col.reshape(hi - lo, G, CK // G, P)
+            dw += _onp.matmul(g4[lo:hi], cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    return dw.reshape((O, C // G) + tuple(g.kernel))
+
+
+# ---- the ops and their backward rules (written with the ops themselves) -----------------
+def _bias_grad(gy):
+    return gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))
+
+
+def _conv_backward(node, grads, needs):
+    x, w = node.inputs[0], node.inputs[1]
+    g, gy = node.attrs[0], grads[0]
+    dx = conv_transpose(gy, w, None, g, x.shape[2:]) if needs[0] else None
+    dw = conv_weight(x, gy, g) if needs[1] else None
+    if len(node.inputs) == 2:
+        return dx, dw
+    return dx, dw, (_bias_grad(gy) if needs[2] else None)
+
+
+def _deconv_backward(node, grads, needs):
+    x, w = node.inputs[0], node.inputs[1]
+    g, gy = node.attrs[0], grads[0]
+    dx = conv(gy, w, None, g) if needs[0] else None
+    dw = conv_weight(gy, x, g) if needs[1] else None
+    if len(node.inputs) == 2:
+        return dx, dw
+    return dx, dw, (_bias_grad(gy) if needs[2] else None)
+
+
+def _weight_grad_backward(node, grads, needs):
+    x, gy = node.inputs
+    g, h = node.attrs[0], grads[0]
+    return (conv_transpose(gy, h, None, g, x.shape[2:]) if needs[0] else None,
+            conv(x, h, None, g) if needs[1] else None)
+
+
+_conv_op = defop('convolution', _conv_backward, params=('geometry',))
+_deconv_op = defop('deconvolution', _deconv_backward, params=('geometry', 'spatial'))
+_weight_op = defop('convolution_weight_grad', _weight_grad_backward, params=('geometry',))
+
+
+def _inputs(x, w, b):
+    return (x, w) if b is None else (x, w, b)
+
+
+def conv(x, w, b, g):
+    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable)."""
+    data = conv_data(x._data, w._data, None if b is None else b._data, g)
+    return result(_conv_op, _inputs(x, w, b), data, (g,))
+
+
+def conv_transpose(x, w, b, g, spatial):
+    """Deconvolution of channels-first ``x`` to spatial size ``spatial`` (differentiable)."""
+    data = conv_transpose_data(x._data, w._data, None if b is None else b._data, g, spatial)
+    return result(_deconv_op, _inputs(x, w, b), data, (g, tuple(spatial)))
+
+
+def conv_weight(x, gy, g):
+    """The weight gradient of ``conv(x, ., g)`` for output gradient ``gy`` (differentiable)."""
+    if tuple(gy.shape[2:]) != out_lengths(x.shape[2:], g) or gy.shape[0] != x.shape[0]:
+        raise ShapeError(f"convolution_weight_grad: output gradient of shape {gy.shape} does "
+                         f"not fit data of shape {x.shape}")
+    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g), (g,))
+
+
+# ---- public functions: MXNet's arguments, checked ----------------------------------------
+def _common(name, data, weight, bias, kernel, stride, dilate, pad, num_filter, num_group,
+            no_bias, layout, out):
+    if out is not None:
+        raise NotImplementedError(f"{name}: out= is not supported; use the returned array")
+    k = win.kernel_dims(kernel, name)
+    nd = len(k)
+    x, w = as_array(data), as_array(weight)
+    b = None
+    if no_bias:
+        if bias is not None:
+            raise ValueError(f"{name}: bias was given but no_bias=True; pass bias=None or "
+                             "no_bias=False")
+    else:
+        if bias is None:
+            raise ValueError(f"{name}: no_bias=False needs a bias array (or pass no_bias=True)")
+        b = as_array(bias)
+    win.check_data(x, nd, name)
+    last = win.channels_last(layout, nd, name)
+    if w.ndim != nd + 2:
+        raise ShapeError(f"{name}: weight of shape {w.shape} must be {nd + 2}-D for a {nd}-D "
+                         "kernel")
+    win.float_dtype([('data', x), ('weight', w)] + ([('bias', b)] if b is not None else []), name)
+    if num_filter is None:
+        raise ValueError(f"{name}: the parameter num_filter is required")
+    groups = int(num_group)
+    if int(num_filter) < 1 or groups < 1:
+        raise ValueError(f"{name}: num_filter and num_group must be >= 1, got "
+                         f"num_filter={num_filter}, num_group={num_group}")
+    g = Geometry(k, win.spatial(stride, nd, name, 'stride', 1),
+                 win.spatial(dilate, nd, name, 'dilate', 1),
+                 win.spatial(pad, nd, name, 'pad', 0, minimum=0), groups)
+    if last:
+        x, w = win.first(x), win.first(w)
+    return x, w, b, g, last
+
+
+def _check_channels(name, arg, channels, groups):
+    if channels % groups:
+        raise ShapeError(f"{name}: {arg} ({channels}) is not divisible by num_group ({groups})")
+
+
+def _check_bias(name, b, n):
+    if b is not None and b.shape != (n,):
+        raise ShapeError(f"{name}: bias has shape {b.shape}, expected ({n},) (num_filter)")
+
+
+def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dilate=None,
+                pad=None, num_filter=None, num_group=1, workspace=1024, no_bias=False,
+                cudnn_tune=None, cudnn_off=False, layout=None, out=None, name=None):
+    """N-D convolution (cross-correlation) as MXNet's ``npx.convolution``.
+
+    ``data`` is ``(N, C, *spatial)`` (or channels-last with ``layout='NWC'/'NHWC'/'NDHWC'``,
+    the weight then ``(num_filter, *kernel, C/num_group)``), ``weight``
+    ``(num_filter, C/num_group, *kernel)``, ``bias`` ``(num_filter,)`` unless
+    ``no_bias=True``.  Output length per dimension ``floor((x + 2p - d(k-1) - 1)/s) + 1``.
+    ``workspace``, ``cudnn_tune``, ``cudnn_off`` and ``name`` are accepted and ignored.
+    """
+    op = 'convolution'
+    x, w, b, g, last = _common(op, data, weight, bias, kernel, stride, dilate, pad, num_filter,
+                               num_group, no_bias, layout, out)
+    C, O, G = x.shape[1], int(num_filter), g.groups
+    _check_channels(op, 'the data\'s channel count', C, G)
+    _check_channels(op, 'num_filter', O, G)
+    want = (O, C // G) + g.kernel
+    if w.shape != want:
+        raise ShapeError(f"{op}: weight has shape {w.shape if not last else win.last(w).shape},"
+                         f" expected {want if not last else (O,) + g.kernel + (C // G,)} "
+                         f"(num_filter, channels / num_group, *kernel)")
+    _check_bias(op, b, O)
+    for i, (xs, k, p, d) in enumerate(zip(x.shape[2:], g.kernel, g.pad, g.dilate)):
+        if d * (k - 1) + 1 > xs + 2 * p:
+            raise ShapeError(f"{op}: kernel={g.kernel} (dilated to {d * (k - 1) + 1} in "
+                             f"dimension {i}) is larger than the padded input ({xs} padded to "
+                             f"{xs + 2 * p}); data shape {x.shape}")
+    y = conv(x, w, b, g)
+    return win.last(y) if last else y
+
+
+def _deconv_pad_adj(name, x, g, adj, target_shape):
+    """MXNet's deconvolution padding: ``target_shape`` (when set) decides pad and adj."""
+    nd = len(g.kernel)
+    adj = win.spatial(adj, nd, name, 'adj', 0, minimum=0)
+    pad = g.pad
+    full = tuple(s * (i - 1) + d * (k - 1) + 1
+                 for i, k, s, d in zip(x.shape[2:], g.kernel, g.stride, g.dilate))
+    if target_shape is not None and len(target_shape) and any(target_shape):
+        t = win.spatial(target_shape, nd, name, 'target_shape')
+        for i in range(nd):
+            if full[i] < t[i]:
+                raise ShapeError(f"{name}: target_shape={t} is too big: dimension {i} can "
+                                 f"reach at most {full[i]} with this input, kernel and stride")
+        extra = tuple(f - t_ for f, t_ in zip(full, t))
+        adj = tuple(e % 2 for e in extra)
+        pad = tuple((e + 1) // 2 for e in extra)
+    for i in range(nd):
+        if adj[i] >= g.stride[i]:
+            raise ValueError(f"{name}: adj={adj} must be smaller than stride={g.stride} in "
+                             f"every dimension")
+    spatial = tuple(f - 2 * p + a for f, p, a in zip(full, pad, adj))
+    if any(s < 1 for s in spatial):
+        raise ShapeError(f"{name}: pad={pad} leaves an empty output (length {spatial}) for "
+                         f"data of shape {x.shape}")
+    return g._replace(pad=pad), spatial
+
+
+def deconvolution(data=None, weight=None, bias=None, kernel=None, stride=None, dilate=None,
+                  pad=None, adj=None, target_shape=None, num_filter=None, num_group=1,
+                  workspace=512, no_bias=True, cudnn_tune=None, cudnn_off=False, layout=None,
+                  out=None, name=None):
+    """Transposed convolution as MXNet's ``npx.deconvolution`` (the data gradient of a
+    convolution with the same parameters).
+
+    ``data`` ``(N, C, *spatial)``, ``weight`` ``(C, num_filter/num_group, *kernel)``;
+    ``no_bias`` defaults to True (MXNet 1.9.1).  Output length
+    ``s(x - 1) + d(k - 1) + 1 - 2p + adj``; with ``target_shape`` the pad and adj that
+    reach it are used instead (MXNet's rule).  Channels-first layouts only.
+    """
+    op = 'deconvolution'
+    if layout is not None:
+        win.channels_last(layout, len(win.kernel_dims(kernel, op)), op, allowed_last=False)
+    x, w, b, g, _ = _common(op, data, weight, bias, kernel, stride, dilate, pad, num_filter,
+                            num_group, no_bias, layout, out)
+    C, O, G = x.shape[1], int(num_filter), g.groups
+    _check_channels(op, 'the data\'s channel count', C, G)
+    _check_channels(op, 'num_filter', O, G)
+    want = (C, O // G) + g.kernel
+    if w.shape != want:
+        raise ShapeError(f"{op}: weight has shape {w.shape}, expected {want} "
+                         "(channels, num_filter / num_group, *kernel)")
+    _check_bias(op, b, O)
+    g, spatial = _deconv_pad_adj(op, x, g, adj, target_shape)
+    return conv_transpose(x, w, b, g, spatial)
