@@ -462,9 +462,10 @@ def test_composite_gradient_matches_central_differences(name):
 
 # ---- registered ops outside the compiler's table run eagerly --------------------------------
 # ops a function may call that the compiler does not take: the signature falls back
-FALLBACK_OPS = {'prod'}
+FALLBACK_OPS = {'prod', 'convolution', 'deconvolution', 'pooling'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid)
-BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad'}
+BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'convolution_weight_grad',
+                     'pooling_adjoint', 'pooling_max_scatter', 'pooling_max_gather'}
 
 
 def test_every_op_outside_the_table_is_listed_as_a_fallback():
@@ -480,6 +481,12 @@ _FALLBACKS = [
      [(3, 4), (4,)]),
     ('getitem-bool-mask', 'getitem', lambda x, y: (x[onp.array([True, False, True])] * y).sum(),
      [(3, 4), (4,)]),
+    ('convolution', 'convolution',
+     lambda x, y: (npx.convolution(x.reshape((1, 1, 3, 4)), y.reshape((1, 1, 2, 2)), None,
+                                   kernel=(2, 2), num_filter=1, no_bias=True) ** 2).sum(),
+     [(3, 4), (4,)]),
+    ('pooling', 'pooling', lambda x, y: (npx.pooling(x.reshape((1, 1, 3, 4)), kernel=(2, 2))
+                                         * y[:3].reshape((1, 1, 1, 3))).sum(), [(3, 4), (4,)]),
 ]
 
 
