@@ -3,11 +3,13 @@
 Every kernel works on 3 spatial dimensions (1-D and 2-D inputs arrive with leading
 length-1 spatial axes), so one compiled kernel per dtype serves 1-D, 2-D and 3-D.
 
-Shapes: ``x`` is ``(N, C, D, H, W)``; ``col`` is ``(N, C * KD * KH * KW, OD * OH * OW)``
+Shapes: ``x`` is ``(N, C, D, H, W)``; ``col`` is ``(C * KD * KH * KW, N, OD * OH * OW)``
 with rows ordered ``(c, kd, kh, kw)`` (the order of a ``(O, C, KD, KH, KW)`` weight
-reshaped to ``(O, C * K)``) and columns ``(od, oh, ow)``.  ``ksize``, ``stride``,
-``pad`` (the leading pad), ``dilate`` and ``out`` (``(OD, OH, OW)``) are 3-tuples.
-The GEMM between them belongs to BLAS (the op layer calls NumPy's matmul).
+reshaped to ``(O, C * K)``), then samples, then output positions ``(od, oh, ow)``: so
+one GEMM ``(O, C*K) @ (C*K, N*P)`` serves the whole batch.  ``ksize``, ``stride``,
+``pad`` (the leading pad), ``dilate`` and ``out`` (``(OD, OH, OW)``) are 3-tuples;
+``c0, c1`` the channels to do (two threads take halves).  The GEMMs belong to BLAS
+(the op layer calls NumPy's matmul).
 """
 from ._jit import kernel
 
@@ -29,8 +31,9 @@ def _valid_range(off, step, size, n_out):
 
 
 @kernel
-def im2col(x, col, ksize, stride, pad, dilate, out):
-    """Pack the receptive fields of ``x`` into the columns of ``col`` (zeros where padded)."""
+def im2col(x, col, ksize, stride, pad, dilate, out, c0, c1):
+    """Pack the receptive fields of channels ``[c0, c1)`` of ``x`` into ``col`` (zeros where
+    padded)."""
     N, C, D, H, W = x.shape
     KD, KH, KW = ksize
     SD, SH, SW = stride
@@ -38,14 +41,14 @@ def im2col(x, col, ksize, stride, pad, dilate, out):
     DD, DH, DW = dilate
     OD, OH, OW = out
     zero = col.dtype.type(0)
-    for n in range(N):
-        row = 0
-        for c in range(C):
-            for i in range(KD):
-                for j in range(KH):
-                    for k in range(KW):
-                        off_w = k * DW - PW
-                        lo, hi = _valid_range(off_w, SW, W, OW)
+    row = c0 * KD * KH * KW
+    for c in range(c0, c1):
+        for i in range(KD):
+            for j in range(KH):
+                for k in range(KW):
+                    off_w = k * DW - PW
+                    lo, hi = _valid_range(off_w, SW, W, OW)
+                    for n in range(N):
                         for od in range(OD):
                             iz = od * SD - PD + i * DD
                             for oh in range(OH):
@@ -53,22 +56,23 @@ def im2col(x, col, ksize, stride, pad, dilate, out):
                                 base = (od * OH + oh) * OW
                                 if iz < 0 or iz >= D or iy < 0 or iy >= H:
                                     for ow in range(OW):
-                                        col[n, row, base + ow] = zero
+                                        col[row, n, base + ow] = zero
                                 else:
                                     for ow in range(lo):
-                                        col[n, row, base + ow] = zero
+                                        col[row, n, base + ow] = zero
                                     for ow in range(lo, hi):
-                                        col[n, row, base + ow] = x[n, c, iz, iy, ow * SW + off_w]
+                                        col[row, n, base + ow] = x[n, c, iz, iy, ow * SW + off_w]
                                     for ow in range(hi, OW):
-                                        col[n, row, base + ow] = zero
-                        row += 1
+                                        col[row, n, base + ow] = zero
+                    row += 1
 
 
 @kernel
-def col2im(col, x, ksize, stride, pad, dilate, out):
+def col2im(col, x, ksize, stride, pad, dilate, out, c0, c1):
     """The adjoint of ``im2col``: add every column entry into the ``x`` position it came from.
 
-    ``x`` must hold zeros (or what the sums should start from); padded positions are dropped.
+    ``x`` must hold zeros (or what the sums should start from); padded positions are
+    dropped.  Channels ``[c0, c1)`` only.
     """
     N, C, D, H, W = x.shape
     KD, KH, KW = ksize
@@ -76,14 +80,14 @@ def col2im(col, x, ksize, stride, pad, dilate, out):
     PD, PH, PW = pad
     DD, DH, DW = dilate
     OD, OH, OW = out
-    for n in range(N):
-        row = 0
-        for c in range(C):
-            for i in range(KD):
-                for j in range(KH):
-                    for k in range(KW):
-                        off_w = k * DW - PW
-                        lo, hi = _valid_range(off_w, SW, W, OW)
+    row = c0 * KD * KH * KW
+    for c in range(c0, c1):
+        for i in range(KD):
+            for j in range(KH):
+                for k in range(KW):
+                    off_w = k * DW - PW
+                    lo, hi = _valid_range(off_w, SW, W, OW)
+                    for n in range(N):
                         for od in range(OD):
                             iz = od * SD - PD + i * DD
                             if iz < 0 or iz >= D:
@@ -94,8 +98,8 @@ def col2im(col, x, ksize, stride, pad, dilate, out):
                                     continue
                                 base = (od * OH + oh) * OW
                                 for ow in range(lo, hi):
-                                    x[n, c, iz, iy, ow * SW + off_w] += col[n, row, base + ow]
-                        row += 1
+                                    x[n, c, iz, iy, ow * SW + off_w] += col[row, n, base + ow]
+                    row += 1
 
 
 @kernel
@@ -107,3 +111,14 @@ def add_bias(y, b):
             v = b[o]
             for p in range(P):
                 y[n, o, p] += v
+
+
+@kernel
+def unpack_rows(t, y, b, with_bias):
+    """``y[n, o, p] = t[o, n, p] (+ b[o])``: a GEMM result in batch order, bias fused."""
+    O, N, P = t.shape
+    for n in range(N):
+        for o in range(O):
+            v = b[o] if with_bias else t.dtype.type(0)
+            for p in range(P):
+                y[n, o, p] = t[o, n, p] + v

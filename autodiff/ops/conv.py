@@ -19,11 +19,11 @@ from ..errors import ShapeError
 from ..kernels import conv as K
 from .core import defop, result
 from .convert import as_array
-from .launch import run_split, THREADS
+from .launch import THREADS, _executor
 from . import window as win
 
 # (all tuples have one entry per spatial dimension)
-Geometry = namedtuple('Geometry', 'kernel stride dilate pad groups')
+Geometry = namedtuple('Geometry', 'kernel stride dilate pad num_group')
 
 # Samples packed at once: their columns hold at most this many values (16 MB in float32),
 # so the packed copy of a large input never has to exist whole.
@@ -48,13 +48,19 @@ def _chunks(n, per_sample):
     return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
 
 
-def _run(kern, a, b, geo):
-    """``kern(a, b, *geo)`` over the samples (axis 0), on both cores for large chunks."""
-    n = a.shape[0]
-    if n > 1 and THREADS > 1 and a.size + b.size >= SPLIT_VALUES:
-        run_split(lambda lo, hi: kern(a[lo:hi], b[lo:hi], *geo) if hi > lo else None, n)
-    else:
-        kern(a, b, *geo)
+def _run(kern, a, b, geo, channels):
+    """``kern(a, b, *geo, c0, c1)`` over the channels, split over the threads when large
+    (the kernels are nogil; each thread writes its own channels)."""
+    parts = min(THREADS, channels)
+    if parts < 2 or a.size + b.size < SPLIT_VALUES:
+        kern(a, b, *geo, 0, channels)
+        return
+    bounds = [channels * k // parts for k in range(parts + 1)]
+    pool = _executor()
+    futures = [pool.submit(kern, a, b, *geo, bounds[k], bounds[k + 1]) for k in range(1, parts)]
+    kern(a, b, *geo, bounds[0], bounds[1])
+    for f in futures:
+        f.result()
 
 
 def _c(d):
@@ -63,74 +69,69 @@ def _c(d):
     return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
 
 
-def _is_pointwise(g):
-    return all(k == 1 for k in g.kernel) and all(s == 1 for s in g.stride) \
-        and all(p == 0 for p in g.pad)
+def _batch_last(gy3, lo, hi):
+    """``gy3[lo:hi]`` (n, O, P) as a C-contiguous (O, n, P): the GEMMs' batch order."""
+    return _onp.ascontiguousarray(gy3[lo:hi].transpose(1, 0, 2))
 
 
 # ---- the three computations on NumPy buffers ---------------------------------------------
 def conv_data(x, w, b, g):
-    """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None)."""
+    """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
+    per chunk of samples, im2col and one GEMM per group; the bias is added while the
+    result is put back in batch order."""
     x = _c(x)
     N, C = x.shape[:2]
-    O, G = w.shape[0], g.groups
+    O, G = w.shape[0], g.num_group
     osp = out_lengths(x.shape[2:], g)
     P, CK = math.prod(osp), C * math.prod(g.kernel)
-    w4 = w.reshape(G, O // G, CK // G)
+    w3 = w.reshape(G, O // G, CK // G)
+    bias = _onp.zeros(O, x.dtype) if b is None else _c(b)
     y = _onp.empty((N, O, P), x.dtype)
-    if _is_pointwise(g):                           # a 1x1 kernel: the input is its own columns
-        _onp.matmul(w4, x.reshape(N, G, CK // G, P), out=y.reshape(N, G, O // G, P))
-    else:
-        geo, x5 = _geometry3(g, osp), win.as5(x)
-        for lo, hi in _chunks(N, CK * P):
-            col = _onp.empty((hi - lo, CK, P), x.dtype)
-            _run(K.im2col, x5[lo:hi], col, geo)
-            _onp.matmul(w4, col.reshape(hi - lo, G, CK // G, P),
-                        out=y[lo:hi].reshape(hi - lo, G, O // G, P))
-    if b is not None:
-        K.add_bias(y, _c(b))
+    geo, x5 = _geometry3(g, osp), win.as5(x)
+    for lo, hi in _chunks(N, CK * P):
+        n = hi - lo
+        col = _onp.empty((CK, n, P), x.dtype)
+        _run(K.im2col, x5[lo:hi], col, geo, C)
+        t = _onp.matmul(w3, col.reshape(G, CK // G, n * P))
+        K.unpack_rows(t.reshape(O, n, P), y[lo:hi], bias, b is not None)
     return y.reshape((N, O) + osp)
 
 
 def conv_transpose_data(gy, w, b, g, spatial):
-    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``."""
+    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``
+    (one GEMM per group, then col2im)."""
     N, O = gy.shape[:2]
-    G = g.groups
+    G = g.num_group
     C = w.shape[1] * G
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
     wt = w.reshape(G, O // G, CK // G).transpose(0, 2, 1)
-    g4 = gy.reshape(N, G, O // G, P)
-    if _is_pointwise(g):
-        x = _onp.matmul(wt, g4).reshape((N, C) + tuple(spatial))
-    else:
-        x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
-        geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
-        for lo, hi in _chunks(N, CK * P):
-            col = _c(_onp.matmul(wt, g4[lo:hi])).reshape(hi - lo, CK, P)
-            _run(K.col2im, col, x5[lo:hi], geo)
+    gy3 = gy.reshape(N, O, P)
+    x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
+    geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
+    for lo, hi in _chunks(N, CK * P):
+        n = hi - lo
+        col = _onp.matmul(wt, _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
+        _run(K.col2im, _c(col).reshape(CK, n, P), x5[lo:hi], geo, C)
     if b is not None:
         K.add_bias(x.reshape(N, C, -1), _c(b))
     return x
 
 
 def conv_weight_data(x, gy, g):
-    """The weight gradient of a convolution: ``sum_n gy[n] @ im2col(x[n]).T``."""
+    """The weight gradient of a convolution: ``gy @ im2col(x).T`` over the whole batch."""
     x = _c(x)
     N, C = x.shape[:2]
-    O, G = gy.shape[1], g.groups
+    O, G = gy.shape[1], g.num_group
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
-    g4 = gy.reshape(N, G, O // G, P)
+    gy3 = gy.reshape(N, O, P)
     dw = _onp.zeros((G, O // G, CK // G), x.dtype)
-    if _is_pointwise(g):
-        cols = x.reshape(N, G, CK // G, P)
-        dw += _onp.matmul(g4, cols.transpose(0, 1, 3, 2)).sum(axis=0)
-    else:
-        geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
-        for lo, hi in _chunks(N, CK * P):
-            col = _onp.empty((hi - lo, CK, P), x.dtype)
-            _run(K.im2col, x5[lo:hi], col, geo)
-            cols = col.reshape(hi - lo, G, CK // G, P)
-            dw += _onp.matmul(g4[lo:hi], cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
+    for lo, hi in _chunks(N, CK * P):
+        n = hi - lo
+        col = _onp.empty((CK, n, P), x.dtype)
+        _run(K.im2col, x5[lo:hi], col, geo, C)
+        dw += _onp.matmul(_batch_last(gy3, lo, hi).reshape(G, O // G, n * P),
+                          col.reshape(G, CK // G, n * P).transpose(0, 2, 1))
     return dw.reshape((O, C // G) + tuple(g.kernel))
 
 
@@ -139,9 +140,14 @@ def _bias_grad(gy):
     return gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))
 
 
+def _geometry(node):
+    """The node's Geometry (its attrs hold the fields one by one, so graphs show them)."""
+    return Geometry(*node.attrs[:len(Geometry._fields)])
+
+
 def _conv_backward(node, grads, needs):
     x, w = node.inputs[0], node.inputs[1]
-    g, gy = node.attrs[0], grads[0]
+    g, gy = _geometry(node), grads[0]
     dx = conv_transpose(gy, w, None, g, x.shape[2:]) if needs[0] else None
     dw = conv_weight(x, gy, g) if needs[1] else None
     if len(node.inputs) == 2:
@@ -151,7 +157,7 @@ def _conv_backward(node, grads, needs):
 
 def _deconv_backward(node, grads, needs):
     x, w = node.inputs[0], node.inputs[1]
-    g, gy = node.attrs[0], grads[0]
+    g, gy = _geometry(node), grads[0]
     dx = conv(gy, w, None, g) if needs[0] else None
     dw = conv_weight(gy, x, g) if needs[1] else None
     if len(node.inputs) == 2:
@@ -161,14 +167,14 @@ def _deconv_backward(node, grads, needs):
 
 def _weight_grad_backward(node, grads, needs):
     x, gy = node.inputs
-    g, h = node.attrs[0], grads[0]
+    g, h = _geometry(node), grads[0]
     return (conv_transpose(gy, h, None, g, x.shape[2:]) if needs[0] else None,
             conv(x, h, None, g) if needs[1] else None)
 
 
-_conv_op = defop('convolution', _conv_backward, params=('geometry',))
-_deconv_op = defop('deconvolution', _deconv_backward, params=('geometry', 'spatial'))
-_weight_op = defop('convolution_weight_grad', _weight_grad_backward, params=('geometry',))
+_conv_op = defop('convolution', _conv_backward, params=Geometry._fields)
+_deconv_op = defop('deconvolution', _deconv_backward, params=Geometry._fields + ('spatial',))
+_weight_op = defop('convolution_weight_grad', _weight_grad_backward, params=Geometry._fields)
 
 
 def _inputs(x, w, b):
@@ -178,13 +184,13 @@ def _inputs(x, w, b):
 def conv(x, w, b, g):
     """Convolution of channels-first arrays with checked geometry ``g`` (differentiable)."""
     data = conv_data(x._data, w._data, None if b is None else b._data, g)
-    return result(_conv_op, _inputs(x, w, b), data, (g,))
+    return result(_conv_op, _inputs(x, w, b), data, tuple(g))
 
 
 def conv_transpose(x, w, b, g, spatial):
     """Deconvolution of channels-first ``x`` to spatial size ``spatial`` (differentiable)."""
     data = conv_transpose_data(x._data, w._data, None if b is None else b._data, g, spatial)
-    return result(_deconv_op, _inputs(x, w, b), data, (g, tuple(spatial)))
+    return result(_deconv_op, _inputs(x, w, b), data, tuple(g) + (tuple(spatial),))
 
 
 def conv_weight(x, gy, g):
@@ -192,7 +198,7 @@ def conv_weight(x, gy, g):
     if tuple(gy.shape[2:]) != out_lengths(x.shape[2:], g) or gy.shape[0] != x.shape[0]:
         raise ShapeError(f"convolution_weight_grad: output gradient of shape {gy.shape} does "
                          f"not fit data of shape {x.shape}")
-    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g), (g,))
+    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g), tuple(g))
 
 
 # ---- public functions: MXNet's arguments, checked ----------------------------------------
@@ -256,7 +262,7 @@ def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dil
     op = 'convolution'
     x, w, b, g, last = _common(op, data, weight, bias, kernel, stride, dilate, pad, num_filter,
                                num_group, no_bias, layout, out)
-    C, O, G = x.shape[1], int(num_filter), g.groups
+    C, O, G = x.shape[1], int(num_filter), g.num_group
     _check_channels(op, 'the data\'s channel count', C, G)
     _check_channels(op, 'num_filter', O, G)
     want = (O, C // G) + g.kernel
@@ -318,7 +324,7 @@ def deconvolution(data=None, weight=None, bias=None, kernel=None, stride=None, d
         win.channels_last(layout, len(win.kernel_dims(kernel, op)), op, allowed_last=False)
     x, w, b, g, _ = _common(op, data, weight, bias, kernel, stride, dilate, pad, num_filter,
                             num_group, no_bias, layout, out)
-    C, O, G = x.shape[1], int(num_filter), g.groups
+    C, O, G = x.shape[1], int(num_filter), g.num_group
     _check_channels(op, 'the data\'s channel count', C, G)
     _check_channels(op, 'num_filter', O, G)
     want = (C, O // G) + g.kernel

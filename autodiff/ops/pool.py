@@ -19,9 +19,10 @@ from .convert import as_array
 from . import window as win
 
 # kernel, stride, pad (leading), pad_hi (trailing): one entry per spatial dimension;
-# out: output lengths; kind: 'max', 'avg', 'sum' or 'lp'; mode: the kernels' divisor
-# mode; p: the Lp power (1 for sum and avg)
-Pool = namedtuple('Pool', 'kernel stride pad pad_hi out kind mode p')
+# out: output lengths; pool_type: 'max', 'avg', 'sum' or 'lp'; mode: the kernels' divisor
+# mode; p_value: the Lp power (1 for sum and avg)
+Pool = namedtuple('Pool', 'kernel stride pad pad_hi out pool_type mode p_value')
+_NP = len(Pool._fields)
 
 
 def _geometry3(pl):
@@ -41,12 +42,12 @@ def _forward_data(d, pl):
     y = _onp.empty((x4.shape[0],) + out3, d.dtype)
     k3, s3, p3 = _geometry3(pl)
     idx = None
-    if pl.kind == 'max':
+    if pl.pool_type == 'max':
         idx = _onp.empty(y.shape, _onp.int64)
         K.pool_max(x4, y, idx, k3, s3, p3, out3, d.dtype.type(_onp.finfo(d.dtype).min))
         idx = idx.reshape(idx.shape[0], -1)
     else:
-        K.pool_sum(x4, y, k3, s3, p3, win.to3(pl.pad_hi, 0), out3, pl.mode, pl.p)
+        K.pool_sum(x4, y, k3, s3, p3, win.to3(pl.pad_hi, 0), out3, pl.mode, pl.p_value)
     return y.reshape(d.shape[:2] + pl.out), idx
 
 
@@ -61,20 +62,20 @@ def _adjoint_data(g, pl, spatial):
 # ---- ops --------------------------------------------------------------------------------
 def _pool_backward(node, grads, needs):
     x, g = node.inputs[0], grads[0]
-    pl, idx = node.attrs
-    if pl.kind == 'max':
+    pl, idx = Pool(*node.attrs[:_NP]), node.attrs[_NP]
+    if pl.pool_type == 'max':
         return (max_scatter(g, idx, x.shape),)
-    if pl.kind != 'lp' or pl.p == 1:
+    if pl.pool_type != 'lp' or pl.p_value == 1:
         return (adjoint(g, pl, x.shape[2:]),)
     y = output(node)
-    summed = pl._replace(kind='sum', mode=K.SUM, p=1)
-    if pl.p == 2:                      # d sqrt(sum x^2) / dx = x / y
+    summed = pl._replace(pool_type='sum', mode=K.SUM, p_value=1)
+    if pl.p_value == 2:                      # d sqrt(sum x^2) / dx = x / y
         return (adjoint(g / y, summed, x.shape[2:]) * x,)
     return (adjoint(g / (y * y), summed, x.shape[2:]) * (x * x),)    # cbrt(sum x^3)
 
 
 def _adjoint_backward(node, grads, needs):
-    return (pool(grads[0], node.attrs[0]),)
+    return (pool(grads[0], Pool(*node.attrs[:_NP])),)
 
 
 def _scatter_backward(node, grads, needs):
@@ -85,8 +86,8 @@ def _gather_backward(node, grads, needs):
     return (max_scatter(grads[0], node.attrs[0], node.inputs[0].shape),)
 
 
-_pool_op = defop('pooling', _pool_backward, params=('pool', 'argmax'))
-_adjoint_op = defop('pooling_adjoint', _adjoint_backward, params=('pool', 'spatial'))
+_pool_op = defop('pooling', _pool_backward, params=Pool._fields + ('argmax',))
+_adjoint_op = defop('pooling_adjoint', _adjoint_backward, params=Pool._fields + ('spatial',))
 _scatter_op = defop('pooling_max_scatter', _scatter_backward, params=('argmax', 'shape'))
 _gather_op = defop('pooling_max_gather', _gather_backward, params=('argmax', 'shape'))
 
@@ -94,12 +95,13 @@ _gather_op = defop('pooling_max_gather', _gather_backward, params=('argmax', 'sh
 def pool(x, pl):
     """Pooling of channels-first ``x`` with checked parameters ``pl`` (differentiable)."""
     y, idx = _forward_data(x._data, pl)
-    return result(_pool_op, (x,), y, (pl, idx))
+    return result(_pool_op, (x,), y, tuple(pl) + (idx,))
 
 
 def adjoint(g, pl, spatial):
     """The adjoint of sum / average pooling ``pl``: ``g`` spread back over input ``spatial``."""
-    return result(_adjoint_op, (g,), _adjoint_data(g._data, pl, spatial), (pl, tuple(spatial)))
+    return result(_adjoint_op, (g,), _adjoint_data(g._data, pl, spatial),
+                  tuple(pl) + (tuple(spatial),))
 
 
 def max_scatter(g, idx, shape):
