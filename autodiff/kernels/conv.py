@@ -122,3 +122,4 @@ def unpack_rows(t, y, b, with_bias):
             v = b[o] if with_bias else t.dtype.type(0)
             for p in range(P):
                 y[n, o, p] = t[o, n, p] + v
+
