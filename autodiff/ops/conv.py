@@ -3,12 +3,15 @@
 Three ops, each the others' adjoints, so every backward is written with them and
 gradients of any order follow:
 
-- ``convolution(x, w)``: ``y = W @ im2col(x)`` (one GEMM per group, batched over samples);
+- ``convolution(x, w)``: ``y = W @ im2col(x)``;
 - ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution;
-- ``convolution_weight_grad(x, gy)``: ``dW = gy @ im2col(x).T``, summed over samples.
+- ``convolution_weight_grad(x, gy)``: ``dW = (im2col(x) @ gy.T).T``.
 
-The packing (with implicit zero padding), col2im and the bias epilogue are Numba
-kernels (``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS).
+The columns are laid out ``(C*K, samples, positions)``, so one GEMM per group covers a
+chunk of samples (no per-sample GEMMs, no sum over the batch).  The packing (with
+implicit zero padding), col2im and the bias epilogue (fused into putting the GEMM's
+result back in batch order) are Numba kernels (``kernels/conv.py``); the GEMMs are
+NumPy's matmul (BLAS).
 """
 import math
 from collections import namedtuple
