@@ -33,7 +33,7 @@ def _planes(d):
     """``(N, C, *spatial)`` buffer as C-contiguous ``(N * C, D, H, W)``."""
     d = d if d.flags.c_contiguous and d.flags.writeable else _onp.array(d, order='C')
     d5 = win.as5(d)
-    return d5.reshape((-1,) + d5.shape[2:])
+    return d5.reshape((d.shape[0] * d.shape[1],) + d5.shape[2:])   # (explicit: may be empty)
 
 
 def _forward_data(d, pl):
@@ -45,7 +45,7 @@ def _forward_data(d, pl):
     if pl.pool_type == 'max':
         idx = _onp.empty(y.shape, _onp.int64)
         K.pool_max(x4, y, idx, k3, s3, p3, out3, d.dtype.type(_onp.finfo(d.dtype).min))
-        idx = idx.reshape(idx.shape[0], -1)
+        idx = idx.reshape(idx.shape[0], math.prod(pl.out))
     else:
         K.pool_sum(x4, y, k3, s3, p3, win.to3(pl.pad_hi, 0), out3, pl.mode, pl.p_value)
     return y.reshape(d.shape[:2] + pl.out), idx
@@ -108,7 +108,7 @@ def max_scatter(g, idx, shape):
     """Zeros of ``shape`` with each entry of ``g`` added at its window's maximum ``idx``."""
     planes = idx.shape[0]
     dx = _onp.zeros((planes, math.prod(shape[2:])), g.dtype)
-    K.scatter_at(_onp.ascontiguousarray(g._data).reshape(planes, -1), idx, dx)
+    K.scatter_at(_onp.ascontiguousarray(g._data).reshape(idx.shape), idx, dx)
     return result(_scatter_op, (g,), dx.reshape(shape), (idx, tuple(shape)))
 
 
@@ -116,7 +116,8 @@ def max_gather(h, idx, out_shape):
     """``h`` read at each window's maximum ``idx``: the adjoint of ``max_scatter``."""
     planes = idx.shape[0]
     out = _onp.empty(idx.shape, h.dtype)
-    K.gather_at(_onp.ascontiguousarray(h._data).reshape(planes, -1), idx, out)
+    K.gather_at(_onp.ascontiguousarray(h._data).reshape(planes, math.prod(h.shape[2:])), idx,
+                out)
     return result(_gather_op, (h,), out.reshape(out_shape), (idx, tuple(out_shape)))
 
 

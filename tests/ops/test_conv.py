@@ -324,3 +324,16 @@ def test_bad_parameters_get_clear_errors(call, err, words):
         call()
     assert words in str(info.value)
     assert 'numba' not in str(info.value).lower()
+
+
+def test_empty_batch():
+    x, w, b = np.ones((0, 2, 5, 5)), np.ones((3, 2, 3, 3)), np.ones(3)
+    for a in (x, w, b):
+        a.attach_grad()
+    with autograd.record():
+        y = npx.convolution(x, w, b, kernel=(3, 3), num_filter=3)
+    y.backward()
+    assert y.shape == (0, 3, 3, 3) and x.grad.shape == (0, 2, 5, 5)
+    assert not w.grad.asnumpy().any() and not b.grad.asnumpy().any()
+    assert npx.deconvolution(x, np.ones((2, 3, 3, 3)), kernel=(3, 3),
+                             num_filter=3).shape == (0, 3, 7, 7)

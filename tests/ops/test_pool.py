@@ -258,3 +258,13 @@ def test_bad_parameters_get_clear_errors(call, err, words):
     with pytest.raises(err) as info:
         call()
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize('pool_type', ['max', 'avg'])
+def test_empty_batch(pool_type):
+    x = np.ones((0, 3, 4, 4))
+    x.attach_grad()
+    with autograd.record():
+        y = npx.pooling(x, kernel=(2, 2), pool_type=pool_type)
+    y.backward()
+    assert y.shape == (0, 3, 3, 3) and x.grad.shape == (0, 3, 4, 4)
