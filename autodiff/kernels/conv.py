@@ -123,3 +123,34 @@ def unpack_rows(t, y, b, with_bias):
             for p in range(P):
                 y[n, o, p] = t[o, n, p] + v
 
+
+
+@kernel
+def gemm_nn(a, b, out):
+    """``out[g] = a[g] @ b[g]`` for C-contiguous ``a (G, M, K)``, ``b (G, K, N)``: a small
+    GEMM on one thread (BLAS's threading costs more than such a product on two busy cores)."""
+    G, M, K = a.shape
+    N = b.shape[2]
+    for g in range(G):
+        for i in range(M):
+            for j in range(N):
+                out[g, i, j] = 0
+            for k in range(K):
+                v = a[g, i, k]
+                for j in range(N):
+                    out[g, i, j] += v * b[g, k, j]
+
+
+@kernel(fastmath={'reassoc', 'contract'})
+def gemm_nt(a, b, out):
+    """``out[g] = a[g] @ b[g].T`` for C-contiguous ``a (G, M, K)``, ``b (G, N, K)``: dot
+    products of rows (vectorized sums; NaN and inf propagate as in BLAS)."""
+    G, M, K = a.shape
+    N = b.shape[1]
+    for g in range(G):
+        for i in range(M):
+            for j in range(N):
+                s = a.dtype.type(0)
+                for k in range(K):
+                    s += a[g, i, k] * b[g, j, k]
+                out[g, i, j] = s

@@ -34,6 +34,10 @@ Geometry = namedtuple('Geometry', 'kernel stride dilate pad num_group')
 CHUNK_VALUES = 1 << 24
 # Pack / unpack on the two cores once a chunk has this many values (the kernels are nogil).
 SPLIT_VALUES = 1 << 17
+# GEMMs of at most this many multiply-adds run in a one-thread Numba loop: OpenBLAS on two
+# threads took 5-11 ms for LeNet's first convolution (6x25 @ 25x36864, 5.5M) on the busy
+# machine, 0.5 ms on one thread (2026-12).
+SMALL_GEMM = 1 << 24
 
 
 def out_lengths(spatial, g):
@@ -73,6 +77,26 @@ def _c(d):
     return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
 
 
+def _matmul(a, b):
+    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, or one Numba thread when small."""
+    groups, rows, inner = a.shape
+    if groups * rows * inner * b.shape[2] > SMALL_GEMM:
+        return _onp.matmul(a, b)
+    out = _onp.empty((groups, rows, b.shape[2]), _onp.result_type(a, b))
+    K.gemm_nn(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
+    return out
+
+
+def _matmul_t(a, b):
+    """``a @ b.T`` for 3-D stacks (``(G, M, K)``, ``(G, N, K)``), as ``_matmul``."""
+    groups, rows, inner = a.shape
+    if groups * rows * inner * b.shape[1] > SMALL_GEMM:
+        return _onp.matmul(a, b.transpose(0, 2, 1))
+    out = _onp.empty((groups, rows, b.shape[1]), _onp.result_type(a, b))
+    K.gemm_nt(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
+    return out
+
+
 def _batch_last(gy3, lo, hi):
     """``gy3[lo:hi]`` (n, O, P) as a C-contiguous (O, n, P): the GEMMs' batch order."""
     return _onp.ascontiguousarray(gy3[lo:hi].transpose(1, 0, 2))
@@ -96,7 +120,7 @@ def conv_data(x, w, b, g):
         n = hi - lo
         col = _onp.empty((CK, n, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
-        t = _onp.matmul(w3, col.reshape(G, CK // G, n * P))
+        t = _matmul(w3, col.reshape(G, CK // G, n * P))
         K.unpack_rows(t.reshape(O, n, P), y[lo:hi], bias, b is not None)
     return y.reshape((N, O) + osp)
 
@@ -116,7 +140,7 @@ def conv_transpose_data(gy, w, b, g, spatial):
         n = hi - lo
         # (W.T @ g measured faster overall than g.T @ W, whose transposed result col2im
         # reads 3x slower)
-        col = _onp.matmul(wt, _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
+        col = _matmul(wt, _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
         _run(K.col2im, col.reshape(CK, n, P), x5[lo:hi], geo, C)
     if b is not None:
         K.add_bias(x.reshape(N, C, -1), _c(b))
@@ -138,8 +162,8 @@ def conv_weight_data(x, gy, g):
         _run(K.im2col, x5[lo:hi], col, geo, C)
         # dW.T = col @ g.T (the long axis as the contraction; g @ col.T was several times
         # slower in OpenBLAS)
-        dwt += _onp.matmul(col.reshape(G, CK // G, n * P),
-                           _batch_last(gy3, lo, hi).reshape(G, O // G, n * P).transpose(0, 2, 1))
+        dwt += _matmul_t(col.reshape(G, CK // G, n * P),
+                         _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
     return _onp.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape((O, C // G) + tuple(g.kernel))
 
 

@@ -114,3 +114,41 @@ def test_unpack_rows(with_bias):
     y = onp.empty((2, 3, 5))
     K.unpack_rows(t, y, b, with_bias)
     onp.testing.assert_array_equal(y, t.transpose(1, 0, 2) + (b[None, :, None] if with_bias else 0))
+
+
+def _gemm_loop(a, b):
+    """out[g, i, j] = sum_k a[g, i, k] * b[g, k, j], one term at a time (float64)."""
+    G, M, Kk = a.shape
+    out = onp.zeros((G, M, b.shape[2]))
+    for g in range(G):
+        for i in range(M):
+            for k in range(Kk):
+                out[g, i] += float(a[g, i, k]) * b[g, k].astype(onp.float64)
+    return out
+
+
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('shape', [(1, 6, 25, 37), (2, 3, 1, 5), (3, 1, 7, 1), (1, 0, 3, 4)],
+                         ids=str)
+def test_small_gemms(shape, dtype):
+    G, M, Kk, N = shape
+    a, b = sample((G, M, Kk), dtype, seed=8), sample((G, Kk, N), dtype, seed=9)
+    want = _gemm_loop(a, b)
+    tol = 1e-5 if dtype == onp.float32 else 1e-12
+    out = onp.full((G, M, N), onp.nan, dtype)
+    K.gemm_nn(a, b, out)
+    onp.testing.assert_allclose(out, want, rtol=tol, atol=tol)
+    out2 = onp.full((G, M, N), onp.nan, dtype)
+    K.gemm_nt(a, onp.ascontiguousarray(b.transpose(0, 2, 1)), out2)
+    onp.testing.assert_allclose(out2, want, rtol=tol, atol=tol)
+
+
+def test_small_gemms_propagate_nan_and_inf():
+    a = onp.array([[[1.0, onp.nan], [2.0, 0.0], [onp.inf, 1.0]]])
+    b = onp.array([[[1.0, 2.0], [3.0, 4.0]]])
+    out, out2 = onp.empty((1, 3, 2)), onp.empty((1, 3, 2))
+    K.gemm_nn(a, b, out)
+    K.gemm_nt(a, onp.ascontiguousarray(b.transpose(0, 2, 1)), out2)
+    for o in (out, out2):
+        assert onp.isnan(o[0, 0]).all() and onp.isinf(o[0, 2]).all()
+        onp.testing.assert_array_equal(o[0, 1], [2.0, 4.0])
