@@ -11,6 +11,8 @@ one GEMM ``(O, C*K) @ (C*K, N*P)`` serves the whole batch.  ``ksize``, ``stride`
 ``c0, c1`` the channels to do (two threads take halves).  The GEMMs belong to BLAS
 (the op layer calls NumPy's matmul).
 """
+import numpy as np
+
 from ._jit import kernel
 
 
@@ -128,29 +130,33 @@ def unpack_rows(t, y, b, with_bias):
 @kernel
 def gemm_nn(a, b, out):
     """``out[g] = a[g] @ b[g]`` for C-contiguous ``a (G, M, K)``, ``b (G, K, N)``: a small
-    GEMM on one thread (BLAS's threading costs more than such a product on two busy cores)."""
+    GEMM on one thread (BLAS's threading costs more than such a product on two busy cores).
+    Sums in float64: long float32 sums with cancellation (a weight gradient over a batch)
+    lost 1e-4 of the result otherwise."""
     G, M, K = a.shape
     N = b.shape[2]
+    acc = np.empty(N)
     for g in range(G):
         for i in range(M):
-            for j in range(N):
-                out[g, i, j] = 0
+            acc[:] = 0.0
             for k in range(K):
-                v = a[g, i, k]
+                v = np.float64(a[g, i, k])
                 for j in range(N):
-                    out[g, i, j] += v * b[g, k, j]
+                    acc[j] += v * b[g, k, j]
+            for j in range(N):
+                out[g, i, j] = acc[j]
 
 
 @kernel(fastmath={'reassoc', 'contract'})
 def gemm_nt(a, b, out):
     """``out[g] = a[g] @ b[g].T`` for C-contiguous ``a (G, M, K)``, ``b (G, N, K)``: dot
-    products of rows (vectorized sums; NaN and inf propagate as in BLAS)."""
+    products of rows, summed in float64 (vectorized; NaN and inf propagate as in BLAS)."""
     G, M, K = a.shape
     N = b.shape[1]
     for g in range(G):
         for i in range(M):
             for j in range(N):
-                s = a.dtype.type(0)
+                s = 0.0
                 for k in range(K):
-                    s += a[g, i, k] * b[g, j, k]
+                    s += np.float64(a[g, i, k]) * np.float64(b[g, j, k])
                 out[g, i, j] = s
