@@ -10,6 +10,8 @@ from .ops.npx_shape import (reshape, reshape_like, slice, cast, arange_like,  # 
 from .ops.activation import activation, leaky_relu, smooth_l1  # noqa: F401
 from .ops.special import erf, erfinv, gamma, gammaln  # noqa: F401
 from .ops.rnn import rnn  # noqa: F401
+from .ops.conv import convolution, deconvolution  # noqa: F401
+from .ops.pool import pooling  # noqa: F401
 from . import _mxargs
 
 _np_mode = True

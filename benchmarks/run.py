@@ -15,13 +15,19 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``auto
 
 from benchmarks import impls, inprocess, machine, report  # noqa: E402
 from benchmarks.workloads import w1_chain, w2_elementwise, w3_mlp, w4_startup, w5_scale  # noqa: E402
+from benchmarks.workloads import w6_lenet, w6b_conv  # noqa: E402
 
-IN_PROCESS = {m.ID: m for m in (w1_chain, w2_elementwise, w3_mlp)}
-ALL = ["W1", "W2", "W3", "W4", "W5"]
+IN_PROCESS = {m.ID: m for m in (w1_chain, w2_elementwise, w3_mlp, w6_lenet, w6b_conv)}
+ALL = ["W1", "W2", "W3", "W4", "W5", "W6", "W6b"]
 SETTINGS = {  # repetitions (samples per implementation), seconds per sample, warm-up calls
     "full": {"repeats": 15, "min_time": 0.05, "warmup": 2, "w4_repeats": 5, "w4_cold": 3},
     "quick": {"repeats": 5, "min_time": 0.02, "warmup": 1, "w4_repeats": 2, "w4_cold": 1},
 }
+
+
+def _canonical(wid):
+    """'w6b' -> 'W6b' (ids are matched case-insensitively)."""
+    return next((w for w in ALL if w.lower() == wid.lower()), wid.upper())
 
 
 def parse_args(argv):
@@ -35,7 +41,7 @@ def parse_args(argv):
                    help="before each workload, wait up to SECONDS for other processes to go idle")
     p.add_argument("--json", metavar="PATH", help="also write the results to PATH as JSON")
     args = p.parse_args(argv)
-    args.only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
+    args.only = [_canonical(w.strip()) for w in args.only.split(",") if w.strip()]
     args.impls = [i.strip() for i in args.impls.split(",") if i.strip()]
     for w in args.only:
         if w not in ALL:

@@ -6,7 +6,7 @@ import numpy as onp
 import pytest
 
 from autodiff import np, npx, autograd
-from autodiff.ops import indexing, special, unary, norm, dense
+from autodiff.ops import conv, indexing, pool, special, unary, norm, dense
 from autodiff.ops.core import registered_ops
 
 from .nth import check_nth_order
@@ -175,6 +175,34 @@ FUSED = {
     'sigmoid_grad': (unary.sigmoid_grad, [U(S, -2, 2, 5), U(S, .1, .9, 6)]),
 }
 
+# Sliding windows (npx.convolution, deconvolution, pooling) and the ops only their backward
+# passes record; squared so that the second derivative is not zero.
+_G = conv.Geometry((2, 2), (2, 1), (1, 2), (1, 0), 2)
+_PAVG = pool.Pool((2, 2), (2, 1), (1, 0), (1, 0), (3, 2), 'avg', 1, 1)
+_ARGMAX = onp.array([[0, 3], [5, 4]])
+WINDOWS = {
+    'convolution': (lambda x, w, b: npx.convolution(x, w, b, kernel=(2, 2), stride=(2, 1),
+                                                    dilate=(1, 2), pad=(1, 0), num_filter=2,
+                                                    num_group=2) ** 2,
+                    [U((1, 2, 4, 4), -1, 1), U((2, 1, 2, 2), -1, 1, 2), U((2,), -1, 1, 3)]),
+    'deconvolution': (lambda x, w: npx.deconvolution(x, w, kernel=(2, 2), stride=(2, 1),
+                                                     adj=(1, 0), num_filter=2) ** 2,
+                      [U((1, 2, 3, 3), -1, 1), U((2, 2, 2, 2), -1, 1, 2)]),
+    'convolution_weight_grad': (lambda x, g: conv.conv_weight(x, g, _G) ** 2,
+                                [U((1, 2, 4, 4), -1, 1), U((1, 2, 3, 2), -1, 1, 2)]),
+    'pooling': (lambda x: npx.pooling(x, kernel=(2, 2), stride=(2, 1), pad=(1, 0),
+                                      pool_type='avg') ** 2, [U((1, 2, 4, 3), -1, 1)]),
+    'pooling max': (lambda x: npx.pooling(x, kernel=(2, 2), pool_type='max') ** 2,
+                    [onp.arange(18.).reshape(1, 2, 3, 3) % 7 * 0.3 + 0.1]),
+    'pooling lp': (lambda x: npx.pooling(x, kernel=(2, 2), pool_type='lp', p_value=2),
+                   [U((1, 1, 3, 3), .5, 2)]),
+    'pooling_adjoint': (lambda g: pool.adjoint(g * g, _PAVG, (4, 3)), [U((1, 2, 3, 2), -1, 1)]),
+    'pooling_max_scatter': (lambda g: pool.max_scatter(g * g, _ARGMAX, (1, 2, 2, 3)),
+                            [U((1, 2, 1, 2), -1, 1)]),
+    'pooling_max_gather': (lambda h: pool.max_gather(h * h, _ARGMAX, (1, 2, 1, 2)),
+                           [U((1, 2, 2, 3), -1, 1)]),
+}
+
 
 
 def _train(f):
@@ -255,7 +283,8 @@ ACT = {
         [U(S, -2, 2)]),
 }
 
-SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN, **ACT}
+SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN, **ACT,
+          **WINDOWS}
 
 THIRD = {**UNARY, **SCALAR, **FUSED, **ACT}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (

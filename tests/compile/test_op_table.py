@@ -467,11 +467,14 @@ FALLBACK_OPS = {'prod',
                 'batch_norm', 'layer_norm', 'instance_norm', 'group_norm', 'dropout', 'embedding',
                 # activations and special functions (npx): eager kernels, not in the table
                 'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
-                'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma'}
+                'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma',
+                # sliding windows (npx)
+                'convolution', 'deconvolution', 'pooling'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
-# the normalizations and embedding)
+# the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
-                     'embedding_scatter'}
+                     'embedding_scatter', 'convolution_weight_grad', 'pooling_adjoint',
+                     'pooling_max_scatter', 'pooling_max_gather'}
 
 
 def test_every_op_outside_the_table_is_listed_as_a_fallback():
@@ -487,6 +490,12 @@ _FALLBACKS = [
      [(3, 4), (4,)]),
     ('getitem-bool-mask', 'getitem', lambda x, y: (x[onp.array([True, False, True])] * y).sum(),
      [(3, 4), (4,)]),
+    ('convolution', 'convolution',
+     lambda x, y: (npx.convolution(x.reshape((1, 1, 3, 4)), y.reshape((1, 1, 2, 2)), None,
+                                   kernel=(2, 2), num_filter=1, no_bias=True) ** 2).sum(),
+     [(3, 4), (4,)]),
+    ('pooling', 'pooling', lambda x, y: (npx.pooling(x.reshape((1, 1, 3, 4)), kernel=(2, 2))
+                                         * y[:3].reshape((1, 1, 1, 3))).sum(), [(3, 4), (4,)]),
 ]
 
 

@@ -1,0 +1,162 @@
+"""Convolution's data movement: im2col (packing with implicit zero padding), col2im, bias.
+
+Every kernel works on 3 spatial dimensions (1-D and 2-D inputs arrive with leading
+length-1 spatial axes), so one compiled kernel per dtype serves 1-D, 2-D and 3-D.
+
+Shapes: ``x`` is ``(N, C, D, H, W)``; ``col`` is ``(C * KD * KH * KW, N, OD * OH * OW)``
+with rows ordered ``(c, kd, kh, kw)`` (the order of a ``(O, C, KD, KH, KW)`` weight
+reshaped to ``(O, C * K)``), then samples, then output positions ``(od, oh, ow)``: so
+one GEMM ``(O, C*K) @ (C*K, N*P)`` serves the whole batch.  ``ksize``, ``stride``,
+``pad`` (the leading pad), ``dilate`` and ``out`` (``(OD, OH, OW)``) are 3-tuples;
+``c0, c1`` the channels to do (two threads take halves).  The GEMMs belong to BLAS
+(the op layer calls NumPy's matmul).
+"""
+import numpy as np
+
+from ._jit import kernel
+
+
+@kernel
+def _valid_range(off, step, size, n_out):
+    """``(lo, hi)``: the outputs ``o`` in ``[0, n_out)`` with ``0 <= o * step + off < size``."""
+    lo = 0
+    if off < 0:
+        lo = (-off + step - 1) // step
+    hi = (size - 1 - off) // step + 1      # floor division: negative when nothing fits
+    if hi > n_out:
+        hi = n_out
+    if lo > n_out:
+        lo = n_out
+    if hi < lo:
+        hi = lo
+    return lo, hi
+
+
+@kernel
+def im2col(x, col, ksize, stride, pad, dilate, out, c0, c1):
+    """Pack the receptive fields of channels ``[c0, c1)`` of ``x`` into ``col`` (zeros where
+    padded)."""
+    N, C, D, H, W = x.shape
+    KD, KH, KW = ksize
+    SD, SH, SW = stride
+    PD, PH, PW = pad
+    DD, DH, DW = dilate
+    OD, OH, OW = out
+    zero = col.dtype.type(0)
+    row = c0 * KD * KH * KW
+    for c in range(c0, c1):
+        for i in range(KD):
+            for j in range(KH):
+                for k in range(KW):
+                    off_w = k * DW - PW
+                    lo, hi = _valid_range(off_w, SW, W, OW)
+                    for n in range(N):
+                        for od in range(OD):
+                            iz = od * SD - PD + i * DD
+                            for oh in range(OH):
+                                iy = oh * SH - PH + j * DH
+                                base = (od * OH + oh) * OW
+                                if iz < 0 or iz >= D or iy < 0 or iy >= H:
+                                    for ow in range(OW):
+                                        col[row, n, base + ow] = zero
+                                else:
+                                    for ow in range(lo):
+                                        col[row, n, base + ow] = zero
+                                    for ow in range(lo, hi):
+                                        col[row, n, base + ow] = x[n, c, iz, iy, ow * SW + off_w]
+                                    for ow in range(hi, OW):
+                                        col[row, n, base + ow] = zero
+                    row += 1
+
+
+@kernel
+def col2im(col, x, ksize, stride, pad, dilate, out, c0, c1):
+    """The adjoint of ``im2col``: add every column entry into the ``x`` position it came from.
+
+    ``x`` must hold zeros (or what the sums should start from); padded positions are
+    dropped.  Channels ``[c0, c1)`` only.
+    """
+    N, C, D, H, W = x.shape
+    KD, KH, KW = ksize
+    SD, SH, SW = stride
+    PD, PH, PW = pad
+    DD, DH, DW = dilate
+    OD, OH, OW = out
+    row = c0 * KD * KH * KW
+    for c in range(c0, c1):
+        for i in range(KD):
+            for j in range(KH):
+                for k in range(KW):
+                    off_w = k * DW - PW
+                    lo, hi = _valid_range(off_w, SW, W, OW)
+                    for n in range(N):
+                        for od in range(OD):
+                            iz = od * SD - PD + i * DD
+                            if iz < 0 or iz >= D:
+                                continue
+                            for oh in range(OH):
+                                iy = oh * SH - PH + j * DH
+                                if iy < 0 or iy >= H:
+                                    continue
+                                base = (od * OH + oh) * OW
+                                for ow in range(lo, hi):
+                                    x[n, c, iz, iy, ow * SW + off_w] += col[row, n, base + ow]
+                    row += 1
+
+
+@kernel
+def add_bias(y, b):
+    """``y[n, o, p] += b[o]`` for ``y`` of shape ``(N, O, P)``: the bias epilogue, in place."""
+    N, O, P = y.shape
+    for n in range(N):
+        for o in range(O):
+            v = b[o]
+            for p in range(P):
+                y[n, o, p] += v
+
+
+@kernel
+def unpack_rows(t, y, b, with_bias):
+    """``y[n, o, p] = t[o, n, p] (+ b[o])``: a GEMM result in batch order, bias fused."""
+    O, N, P = t.shape
+    for n in range(N):
+        for o in range(O):
+            v = b[o] if with_bias else t.dtype.type(0)
+            for p in range(P):
+                y[n, o, p] = t[o, n, p] + v
+
+
+
+@kernel
+def gemm_nn(a, b, out):
+    """``out[g] = a[g] @ b[g]`` for C-contiguous ``a (G, M, K)``, ``b (G, K, N)``: a small
+    GEMM on one thread (BLAS's threading costs more than such a product on two busy cores).
+    Sums in float64: long float32 sums with cancellation (a weight gradient over a batch)
+    lost 1e-4 of the result otherwise."""
+    G, M, K = a.shape
+    N = b.shape[2]
+    acc = np.empty(N)
+    for g in range(G):
+        for i in range(M):
+            acc[:] = 0.0
+            for k in range(K):
+                v = np.float64(a[g, i, k])
+                for j in range(N):
+                    acc[j] += v * b[g, k, j]
+            for j in range(N):
+                out[g, i, j] = acc[j]
+
+
+@kernel(fastmath={'reassoc', 'contract'})
+def gemm_nt(a, b, out):
+    """``out[g] = a[g] @ b[g].T`` for C-contiguous ``a (G, M, K)``, ``b (G, N, K)``: dot
+    products of rows, summed in float64 (vectorized; NaN and inf propagate as in BLAS)."""
+    G, M, K = a.shape
+    N = b.shape[1]
+    for g in range(G):
+        for i in range(M):
+            for j in range(N):
+                s = 0.0
+                for k in range(K):
+                    s += np.float64(a[g, i, k]) * np.float64(b[g, j, k])
+                out[g, i, j] = s

@@ -1,0 +1,159 @@
+"""Pooling windows: max (with the position of the first maximum), sum / average / Lp, adjoints.
+
+Every kernel works on ``(M, D, H, W)`` planes (``M = batch * channels``; 1-D and 2-D
+inputs arrive with leading length-1 spatial axes).  ``ksize``, ``stride``, ``pad``
+(the leading pad), ``pad_hi`` (the trailing pad, which bounds the padded extent) and
+``out`` (``(OD, OH, OW)``) are 3-tuples.  A window may reach past the padded extent
+(the ``full`` convention); positions outside the input never count as values.
+"""
+import numpy as np
+
+from ._jit import kernel
+
+SUM, AVG_INCLUDE_PAD, AVG_EXCLUDE_PAD = 0, 1, 2
+
+
+@kernel
+def _window(o, k, s, p, size):
+    """``(start, lo, hi)``: the window's unclipped start and its clipped range in ``[0, size)``."""
+    start = o * s - p
+    lo = start if start > 0 else 0
+    hi = start + k
+    if hi > size:
+        hi = size
+    if hi < lo:
+        hi = lo
+    return start, lo, hi
+
+
+@kernel
+def _extent(start, k, size, p_hi):
+    """Window length counted with the padding: clipped to the padded extent ``size + p_hi``."""
+    end = start + k
+    if end > size + p_hi:
+        end = size + p_hi
+    return end - start if end > start else 0
+
+
+@kernel
+def pool_max(x, y, idx, ksize, stride, pad, out, lowest):
+    """``y``: the maximum of each window; ``idx``: its flat position ``(iz * H + iy) * W + ix``
+    in the plane (the first one in scan order at ties), or -1 for a window holding no
+    input (then ``y`` is ``lowest``)."""
+    M, D, H, W = x.shape
+    KD, KH, KW = ksize
+    SD, SH, SW = stride
+    PD, PH, PW = pad
+    OD, OH, OW = out
+    for m in range(M):
+        for od in range(OD):
+            _, z0, z1 = _window(od, KD, SD, PD, D)
+            for oh in range(OH):
+                _, y0, y1 = _window(oh, KH, SH, PH, H)
+                for ow in range(OW):
+                    _, x0, x1 = _window(ow, KW, SW, PW, W)
+                    best = lowest
+                    bi = -1
+                    for iz in range(z0, z1):
+                        for iy in range(y0, y1):
+                            for ix in range(x0, x1):
+                                v = x[m, iz, iy, ix]
+                                if bi < 0 or v > best:
+                                    best = v
+                                    bi = (iz * H + iy) * W + ix
+                    y[m, od, oh, ow] = best
+                    idx[m, od, oh, ow] = bi
+
+
+@kernel
+def _divisor(mode, od, oh, ow, ksize, stride, pad, pad_hi, shape):
+    """What the window's sum is divided by: 1 (sum), its size within the padded extent
+    (average counting the padding) or its number of inputs (average without it)."""
+    if mode == SUM:
+        return 1
+    D, H, W = shape
+    sz, z0, z1 = _window(od, ksize[0], stride[0], pad[0], D)
+    sy, y0, y1 = _window(oh, ksize[1], stride[1], pad[1], H)
+    sx, x0, x1 = _window(ow, ksize[2], stride[2], pad[2], W)
+    if mode == AVG_INCLUDE_PAD:
+        return (_extent(sz, ksize[0], D, pad_hi[0]) * _extent(sy, ksize[1], H, pad_hi[1])
+                * _extent(sx, ksize[2], W, pad_hi[2]))
+    return (z1 - z0) * (y1 - y0) * (x1 - x0)
+
+
+@kernel
+def pool_sum(x, y, ksize, stride, pad, pad_hi, out, mode, p):
+    """``y``: each window's sum of ``x ** p`` (``p`` in 1, 2, 3), divided by the ``mode``'s
+    divisor (``SUM``, ``AVG_INCLUDE_PAD``, ``AVG_EXCLUDE_PAD``); for ``p`` 2 and 3 the
+    (real) p-th root of the sum (Lp pooling).  An empty window gives 0."""
+    M, D, H, W = x.shape
+    OD, OH, OW = out
+    for m in range(M):
+        for od in range(OD):
+            _, z0, z1 = _window(od, ksize[0], stride[0], pad[0], D)
+            for oh in range(OH):
+                _, y0, y1 = _window(oh, ksize[1], stride[1], pad[1], H)
+                for ow in range(OW):
+                    _, x0, x1 = _window(ow, ksize[2], stride[2], pad[2], W)
+                    acc = 0.0
+                    for iz in range(z0, z1):
+                        for iy in range(y0, y1):
+                            for ix in range(x0, x1):
+                                v = np.float64(x[m, iz, iy, ix])
+                                if p == 1:
+                                    acc += v
+                                elif p == 2:
+                                    acc += v * v
+                                else:
+                                    acc += v * v * v
+                    if p == 2:
+                        acc = np.sqrt(acc)
+                    elif p == 3:
+                        acc = np.cbrt(acc)
+                    div = _divisor(mode, od, oh, ow, ksize, stride, pad, pad_hi, (D, H, W))
+                    y[m, od, oh, ow] = acc / div if div > 0 else 0.0
+
+
+@kernel
+def pool_sum_adjoint(g, dx, ksize, stride, pad, pad_hi, out, mode):
+    """The adjoint of ``pool_sum`` with ``p = 1``: add ``g / divisor`` of each window into
+    every input position of the window.  ``dx`` must hold zeros."""
+    M, D, H, W = dx.shape
+    OD, OH, OW = out
+    for m in range(M):
+        for od in range(OD):
+            _, z0, z1 = _window(od, ksize[0], stride[0], pad[0], D)
+            for oh in range(OH):
+                _, y0, y1 = _window(oh, ksize[1], stride[1], pad[1], H)
+                for ow in range(OW):
+                    _, x0, x1 = _window(ow, ksize[2], stride[2], pad[2], W)
+                    div = _divisor(mode, od, oh, ow, ksize, stride, pad, pad_hi, (D, H, W))
+                    if div <= 0:
+                        continue
+                    v = g[m, od, oh, ow] / div
+                    for iz in range(z0, z1):
+                        for iy in range(y0, y1):
+                            for ix in range(x0, x1):
+                                dx[m, iz, iy, ix] += v
+
+
+@kernel
+def scatter_at(g, idx, dx):
+    """``dx[m, idx[m, q]] += g[m, q]`` for 2-D ``g``, ``idx`` and ``dx``; -1 entries drop."""
+    M, Q = g.shape
+    for m in range(M):
+        for q in range(Q):
+            i = idx[m, q]
+            if i >= 0:
+                dx[m, i] += g[m, q]
+
+
+@kernel
+def gather_at(h, idx, out):
+    """``out[m, q] = h[m, idx[m, q]]`` (0 where ``idx`` is -1): ``scatter_at``'s adjoint."""
+    M, Q = out.shape
+    zero = out.dtype.type(0)
+    for m in range(M):
+        for q in range(Q):
+            i = idx[m, q]
+            out[m, q] = h[m, i] if i >= 0 else zero

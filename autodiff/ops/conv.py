@@ -1,0 +1,368 @@
+"""``npx.convolution`` and ``npx.deconvolution`` (MXNet 1.9.1): im2col + BLAS GEMM.
+
+Three ops, each the others' adjoints, so every backward is written with them and
+gradients of any order follow:
+
+- ``convolution(x, w)``: ``y = W @ im2col(x)``;
+- ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution;
+- ``convolution_weight_grad(x, gy)``: ``dW = (im2col(x) @ gy.T).T``.
+
+The columns are laid out ``(C*K, samples, positions)``, so one GEMM per group covers a
+chunk of samples (no per-sample GEMMs, no sum over the batch).  The packing (with
+implicit zero padding), col2im and the bias epilogue (fused into putting the GEMM's
+result back in batch order) are Numba kernels (``kernels/conv.py``); the GEMMs are
+NumPy's matmul (BLAS).
+"""
+import math
+from collections import namedtuple
+
+import numpy as _onp
+
+from ..errors import ShapeError
+from ..kernels import conv as K
+from .core import defop, result
+from .convert import as_array
+from .launch import THREADS, _executor
+from . import window as win
+
+# (all tuples have one entry per spatial dimension)
+Geometry = namedtuple('Geometry', 'kernel stride dilate pad num_group')
+
+# Samples packed at once: their columns hold at most this many values (64 MB in float32),
+# so the packed copy of a large input never has to exist whole.  Larger chunks make larger
+# GEMMs: W6b's forward took 1.0 s with 2^22 and 0.7 s with 2^24 (2026-12, busy machine).
+CHUNK_VALUES = 1 << 24
+# Pack / unpack on the two cores once a chunk has this many values (the kernels are nogil).
+SPLIT_VALUES = 1 << 17
+# GEMMs of at most this many multiply-adds run in a one-thread Numba loop: OpenBLAS on two
+# threads took 5-11 ms for LeNet's first convolution (6x25 @ 25x36864, 5.5M) on the busy
+# machine, 0.5 ms on one thread (2026-12).
+SMALL_GEMM = 1 << 24
+
+
+def out_lengths(spatial, g):
+    """Convolution output lengths: ``floor((x + 2p - d(k-1) - 1) / s) + 1`` per dimension."""
+    return tuple((x + 2 * p - d * (k - 1) - 1) // s + 1
+                 for x, k, s, p, d in zip(spatial, g.kernel, g.stride, g.pad, g.dilate))
+
+
+def _geometry3(g, out):
+    return (win.to3(g.kernel, 1), win.to3(g.stride, 1), win.to3(g.pad, 0),
+            win.to3(g.dilate, 1), win.to3(out, 1))
+
+
+def _chunks(n, per_sample):
+    per = max(1, min(n, CHUNK_VALUES // max(per_sample, 1)))
+    return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
+
+
+def _run(kern, a, b, geo, channels):
+    """``kern(a, b, *geo, c0, c1)`` over the channels, split over the threads when large
+    (the kernels are nogil; each thread writes its own channels)."""
+    parts = min(THREADS, channels)
+    if parts < 2 or a.size + b.size < SPLIT_VALUES:
+        kern(a, b, *geo, 0, channels)
+        return
+    bounds = [channels * k // parts for k in range(parts + 1)]
+    pool = _executor()
+    futures = [pool.submit(kern, a, b, *geo, bounds[k], bounds[k + 1]) for k in range(1, parts)]
+    kern(a, b, *geo, bounds[0], bounds[1])
+    for f in futures:
+        f.result()
+
+
+def _c(d):
+    """A C-contiguous, writeable buffer (one Numba signature per dtype)."""
+    f = d.flags
+    return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
+
+
+def _matmul(a, b):
+    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, or one Numba thread when small."""
+    groups, rows, inner = a.shape
+    if groups * rows * inner * b.shape[2] > SMALL_GEMM:
+        return _onp.matmul(a, b)
+    out = _onp.empty((groups, rows, b.shape[2]), _onp.result_type(a, b))
+    K.gemm_nn(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
+    return out
+
+
+def _matmul_t(a, b):
+    """``a @ b.T`` for 3-D stacks (``(G, M, K)``, ``(G, N, K)``), as ``_matmul``."""
+    groups, rows, inner = a.shape
+    if groups * rows * inner * b.shape[1] > SMALL_GEMM:
+        return _onp.matmul(a, b.transpose(0, 2, 1))
+    out = _onp.empty((groups, rows, b.shape[1]), _onp.result_type(a, b))
+    K.gemm_nt(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
+    return out
+
+
+def _batch_last(gy3, lo, hi):
+    """``gy3[lo:hi]`` (n, O, P) as a C-contiguous (O, n, P): the GEMMs' batch order."""
+    return _onp.ascontiguousarray(gy3[lo:hi].transpose(1, 0, 2))
+
+
+# ---- the three computations on NumPy buffers ---------------------------------------------
+def conv_data(x, w, b, g):
+    """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
+    per chunk of samples, im2col and one GEMM per group; the bias is added while the
+    result is put back in batch order."""
+    x = _c(x)
+    N, C = x.shape[:2]
+    O, G = w.shape[0], g.num_group
+    osp = out_lengths(x.shape[2:], g)
+    P, CK = math.prod(osp), C * math.prod(g.kernel)
+    w3 = w.reshape(G, O // G, CK // G)
+    bias = _onp.zeros(O, x.dtype) if b is None else _c(b)
+    y = _onp.empty((N, O, P), x.dtype)
+    geo, x5 = _geometry3(g, osp), win.as5(x)
+    for lo, hi in _chunks(N, CK * P):
+        n = hi - lo
+        col = _onp.empty((CK, n, P), x.dtype)
+        _run(K.im2col, x5[lo:hi], col, geo, C)
+        t = _matmul(w3, col.reshape(G, CK // G, n * P))
+        K.unpack_rows(t.reshape(O, n, P), y[lo:hi], bias, b is not None)
+    return y.reshape((N, O) + osp)
+
+
+def conv_transpose_data(gy, w, b, g, spatial):
+    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``
+    (one GEMM per group, then col2im)."""
+    N, O = gy.shape[:2]
+    G = g.num_group
+    C = w.shape[1] * G
+    P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
+    wt = w.reshape(G, O // G, CK // G).transpose(0, 2, 1)
+    gy3 = gy.reshape(N, O, P)
+    x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
+    geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
+    for lo, hi in _chunks(N, CK * P):
+        n = hi - lo
+        # (W.T @ g measured faster overall than g.T @ W, whose transposed result col2im
+        # reads 3x slower)
+        col = _matmul(wt, _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
+        _run(K.col2im, col.reshape(CK, n, P), x5[lo:hi], geo, C)
+    if b is not None:
+        K.add_bias(x.reshape(N, C, -1), _c(b))
+    return x
+
+
+def conv_weight_data(x, gy, g):
+    """The weight gradient of a convolution: ``gy @ im2col(x).T`` over the whole batch."""
+    x = _c(x)
+    N, C = x.shape[:2]
+    O, G = gy.shape[1], g.num_group
+    P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
+    gy3 = gy.reshape(N, O, P)
+    dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
+    geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
+    for lo, hi in _chunks(N, CK * P):
+        n = hi - lo
+        col = _onp.empty((CK, n, P), x.dtype)
+        _run(K.im2col, x5[lo:hi], col, geo, C)
+        # dW.T = col @ g.T (the long axis as the contraction; g @ col.T was several times
+        # slower in OpenBLAS)
+        dwt += _matmul_t(col.reshape(G, CK // G, n * P),
+                         _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
+    return _onp.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape((O, C // G) + tuple(g.kernel))
+
+
+# ---- the ops and their backward rules (written with the ops themselves) -----------------
+def _bias_grad(gy):
+    return gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))
+
+
+def _geometry(node):
+    """The node's Geometry (its attrs hold the fields one by one, so graphs show them)."""
+    return Geometry(*node.attrs[:len(Geometry._fields)])
+
+
+def _conv_backward(node, grads, needs):
+    x, w = node.inputs[0], node.inputs[1]
+    g, gy = _geometry(node), grads[0]
+    dx = conv_transpose(gy, w, None, g, x.shape[2:]) if needs[0] else None
+    dw = conv_weight(x, gy, g) if needs[1] else None
+    if len(node.inputs) == 2:
+        return dx, dw
+    return dx, dw, (_bias_grad(gy) if needs[2] else None)
+
+
+def _deconv_backward(node, grads, needs):
+    x, w = node.inputs[0], node.inputs[1]
+    g, gy = _geometry(node), grads[0]
+    dx = conv(gy, w, None, g) if needs[0] else None
+    dw = conv_weight(gy, x, g) if needs[1] else None
+    if len(node.inputs) == 2:
+        return dx, dw
+    return dx, dw, (_bias_grad(gy) if needs[2] else None)
+
+
+def _weight_grad_backward(node, grads, needs):
+    x, gy = node.inputs
+    g, h = _geometry(node), grads[0]
+    return (conv_transpose(gy, h, None, g, x.shape[2:]) if needs[0] else None,
+            conv(x, h, None, g) if needs[1] else None)
+
+
+_conv_op = defop('convolution', _conv_backward, params=Geometry._fields)
+_deconv_op = defop('deconvolution', _deconv_backward, params=Geometry._fields + ('spatial',))
+_weight_op = defop('convolution_weight_grad', _weight_grad_backward, params=Geometry._fields)
+
+
+def _inputs(x, w, b):
+    return (x, w) if b is None else (x, w, b)
+
+
+def conv(x, w, b, g):
+    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable)."""
+    data = conv_data(x._data, w._data, None if b is None else b._data, g)
+    return result(_conv_op, _inputs(x, w, b), data, tuple(g))
+
+
+def conv_transpose(x, w, b, g, spatial):
+    """Deconvolution of channels-first ``x`` to spatial size ``spatial`` (differentiable)."""
+    data = conv_transpose_data(x._data, w._data, None if b is None else b._data, g, spatial)
+    return result(_deconv_op, _inputs(x, w, b), data, tuple(g) + (tuple(spatial),))
+
+
+def conv_weight(x, gy, g):
+    """The weight gradient of ``conv(x, ., g)`` for output gradient ``gy`` (differentiable)."""
+    if tuple(gy.shape[2:]) != out_lengths(x.shape[2:], g) or gy.shape[0] != x.shape[0]:
+        raise ShapeError(f"convolution_weight_grad: output gradient of shape {gy.shape} does "
+                         f"not fit data of shape {x.shape}")
+    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g), tuple(g))
+
+
+# ---- public functions: MXNet's arguments, checked ----------------------------------------
+def _common(name, data, weight, bias, kernel, stride, dilate, pad, num_filter, num_group,
+            no_bias, layout, out):
+    if out is not None:
+        raise NotImplementedError(f"{name}: out= is not supported; use the returned array")
+    k = win.kernel_dims(kernel, name)
+    nd = len(k)
+    x, w = as_array(data), as_array(weight)
+    b = None
+    if no_bias:
+        if bias is not None:
+            raise ValueError(f"{name}: bias was given but no_bias=True; pass bias=None or "
+                             "no_bias=False")
+    else:
+        if bias is None:
+            raise ValueError(f"{name}: no_bias=False needs a bias array (or pass no_bias=True)")
+        b = as_array(bias)
+    win.check_data(x, nd, name)
+    last = win.channels_last(layout, nd, name)
+    if w.ndim != nd + 2:
+        raise ShapeError(f"{name}: weight of shape {w.shape} must be {nd + 2}-D for a {nd}-D "
+                         "kernel")
+    win.float_dtype([('data', x), ('weight', w)] + ([('bias', b)] if b is not None else []), name)
+    if num_filter is None:
+        raise ValueError(f"{name}: the parameter num_filter is required")
+    groups = int(num_group)
+    if int(num_filter) < 1 or groups < 1:
+        raise ValueError(f"{name}: num_filter and num_group must be >= 1, got "
+                         f"num_filter={num_filter}, num_group={num_group}")
+    g = Geometry(k, win.spatial(stride, nd, name, 'stride', 1),
+                 win.spatial(dilate, nd, name, 'dilate', 1),
+                 win.spatial(pad, nd, name, 'pad', 0, minimum=0), groups)
+    if last:
+        x, w = win.first(x), win.first(w)
+    return x, w, b, g, last
+
+
+def _check_channels(name, arg, channels, groups):
+    if channels % groups:
+        raise ShapeError(f"{name}: {arg} ({channels}) is not divisible by num_group ({groups})")
+
+
+def _check_bias(name, b, n):
+    if b is not None and b.shape != (n,):
+        raise ShapeError(f"{name}: bias has shape {b.shape}, expected ({n},) (num_filter)")
+
+
+def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dilate=None,
+                pad=None, num_filter=None, num_group=1, workspace=1024, no_bias=False,
+                cudnn_tune=None, cudnn_off=False, layout=None, out=None, name=None):
+    """N-D convolution (cross-correlation) as MXNet's ``npx.convolution``.
+
+    ``data`` is ``(N, C, *spatial)`` (or channels-last with ``layout='NWC'/'NHWC'/'NDHWC'``,
+    the weight then ``(num_filter, *kernel, C/num_group)``), ``weight``
+    ``(num_filter, C/num_group, *kernel)``, ``bias`` ``(num_filter,)`` unless
+    ``no_bias=True``.  Output length per dimension ``floor((x + 2p - d(k-1) - 1)/s) + 1``.
+    ``workspace``, ``cudnn_tune``, ``cudnn_off`` and ``name`` are accepted and ignored.
+    """
+    op = 'convolution'
+    x, w, b, g, last = _common(op, data, weight, bias, kernel, stride, dilate, pad, num_filter,
+                               num_group, no_bias, layout, out)
+    C, O, G = x.shape[1], int(num_filter), g.num_group
+    _check_channels(op, 'the data\'s channel count', C, G)
+    _check_channels(op, 'num_filter', O, G)
+    want = (O, C // G) + g.kernel
+    if w.shape != want:
+        raise ShapeError(f"{op}: weight has shape {w.shape if not last else win.last(w).shape},"
+                         f" expected {want if not last else (O,) + g.kernel + (C // G,)} "
+                         f"(num_filter, channels / num_group, *kernel)")
+    _check_bias(op, b, O)
+    for i, (xs, k, p, d) in enumerate(zip(x.shape[2:], g.kernel, g.pad, g.dilate)):
+        if d * (k - 1) + 1 > xs + 2 * p:
+            raise ShapeError(f"{op}: kernel={g.kernel} (dilated to {d * (k - 1) + 1} in "
+                             f"dimension {i}) is larger than the padded input ({xs} padded to "
+                             f"{xs + 2 * p}); data shape {x.shape}")
+    y = conv(x, w, b, g)
+    return win.last(y) if last else y
+
+
+def _deconv_pad_adj(name, x, g, adj, target_shape):
+    """MXNet's deconvolution padding: ``target_shape`` (when set) decides pad and adj."""
+    nd = len(g.kernel)
+    adj = win.spatial(adj, nd, name, 'adj', 0, minimum=0)
+    pad = g.pad
+    full = tuple(s * (i - 1) + d * (k - 1) + 1
+                 for i, k, s, d in zip(x.shape[2:], g.kernel, g.stride, g.dilate))
+    if target_shape is not None and len(target_shape) and any(target_shape):
+        t = win.spatial(target_shape, nd, name, 'target_shape')
+        for i in range(nd):
+            if full[i] < t[i]:
+                raise ShapeError(f"{name}: target_shape={t} is too big: dimension {i} can "
+                                 f"reach at most {full[i]} with this input, kernel and stride")
+        extra = tuple(f - t_ for f, t_ in zip(full, t))
+        adj = tuple(e % 2 for e in extra)
+        pad = tuple((e + 1) // 2 for e in extra)
+    for i in range(nd):
+        if adj[i] >= g.stride[i]:
+            raise ValueError(f"{name}: adj={adj} must be smaller than stride={g.stride} in "
+                             f"every dimension")
+    spatial = tuple(f - 2 * p + a for f, p, a in zip(full, pad, adj))
+    if any(s < 1 for s in spatial):
+        raise ShapeError(f"{name}: pad={pad} leaves an empty output (length {spatial}) for "
+                         f"data of shape {x.shape}")
+    return g._replace(pad=pad), spatial
+
+
+def deconvolution(data=None, weight=None, bias=None, kernel=None, stride=None, dilate=None,
+                  pad=None, adj=None, target_shape=None, num_filter=None, num_group=1,
+                  workspace=512, no_bias=True, cudnn_tune=None, cudnn_off=False, layout=None,
+                  out=None, name=None):
+    """Transposed convolution as MXNet's ``npx.deconvolution`` (the data gradient of a
+    convolution with the same parameters).
+
+    ``data`` ``(N, C, *spatial)``, ``weight`` ``(C, num_filter/num_group, *kernel)``;
+    ``no_bias`` defaults to True (MXNet 1.9.1).  Output length
+    ``s(x - 1) + d(k - 1) + 1 - 2p + adj``; with ``target_shape`` the pad and adj that
+    reach it are used instead (MXNet's rule).  Channels-first layouts only.
+    """
+    op = 'deconvolution'
+    if layout is not None:
+        win.channels_last(layout, len(win.kernel_dims(kernel, op)), op, allowed_last=False)
+    x, w, b, g, _ = _common(op, data, weight, bias, kernel, stride, dilate, pad, num_filter,
+                            num_group, no_bias, layout, out)
+    C, O, G = x.shape[1], int(num_filter), g.num_group
+    _check_channels(op, 'the data\'s channel count', C, G)
+    _check_channels(op, 'num_filter', O, G)
+    want = (C, O // G) + g.kernel
+    if w.shape != want:
+        raise ShapeError(f"{op}: weight has shape {w.shape}, expected {want} "
+                         "(channels, num_filter / num_group, *kernel)")
+    _check_bias(op, b, O)
+    g, spatial = _deconv_pad_adj(op, x, g, adj, target_shape)
+    return conv_transpose(x, w, b, g, spatial)

@@ -1,0 +1,154 @@
+"""Convolution kernels (im2col, col2im, add_bias, unpack_rows) against direct NumPy loops.
+
+``col`` is ``(C*K, N, P)`` (rows, samples, output positions); ``c0, c1`` the channels done."""
+import itertools
+
+import numpy as onp
+import pytest
+
+from autodiff.kernels import conv as K
+from helpers import FLOATS, sample
+from helpers.window_ref import im2col_ref
+
+# (x shape (N, C, D, H, W), ksize, stride, pad, dilate)
+GEOMETRIES = [
+    ((2, 3, 1, 1, 7), (1, 1, 3), (1, 1, 1), (0, 0, 0), (1, 1, 1)),      # 1-D
+    ((2, 2, 1, 5, 6), (1, 3, 2), (1, 2, 1), (0, 1, 2), (1, 1, 2)),      # 2-D, pads > 0
+    ((1, 2, 4, 5, 3), (2, 3, 2), (2, 1, 2), (1, 0, 1), (1, 2, 1)),      # 3-D
+    ((1, 1, 1, 4, 4), (1, 4, 4), (1, 3, 3), (0, 3, 3), (1, 1, 1)),      # windows all padding
+]
+
+
+def _out(shape, k, s, p, d):
+    return tuple((x + 2 * q - dd * (kk - 1) - 1) // ss + 1
+                 for x, kk, ss, q, dd in zip(shape[2:], k, s, p, d))
+
+
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('shape,k,s,p,d', GEOMETRIES, ids=str)
+def test_im2col_matches_slicing_of_a_padded_copy(shape, k, s, p, d, dtype):
+    x = sample(shape, dtype)
+    out = _out(shape, k, s, p, d)
+    col = onp.full((shape[1] * int(onp.prod(k)), shape[0], int(onp.prod(out))), onp.nan, dtype)
+    K.im2col(x, col, k, s, p, d, out, 0, shape[1])
+    onp.testing.assert_array_equal(col, im2col_ref(x, k, s, p, d, out).transpose(1, 0, 2))
+
+
+def test_im2col_and_col2im_do_only_their_channels():
+    shape, k, s, p, d = GEOMETRIES[2]
+    out = _out(shape, k, s, p, d)
+    x = sample(shape)
+    K3 = int(onp.prod(k))
+    col = onp.full((shape[1] * K3, shape[0], int(onp.prod(out))), onp.nan)
+    K.im2col(x, col, k, s, p, d, out, 1, 2)
+    assert onp.isnan(col[:K3]).all()
+    onp.testing.assert_array_equal(col[K3:], im2col_ref(x, k, s, p, d, out).transpose(1, 0, 2)[K3:])
+    dx = onp.zeros(shape)
+    K.col2im(onp.ones_like(col), dx, k, s, p, d, out, 1, 2)
+    assert not dx[:, 0].any() and dx[:, 1].any()
+
+
+def _col2im_loop(col, shape, k, s, p, d, out):
+    """Each column entry added into the input position it reads (skipping padding)."""
+    x = onp.zeros(shape)
+    N, C = shape[:2]
+    for n in range(N):
+        row = 0
+        for c in range(C):
+            for off in itertools.product(*map(range, k)):
+                for j, o in enumerate(itertools.product(*map(range, out))):
+                    pos = tuple(o[i] * s[i] - p[i] + off[i] * d[i] for i in range(3))
+                    if all(0 <= pos[i] < shape[2 + i] for i in range(3)):
+                        x[(n, c) + pos] += col[row, n, j]
+                row += 1
+    return x
+
+
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('shape,k,s,p,d', GEOMETRIES, ids=str)
+def test_col2im_matches_a_loop_and_is_the_adjoint(shape, k, s, p, d, dtype):
+    out = _out(shape, k, s, p, d)
+    col = sample((shape[1] * int(onp.prod(k)), shape[0], int(onp.prod(out))), dtype, seed=1)
+    x = onp.zeros(shape, dtype)
+    K.col2im(col, x, k, s, p, d, out, 0, shape[1])
+    tol = 1e-5 if dtype == onp.float32 else 1e-12
+    onp.testing.assert_allclose(x, _col2im_loop(col, shape, k, s, p, d, out), rtol=tol, atol=tol)
+    # adjoint: <im2col(v), col> == <v, col2im(col)>
+    v = sample(shape, onp.float64, seed=2)
+    cv = onp.empty(col.shape)
+    K.im2col(v, cv, k, s, p, d, out, 0, shape[1])
+    assert onp.isclose(onp.sum(cv * col), onp.sum(v * x), rtol=tol)
+
+
+def test_col2im_adds_to_what_is_there():
+    shape, k, s, p, d = GEOMETRIES[1]
+    out = _out(shape, k, s, p, d)
+    col = sample((shape[1] * 6, shape[0], int(onp.prod(out))), seed=3)
+    base = sample(shape, seed=4)
+    x = base.copy()
+    K.col2im(col, x, k, s, p, d, out, 0, shape[1])
+    onp.testing.assert_allclose(x, base + _col2im_loop(col, shape, k, s, p, d, out), rtol=1e-12)
+
+
+@pytest.mark.parametrize('dtype', FLOATS)
+def test_add_bias(dtype):
+    y = sample((2, 3, 5), dtype)
+    b = sample((3,), dtype, seed=5)
+    want = y + b[None, :, None]
+    K.add_bias(y, b)
+    onp.testing.assert_array_equal(y, want)
+
+
+def test_im2col_nan_and_inf_pass_through():
+    x = onp.array([onp.nan, onp.inf, -onp.inf, 1.0]).reshape(1, 1, 1, 1, 4)
+    col = onp.empty((2, 1, 4))
+    K.im2col(x, col, (1, 1, 2), (1, 1, 1), (0, 0, 1), (1, 1, 1), (1, 1, 4), 0, 1)
+    onp.testing.assert_array_equal(col[0, 0], [0, onp.nan, onp.inf, -onp.inf])
+    onp.testing.assert_array_equal(col[1, 0], [onp.nan, onp.inf, -onp.inf, 1.0])
+
+
+@pytest.mark.parametrize('with_bias', [True, False])
+def test_unpack_rows(with_bias):
+    t = sample((3, 2, 5), seed=6)
+    b = sample((3,), seed=7)
+    y = onp.empty((2, 3, 5))
+    K.unpack_rows(t, y, b, with_bias)
+    onp.testing.assert_array_equal(y, t.transpose(1, 0, 2) + (b[None, :, None] if with_bias else 0))
+
+
+def _gemm_loop(a, b):
+    """out[g, i, j] = sum_k a[g, i, k] * b[g, k, j], one term at a time (float64)."""
+    G, M, Kk = a.shape
+    out = onp.zeros((G, M, b.shape[2]))
+    for g in range(G):
+        for i in range(M):
+            for k in range(Kk):
+                out[g, i] += float(a[g, i, k]) * b[g, k].astype(onp.float64)
+    return out
+
+
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('shape', [(1, 6, 25, 37), (2, 3, 1, 5), (3, 1, 7, 1), (1, 0, 3, 4)],
+                         ids=str)
+def test_small_gemms(shape, dtype):
+    G, M, Kk, N = shape
+    a, b = sample((G, M, Kk), dtype, seed=8), sample((G, Kk, N), dtype, seed=9)
+    want = _gemm_loop(a, b)
+    tol = 1e-5 if dtype == onp.float32 else 1e-12
+    out = onp.full((G, M, N), onp.nan, dtype)
+    K.gemm_nn(a, b, out)
+    onp.testing.assert_allclose(out, want, rtol=tol, atol=tol)
+    out2 = onp.full((G, M, N), onp.nan, dtype)
+    K.gemm_nt(a, onp.ascontiguousarray(b.transpose(0, 2, 1)), out2)
+    onp.testing.assert_allclose(out2, want, rtol=tol, atol=tol)
+
+
+def test_small_gemms_propagate_nan_and_inf():
+    a = onp.array([[[1.0, onp.nan], [2.0, 0.0], [onp.inf, 1.0]]])
+    b = onp.array([[[1.0, 2.0], [3.0, 4.0]]])
+    out, out2 = onp.empty((1, 3, 2)), onp.empty((1, 3, 2))
+    K.gemm_nn(a, b, out)
+    K.gemm_nt(a, onp.ascontiguousarray(b.transpose(0, 2, 1)), out2)
+    for o in (out, out2):
+        assert onp.isnan(o[0, 0]).all() and onp.isinf(o[0, 2]).all()
+        onp.testing.assert_array_equal(o[0, 1], [2.0, 4.0])
