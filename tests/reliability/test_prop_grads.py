@@ -104,7 +104,10 @@ UNARY_STEPS = [
     ('log', lambda v, p: np.log(_pos(v))), ('log1p', lambda v, p: np.log1p(_pos(v))),
     ('log2', lambda v, p: np.log2(_pos(v))), ('log10', lambda v, p: np.log10(_pos(v))),
     ('sqrt', lambda v, p: np.sqrt(_pos(v))), ('cbrt', lambda v, p: np.cbrt(_pos(v))),
-    ('reciprocal', lambda v, p: np.reciprocal(_pos(v))), ('square', lambda v, p: np.square(v)),
+    ('reciprocal', lambda v, p: np.reciprocal(_pos(v))),
+    # steps that grow their operand go through tanh first: repeated, v ** 1.5 or v * v would
+    # reach ~1e5 within a few steps, where sin's central differences mean nothing
+    ('square', lambda v, p: np.square(np.tanh(v) * 2)),
     ('negative', lambda v, p: -v), ('sin', lambda v, p: np.sin(v)),
     ('cos', lambda v, p: np.cos(v)), ('tan', lambda v, p: np.tan(np.tanh(v))),
     ('arcsin', lambda v, p: np.arcsin(np.tanh(v) * 0.9)),
@@ -114,7 +117,7 @@ UNARY_STEPS = [
     ('arcsinh', lambda v, p: np.arcsinh(v)),
     ('arccosh', lambda v, p: np.arccosh(_pos(v) + 1.0)),
     ('arctanh', lambda v, p: np.arctanh(np.tanh(v) * 0.9)),
-    ('sigmoid', lambda v, p: npx.sigmoid(v)), ('power', lambda v, p: _pos(v) ** 1.5),
+    ('sigmoid', lambda v, p: npx.sigmoid(v)), ('power', lambda v, p: _pos(np.tanh(v)) ** 1.5),
     ('rpower', lambda v, p: 1.5 ** np.tanh(v)), ('scalar_div', lambda v, p: 2.0 / _pos(v)),
     ('copy', lambda v, p: v.copy()), ('astype', lambda v, p: v.astype('float64')),
     ('scalar_first', lambda v, p: (2.0 - v) * (3.0 * v) + (1.0 + v) - (v - 1.0) / 2.0),
