@@ -46,9 +46,9 @@ class Adam(Optimizer):
 class AdaGrad(Optimizer):
     """``g = clip(rescale*grad); h += g^2; w -= lr * (g / sqrt(h + eps) + wd*w)``."""
 
-    def __init__(self, learning_rate=0.01, epsilon=1e-6, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.float_stable_eps = epsilon
+    def __init__(self, eps=1e-7, **kwargs):
+        super().__init__(**kwargs)
+        self.float_stable_eps = eps
 
     def create_state(self, index, weight):
         return self._zeros(weight)

@@ -4,7 +4,10 @@ With ``g = clip(rescale_grad * grad)``:
 
 - SGD: ``w = (1 - lr*wd) * w - lr * g``; with momentum
   ``m = momentum*m - lr*wd*w - lr*g; w = w + m``.
-- NAG: ``g' = g + wd*w; m = momentum*m + g'; w = w - lr*(g' + momentum*m)``.
+- NAG: ``g' = g + wd*w; m = momentum*m - lr*g'; w = w + momentum*m - lr*g'``; no momentum:
+  plain SGD.  (MXNet 1.9.1's kernel writes the weight before the momentum and reads the
+  *updated* weight for the momentum's decay term, an aliasing defect; with ``wd=0`` the two
+  agree, and here the decay uses the weight before the step, as the formula says.)
 - Signum: ``m = momentum*m - (1-momentum)*(wd*w + g); w = (1 - lr*wd_lh)*w + lr*sign(m)``
   (no momentum: ``w = (1 - lr*wd)*w - lr*sign(g)``).
 """
@@ -57,11 +60,11 @@ class NAG(Optimizer):
         t = w.dtype.type
         g = self._grad(grad, w.dtype)
         if state is None:
-            write(weight, w - t(lr) * (g + t(wd) * w))
+            write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)
         else:
             g = g + t(wd) * w
-            state[...] = t(self.momentum) * state + g
-            write(weight, w - t(lr) * (g + t(self.momentum) * state))
+            state[...] = t(self.momentum) * state - t(lr) * g
+            write(weight, w + t(self.momentum) * state - t(lr) * g)
 
 
 @register
