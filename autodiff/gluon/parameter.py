@@ -154,8 +154,14 @@ class Parameter:
         with autograd.pause():
             arr = wrap(_onp.zeros(self._shape, self._dtype))
             if data is None:
-                _init.create(default_init)(
-                    _init.InitDesc(self.name, {'__init__': init}), arr)
+                if isinstance(init, (_init.Initializer, str)):
+                    # MXNet: the parameter's initialiser (its own, else the global one)
+                    # fills it through _init_weight, whatever the name's suffix
+                    _init.create(default_init)(
+                        _init.InitDesc(self.name, {'__init__': init}), arr)
+                else:
+                    # Mixed / Load dispatch on the name themselves
+                    init(_init.InitDesc(self.name), arr)
             else:
                 _onp.copyto(arr._data, _onp.asarray(data), casting='unsafe')
         self._data = arr
