@@ -6,7 +6,8 @@ elementwise loss) and the scalar ``weight``.  ``backward()`` on the per-sample v
 it, so with ``Trainer.step(batch_size)`` the update uses the batch mean.  A label of the
 wrong size is a ``ShapeError`` naming the loss.  MXNet 1.9.1's Huber, Hinge, Logistic and
 KLDiv losses call legacy operators that fail in numpy mode; here they follow the math.
-``CTCLoss`` is not provided (no CTC operator).
+``CTCLoss`` has no operator of its own: its alpha recursion is written with existing ops
+(``gluon._ctc``), so it is exact but runs one small group of ops per time step.
 """
 import numpy as _onp
 
@@ -18,7 +19,7 @@ from .hybrid import HybridBlock
 __all__ = ['Loss', 'L1Loss', 'L2Loss', 'SoftmaxCrossEntropyLoss', 'SoftmaxCELoss',
            'SigmoidBinaryCrossEntropyLoss', 'SigmoidBCELoss', 'KLDivLoss', 'HuberLoss',
            'HingeLoss', 'SquaredHingeLoss', 'LogisticLoss', 'TripletLoss',
-           'CosineEmbeddingLoss', 'PoissonNLLLoss']
+           'CosineEmbeddingLoss', 'PoissonNLLLoss', 'CTCLoss']
 
 
 def _softrelu(x):
@@ -293,3 +294,41 @@ class PoissonNLLLoss(Loss):
             stirling = safe * np.log(safe) - safe + 0.5 * np.log(2 * safe * _onp.pi)
             loss = loss + stirling * (target > 1).astype(loss.dtype)
         return self._weighted(loss, sample_weight).mean()
+
+
+class CTCLoss(Loss):
+    """Connectionist temporal classification: ``-log p(label | pred)`` per sample.
+
+    ``pred``: unnormalised scores, ``layout`` 'NTC' or 'TNC', with the blank as the last
+    class (MXNet's ``blank_label='last'``); ``label``: class indices, ``label_layout``
+    'NT' or 'TN', padded with -1 (or cut by ``label_lengths``); ``pred_lengths``: valid
+    frames per sample (default all).
+    """
+
+    def __init__(self, layout='NTC', label_layout='NT', weight=None, **kwargs):
+        if layout not in ('NTC', 'TNC'):
+            raise ValueError(f"Only 'NTC' and 'TNC' layouts for pred are supported. Got: "
+                             f"{layout}")
+        if label_layout not in ('NT', 'TN'):
+            raise ValueError(f"Only 'NT' and 'TN' layouts for label are supported. Got: "
+                             f"{label_layout}")
+        self._layout = layout
+        self._label_layout = label_layout
+        super().__init__(weight, label_layout.find('N'), **kwargs)
+
+    def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
+                       sample_weight=None):
+        from ._ctc import ctc_nll
+        if pred.ndim != 3:
+            raise ShapeError(f"{self.name}: pred must be 3-d ({self._layout}), got shape "
+                             f"{pred.shape}")
+        if self._layout == 'NTC':
+            pred = np.swapaxes(pred, 0, 1)
+        lab = label.asnumpy() if isinstance(label, ndarray) else _onp.asarray(label)
+        if self._batch_axis == 1:
+            lab = lab.T
+        plen = pred_lengths.asnumpy() if isinstance(pred_lengths, ndarray) else pred_lengths
+        llen = label_lengths.asnumpy() if isinstance(label_lengths, ndarray) else \
+            label_lengths
+        loss = ctc_nll(pred, lab, plen, llen, self.name)
+        return self._weighted(loss, sample_weight)

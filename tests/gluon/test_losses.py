@@ -197,3 +197,29 @@ def test_repr():
     assert repr(gloss.L2Loss()) == 'L2Loss(batch_axis=0, w=1.0)'
     assert repr(gloss.SoftmaxCrossEntropyLoss()) == \
         'SoftmaxCrossEntropyLoss(batch_axis=0, w=None)'
+
+
+def test_ctc_matches_torch():
+    torch = _t()
+    T, N, C = 6, 3, 5
+    logits = _x(N, T, C, seed=4)
+    label = onp.array([[0, 1, 1], [2, -1, -1], [3, 0, -1]], dtype=onp.float32)
+    got = gloss.CTCLoss()(np.array(logits), np.array(label)).asnumpy()
+    lengths = [3, 1, 2]
+    tl = torch.tensor(logits.transpose(1, 0, 2)).log_softmax(-1)
+    targets = torch.tensor([0, 1, 1, 2, 3, 0])
+    want = torch.nn.functional.ctc_loss(tl, targets, [T] * N, lengths, blank=C - 1,
+                                        reduction='none').numpy()
+    onp.testing.assert_allclose(got, want, rtol=1e-5)
+    # TNC layout, explicit lengths, shorter predictions
+    plen = onp.array([6, 4, 5], dtype=onp.float32)
+    got = gloss.CTCLoss(layout='TNC')(np.array(logits.transpose(1, 0, 2)), np.array(label),
+                                      np.array(plen), np.array([3.0, 1.0, 2.0])).asnumpy()
+    want = torch.nn.functional.ctc_loss(tl, targets, [6, 4, 5], lengths, blank=C - 1,
+                                        reduction='none').numpy()
+    onp.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_ctc_gradient():
+    label = np.array([[0.0, 1.0], [1.0, -1.0]])
+    check_grads(lambda z: gloss.CTCLoss()(z, label), _x(2, 4, 3, seed=5), rtol=1e-5)
