@@ -10,9 +10,10 @@ the layer's ``infer_shape(x, *args)`` fills in the sizes from the inputs.
 ``hybridize()`` runs the block through ``autograd.compile``.  That compiler records a
 function together with its backward and replays both (``compiled(*a)`` is ``record`` +
 ``backward`` with a head gradient of ones), which cannot give a loss computed *after*
-the block its gradients.  So a hybridized block's calls inside ``autograd.record()`` run
-eagerly (their recorded graph gives ``loss.backward()`` exact gradients), and calls outside
-``record()`` (inference) replay the compiled program: the block's parameters go in as
+the block its gradients.  So a hybridized block's calls inside ``autograd.record()`` (and
+in training mode: BatchNorm's running-statistics update is a side effect a replay would
+not repeat) run eagerly — their recorded graph gives ``loss.backward()`` exact gradients —
+and prediction-mode calls outside ``record()`` (inference) replay the compiled program: the block's parameters go in as
 arguments marked on stand-in arrays that share their memory, so the backward the program
 also runs writes into scratch buffers, never into the parameters' gradients.  A block
 whose compile falls back (random draws such as dropout in training mode, unsupported
@@ -21,6 +22,7 @@ ops) runs eagerly; ``block.compiled_fallback_reason`` says why.
 import threading
 
 from .. import autograd
+from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from .block import Block
 from .parameter import DeferredInitializationError
@@ -76,6 +78,7 @@ class HybridBlock(Block):
         if args and all(isinstance(a, ndarray) for a in args):
             self._last_inputs = [(a.shape, a.dtype) for a in args]
         if (self._active and not _in_trace() and not autograd.is_recording()
+                and not autograd.is_training()
                 and args and all(isinstance(a, ndarray) for a in args)):
             return self._call_compiled(args)
         return super().__call__(*args)
@@ -97,7 +100,16 @@ class HybridBlock(Block):
             self._compiled = _compile(self._traced)
             self._compiled_params = [id(p) for p in params]
         self._n_standins = len(params)
-        return self._compiled(*args, *standins)
+        fresh = [p._fresh_grad for p in params]
+        try:
+            return self._compiled(*args, *standins)
+        except GraphError:
+            # the output does not depend on any marked parameter: nothing to compile
+            self._active = False
+            return super().__call__(*args)
+        finally:
+            for p, f in zip(params, fresh):      # an inference call is no training use
+                p._fresh_grad = f
 
     def _traced(self, *all_args):
         """What the compiler records: this block's call with its parameters as inputs."""
@@ -106,11 +118,15 @@ class HybridBlock(Block):
         params = list(self.collect_params().values())
         saved = [p._data for p in params]
         _tracing.depth = getattr(_tracing, 'depth', 0) + 1
+        # the compiler records under autograd.record(), which turns training mode on:
+        # these are prediction-mode calls (BatchNorm's running statistics, no dropout)
+        was_training = autograd.set_training(False)
         try:
             for p, v in zip(params, values):
                 p._data = v
             return Block.__call__(self, *args)
         finally:
+            autograd.set_training(was_training)
             _tracing.depth -= 1
             for p, v in zip(params, saved):
                 p._data = v
@@ -157,8 +173,11 @@ class HybridBlock(Block):
         from ._io import save_arrays
         inputs = [np.zeros(shape, dtype=dt) for shape, dt in self._last_inputs]
         params = self.collect_params()
+        fresh = [p._fresh_grad for p in params.values()]
         with autograd.record(train_mode=False):
             out = Block.__call__(self, *inputs)
+        for p, f in zip(params.values(), fresh):
+            p._fresh_grad = f
         names = {p.name: p._data for p in params.values()}
         names.update({('data' if i == 0 else f'data{i}'): a for i, a in enumerate(inputs)})
         heads = list(out) if isinstance(out, (tuple, list)) else out

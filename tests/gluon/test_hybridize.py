@@ -16,11 +16,12 @@ def _mlp():
     return net
 
 
-def _grads(net, x):
-    with autograd.record():
+def _grads(net, x, train_mode=True):
+    with autograd.record(train_mode=train_mode):
         loss = (net(x) ** 2).sum()
     loss.backward()
-    return [p.grad().asnumpy().copy() for p in net.collect_params().values()], float(loss)
+    return [p.grad().asnumpy().copy() for p in net.collect_params().values()
+            if p.grad_req != 'null'], float(loss)
 
 
 def test_hybridized_inference_matches_eager_and_runs_compiled():
@@ -92,16 +93,20 @@ def test_hybrid_forward_style_custom_block():
     onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
 
 
-def test_dropout_in_training_falls_back_eagerly_and_says_why():
+def test_training_mode_calls_run_eagerly():
     net = nn.HybridSequential()
-    net.add(nn.Dense(4, in_units=3), nn.Dropout(0.5))
+    net.add(nn.Dense(4, in_units=3), nn.Dropout(0.5), nn.BatchNorm())
     net.initialize()
     net.hybridize()
-    x = np.ones((2, 3))
+    x = np.random.uniform(size=(8, 3))
     with autograd.train_mode():
-        net(x)
-        net(x)
-    assert 'random' in net.compiled_fallback_reason
+        a, b = net(x).asnumpy(), net(x).asnumpy()
+    assert not onp.array_equal(a, b)               # fresh dropout masks
+    assert net[2].running_mean.data().asnumpy().any()   # statistics updated
+    assert net.compiled_program is None            # nothing was compiled
+    net(x)
+    net(x)                                         # prediction mode: compiled, no dropout
+    assert net.compiled_program.compiled
 
 
 def test_export_writes_graph_and_params(tmp_path):
@@ -127,3 +132,38 @@ def test_export_before_a_call_is_a_clear_error(tmp_path):
 def test_symbolblock_is_not_available():
     with pytest.raises(NotImplementedError, match='symbolic graph executor'):
         SymbolBlock.imports('a-symbol.json', ['data'])
+
+
+def test_inference_calls_do_not_count_as_fresh_gradients():
+    from autodiff.gluon import Trainer
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    net.hybridize()
+    net(x)
+    net(x)
+    tr = Trainer(net.collect_params(), 'sgd')
+    with pytest.raises(UserWarning, match='has not been updated by backward'):
+        tr.step(4)
+
+
+@pytest.mark.parametrize('make', [
+    lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.GELU(), nn.Dense(3)],
+    lambda: [nn.Dense(6, in_units=4), nn.BatchNorm(), nn.ELU(), nn.Dense(3)],
+    lambda: [nn.Dense(6, in_units=4), nn.PReLU(), nn.SELU(), nn.Swish(), nn.Dense(2)],
+    lambda: [nn.Dense(6, in_units=4, activation='softrelu'), nn.LeakyReLU(0.2),
+             nn.Dense(2, activation='sigmoid')],
+])
+def test_hybridized_layers_match_eager(make):
+    net = nn.HybridSequential()
+    net.add(*make())
+    net.initialize()
+    x = np.random.uniform(-1, 1, (5, 4))
+    want = net(x).asnumpy()
+    g_eager, _ = _grads(net, x, train_mode=False)     # BatchNorm: running statistics
+    net.hybridize()
+    for _ in range(2):
+        onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    assert net.compiled_fallback_reason is None
+    g_hyb, _ = _grads(net, x, train_mode=False)
+    for a, b in zip(g_eager, g_hyb):
+        onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
