@@ -248,3 +248,23 @@ def test_parameters_named_in_the_graph():
     labels = {data.get('label') for _, data in g.nodes(data=True)
               if data.get('kind') == 'variable'}
     assert labels == {'dense0_weight', 'dense0_bias'}
+
+
+def test_block_call_enters_the_graph_scope(monkeypatch):
+    import contextlib
+    from autodiff.gluon import block as block_mod
+    calls = []
+
+    @contextlib.contextmanager
+    def fake_scope(name, kind, params):
+        calls.append((name, kind, params))
+        yield
+
+    monkeypatch.setattr(block_mod, 'block_scope', fake_scope)
+    net = nn.Sequential()
+    net.add(nn.Dense(2, in_units=3))
+    net.initialize()
+    net(np.ones((1, 3)))
+    assert [(c[0], c[1]) for c in calls] == [('sequential0', 'Sequential'), ('dense0', 'Dense')]
+    assert sorted(calls[1][2]) == ['dense0_bias', 'dense0_weight']
+    assert calls[1][2]['dense0_weight'] is net[0].weight.data()
