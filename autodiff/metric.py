@@ -118,14 +118,17 @@ class CompositeEvalMetric(EvalMetric):
                              f"{len(self.metrics)}") from None
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         for m in self.metrics:
             m.update(labels, preds)
 
     def reset(self):
+        """Forget everything accumulated."""
         for m in getattr(self, 'metrics', []):
             m.reset()
 
     def get(self):
+        """``(name, value)``; NaN before any update."""
         names, values = [], []
         for m in self.metrics:
             n, v = m.get()
@@ -143,6 +146,7 @@ class Accuracy(EvalMetric):
         self.axis = axis
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             p, lab = _np(pred), _np(label)
@@ -167,6 +171,7 @@ class TopKAccuracy(EvalMetric):
         self.name += f'_{top_k}'
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             p = _np(pred).astype('float32')
@@ -201,6 +206,7 @@ class F1(EvalMetric):
         return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             lab = _np(label).astype('int32').ravel()
@@ -222,6 +228,7 @@ class F1(EvalMetric):
             self.num_inst = self._total
 
     def reset(self):
+        """Forget everything accumulated."""
         super().reset()
         self._counts, self._total = [0, 0, 0], 0
 
@@ -246,6 +253,7 @@ class MAE(_Regression):
         super().__init__(name, output_names, label_names)
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         for lab, p in self._pairs(labels, preds):
             self.sum_metric += float(_onp.abs(lab - p).mean())
             self.num_inst += 1
@@ -259,6 +267,7 @@ class MSE(_Regression):
         super().__init__(name, output_names, label_names)
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         for lab, p in self._pairs(labels, preds):
             self.sum_metric += float(((lab - p) ** 2).mean())
             self.num_inst += 1
@@ -272,6 +281,7 @@ class RMSE(_Regression):
         super().__init__(name, output_names, label_names)
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         for lab, p in self._pairs(labels, preds):
             self.sum_metric += float(_onp.sqrt(((lab - p) ** 2).mean()))
             self.num_inst += 1
@@ -286,6 +296,7 @@ class CrossEntropy(EvalMetric):
         self.eps = eps
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             lab = _np(label).ravel()
@@ -310,6 +321,7 @@ class Perplexity(EvalMetric):
         self.axis = axis
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         labels, preds = _as_list(labels), _as_list(preds)
         if len(labels) != len(preds):
             raise ValueError("Perplexity: as many labels as predictions are needed")
@@ -330,6 +342,7 @@ class Perplexity(EvalMetric):
         self.num_inst += num
 
     def get(self):
+        """``(name, value)``; NaN before any update."""
         if self.num_inst == 0:
             return self.name, float('nan')
         return self.name, math.exp(self.sum_metric / self.num_inst)
@@ -343,6 +356,7 @@ class Loss(EvalMetric):
         super().__init__(name, output_names, label_names)
 
     def update(self, _, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         for pred in _as_list(preds):
             p = _np(pred)
             self.sum_metric += float(p.sum())
@@ -363,6 +377,7 @@ class CustomMetric(EvalMetric):
         self._allow_extra_outputs = allow_extra_outputs
 
     def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
         labels, preds = _as_list(labels), _as_list(preds)
         if not self._allow_extra_outputs:
             check_label_shapes(labels, preds)

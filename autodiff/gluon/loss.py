@@ -66,6 +66,7 @@ class Loss(HybridBlock):
         return loss.mean(axis=axes) if how == 'mean' else loss.sum(axis=axes)
 
     def hybrid_forward(self, F, x, *args, **kwargs):
+        """One loss value per sample (see the class docstring)."""
         raise NotImplementedError
 
 
@@ -76,6 +77,7 @@ class L2Loss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         d = self._like(label, pred) - pred
         loss = d * d
         if sample_weight is not None:
@@ -90,6 +92,7 @@ class L1Loss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         loss = np.abs(self._like(label, pred) - pred)
         return self._reduce(self._weighted(loss, sample_weight))
 
@@ -103,6 +106,7 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
         self._from_sigmoid = from_sigmoid
 
     def hybrid_forward(self, F, pred, label, sample_weight=None, pos_weight=None):
+        """One loss value per sample (see the class docstring)."""
         label = self._like(label, pred)
         if not self._from_sigmoid:
             if pos_weight is None:
@@ -150,6 +154,7 @@ class SoftmaxCrossEntropyLoss(Loss):
         return np.equal(label.reshape(want).astype(classes.dtype), classes).astype(pred.dtype)
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         if not self._from_logits:
             pred = npx.log_softmax(pred, self._axis)
         if self._sparse_label:
@@ -172,6 +177,7 @@ class KLDivLoss(Loss):
         self._axis = axis
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         if not self._from_logits:
             pred = npx.log_softmax(pred, self._axis)
         label = self._like(label, pred)
@@ -187,6 +193,7 @@ class HuberLoss(Loss):
         self._rho = rho
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         a = np.abs(self._like(label, pred) - pred)
         loss = np.where(a > self._rho, a - 0.5 * self._rho, (0.5 / self._rho) * (a * a))
         return self._reduce(self._weighted(loss, sample_weight))
@@ -200,6 +207,7 @@ class HingeLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         loss = npx.relu(self._margin - pred * self._like(label, pred))
         return self._reduce(self._weighted(loss, sample_weight))
 
@@ -212,6 +220,7 @@ class SquaredHingeLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         h = npx.relu(self._margin - pred * self._like(label, pred))
         return self._reduce(self._weighted(h * h, sample_weight))
 
@@ -228,6 +237,7 @@ class LogisticLoss(Loss):
         self._label_format = label_format
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         label = self._like(label, pred)
         if self._label_format == 'signed':
             label = (label + 1.0) / 2.0
@@ -243,6 +253,7 @@ class TripletLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, pred, positive, negative):
+        """One loss value per sample (see the class docstring)."""
         p = self._like(positive, pred, 'positive') - pred
         n = self._like(negative, pred, 'negative') - pred
         loss = self._reduce(p * p - n * n, 'sum')
@@ -257,6 +268,7 @@ class CosineEmbeddingLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, input1, input2, label, sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         input1 = self._like(input1, input2, 'input1')
         if not isinstance(label, ndarray):
             label = np.array(label)
@@ -284,6 +296,7 @@ class PoissonNLLLoss(Loss):
         self._compute_full = compute_full
 
     def hybrid_forward(self, F, pred, target, sample_weight=None, epsilon=1e-08):
+        """One loss value per sample (see the class docstring)."""
         target = self._like(target, pred, 'target')
         if self._from_logits:
             loss = np.exp(pred) - target * pred
@@ -318,6 +331,7 @@ class CTCLoss(Loss):
 
     def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
                        sample_weight=None):
+        """One loss value per sample (see the class docstring)."""
         from ._ctc import ctc_nll
         if pred.ndim != 3:
             raise ShapeError(f"{self.name}: pred must be 3-d ({self._layout}), got shape "

@@ -298,6 +298,7 @@ class Constant(Parameter):
 
     @property
     def grad_req(self):
+        """Always 'null': a constant has no gradient."""
         return 'null'
 
     @grad_req.setter

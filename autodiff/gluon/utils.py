@@ -5,6 +5,7 @@ import numpy as _onp
 
 from .. import np
 from ..ndarray import ndarray
+from ..optimizer.base import write
 
 __all__ = ['split_data', 'split_and_load', 'clip_global_norm']
 
@@ -53,5 +54,5 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     scale = max_norm / (total + 1e-8)
     if scale < 1.0:
         for a in arrays:
-            a._data *= a._data.dtype.type(scale)
+            write(a, a._data * a._data.dtype.type(scale))
     return total

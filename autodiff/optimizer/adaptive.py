@@ -26,9 +26,11 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return (self._zeros(weight), self._zeros(weight))
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]
@@ -51,9 +53,11 @@ class AdaGrad(Optimizer):
         self.float_stable_eps = eps
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return self._zeros(weight)
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = buf(weight)
@@ -77,11 +81,13 @@ class RMSProp(Optimizer):
         self.centered, self.clip_weights = centered, clip_weights
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         if self.centered:
             return (self._zeros(weight), self._zeros(weight), self._zeros(weight))
         return (self._zeros(weight),)
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = buf(weight)
@@ -114,9 +120,11 @@ class AdaDelta(Optimizer):
         self.rho, self.epsilon = rho, epsilon
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return (self._zeros(weight), self._zeros(weight))
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         wd = self._get_wd(index)
         w = buf(weight)
@@ -140,9 +148,11 @@ class Adamax(Optimizer):
         self.beta1, self.beta2 = beta1, beta2
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return (self._zeros(weight), self._zeros(weight))
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]
@@ -168,9 +178,11 @@ class Nadam(Optimizer):
         self.m_schedule = 1.
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return (self._zeros(weight), self._zeros(weight))
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]
@@ -202,9 +214,11 @@ class Ftrl(Optimizer):
         self.lamda1, self.beta = lamda1, beta
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return (self._zeros(weight), self._zeros(weight))      # z, n
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = buf(weight)
@@ -234,9 +248,11 @@ class LAMB(Optimizer):
         self.bias_correction = bias_correction
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return (self._zeros(weight), self._zeros(weight))
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]

@@ -27,9 +27,11 @@ class SGD(Optimizer):
         self.momentum = momentum
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return self._zeros(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = buf(weight)
@@ -51,9 +53,11 @@ class NAG(Optimizer):
         self.momentum = momentum
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return self._zeros(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = buf(weight)
@@ -77,9 +81,11 @@ class Signum(Optimizer):
         self.wd_lh = wd_lh
 
     def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
         return self._zeros(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = buf(weight)

@@ -59,6 +59,7 @@ class Activation(HybridBlock):
         return self._act_type
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         return activation(x, self._act_type)
 
     def __repr__(self):
@@ -75,6 +76,7 @@ class LeakyReLU(HybridBlock):
         self._alpha = alpha
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         return np.where(x > 0, x, self._alpha * x)
 
     def __repr__(self):
@@ -91,6 +93,7 @@ class PReLU(HybridBlock):
                                          init=alpha_initializer)
 
     def hybrid_forward(self, F, x, alpha):
+        """Apply the layer to the input (see the class docstring)."""
         if alpha.shape[0] > 1 and x.ndim > 1:
             alpha = alpha.reshape((1, -1) + (1,) * (x.ndim - 2))
         return np.where(x > 0, x, alpha * x)
@@ -107,6 +110,7 @@ class ELU(HybridBlock):
         self._alpha = alpha
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         return _elu(x, self._alpha)
 
     def __repr__(self):
@@ -117,6 +121,7 @@ class SELU(HybridBlock):
     """Scaled ELU with Klambauer et al.'s constants."""
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         return _SELU_SCALE * _elu(x, _SELU_ALPHA)
 
     def __repr__(self):
@@ -127,6 +132,7 @@ class GELU(HybridBlock):
     """``x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2)))`` (the exact form, as MXNet)."""
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         if hasattr(npx, 'leaky_relu'):
             return npx.leaky_relu(x, act_type='gelu')
         return 0.5 * x * (1 + erf(x * 0.7071067811865476))
@@ -143,6 +149,7 @@ class Swish(HybridBlock):
         self._beta = beta
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         return x * npx.sigmoid(self._beta * x)
 
     def __repr__(self):

@@ -28,6 +28,7 @@ class _SequentialMixin:
             self.register_child(block)
 
     def forward(self, x, *args):
+        """Apply the layer to the input (see the class docstring)."""
         for block in self._children.values():
             x = block(x, *args)
             args = ()
@@ -74,6 +75,7 @@ class HybridSequential(_SequentialMixin, HybridBlock):
         super().__init__(prefix=prefix, params=params)
 
     def forward(self, x, *args):
+        """Apply the layer to the input (see the class docstring)."""
         return _SequentialMixin.forward(self, x, *args)
 
 
@@ -116,6 +118,7 @@ class Dense(HybridBlock):
         self.weight.shape = (self._units, self._features(x))
 
     def hybrid_forward(self, F, x, weight, bias=None):
+        """Apply the layer to the input (see the class docstring)."""
         n = self._features(x)
         if n != weight.shape[1]:
             raise ShapeError(f"{self.name}: the input has {n} features (shape {x.shape}, "
@@ -149,6 +152,7 @@ class Dropout(HybridBlock):
         self._axes = tuple(axes)
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         if not autograd.is_training() or self._rate == 0:
             return x
         if self._rate == 1:
@@ -166,6 +170,7 @@ class Flatten(HybridBlock):
     """``(N, ...) -> (N, prod(...))``."""
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         return x.reshape((x.shape[0], -1)) if x.ndim else x.reshape((1, 1))
 
     def __repr__(self):
@@ -194,6 +199,7 @@ class Lambda(Block):
             getattr(function, '__name__', repr(function))
 
     def forward(self, *args):
+        """Apply the layer to the input (see the class docstring)."""
         return self._func_impl(*args)
 
     def __repr__(self):
@@ -216,6 +222,7 @@ class HybridLambda(HybridBlock):
             _resolve(function, 'HybridLambda')
 
     def hybrid_forward(self, F, x, *args):
+        """Apply the layer to the input (see the class docstring)."""
         return self._func(F, x, *args)
 
     def __repr__(self):
@@ -226,6 +233,7 @@ class Identity(HybridBlock):
     """Returns its input (MXNet 1.9.1 has it as ``gluon.contrib.nn.Identity``)."""
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         return x
 
     def __repr__(self):
@@ -246,6 +254,7 @@ class Embedding(HybridBlock):
                                       allow_deferred_init=True)
 
     def hybrid_forward(self, F, x, weight):
+        """Apply the layer to the input (see the class docstring)."""
         if hasattr(npx, 'embedding'):
             return npx.embedding(x, weight, input_dim=self._kwargs['input_dim'],
                                  output_dim=self._kwargs['output_dim'])

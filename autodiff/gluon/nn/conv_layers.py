@@ -81,6 +81,7 @@ class _Conv(HybridBlock):
         self.weight.shape = self._wshape(x.shape[1])
 
     def hybrid_forward(self, F, x, weight, bias=None):
+        """Apply the layer to the input (see the class docstring)."""
         if x.ndim != self._ndim + 2:
             raise ShapeError(f"{self.name}: expected a {self._ndim + 2}-d input "
                              f"({self._kwargs['layout']}), got shape {x.shape}")
@@ -165,6 +166,7 @@ class _Pooling(HybridBlock):
         return 'pool'
 
     def hybrid_forward(self, F, x):
+        """Apply the layer to the input (see the class docstring)."""
         if x.ndim != self._ndim + 2:
             raise ShapeError(f"{self.name}: expected a {self._ndim + 2}-d input "
                              f"({self._kwargs['layout']}), got shape {x.shape}")

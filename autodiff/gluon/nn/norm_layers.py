@@ -95,6 +95,7 @@ class BatchNorm(_Norm):
         super().cast(dtype)
 
     def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
+        """Apply the layer to the input (see the class docstring)."""
         ax = _axis(self._axis, x.ndim, self.name)
         self._check(x, x.shape[ax])
         cs = _channel_shape(x.ndim, ax)
@@ -134,6 +135,7 @@ class LayerNorm(_Norm):
         self.gamma.shape = self.beta.shape = (n,)
 
     def hybrid_forward(self, F, x, gamma, beta):
+        """Apply the layer to the input (see the class docstring)."""
         ax = _axis(self._axis, x.ndim, self.name)
         want = self.gamma._shape[0]
         if want and x.shape[ax] != want:
@@ -165,6 +167,7 @@ class InstanceNorm(_Norm):
         self.gamma.shape = self.beta.shape = (n,)
 
     def hybrid_forward(self, F, x, gamma, beta):
+        """Apply the layer to the input (see the class docstring)."""
         ax = _axis(self._axis, x.ndim, self.name)
         self._check(x, x.shape[ax])
         cs = _channel_shape(x.ndim, ax)
@@ -190,6 +193,7 @@ class GroupNorm(_Norm):
         self._make(num_groups, center, scale, beta_initializer, gamma_initializer)
 
     def hybrid_forward(self, F, x, gamma, beta):
+        """Apply the layer to the input (see the class docstring)."""
         g = self._num_groups
         if x.ndim < 2 or x.shape[1] % g:
             raise ShapeError(f"{self.name}: the channels (axis 1) of an input of shape "

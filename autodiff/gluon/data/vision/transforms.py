@@ -91,6 +91,7 @@ class Cast(Block):
         self._dtype = dtype
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         return np.array(_plain(x).astype(self._dtype), dtype=self._dtype)
 
 
@@ -98,6 +99,7 @@ class ToTensor(Block):
     """HWC ``[0, 255]`` -> CHW float32 ``[0, 1]`` (NHWC -> NCHW for a batch)."""
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         a = _plain(x)
         if a.ndim not in (3, 4):
             raise ValueError(f"ToTensor: expected an HWC image or an NHWC batch, got shape "
@@ -115,6 +117,7 @@ class Normalize(Block):
         self._mean, self._std = mean, std
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         a = _plain(x)
         if a.ndim not in (3, 4):
             raise ValueError(f"Normalize: expected a CHW or NCHW array, got shape {a.shape}")
@@ -135,6 +138,7 @@ class Resize(Block):
         self._size, self._keep = size, keep_ratio
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         a = _plain(x)
         ha, wa = _axes_hw(a)
         h, w = a.shape[ha], a.shape[wa]
@@ -159,6 +163,7 @@ class CenterCrop(Block):
         self._size = (size, size) if isinstance(size, int) else tuple(size)
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         a = _plain(x)
         ha, wa = _axes_hw(a)
         h, w = a.shape[ha], a.shape[wa]
@@ -179,6 +184,7 @@ class RandomResizedCrop(Block):
         self._scale, self._ratio = scale, ratio
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         a = _plain(x)
         ha, wa = _axes_hw(a)
         h, w = a.shape[ha], a.shape[wa]
@@ -200,6 +206,7 @@ class RandomFlipLeftRight(Block):
     """Flip the width axis with probability 0.5."""
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         a = _plain(x)
         _ha, wa = _axes_hw(a)
         if _onp.random.random_sample() < 0.5:
@@ -211,6 +218,7 @@ class RandomFlipTopBottom(Block):
     """Flip the height axis with probability 0.5."""
 
     def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
         a = _plain(x)
         ha, _wa = _axes_hw(a)
         if _onp.random.random_sample() < 0.5:
