@@ -101,8 +101,11 @@ class HybridBlock(Block):
             self._compiled_params = [id(p) for p in params]
         self._n_standins = len(params)
         fresh = [p._fresh_grad for p in params]
+        # the inputs go in unmarked (sharing memory): outside record() nothing is recorded,
+        # and a marked input must not get the program's backward in its .grad
+        inputs = tuple(wrap(a._data) for a in args)
         try:
-            return self._compiled(*args, *standins)
+            return self._compiled(*inputs, *standins)
         except GraphError:
             # the output does not depend on any marked parameter: nothing to compile
             self._active = False

@@ -167,3 +167,15 @@ def test_hybridized_layers_match_eager(make):
     g_hyb, _ = _grads(net, x, train_mode=False)
     for a, b in zip(g_eager, g_hyb):
         onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+
+
+def test_inference_on_a_marked_input_leaves_its_gradient_alone():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    x.attach_grad()
+    net(x)
+    net.hybridize()
+    want = net(x).asnumpy()
+    onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-6)
+    assert net.compiled_program.compiled
+    assert not x.grad.asnumpy().any()
