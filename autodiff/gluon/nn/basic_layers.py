@@ -5,7 +5,7 @@
 mask from ``np.random`` in training mode; ``Embedding`` uses ``npx.embedding`` when that
 operator exists, else integer indexing of the weight (the same values and gradient).
 """
-from collections import OrderedDict
+import math
 
 import numpy as _onp
 
@@ -110,7 +110,7 @@ class Dense(HybridBlock):
             raise ShapeError(f"{self.name}: Dense needs an input with at least one axis, got "
                              "a 0-d array")
         if self._flatten:
-            return int(_onp.prod(x.shape[1:])) if x.ndim > 1 else 1
+            return math.prod(x.shape[1:])
         return x.shape[-1]
 
     def infer_shape(self, x, *args):
