@@ -7,7 +7,6 @@ The regression metrics (MAE/MSE/RMSE) average one value per ``update`` call's ar
 ``'micro'`` pooling the counts.
 """
 import math
-from collections import OrderedDict
 
 import numpy as _onp
 

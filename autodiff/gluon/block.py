@@ -12,10 +12,9 @@ import re
 import threading
 from collections import OrderedDict
 
-from .. import autograd
 from ._naming import BlockScope, new_prefix
 from ._io import save_arrays, load_arrays
-from .parameter import Parameter, DeferredInitializationError
+from .parameter import Parameter
 from .parameter_dict import ParameterDict, _brief
 
 try:
