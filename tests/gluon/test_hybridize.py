@@ -179,3 +179,30 @@ def test_inference_on_a_marked_input_leaves_its_gradient_alone():
     onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-6)
     assert net.compiled_program.compiled
     assert not x.grad.asnumpy().any()
+
+
+def test_forward_style_hybridblock_hybridizes():
+    from autodiff import init
+
+    class Affine(HybridBlock):
+        def __init__(self):
+            super().__init__()
+            with self.name_scope():
+                self.w = self.params.get('weight', shape=(3, 2), init=init.Normal(1.0))
+                self.fc = nn.Dense(4, in_units=2)
+
+        def forward(self, x):
+            return self.fc(np.tanh(x @ self.w.data()))
+
+    blk = Affine()
+    blk.initialize()
+    x = np.random.uniform(-1, 1, (5, 3))
+    want = blk(x).asnumpy()
+    g_eager, _ = _grads(blk, x)
+    blk.hybridize()
+    onp.testing.assert_allclose(blk(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(blk(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    assert blk.compiled_program.compiled
+    g_hyb, _ = _grads(blk, x)
+    for a, b in zip(g_eager, g_hyb):
+        onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)
