@@ -1,10 +1,40 @@
 """autodiff: MXNet's ``np`` / ``npx`` / ``autograd`` API on Numba kernels, with the tape as a graph.
 
     from autodiff import np, npx, autograd
+    import autodiff as mx          # mx.gluon, mx.init, mx.optimizer, mx.lr_scheduler,
+                                   # mx.metric, mx.cpu() — imported on first use
 """
+import importlib as _importlib
+
 from . import np, npx, autograd  # noqa: F401
 from .ndarray import ndarray  # noqa: F401
 from .errors import (AutodiffError, ShapeError, DTypeError, AxisError, GraphError,  # noqa: F401
                      FunctionError, AnomalyError)
 
 __version__ = '0.1.0'
+
+# Gluon and its companions load lazily, so ``import autodiff`` stays as fast as before.
+_LAZY_MODULES = {'gluon': '.gluon', 'init': '.init', 'initializer': '.init',
+                 'optimizer': '.optimizer', 'lr_scheduler': '.lr_scheduler',
+                 'metric': '.metric', 'context': '.gluon.context'}
+_LAZY_ATTRS = {'cpu': ('.gluon.context', 'cpu'), 'gpu': ('.gluon.context', 'gpu'),
+               'Context': ('.gluon.context', 'Context'),
+               'current_context': ('.gluon.context', 'current_context'),
+               'num_gpus': ('.gluon.context', 'num_gpus')}
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        mod = _importlib.import_module(_LAZY_MODULES[name], __name__)
+        globals()[name] = mod
+        return mod
+    if name in _LAZY_ATTRS:
+        path, attr = _LAZY_ATTRS[name]
+        value = getattr(_importlib.import_module(path, __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'autodiff' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY_MODULES) + list(_LAZY_ATTRS))

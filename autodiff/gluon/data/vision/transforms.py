@@ -1,0 +1,226 @@
+"""Image transforms (MXNet 1.9.1's ``gluon.data.vision.transforms``), as Blocks.
+
+Images are HWC arrays (``(H, W, C)`` or a batch ``(N, H, W, C)``) until ``ToTensor`` makes
+them CHW float32 in [0, 1].  Sizes are ``(width, height)`` as in MXNet.  Resizing is
+bilinear with OpenCV's pixel-centre convention (``INTER_LINEAR``, no antialiasing);
+integer images are rounded back to their dtype.  Random transforms draw from NumPy's
+global generator (MXNet uses its own; seed with ``numpy.random.seed``).
+"""
+import math
+
+import numpy as _onp
+
+from .... import np
+from ....ndarray import ndarray
+from ...block import Block
+from ...nn.basic_layers import Sequential
+
+__all__ = ['Compose', 'Cast', 'ToTensor', 'Normalize', 'Resize', 'CenterCrop',
+           'RandomResizedCrop', 'RandomFlipLeftRight', 'RandomFlipTopBottom', 'resize']
+
+
+def _plain(x):
+    return x._data if isinstance(x, ndarray) else _onp.asarray(x)
+
+
+def _axes_hw(a):
+    if a.ndim == 3:
+        return 0, 1
+    if a.ndim == 4:
+        return 1, 2
+    raise ValueError(f"expected an HWC image or an NHWC batch, got shape {a.shape}")
+
+
+def _coords(dst, src):
+    """Source positions, lower indices and weights of OpenCV's bilinear resampling."""
+    pos = (_onp.arange(dst, dtype=_onp.float64) + 0.5) * (src / dst) - 0.5
+    pos = _onp.clip(pos, 0, src - 1)
+    lo = _onp.floor(pos).astype(_onp.int64)
+    hi = _onp.minimum(lo + 1, src - 1)
+    return lo, hi, pos - lo
+
+
+def resize(img, size):
+    """Bilinear resize of an HWC (or NHWC) array to ``size = (width, height)``."""
+    a = _plain(img)
+    ha, wa = _axes_hw(a)
+    w, h = size
+    if w <= 0 or h <= 0:
+        raise ValueError(f"resize: size must be positive, got {size}")
+    f = a.astype(_onp.float64)
+    y0, y1, wy = _coords(h, a.shape[ha])
+    x0, x1, wx = _coords(w, a.shape[wa])
+    shape_y = [1] * a.ndim
+    shape_y[ha] = h
+    shape_x = [1] * a.ndim
+    shape_x[wa] = w
+    top = _onp.take(f, y0, axis=ha)
+    bottom = _onp.take(f, y1, axis=ha)
+    rows = top + (bottom - top) * wy.reshape(shape_y)
+    left = _onp.take(rows, x0, axis=wa)
+    right = _onp.take(rows, x1, axis=wa)
+    out = left + (right - left) * wx.reshape(shape_x)
+    if a.dtype.kind in 'ui':
+        info = _onp.iinfo(a.dtype)
+        out = _onp.clip(_onp.rint(out), info.min, info.max)
+    return np.array(out.astype(a.dtype), dtype=a.dtype)
+
+
+def _crop(a, x0, y0, w, h):
+    ha, wa = _axes_hw(a)
+    idx = [slice(None)] * a.ndim
+    idx[ha] = slice(y0, y0 + h)
+    idx[wa] = slice(x0, x0 + w)
+    return a[tuple(idx)]
+
+
+class Compose(Sequential):
+    """Apply the transforms in order."""
+
+    def __init__(self, transforms):
+        super().__init__()
+        for t in transforms:
+            self.add(t)
+
+
+class Cast(Block):
+    """Cast to ``dtype`` (default float32)."""
+
+    def __init__(self, dtype='float32'):
+        super().__init__()
+        self._dtype = dtype
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        return np.array(_plain(x).astype(self._dtype), dtype=self._dtype)
+
+
+class ToTensor(Block):
+    """HWC ``[0, 255]`` -> CHW float32 ``[0, 1]`` (NHWC -> NCHW for a batch)."""
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        if a.ndim not in (3, 4):
+            raise ValueError(f"ToTensor: expected an HWC image or an NHWC batch, got shape "
+                             f"{a.shape}")
+        axes = (2, 0, 1) if a.ndim == 3 else (0, 3, 1, 2)
+        out = _onp.ascontiguousarray(a.transpose(axes)).astype(_onp.float32) / _onp.float32(255)
+        return np.array(out)
+
+
+class Normalize(Block):
+    """``(x - mean[c]) / std[c]`` on a CHW (or NCHW) float array."""
+
+    def __init__(self, mean=0.0, std=1.0):
+        super().__init__()
+        self._mean, self._std = mean, std
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        if a.ndim not in (3, 4):
+            raise ValueError(f"Normalize: expected a CHW or NCHW array, got shape {a.shape}")
+        c = a.shape[-3]
+        mean = _onp.broadcast_to(_onp.asarray(self._mean, _onp.float32).reshape(-1), (c,))
+        std = _onp.broadcast_to(_onp.asarray(self._std, _onp.float32).reshape(-1), (c,))
+        return np.array(((a - mean.reshape(c, 1, 1)) / std.reshape(c, 1, 1)).astype(a.dtype))
+
+
+class Resize(Block):
+    """Resize to ``size`` (an int: square, or ``(width, height)``); ``keep_ratio`` with an
+    int resizes the shorter side to it."""
+
+    def __init__(self, size, keep_ratio=False, interpolation=1):
+        super().__init__()
+        if interpolation != 1:
+            raise NotImplementedError("Resize: only bilinear interpolation (1) is supported")
+        self._size, self._keep = size, keep_ratio
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        ha, wa = _axes_hw(a)
+        h, w = a.shape[ha], a.shape[wa]
+        if isinstance(self._size, int):
+            if self._keep:
+                if h > w:
+                    size = (self._size, int(self._size * h / w))
+                else:
+                    size = (int(self._size * w / h), self._size)
+            else:
+                size = (self._size, self._size)
+        else:
+            size = tuple(self._size)
+        return resize(a, size)
+
+
+class CenterCrop(Block):
+    """Crop the centre ``size`` (int or ``(width, height)``); a smaller image is resized."""
+
+    def __init__(self, size, interpolation=1):
+        super().__init__()
+        self._size = (size, size) if isinstance(size, int) else tuple(size)
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        ha, wa = _axes_hw(a)
+        h, w = a.shape[ha], a.shape[wa]
+        cw, ch = self._size
+        if cw > w or ch > h:
+            return resize(a, self._size)
+        x0, y0 = int((w - cw) / 2), int((h - ch) / 2)
+        return np.array(_onp.ascontiguousarray(_crop(a, x0, y0, cw, ch)), dtype=a.dtype)
+
+
+class RandomResizedCrop(Block):
+    """A random crop of area fraction in ``scale`` and aspect ratio in ``ratio``, resized
+    to ``size`` (after 10 failed draws: the centre crop, as MXNet)."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation=1):
+        super().__init__()
+        self._size = (size, size) if isinstance(size, int) else tuple(size)
+        self._scale, self._ratio = scale, ratio
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        ha, wa = _axes_hw(a)
+        h, w = a.shape[ha], a.shape[wa]
+        area = h * w
+        for _ in range(10):
+            target = _onp.random.uniform(*self._scale) * area
+            log_ratio = (math.log(self._ratio[0]), math.log(self._ratio[1]))
+            aspect = math.exp(_onp.random.uniform(*log_ratio))
+            nw = int(round(math.sqrt(target * aspect)))
+            nh = int(round(math.sqrt(target / aspect)))
+            if 0 < nw <= w and 0 < nh <= h:
+                x0 = int(_onp.random.randint(0, w - nw + 1))
+                y0 = int(_onp.random.randint(0, h - nh + 1))
+                return resize(_crop(a, x0, y0, nw, nh), self._size)
+        return CenterCrop(self._size)(resize(a, (max(w, self._size[0]), max(h, self._size[1]))))
+
+
+class RandomFlipLeftRight(Block):
+    """Flip the width axis with probability 0.5."""
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        _ha, wa = _axes_hw(a)
+        if _onp.random.random_sample() < 0.5:
+            a = _onp.flip(a, axis=wa)
+        return np.array(_onp.ascontiguousarray(a), dtype=a.dtype)
+
+
+class RandomFlipTopBottom(Block):
+    """Flip the height axis with probability 0.5."""
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        ha, _wa = _axes_hw(a)
+        if _onp.random.random_sample() < 0.5:
+            a = _onp.flip(a, axis=ha)
+        return np.array(_onp.ascontiguousarray(a), dtype=a.dtype)

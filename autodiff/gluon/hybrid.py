@@ -1,0 +1,211 @@
+"""``HybridBlock`` (and ``SymbolBlock``): Blocks that ``hybridize()`` into compiled code.
+
+Two styles, as MXNet 1.9.1: override ``hybrid_forward(self, F, x, *args, **params)``
+(``F`` is the ``np``/``npx`` facade, ``params`` this block's Parameters' arrays by
+attribute name), or override ``forward(self, x, *args)`` and read ``self.weight.data()``.
+
+Deferred initialisation: a parameter whose shape holds 0 is created at the first call;
+the layer's ``infer_shape(x, *args)`` fills in the sizes from the inputs.
+
+``hybridize()`` runs the block through ``autograd.compile``.  That compiler records a
+function together with its backward and replays both (``compiled(*a)`` is ``record`` +
+``backward`` with a head gradient of ones), which cannot give a loss computed *after*
+the block its gradients.  So a hybridized block's calls inside ``autograd.record()`` (and
+in training mode: BatchNorm's running-statistics update is a side effect a replay would
+not repeat) run eagerly — their recorded graph gives ``loss.backward()`` exact gradients —
+and prediction-mode calls outside ``record()`` (inference) replay the compiled program: the block's parameters go in as
+arguments marked on stand-in arrays that share their memory, so the backward the program
+also runs writes into scratch buffers, never into the parameters' gradients.  A block
+whose compile falls back (random draws such as dropout in training mode, unsupported
+ops) runs eagerly; ``block.compiled_fallback_reason`` says why.
+"""
+import threading
+
+from .. import autograd
+from ..errors import GraphError
+from ..ndarray import ndarray, wrap
+from .block import Block
+from .parameter import DeferredInitializationError
+from . import F as _F
+
+__all__ = ['HybridBlock', 'SymbolBlock']
+
+_tracing = threading.local()
+
+
+def _in_trace():
+    return getattr(_tracing, 'depth', 0) > 0
+
+
+class HybridBlock(Block):
+    """A Block that can be hybridized (compiled); see the module docstring."""
+
+    def __init__(self, prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        self._active = False
+        self._flags = {}
+        self._compiled = None
+        self._compiled_params = None
+        self._last_inputs = None
+
+    def hybridize(self, active=True, static_alloc=False, static_shape=False, backend=None,
+                  **kwargs):
+        """Compile this block (and its HybridBlock children) through ``autograd.compile``.
+
+        ``static_alloc`` / ``static_shape`` are accepted (the compiler always plans memory
+        per input signature); ``active=False`` returns to eager calls.
+        """
+        if backend is not None:
+            raise NotImplementedError("hybridize(backend=...): no subgraph backends here")
+        self._active = bool(active)
+        self._flags = dict(static_alloc=static_alloc, static_shape=static_shape, **kwargs)
+        self._compiled = None
+        super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
+                          **kwargs)
+
+    @property
+    def compiled_fallback_reason(self):
+        """Why the last compiled call ran eagerly (None if it replayed compiled code)."""
+        return None if self._compiled is None else self._compiled.fallback_reason
+
+    @property
+    def compiled_program(self):
+        """The ``autograd.compile`` object behind the inference calls (None before one)."""
+        return self._compiled
+
+    # ---- calling ------------------------------------------------------------------------
+    def __call__(self, *args):
+        if args and all(isinstance(a, ndarray) for a in args):
+            self._last_inputs = [(a.shape, a.dtype) for a in args]
+        if (self._active and not _in_trace() and not autograd.is_recording()
+                and not autograd.is_training()
+                and args and all(isinstance(a, ndarray) for a in args)):
+            return self._call_compiled(args)
+        return super().__call__(*args)
+
+    def _call_compiled(self, args):
+        params = list(self.collect_params().values())
+        if any(p._data is None for p in params):
+            return super().__call__(*args)      # the first call initialises deferred shapes
+        standins = []
+        for p in params:
+            s = wrap(p._data._data)
+            if p.grad_req != 'null':
+                s.attach_grad('write')
+            standins.append(s)
+        if not any(p.grad_req != 'null' for p in params):
+            return super().__call__(*args)      # nothing marked: nothing for compile to do
+        if self._compiled is None or self._compiled_params != [id(p) for p in params]:
+            from ..compile import compile as _compile
+            self._compiled = _compile(self._traced)
+            self._compiled_params = [id(p) for p in params]
+        self._n_standins = len(params)
+        fresh = [p._fresh_grad for p in params]
+        # the inputs go in unmarked (sharing memory): outside record() nothing is recorded,
+        # and a marked input must not get the program's backward in its .grad
+        inputs = tuple(wrap(a._data) for a in args)
+        try:
+            return self._compiled(*inputs, *standins)
+        except GraphError:
+            # the output does not depend on any marked parameter: nothing to compile
+            self._active = False
+            return super().__call__(*args)
+        finally:
+            for p, f in zip(params, fresh):      # an inference call is no training use
+                p._fresh_grad = f
+
+    def _traced(self, *all_args):
+        """What the compiler records: this block's call with its parameters as inputs."""
+        n = self._n_standins
+        args, values = all_args[:-n], all_args[-n:]
+        params = list(self.collect_params().values())
+        saved = [p._data for p in params]
+        _tracing.depth = getattr(_tracing, 'depth', 0) + 1
+        # the compiler records under autograd.record(), which turns training mode on:
+        # these are prediction-mode calls (BatchNorm's running statistics, no dropout)
+        was_training = autograd.set_training(False)
+        try:
+            for p, v in zip(params, values):
+                p._data = v
+            return Block.__call__(self, *args)
+        finally:
+            autograd.set_training(was_training)
+            _tracing.depth -= 1
+            for p, v in zip(params, saved):
+                p._data = v
+
+    def forward(self, x, *args):
+        """Call ``hybrid_forward(F, x, *args, **params)``, inferring deferred shapes first."""
+        try:
+            params = {k: v.data() for k, v in self._reg_params.items()}
+        except DeferredInitializationError:
+            self.infer_shape(x, *args)
+            for p in self._reg_params.values():
+                p._finish_deferred_init()
+            params = {k: v.data() for k, v in self._reg_params.items()}
+        return self.hybrid_forward(_F, x, *args, **params)
+
+    def infer_shape(self, *args):
+        """Fill in the unknown sizes of this block's parameters from the inputs.
+
+        Layers with deferred parameters override it; the default cannot guess.
+        """
+        unknown = [p.name for p in self._reg_params.values() if p._data is None]
+        raise ValueError(f"{self.name}: cannot infer the shapes of {unknown} from inputs of "
+                         f"shapes {[getattr(a, 'shape', None) for a in args]}; give the "
+                         f"parameters full shapes or define infer_shape(self, *args)")
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        """Override this (or ``forward``): the computation, written with ``F.np``/``F.npx``."""
+        raise NotImplementedError(f"{type(self).__name__} must define hybrid_forward(self, F, "
+                                  "x, ...) or forward(self, x, ...)")
+
+    # ---- export -------------------------------------------------------------------------
+    def export(self, path, epoch=0, remove_amp_cast=True):
+        """Write ``path-symbol.json`` (the graph of one recorded call, ``autograd.get_symbol
+        (...).tojson()``) and ``path-%04d.params`` (``arg:``/``aux:`` names, ``.npz``).
+
+        The block must have been called once (its input shapes are replayed on zeros).
+        Returns the two file names.
+        """
+        if self._last_inputs is None:
+            raise RuntimeError(f"Please first call block.hybridize() and then run forward "
+                               f"with this block at least once before calling export "
+                               f"({self.name})")
+        from .. import np
+        from ._io import save_arrays
+        inputs = [np.zeros(shape, dtype=dt) for shape, dt in self._last_inputs]
+        params = self.collect_params()
+        fresh = [p._fresh_grad for p in params.values()]
+        with autograd.record(train_mode=False):
+            out = Block.__call__(self, *inputs)
+        for p, f in zip(params.values(), fresh):
+            p._fresh_grad = f
+        names = {p.name: p._data for p in params.values()}
+        names.update({('data' if i == 0 else f'data{i}'): a for i, a in enumerate(inputs)})
+        heads = list(out) if isinstance(out, (tuple, list)) else out
+        sym = autograd.get_symbol(heads, names=names)
+        sym_file = f'{path}-symbol.json'
+        with open(sym_file, 'w') as f:
+            f.write(sym.tojson())
+        arrays = {(('aux:' if p.grad_req == 'null' else 'arg:') + p.name): p._data._data
+                  for p in params.values()}
+        param_file = f'{path}-{epoch:04d}.params'
+        save_arrays(param_file, arrays)
+        return sym_file, param_file
+
+
+class SymbolBlock(HybridBlock):
+    """Not available: autodiff has no symbolic executor to run an MXNet symbol file."""
+
+    _MESSAGE = ("SymbolBlock needs a symbolic graph executor, which autodiff does not have: "
+                "rebuild the network from gluon.nn Blocks and use load_parameters "
+                "(HybridBlock.export writes a graph for inspection only)")
+
+    def __init__(self, outputs=None, inputs=None, params=None):
+        raise NotImplementedError(self._MESSAGE)
+
+    @staticmethod
+    def imports(symbol_file, input_names, param_file=None, ctx=None, **kwargs):
+        """Not available (see the class docstring)."""
+        raise NotImplementedError(SymbolBlock._MESSAGE)

@@ -1,0 +1,209 @@
+"""Normalisation layers: ``BatchNorm``, ``LayerNorm``, ``InstanceNorm``, ``GroupNorm``.
+
+Written with existing ops (mean, squares, sqrt), which gives exact gradients today; the
+math is MXNet's: ``(x - mean) / sqrt(var + eps) * gamma + beta`` with the biased
+variance.  ``BatchNorm`` in training mode (``autograd.is_training()``, unless
+``use_global_stats``) normalises with the batch statistics and updates
+``running = momentum * running + (1 - momentum) * batch`` (biased batch variance, as
+MXNet 1.9.1 measures; MXNet does it during backward, here at the forward pass, so the
+values after one training step agree); otherwise it uses the running statistics.
+``GroupNorm``'s ``gamma``/``beta`` have one value per group, as in 1.9.1.
+"""
+from ... import np, autograd
+from ...errors import ShapeError, AxisError
+from ..hybrid import HybridBlock
+
+__all__ = ['BatchNorm', 'LayerNorm', 'InstanceNorm', 'GroupNorm']
+
+
+def _moments(x, axes):
+    mean = x.mean(axis=axes, keepdims=True)
+    centred = x - mean
+    var = (centred * centred).mean(axis=axes, keepdims=True)
+    return mean, var, centred
+
+
+def _channel_shape(ndim, axis):
+    return tuple(-1 if i == axis else 1 for i in range(ndim))
+
+
+def _axis(axis, ndim, who):
+    a = axis + ndim if axis < 0 else axis
+    if not 0 <= a < ndim:
+        raise AxisError(f"{who}: axis {axis} is out of bounds for an input with {ndim} "
+                        "dimensions")
+    return a
+
+
+class _Norm(HybridBlock):
+    """Shared parameters: gamma, beta of ``in_channels`` along ``axis``."""
+
+    def _make(self, n, center, scale, beta_init, gamma_init):
+        self.gamma = self.params.get('gamma', grad_req='write' if scale else 'null',
+                                     shape=(n,), init=gamma_init, allow_deferred_init=True,
+                                     differentiable=scale)
+        self.beta = self.params.get('beta', grad_req='write' if center else 'null',
+                                    shape=(n,), init=beta_init, allow_deferred_init=True,
+                                    differentiable=center)
+
+    def _check(self, x, n):
+        if x.ndim < 2:
+            raise ShapeError(f"{self.name}: expected an input with at least 2 dimensions, "
+                             f"got shape {x.shape}")
+        want = self.gamma._shape[0]
+        if want and n != want:
+            raise ShapeError(f"{self.name}: the input has {n} channels along axis "
+                             f"{self._axis} (shape {x.shape}) but the layer has in_channels="
+                             f"{want}")
+
+
+class BatchNorm(_Norm):
+    """Batch normalisation over every axis but ``axis`` (default 1, the channels)."""
+
+    def __init__(self, axis=1, momentum=0.9, epsilon=1e-5, center=True, scale=True,
+                 use_global_stats=False, beta_initializer='zeros', gamma_initializer='ones',
+                 running_mean_initializer='zeros', running_variance_initializer='ones',
+                 in_channels=0, **kwargs):
+        super().__init__(**kwargs)
+        self._axis = axis
+        self._kwargs = {'axis': axis, 'eps': epsilon, 'momentum': momentum,
+                        'fix_gamma': not scale, 'use_global_stats': use_global_stats}
+        self._momentum = momentum
+        self._eps = epsilon
+        self._use_global_stats = use_global_stats
+        self._fix_gamma = not scale
+        self._make(in_channels, center, scale, beta_initializer, gamma_initializer)
+        self.running_mean = self.params.get('running_mean', grad_req='null',
+                                            shape=(in_channels,),
+                                            init=running_mean_initializer,
+                                            allow_deferred_init=True, differentiable=False)
+        self.running_var = self.params.get('running_var', grad_req='null',
+                                           shape=(in_channels,),
+                                           init=running_variance_initializer,
+                                           allow_deferred_init=True, differentiable=False)
+
+    def infer_shape(self, x, *args):
+        """``in_channels`` from the input's size along ``axis``."""
+        n = x.shape[_axis(self._axis, x.ndim, self.name)]
+        for p in (self.gamma, self.beta, self.running_mean, self.running_var):
+            p.shape = (n,)
+
+    def cast(self, dtype):
+        """float16 keeps float32 statistics, as MXNet."""
+        if str(dtype) == 'float16':
+            dtype = 'float32'
+        super().cast(dtype)
+
+    def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
+        """Apply the layer to the input (see the class docstring)."""
+        ax = _axis(self._axis, x.ndim, self.name)
+        self._check(x, x.shape[ax])
+        cs = _channel_shape(x.ndim, ax)
+        axes = tuple(i for i in range(x.ndim) if i != ax)
+        if autograd.is_training() and not self._use_global_stats:
+            mean, var, centred = _moments(x, axes)
+            with autograd.pause():
+                m = self._momentum
+                running_mean[...] = running_mean * m + mean.reshape(-1).detach() * (1 - m)
+                running_var[...] = running_var * m + var.reshape(-1).detach() * (1 - m)
+        else:
+            mean, var = running_mean.reshape(cs), running_var.reshape(cs)
+            centred = x - mean
+        out = centred / np.sqrt(var + self._eps)
+        if not self._fix_gamma:
+            out = out * gamma.reshape(cs)
+        return out + beta.reshape(cs)
+
+    def __repr__(self):
+        kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
+        return f'{self.__class__.__name__}({kw}, in_channels={self.gamma.shape[0]})'
+
+
+class LayerNorm(_Norm):
+    """Normalise along ``axis`` (default the last) for each sample."""
+
+    def __init__(self, axis=-1, epsilon=1e-5, center=True, scale=True,
+                 beta_initializer='zeros', gamma_initializer='ones', in_channels=0, **kwargs):
+        super().__init__(**kwargs)
+        self._axis, self._eps = axis, epsilon
+        self._kwargs = {'eps': epsilon, 'axis': axis, 'center': center, 'scale': scale}
+        self._make(in_channels, center, scale, beta_initializer, gamma_initializer)
+
+    def infer_shape(self, x, *args):
+        """``in_channels`` from the size along ``axis``."""
+        n = x.shape[_axis(self._axis, x.ndim, self.name)]
+        self.gamma.shape = self.beta.shape = (n,)
+
+    def hybrid_forward(self, F, x, gamma, beta):
+        """Apply the layer to the input (see the class docstring)."""
+        ax = _axis(self._axis, x.ndim, self.name)
+        want = self.gamma._shape[0]
+        if want and x.shape[ax] != want:
+            raise ShapeError(f"{self.name}: the input has {x.shape[ax]} features along axis "
+                             f"{self._axis} (shape {x.shape}) but the layer has in_channels="
+                             f"{want}")
+        cs = _channel_shape(x.ndim, ax)
+        _mean, var, centred = _moments(x, (ax,))
+        return centred / np.sqrt(var + self._eps) * gamma.reshape(cs) + beta.reshape(cs)
+
+    def __repr__(self):
+        kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
+        return f'{self.__class__.__name__}({kw}, in_channels={self.gamma.shape[0]})'
+
+
+class InstanceNorm(_Norm):
+    """Normalise each sample's each channel (``axis``) over the remaining axes."""
+
+    def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False,
+                 beta_initializer='zeros', gamma_initializer='ones', in_channels=0, **kwargs):
+        super().__init__(**kwargs)
+        self._axis, self._eps = axis, epsilon
+        self._kwargs = {'eps': epsilon, 'axis': axis, 'center': center, 'scale': scale}
+        self._make(in_channels, center, scale, beta_initializer, gamma_initializer)
+
+    def infer_shape(self, x, *args):
+        """``in_channels`` from the size along ``axis``."""
+        n = x.shape[_axis(self._axis, x.ndim, self.name)]
+        self.gamma.shape = self.beta.shape = (n,)
+
+    def hybrid_forward(self, F, x, gamma, beta):
+        """Apply the layer to the input (see the class docstring)."""
+        ax = _axis(self._axis, x.ndim, self.name)
+        self._check(x, x.shape[ax])
+        cs = _channel_shape(x.ndim, ax)
+        axes = tuple(i for i in range(1, x.ndim) if i != ax)
+        _mean, var, centred = _moments(x, axes)
+        return centred / np.sqrt(var + self._eps) * gamma.reshape(cs) + beta.reshape(cs)
+
+    def __repr__(self):
+        kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
+        return f'{self.__class__.__name__}({kw}, in_channels={self.gamma.shape[0]})'
+
+
+class GroupNorm(_Norm):
+    """Split the channels (axis 1) into ``num_groups`` groups; normalise each sample's each
+    group over its channels and remaining axes; ``gamma``/``beta`` one per group."""
+
+    def __init__(self, num_groups=1, epsilon=1e-5, center=True, scale=True,
+                 beta_initializer='zeros', gamma_initializer='ones', **kwargs):
+        super().__init__(**kwargs)
+        self._num_groups, self._eps, self._axis = num_groups, epsilon, 1
+        self._kwargs = {'eps': epsilon, 'num_groups': num_groups, 'center': center,
+                        'scale': scale}
+        self._make(num_groups, center, scale, beta_initializer, gamma_initializer)
+
+    def hybrid_forward(self, F, x, gamma, beta):
+        """Apply the layer to the input (see the class docstring)."""
+        g = self._num_groups
+        if x.ndim < 2 or x.shape[1] % g:
+            raise ShapeError(f"{self.name}: the channels (axis 1) of an input of shape "
+                             f"{x.shape} cannot be split into num_groups={g} groups")
+        grouped = x.reshape((x.shape[0], g, -1))
+        _mean, var, centred = _moments(grouped, (2,))
+        out = centred / np.sqrt(var + self._eps) * gamma.reshape((1, g, 1)) + \
+            beta.reshape((1, g, 1))
+        return out.reshape(x.shape)
+
+    def __repr__(self):
+        kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
+        return f'{self.__class__.__name__}({kw})'

@@ -1,0 +1,419 @@
+"""``autodiff.metric`` (also ``gluon.metric``): MXNet 1.9.1's online evaluation metrics.
+
+``m.update(labels, preds)`` takes an array or a list of arrays each (autodiff or NumPy);
+``m.get()`` returns ``(name, value)``: ``sum_metric / num_inst`` (NaN before any update).
+The regression metrics (MAE/MSE/RMSE) average one value per ``update`` call's array, as
+1.9.1 does; ``F1`` is binary, ``average='macro'`` averaging per-update F1 scores and
+``'micro'`` pooling the counts.
+"""
+import math
+
+import numpy as _onp
+
+__all__ = ['EvalMetric', 'CompositeEvalMetric', 'Accuracy', 'TopKAccuracy', 'F1', 'MAE',
+           'MSE', 'RMSE', 'CrossEntropy', 'Perplexity', 'Loss', 'CustomMetric', 'create',
+           'check_label_shapes', 'np']
+
+_REGISTRY = {}
+
+
+def _register(*names):
+    def deco(klass):
+        _REGISTRY[klass.__name__.lower()] = klass
+        for n in names:
+            _REGISTRY[n] = klass
+        return klass
+    return deco
+
+
+def _np(a):
+    return _onp.asarray(a._data if hasattr(a, '_data') else a)
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def check_label_shapes(labels, preds, wrap=False, shape=False):
+    """Raise ``ValueError`` when the numbers (or shapes) of labels and predictions differ."""
+    if wrap:
+        labels, preds = _as_list(labels), _as_list(preds)
+    a, b = (len(labels), len(preds)) if not shape else (labels.shape, preds.shape)
+    if a != b:
+        raise ValueError(f"Shape of labels {a} does not match shape of predictions {b}")
+    return labels, preds
+
+
+class EvalMetric:
+    """Base class: accumulates ``sum_metric`` over ``num_inst`` instances."""
+
+    def __init__(self, name, output_names=None, label_names=None, **kwargs):
+        self.name = str(name)
+        self.output_names = output_names
+        self.label_names = label_names
+        self._kwargs = kwargs
+        self.reset()
+
+    def __str__(self):
+        return f"EvalMetric: {dict(self.get_name_value())}"
+
+    def update(self, labels, preds):
+        """Add a batch (override)."""
+        raise NotImplementedError()
+
+    def update_dict(self, label, pred):
+        """``update`` from ``{name: array}`` dicts (``output_names``/``label_names``)."""
+        pred = [pred[n] for n in self.output_names] if self.output_names else list(pred.values())
+        label = [label[n] for n in self.label_names] if self.label_names else \
+            list(label.values())
+        self.update(label, pred)
+
+    def reset(self):
+        """Forget everything accumulated."""
+        self.num_inst = 0
+        self.sum_metric = 0.0
+
+    reset_local = reset
+
+    def get(self):
+        """``(name, value)``; value NaN before any update."""
+        if self.num_inst == 0:
+            return self.name, float('nan')
+        return self.name, self.sum_metric / self.num_inst
+
+    def get_name_value(self):
+        """``[(name, value), ...]``."""
+        name, value = self.get()
+        names = name if isinstance(name, list) else [name]
+        values = value if isinstance(value, list) else [value]
+        return list(zip(names, values))
+
+    def get_config(self):
+        """The arguments that recreate this metric."""
+        config = dict(self._kwargs)
+        config.update({'metric': self.__class__.__name__, 'name': self.name,
+                       'output_names': self.output_names, 'label_names': self.label_names})
+        return config
+
+
+@_register('composite')
+class CompositeEvalMetric(EvalMetric):
+    """Several metrics updated together; ``get()`` returns lists of names and values."""
+
+    def __init__(self, metrics=None, name='composite', output_names=None, label_names=None):
+        self.metrics = [create(m) for m in (metrics or [])]
+        super().__init__(name, output_names, label_names)
+
+    def add(self, metric):
+        """Add a metric (an instance or a name)."""
+        self.metrics.append(create(metric))
+
+    def get_metric(self, index):
+        """The child metric at ``index``."""
+        try:
+            return self.metrics[index]
+        except IndexError:
+            raise ValueError(f"Metric index {index} is out of range 0 and "
+                             f"{len(self.metrics)}") from None
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        for m in self.metrics:
+            m.update(labels, preds)
+
+    def reset(self):
+        """Forget everything accumulated."""
+        for m in getattr(self, 'metrics', []):
+            m.reset()
+
+    def get(self):
+        """``(name, value)``; NaN before any update."""
+        names, values = [], []
+        for m in self.metrics:
+            n, v = m.get()
+            names.extend(n if isinstance(n, list) else [n])
+            values.extend(v if isinstance(v, list) else [v])
+        return names, values
+
+
+@_register('acc')
+class Accuracy(EvalMetric):
+    """Fraction of predictions (argmax along ``axis`` when shapes differ) equal to labels."""
+
+    def __init__(self, axis=1, name='accuracy', output_names=None, label_names=None):
+        super().__init__(name, output_names, label_names, axis=axis)
+        self.axis = axis
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            p, lab = _np(pred), _np(label)
+            if p.shape != lab.shape:
+                p = _onp.argmax(p, axis=self.axis)
+            p = p.astype('int32').ravel()
+            lab = lab.astype('int32').ravel()
+            check_label_shapes(lab, p)
+            self.sum_metric += int((p == lab).sum())
+            self.num_inst += len(p)
+
+
+@_register('top_k_accuracy', 'top_k_acc')
+class TopKAccuracy(EvalMetric):
+    """Fraction of labels among the ``top_k`` highest scores (``top_k > 1``)."""
+
+    def __init__(self, top_k=1, name='top_k_accuracy', output_names=None, label_names=None):
+        super().__init__(name, output_names, label_names, top_k=top_k)
+        self.top_k = top_k
+        if top_k <= 1:
+            raise ValueError("Please use Accuracy if top_k is no more than 1")
+        self.name += f'_{top_k}'
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            p = _np(pred).astype('float32')
+            if p.ndim > 2:
+                raise ValueError("Predictions should be no more than 2 dims")
+            lab = _np(label).astype('int32').ravel()
+            if p.ndim == 1:
+                # MXNet's 1-d case: argpartition of the scores compared with the labels
+                part = _onp.argpartition(p, -min(self.top_k, p.shape[0]))
+                self.sum_metric += int((part == lab).sum())
+            else:
+                k = min(p.shape[1], self.top_k)
+                top = _onp.argsort(-p, axis=1, kind='stable')[:, :k]
+                self.sum_metric += int((top == lab[:, None]).any(axis=1).sum())
+            self.num_inst += p.shape[0]
+
+
+@_register()
+class F1(EvalMetric):
+    """Binary F1 of ``argmax(pred, axis=1)`` against labels in {0, 1}."""
+
+    def __init__(self, name='f1', output_names=None, label_names=None, average='macro'):
+        self.average = average
+        self._counts = [0, 0, 0]       # tp, fp, fn
+        self._total = 0
+        super().__init__(name, output_names, label_names, average=average)
+
+    def _fscore(self):
+        tp, fp, fn = self._counts
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            lab = _np(label).astype('int32').ravel()
+            p = _np(pred)
+            if len(_onp.unique(lab)) > 2:
+                raise ValueError("F1 currently only supports binary classification.")
+            pl = _onp.argmax(p, axis=1) == 1
+            lt = lab == 1
+            self._counts[0] += int((pl & lt).sum())
+            self._counts[1] += int((pl & ~lt).sum())
+            self._counts[2] += int((~pl & lt).sum())
+            self._total += len(lab)
+        if self.average == 'macro':
+            self.sum_metric += self._fscore()
+            self.num_inst += 1
+            self._counts, self._total = [0, 0, 0], 0
+        else:
+            self.sum_metric = self._fscore() * self._total
+            self.num_inst = self._total
+
+    def reset(self):
+        """Forget everything accumulated."""
+        super().reset()
+        self._counts, self._total = [0, 0, 0], 0
+
+
+class _Regression(EvalMetric):
+    def _pairs(self, labels, preds):
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            lab, p = _np(label).astype(_onp.float64), _np(pred).astype(_onp.float64)
+            if lab.ndim == 1:
+                lab = lab.reshape(lab.shape[0], 1)
+            if p.ndim == 1:
+                p = p.reshape(p.shape[0], 1)
+            yield lab, p
+
+
+@_register()
+class MAE(_Regression):
+    """Mean absolute error (one mean per array, averaged over updates)."""
+
+    def __init__(self, name='mae', output_names=None, label_names=None):
+        super().__init__(name, output_names, label_names)
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        for lab, p in self._pairs(labels, preds):
+            self.sum_metric += float(_onp.abs(lab - p).mean())
+            self.num_inst += 1
+
+
+@_register()
+class MSE(_Regression):
+    """Mean squared error (one mean per array, averaged over updates)."""
+
+    def __init__(self, name='mse', output_names=None, label_names=None):
+        super().__init__(name, output_names, label_names)
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        for lab, p in self._pairs(labels, preds):
+            self.sum_metric += float(((lab - p) ** 2).mean())
+            self.num_inst += 1
+
+
+@_register()
+class RMSE(_Regression):
+    """Root mean squared error (one per array, averaged over updates)."""
+
+    def __init__(self, name='rmse', output_names=None, label_names=None):
+        super().__init__(name, output_names, label_names)
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        for lab, p in self._pairs(labels, preds):
+            self.sum_metric += float(_onp.sqrt(((lab - p) ** 2).mean()))
+            self.num_inst += 1
+
+
+@_register('ce')
+class CrossEntropy(EvalMetric):
+    """Mean of ``-log(p[label] + eps)`` over samples (``pred`` holds probabilities)."""
+
+    def __init__(self, eps=1e-12, name='cross-entropy', output_names=None, label_names=None):
+        super().__init__(name, output_names, label_names, eps=eps)
+        self.eps = eps
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            lab = _np(label).ravel()
+            p = _np(pred)
+            if lab.shape[0] != p.shape[0]:
+                raise ValueError(f"CrossEntropy: {lab.shape[0]} labels for {p.shape[0]} "
+                                 "predictions")
+            prob = p[_onp.arange(lab.shape[0]), lab.astype(_onp.int64)].astype(_onp.float64)
+            self.sum_metric += float((-_onp.log(prob + self.eps)).sum())
+            self.num_inst += lab.shape[0]
+
+
+@_register()
+class Perplexity(EvalMetric):
+    """``exp`` of the mean of ``-log(max(1e-10, p[label]))``, skipping ``ignore_label``."""
+
+    def __init__(self, ignore_label, axis=-1, name='perplexity', output_names=None,
+                 label_names=None):
+        super().__init__(name, output_names, label_names, ignore_label=ignore_label,
+                         axis=axis)
+        self.ignore_label = ignore_label
+        self.axis = axis
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = _as_list(labels), _as_list(preds)
+        if len(labels) != len(preds):
+            raise ValueError("Perplexity: as many labels as predictions are needed")
+        loss, num = 0.0, 0
+        for label, pred in zip(labels, preds):
+            p = _onp.moveaxis(_np(pred), self.axis, -1)
+            lab = _np(label).reshape(-1).astype(_onp.int64)
+            if lab.size != p.size // p.shape[-1]:
+                raise ValueError(f"shape mismatch: {_np(label).shape} vs. {_np(pred).shape}")
+            picked = p.reshape(-1, p.shape[-1])[_onp.arange(lab.size), lab].astype(_onp.float64)
+            if self.ignore_label is not None:
+                ignore = lab == self.ignore_label
+                num -= int(ignore.sum())
+                picked = _onp.where(ignore, 1.0, picked)
+            loss -= float(_onp.log(_onp.maximum(1e-10, picked)).sum())
+            num += picked.size
+        self.sum_metric += loss
+        self.num_inst += num
+
+    def get(self):
+        """``(name, value)``; NaN before any update."""
+        if self.num_inst == 0:
+            return self.name, float('nan')
+        return self.name, math.exp(self.sum_metric / self.num_inst)
+
+
+@_register('nll_loss')
+class Loss(EvalMetric):
+    """Mean of the loss values passed as ``preds`` (labels ignored)."""
+
+    def __init__(self, name='loss', output_names=None, label_names=None):
+        super().__init__(name, output_names, label_names)
+
+    def update(self, _, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        for pred in _as_list(preds):
+            p = _np(pred)
+            self.sum_metric += float(p.sum())
+            self.num_inst += p.size
+
+
+class CustomMetric(EvalMetric):
+    """A metric from ``feval(label, pred) -> value`` (or ``(sum, count)``) on NumPy arrays."""
+
+    def __init__(self, feval, name=None, allow_extra_outputs=False, output_names=None,
+                 label_names=None):
+        if name is None:
+            name = feval.__name__
+            if name.find('<') != -1:
+                name = f'custom({name})'
+        super().__init__(name, output_names, label_names)
+        self._feval = feval
+        self._allow_extra_outputs = allow_extra_outputs
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = _as_list(labels), _as_list(preds)
+        if not self._allow_extra_outputs:
+            check_label_shapes(labels, preds)
+        for label, pred in zip(labels, preds):
+            r = self._feval(_np(label), _np(pred))
+            if isinstance(r, tuple):
+                s, n = r
+                self.sum_metric += s
+                self.num_inst += n
+            else:
+                self.sum_metric += r
+                self.num_inst += 1
+
+
+def np(numpy_feval, name=None, allow_extra_outputs=False):
+    """A ``CustomMetric`` from a function of NumPy arrays."""
+    def feval(label, pred):
+        return numpy_feval(label, pred)
+    feval.__name__ = numpy_feval.__name__
+    return CustomMetric(feval, name, allow_extra_outputs)
+
+
+def create(metric, *args, **kwargs):
+    """A metric from an instance, a name ('acc', 'mse', ...), a function or a list."""
+    if isinstance(metric, EvalMetric):
+        return metric
+    if callable(metric):
+        return CustomMetric(metric, *args, **kwargs)
+    if isinstance(metric, list):
+        comp = CompositeEvalMetric()
+        for m in metric:
+            comp.add(create(m, *args, **kwargs))
+        return comp
+    if isinstance(metric, str):
+        key = metric.lower()
+        if key not in _REGISTRY:
+            raise ValueError(f"Cannot find metric {metric}; known: {sorted(_REGISTRY)}")
+        return _REGISTRY[key](*args, **kwargs)
+    raise TypeError(f"metric must be an EvalMetric, a name, a function or a list, got "
+                    f"{type(metric).__name__}")

@@ -1,0 +1,99 @@
+"""SGD-family optimizers: ``SGD`` (momentum), ``NAG``, ``Signum`` (MXNet 1.9.1's kernels).
+
+With ``g = clip(rescale_grad * grad)``:
+
+- SGD: ``w = (1 - lr*wd) * w - lr * g``; with momentum
+  ``m = momentum*m - lr*wd*w - lr*g; w = w + m``.
+- NAG: ``g' = g + wd*w; m = momentum*m - lr*g'; w = w + momentum*m - lr*g'``; no momentum:
+  plain SGD.  (MXNet 1.9.1's kernel writes the weight before the momentum and reads the
+  *updated* weight for the momentum's decay term, an aliasing defect; with ``wd=0`` the two
+  agree, and here the decay uses the weight before the step, as the formula says.)
+- Signum: ``m = momentum*m - (1-momentum)*(wd*w + g); w = (1 - lr*wd_lh)*w + lr*sign(m)``
+  (no momentum: ``w = (1 - lr*wd)*w - lr*sign(g)``).
+"""
+import numpy as _onp
+
+from .base import Optimizer, register, buf, write
+
+__all__ = ['SGD', 'NAG', 'Signum']
+
+
+@register
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional ``momentum`` (see the module docstring)."""
+
+    def __init__(self, momentum=0.0, lazy_update=True, **kwargs):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+
+    def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
+        return self._zeros(weight) if self.momentum != 0.0 else None
+
+    def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        w = buf(weight)
+        t = w.dtype.type
+        g = self._grad(grad, w.dtype)
+        if state is None:
+            write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)
+        else:
+            state[...] = t(self.momentum) * state - t(lr) * t(wd) * w - t(lr) * g
+            write(weight, w + state)
+
+
+@register
+class NAG(Optimizer):
+    """Nesterov accelerated gradient (see the module docstring)."""
+
+    def __init__(self, momentum=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+
+    def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
+        return self._zeros(weight) if self.momentum != 0.0 else None
+
+    def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        w = buf(weight)
+        t = w.dtype.type
+        g = self._grad(grad, w.dtype)
+        if state is None:
+            write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)
+        else:
+            g = g + t(wd) * w
+            state[...] = t(self.momentum) * state - t(lr) * g
+            write(weight, w + t(self.momentum) * state - t(lr) * g)
+
+
+@register
+class Signum(Optimizer):
+    """Sign of the (momentum-averaged) gradient (see the module docstring)."""
+
+    def __init__(self, learning_rate=0.01, momentum=0.9, wd_lh=0.0, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.momentum = momentum
+        self.wd_lh = wd_lh
+
+    def create_state(self, index, weight):
+        """The per-weight state (zeros shaped like the weight, or None)."""
+        return self._zeros(weight) if self.momentum != 0.0 else None
+
+    def update(self, index, weight, grad, state):
+        """One in-place update of ``weight`` (the formula is in the class docstring)."""
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        w = buf(weight)
+        t = w.dtype.type
+        g = self._grad(grad, w.dtype)
+        if state is None:
+            write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * _onp.sign(g))
+        else:
+            m = t(self.momentum)
+            state[...] = m * state - (t(1) - m) * t(wd) * w - (t(1) - m) * g
+            write(weight, (t(1) - t(lr) * t(self.wd_lh)) * w + t(lr) * _onp.sign(state))

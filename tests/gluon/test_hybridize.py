@@ -1,0 +1,208 @@
+"""hybridize(): the same values and gradients as eager mode on the same weights; inference
+replays autograd.compile's program; export writes the graph and the parameters."""
+import json
+
+import numpy as onp
+import pytest
+
+from autodiff import np, autograd
+from autodiff.gluon import nn, HybridBlock, SymbolBlock
+
+
+def _mlp():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(5, activation='relu'), nn.Dense(3, activation='tanh'), nn.Dense(2))
+    net.initialize()
+    return net
+
+
+def _grads(net, x, train_mode=True):
+    with autograd.record(train_mode=train_mode):
+        loss = (net(x) ** 2).sum()
+    loss.backward()
+    return [p.grad().asnumpy().copy() for p in net.collect_params().values()
+            if p.grad_req != 'null'], float(loss)
+
+
+def test_hybridized_inference_matches_eager_and_runs_compiled():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    eager = net(x).asnumpy()
+    net.hybridize(static_alloc=True, static_shape=True)
+    first = net(x).asnumpy()
+    second = net(x).asnumpy()
+    onp.testing.assert_allclose(first, eager, rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(second, eager, rtol=1e-5, atol=1e-6)
+    assert net.compiled_program is not None and net.compiled_program.compiled
+    assert net.compiled_fallback_reason is None
+
+
+def test_inference_does_not_touch_parameter_gradients():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    net(x)
+    net.hybridize()
+    net(x)
+    net(x)
+    for p in net.collect_params().values():
+        assert not p.grad().asnumpy().any()
+
+
+def test_hybridized_gradients_match_eager_on_same_weights():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    g_eager, l_eager = _grads(net, x)
+    net.hybridize()
+    net(x)                        # compile for inference
+    g_hyb, l_hyb = _grads(net, x)
+    assert abs(l_eager - l_hyb) < 1e-5
+    for a, b in zip(g_eager, g_hyb):
+        onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)
+
+
+def test_weights_changed_in_place_are_seen_by_the_compiled_program():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    net.hybridize()
+    net(x)
+    net(x)
+    w = net[2].weight
+    w.set_data(w.data() * 2)
+    net.hybridize(active=False)
+    eager = net(x).asnumpy()
+    net.hybridize()
+    onp.testing.assert_allclose(net(x).asnumpy(), eager, rtol=1e-5, atol=1e-6)
+
+
+def test_hybrid_forward_style_custom_block():
+    class Net(HybridBlock):
+        def __init__(self):
+            super().__init__()
+            with self.name_scope():
+                self.fc = nn.Dense(3, in_units=4)
+
+        def hybrid_forward(self, F, x):
+            return F.npx.relu(self.fc(x)) + F.np.tanh(x).sum(axis=1, keepdims=True)
+
+    net = Net()
+    net.initialize()
+    x = np.random.uniform(-1, 1, (2, 4))
+    want = net(x).asnumpy()
+    net.hybridize()
+    onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+
+
+def test_training_mode_calls_run_eagerly():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(4, in_units=3), nn.Dropout(0.5), nn.BatchNorm())
+    net.initialize()
+    net.hybridize()
+    x = np.random.uniform(size=(8, 3))
+    with autograd.train_mode():
+        a, b = net(x).asnumpy(), net(x).asnumpy()
+    assert not onp.array_equal(a, b)               # fresh dropout masks
+    assert net[2].running_mean.data().asnumpy().any()   # statistics updated
+    assert net.compiled_program is None            # nothing was compiled
+    net(x)
+    net(x)                                         # prediction mode: compiled, no dropout
+    assert net.compiled_program.compiled
+
+
+def test_export_writes_graph_and_params(tmp_path):
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    net.hybridize()
+    net(x)
+    sym_file, param_file = net.export(str(tmp_path / 'mlp'), epoch=3)
+    assert sym_file.endswith('mlp-symbol.json') and param_file.endswith('mlp-0003.params')
+    graph = json.load(open(sym_file))
+    names = [n['name'] for n in graph['nodes']]
+    assert 'data' in names and 'dense0_weight' in names and 'dense2_bias' in names
+    saved = onp.load(param_file)
+    assert sorted(saved.keys()) == sorted('arg:' + k for k in net.collect_params().keys())
+    onp.testing.assert_array_equal(saved['arg:dense0_weight'], net[0].weight.data().asnumpy())
+
+
+def test_export_before_a_call_is_a_clear_error(tmp_path):
+    with pytest.raises(RuntimeError, match='run forward with this block at least once'):
+        _mlp().export(str(tmp_path / 'x'))
+
+
+def test_symbolblock_is_not_available():
+    with pytest.raises(NotImplementedError, match='symbolic graph executor'):
+        SymbolBlock.imports('a-symbol.json', ['data'])
+
+
+def test_inference_calls_do_not_count_as_fresh_gradients():
+    from autodiff.gluon import Trainer
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    net.hybridize()
+    net(x)
+    net(x)
+    tr = Trainer(net.collect_params(), 'sgd')
+    with pytest.raises(UserWarning, match='has not been updated by backward'):
+        tr.step(4)
+
+
+@pytest.mark.parametrize('make', [
+    lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.GELU(), nn.Dense(3)],
+    lambda: [nn.Dense(6, in_units=4), nn.BatchNorm(), nn.ELU(), nn.Dense(3)],
+    lambda: [nn.Dense(6, in_units=4), nn.PReLU(), nn.SELU(), nn.Swish(), nn.Dense(2)],
+    lambda: [nn.Dense(6, in_units=4, activation='softrelu'), nn.LeakyReLU(0.2),
+             nn.Dense(2, activation='sigmoid')],
+])
+def test_hybridized_layers_match_eager(make):
+    net = nn.HybridSequential()
+    net.add(*make())
+    net.initialize()
+    x = np.random.uniform(-1, 1, (5, 4))
+    want = net(x).asnumpy()
+    g_eager, _ = _grads(net, x, train_mode=False)     # BatchNorm: running statistics
+    net.hybridize()
+    for _ in range(2):
+        onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    assert net.compiled_fallback_reason is None
+    g_hyb, _ = _grads(net, x, train_mode=False)
+    for a, b in zip(g_eager, g_hyb):
+        onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+
+
+def test_inference_on_a_marked_input_leaves_its_gradient_alone():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    x.attach_grad()
+    net(x)
+    net.hybridize()
+    want = net(x).asnumpy()
+    onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-6)
+    assert net.compiled_program.compiled
+    assert not x.grad.asnumpy().any()
+
+
+def test_forward_style_hybridblock_hybridizes():
+    from autodiff import init
+
+    class Affine(HybridBlock):
+        def __init__(self):
+            super().__init__()
+            with self.name_scope():
+                self.w = self.params.get('weight', shape=(3, 2), init=init.Normal(1.0))
+                self.fc = nn.Dense(4, in_units=2)
+
+        def forward(self, x):
+            return self.fc(np.tanh(x @ self.w.data()))
+
+    blk = Affine()
+    blk.initialize()
+    x = np.random.uniform(-1, 1, (5, 3))
+    want = blk(x).asnumpy()
+    g_eager, _ = _grads(blk, x)
+    blk.hybridize()
+    onp.testing.assert_allclose(blk(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(blk(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    assert blk.compiled_program.compiled
+    g_hyb, _ = _grads(blk, x)
+    for a, b in zip(g_eager, g_hyb):
+        onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)

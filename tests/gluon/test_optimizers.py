@@ -1,0 +1,132 @@
+"""autodiff.optimizer against MXNet 1.9.1's update kernels (values recorded from the oracle
+by ``data/make_optimizer_oracle.py``), against PyTorch where the arithmetic is the same,
+and the optimizer machinery (create, schedulers, multipliers, state round trip)."""
+import json
+import os
+import pickle
+
+import numpy as onp
+import pytest
+
+from autodiff import np, optimizer as opt, lr_scheduler
+
+with open(os.path.join(os.path.dirname(__file__), 'data', 'optimizer_oracle.json')) as f:
+    ORACLE = json.load(f)
+
+
+def _run(name, kwargs, steps=3):
+    o = opt.create(name, **kwargs)
+    w = np.array(onp.array(ORACLE['w0'], dtype=onp.float32))
+    w.attach_grad()
+    state = o.create_state(0, w)
+    out = []
+    for g in ORACLE['grads'][:steps]:
+        o.update(0, w, np.array(onp.array(g, dtype=onp.float32)), state)
+        out.append(w.asnumpy().copy())
+    return out, w
+
+
+@pytest.mark.parametrize('case', sorted(ORACLE['cases']))
+def test_update_matches_mxnet_1_9_1(case):
+    spec = ORACLE['cases'][case]
+    got, w = _run(spec['name'], spec['kwargs'])
+    for k, (g, want) in enumerate(zip(got, spec['steps'])):
+        onp.testing.assert_allclose(g, onp.array(want, dtype=onp.float32), rtol=2e-5,
+                                    atol=2e-6, err_msg=f"{case}, step {k + 1}")
+    assert w.dtype == onp.float32
+    assert w.grad is not None          # the update keeps the gradient mark
+
+
+def test_sgd_momentum_matches_torch():
+    torch = pytest.importorskip('torch')
+    w0 = onp.array(ORACLE['w0'], dtype=onp.float32)
+    tw = torch.tensor(w0, requires_grad=True)
+    topt = torch.optim.SGD([tw], lr=0.1, momentum=0.9, weight_decay=0.0)
+    o = opt.SGD(learning_rate=0.1, momentum=0.9)
+    w = np.array(w0)
+    state = o.create_state(0, w)
+    for g in ORACLE['grads']:
+        g = onp.array(g, dtype=onp.float32)
+        tw.grad = torch.tensor(g)
+        topt.step()
+        o.update(0, w, np.array(g), state)
+        onp.testing.assert_allclose(w.asnumpy(), tw.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_create_by_name_and_unknown_name():
+    assert isinstance(opt.create('adam'), opt.Adam)
+    assert isinstance(opt.create('SGD', momentum=0.5), opt.SGD)
+    with pytest.raises(ValueError, match='Cannot find optimizer nope'):
+        opt.create('nope')
+
+
+def test_defaults_follow_mxnet():
+    assert opt.SGD().learning_rate == 0.01
+    assert opt.Adam().learning_rate == 0.001
+    assert opt.Adamax().learning_rate == 0.002
+    assert opt.Ftrl().learning_rate == 0.1
+
+
+def test_scheduler_drives_learning_rate_and_set_learning_rate_refuses():
+    sched = lr_scheduler.FactorScheduler(step=2, factor=0.5)
+    o = opt.SGD(learning_rate=1.0, lr_scheduler=sched)
+    assert sched.base_lr == 1.0
+    w = np.zeros(2)
+    lrs = []
+    for _ in range(6):
+        o.update(0, w, np.ones(2), None)
+        lrs.append(o.learning_rate)
+    # num_update 1..6: factor applied once num_update passes 2, 4 (MXNet's "> count+step")
+    assert lrs == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    with pytest.raises(UserWarning, match='LRScheduler of the optimizer has already'):
+        o.set_learning_rate(0.1)
+
+
+def test_lr_mult_and_wd_mult_from_param_dict():
+    class P:
+        lr_mult, wd_mult = 0.5, 0.0
+    o = opt.SGD(learning_rate=0.2, wd=1.0, param_dict={0: P()})
+    w = np.array([1.0, 2.0])
+    o.update(0, w, np.array([1.0, 1.0]), None)
+    # lr 0.2 * 0.5, no decay: w - 0.1 * g
+    onp.testing.assert_allclose(w.asnumpy(), [0.9, 1.9], rtol=1e-6)
+
+
+def test_wd_mult_zero_for_non_weights_by_name():
+    o = opt.SGD(learning_rate=1.0, wd=0.5, param_idx2name={0: 'dense0_bias', 1: 'dense0_weight'})
+    b, w = np.array([1.0]), np.array([1.0])
+    o.update(0, b, np.array([0.0]), None)
+    o.update(1, w, np.array([0.0]), None)
+    assert b.asnumpy()[0] == 1.0 and abs(w.asnumpy()[0] - 0.5) < 1e-7
+
+
+def test_updater_states_round_trip():
+    o = opt.Adam(learning_rate=0.1)
+    up = opt.get_updater(o)
+    w = np.array([1.0, -1.0])
+    up(0, np.array([0.5, 0.5]), w)
+    blob = up.get_states(dump_optimizer=True)
+    up2 = opt.get_updater(opt.Adam())
+    up2.set_states(blob)
+    w2 = np.array(w.asnumpy())
+    up(0, np.array([0.5, 0.5]), w)
+    up2(0, np.array([0.5, 0.5]), w2)
+    onp.testing.assert_array_equal(w.asnumpy(), w2.asnumpy())
+    assert pickle.loads(blob)[1].learning_rate == 0.1
+
+
+def test_nag_weight_decay_follows_the_formula_not_mxnets_aliasing():
+    # MXNet 1.9.1 (oracle, lr=0.1, momentum=0.9, wd=0.5, w=1, g=1): weight 0.715, momentum
+    # -0.13575 — the momentum's decay term read the *updated* weight 0.715.  The formula
+    # g' = g + wd*w (old w) = 1.5; m = -0.1 * 1.5 = -0.15; w = 1 + 0.9*m - 0.1*1.5 = 0.715.
+    o = opt.NAG(learning_rate=0.1, momentum=0.9, wd=0.5)
+    w = np.array([1.0])
+    m = o.create_state(0, w)
+    o.update(0, w, np.array([1.0]), m)
+    onp.testing.assert_allclose(w.asnumpy(), [0.715], rtol=1e-6)
+    onp.testing.assert_allclose(m, [-0.15], rtol=1e-6)
+    o.update(0, w, np.array([2.0]), m)
+    g = 2.0 + 0.5 * 0.715
+    m_ref = 0.9 * -0.15 - 0.1 * g
+    onp.testing.assert_allclose(m, [m_ref], rtol=1e-5)
+    onp.testing.assert_allclose(w.asnumpy(), [0.715 + 0.9 * m_ref - 0.1 * g], rtol=1e-5)
