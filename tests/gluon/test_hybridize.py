@@ -146,14 +146,17 @@ def test_inference_calls_do_not_count_as_fresh_gradients():
         tr.step(4)
 
 
-@pytest.mark.parametrize('make', [
-    lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.GELU(), nn.Dense(3)],
-    lambda: [nn.Dense(6, in_units=4), nn.BatchNorm(), nn.ELU(), nn.Dense(3)],
-    lambda: [nn.Dense(6, in_units=4), nn.PReLU(), nn.SELU(), nn.Swish(), nn.Dense(2)],
-    lambda: [nn.Dense(6, in_units=4, activation='softrelu'), nn.LeakyReLU(0.2),
-             nn.Dense(2, activation='sigmoid')],
+# GELU runs npx.leaky_relu(act_type='gelu'), an eager kernel outside the compiler's table: that
+# stack runs eagerly when hybridized (the reason names the op), with the same results
+@pytest.mark.parametrize('make, fallback', [
+    (lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.GELU(), nn.Dense(3)], 'gelu'),
+    (lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.Dense(3)], None),
+    (lambda: [nn.Dense(6, in_units=4), nn.BatchNorm(), nn.ELU(), nn.Dense(3)], None),
+    (lambda: [nn.Dense(6, in_units=4), nn.PReLU(), nn.SELU(), nn.Swish(), nn.Dense(2)], None),
+    (lambda: [nn.Dense(6, in_units=4, activation='softrelu'), nn.LeakyReLU(0.2),
+              nn.Dense(2, activation='sigmoid')], None),
 ])
-def test_hybridized_layers_match_eager(make):
+def test_hybridized_layers_match_eager(make, fallback):
     net = nn.HybridSequential()
     net.add(*make())
     net.initialize()
@@ -163,7 +166,10 @@ def test_hybridized_layers_match_eager(make):
     net.hybridize()
     for _ in range(2):
         onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
-    assert net.compiled_fallback_reason is None
+    if fallback is None:
+        assert net.compiled_fallback_reason is None
+    else:
+        assert f"op {fallback!r}" in net.compiled_fallback_reason
     g_hyb, _ = _grads(net, x, train_mode=False)
     for a, b in zip(g_eager, g_hyb):
         onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)

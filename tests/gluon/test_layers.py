@@ -1,9 +1,5 @@
 """gluon.nn layers against PyTorch (same arithmetic) and NumPy references, gradients by
-central differences (``check_grads``, float64), reprs as MXNet 1.9.1 prints them.
-
-Convolution and windowed pooling layers need ``npx.convolution`` / ``npx.deconvolution`` /
-``npx.pooling`` from the nn-conv branch: their tests skip (``needs_npx``) until it is merged.
-"""
+central differences (``check_grads``, float64), reprs as MXNet 1.9.1 prints them."""
 import itertools
 
 import numpy as onp
@@ -13,11 +9,6 @@ from autodiff import np, npx, autograd, init
 from autodiff.errors import ShapeError
 from autodiff.gluon import nn
 from helpers import check_grads
-
-
-def needs_npx(name):
-    """Skip while ``npx.<name>`` does not exist (another branch adds it)."""
-    return pytest.mark.skipif(not hasattr(npx, name), reason=f"npx.{name} not merged yet")
 
 
 def _t():
@@ -344,7 +335,6 @@ CONVS = [
 ]
 
 
-@needs_npx('convolution')
 @pytest.mark.parametrize('k', range(len(CONVS)))
 def test_conv_matches_numpy(k):
     cls, kw, shape = CONVS[k]
@@ -369,7 +359,6 @@ DECONVS = [
 ]
 
 
-@needs_npx('deconvolution')
 @pytest.mark.parametrize('k', range(len(DECONVS)))
 def test_deconv_matches_numpy(k):
     cls, kw, shape = DECONVS[k]
@@ -395,7 +384,6 @@ POOLS = [
 ]
 
 
-@needs_npx('pooling')
 @pytest.mark.parametrize('k', range(len(POOLS)))
 def test_pool_matches_numpy(k):
     cls, kw, shape, kind = POOLS[k]
