@@ -5,7 +5,7 @@ import itertools
 import numpy as onp
 import pytest
 
-from autodiff import np, npx, autograd, init
+from autodiff import np, autograd, init
 from autodiff.errors import ShapeError
 from autodiff.gluon import nn
 from helpers import check_grads
