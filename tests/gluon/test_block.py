@@ -268,3 +268,20 @@ def test_block_call_enters_the_graph_scope(monkeypatch):
     assert [(c[0], c[1]) for c in calls] == [('sequential0', 'Sequential'), ('dense0', 'Dense')]
     assert sorted(calls[1][2]) == ['dense0_bias', 'dense0_weight']
     assert calls[1][2]['dense0_weight'] is net[0].weight.data()
+
+
+def test_deferred_parameters_belong_to_their_block_in_the_graph():
+    """The first call of a deferred-initialised layer creates its weight inside the call; the
+    graph still puts it in the layer's scope (so viz.draw counts it in the layer's box)."""
+    net = nn.HybridSequential()
+    net.add(nn.Dense(5, activation='relu'), nn.Dense(3))
+    net.initialize()                                  # in_units unknown: deferred
+    with autograd.record():
+        y = net(np.ones((2, 4)))
+    G = autograd.get_graph(y)
+    where = {d['label']: d.get('scope_key') for _, d in G.nodes(data=True)
+             if d['kind'] == 'variable'}
+    assert where == {'dense0_weight': 'hybridsequential0/dense0',
+                     'dense0_bias': 'hybridsequential0/dense0',
+                     'dense1_weight': 'hybridsequential0/dense1',
+                     'dense1_bias': 'hybridsequential0/dense1'}
