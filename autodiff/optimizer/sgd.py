@@ -40,35 +40,26 @@ class SGD(Optimizer):
         if state is None:
             write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)
         else:
-            state[...] = t(self.momentum) * state - t(lr) * t(wd) * w - t(lr) * g
-            write(weight, w + state)
+            self._momentum_step(weight, w, g, state, t(lr), t(wd), t(self.momentum))
+
+    @staticmethod
+    def _momentum_step(weight, w, g, m, lr, wd, momentum):
+        m[...] = momentum * m - lr * wd * w - lr * g
+        write(weight, w + m)
 
 
 @register
-class NAG(Optimizer):
-    """Nesterov accelerated gradient (see the module docstring)."""
+class NAG(SGD):
+    """Nesterov accelerated gradient (see the module docstring); without momentum, SGD."""
 
     def __init__(self, momentum=0.0, **kwargs):
-        super().__init__(**kwargs)
-        self.momentum = momentum
+        super().__init__(momentum=momentum, **kwargs)
 
-    def create_state(self, index, weight):
-        """The per-weight state (zeros shaped like the weight, or None)."""
-        return self._zeros(weight) if self.momentum != 0.0 else None
-
-    def update(self, index, weight, grad, state):
-        """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        t = w.dtype.type
-        g = self._grad(grad, w.dtype)
-        if state is None:
-            write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)
-        else:
-            g = g + t(wd) * w
-            state[...] = t(self.momentum) * state - t(lr) * g
-            write(weight, w + t(self.momentum) * state - t(lr) * g)
+    @staticmethod
+    def _momentum_step(weight, w, g, m, lr, wd, momentum):
+        g = g + wd * w
+        m[...] = momentum * m - lr * g
+        write(weight, w + momentum * m - lr * g)
 
 
 @register
