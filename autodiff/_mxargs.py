@@ -49,9 +49,9 @@ NP.update({
     'round': {'decimals': 0, 'out': None},
     'ravel': {'order': 'C'},
     'full': {'out': None},
-    'zeros_like': {'order': 'C', 'ctx': None, 'out': None},
-    'ones_like': {'order': 'C', 'ctx': None, 'out': None},
-    'full_like': {'order': 'C', 'ctx': None, 'out': None},
+    'zeros_like': {'order': 'C', 'out': None},
+    'ones_like': {'order': 'C', 'out': None},
+    'full_like': {'order': 'C', 'out': None},
     'empty_like': {'order': 'C', 'subok': False, 'shape': None},
 })
 NPX = {

@@ -12,6 +12,8 @@ from .ops.special import erf, erfinv, gamma, gammaln  # noqa: F401
 from .ops.rnn import rnn  # noqa: F401
 from .ops.conv import convolution, deconvolution  # noqa: F401
 from .ops.pool import pooling  # noqa: F401
+from .device import (Context, Device, cpu, gpu, cpu_pinned, current_context,  # noqa: F401
+                     current_device, num_gpus, gpu_memory_info)
 from . import _mxargs
 
 _np_mode = True
@@ -35,14 +37,9 @@ def is_np_array():
     return _np_mode
 
 
-def cpu(device_id=0):
-    """The only device."""
-    return 'cpu(0)'
-
-
-def num_gpus():
-    """No GPU support: 0."""
-    return 0
+def is_np_shape():
+    """Always True: numpy shape semantics (0-d and zero-size arrays are real shapes)."""
+    return _np_mode
 
 
 def waitall():
