@@ -14,6 +14,7 @@ from .ops.conv import convolution, deconvolution  # noqa: F401
 from .ops.pool import pooling  # noqa: F401
 from .device import (Context, Device, cpu, gpu, cpu_pinned, current_context,  # noqa: F401
                      current_device, num_gpus, gpu_memory_info)
+from .serialize import save, load  # noqa: F401
 from . import _mxargs
 
 _np_mode = True
