@@ -61,6 +61,9 @@ NPX = {
                 'out': None, 'name': None},
     'log_softmax': {'temperature': None, 'dtype': None, 'use_length': None, 'out': None,
                     'name': None},
+    'multibox_prior': {'out': None, 'name': None},
+    'multibox_detection': {'out': None, 'name': None},
+    'roi_pooling': {'out': None, 'name': None},
 }
 # ndarray methods (each guarded in the class body of autodiff/ndarray.py)
 METHODS = {

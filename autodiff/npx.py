@@ -12,6 +12,8 @@ from .ops.special import erf, erfinv, gamma, gammaln  # noqa: F401
 from .ops.rnn import rnn  # noqa: F401
 from .ops.conv import convolution, deconvolution  # noqa: F401
 from .ops.pool import pooling  # noqa: F401
+from .ops.detection import (multibox_prior, multibox_target, multibox_detection,  # noqa: F401
+                            roi_pooling)
 from .device import (Context, Device, cpu, gpu, cpu_pinned, current_context,  # noqa: F401
                      current_device, num_gpus, gpu_memory_info)
 from .serialize import save, load  # noqa: F401
