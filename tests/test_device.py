@@ -126,3 +126,20 @@ def test_gradient_flows_through_device_moves():
         loss = (x.as_in_ctx(npx.cpu(1)) ** 2).sum() + (x.copyto(npx.cpu()) * 3).sum()
     loss.backward()
     onp.testing.assert_allclose(x.grad.asnumpy(), 2 * x.asnumpy() + 3)
+
+
+def test_is_np_shape_and_constraint_check():
+    # MXNet 1.9.1: is_np_shape() is True after set_np(); constraint_check of an all-True
+    # bool array returns array(True) (bool, shape ()); a False element raises ValueError
+    # with msg (default 'Constraint violated.'); a float array is refused (bool only)
+    assert npx.is_np_shape() is True
+    r = npx.constraint_check(np.array([1.0, 2.0]) > 0)
+    assert r.dtype == onp.bool_ and r.shape == () and bool(r)
+    assert bool(npx.constraint_check(np.array(onp.array(True)), 'm'))
+    with pytest.raises(ValueError, match="^bad thing$"):
+        npx.constraint_check(np.array([1.0, -1.0]) > 0, 'bad thing')
+    with pytest.raises(ValueError, match="Constraint violated."):
+        npx.constraint_check(np.array([1.0, -1.0]) > 0)
+    from autodiff.errors import DTypeError
+    with pytest.raises(DTypeError, match="must be a bool array"):
+        npx.constraint_check(np.array([1.0]))
