@@ -23,7 +23,7 @@ class Context:
     ``with ctx:`` makes ``ctx`` the default device of array creation inside the block
     (``current_context()``), and restores the previous default on exit.
     """
-    __slots__ = ('device_typeid', 'device_id', '_saved')
+    __slots__ = ('device_typeid', 'device_id')
 
     def __init__(self, device_type, device_id=0):
         if isinstance(device_type, Context):
@@ -37,7 +37,6 @@ class Context:
                 raise DeviceError(f"device_id must be a non-negative integer, got "
                                   f"{device_id!r}")
             self.device_typeid, self.device_id = _TYPES[device_type], int(device_id)
-        self._saved = []
 
     @property
     def device_type(self):
@@ -60,12 +59,15 @@ class Context:
     __str__ = __repr__
 
     def __enter__(self):
-        self._saved.append(current_context())
-        _default.ctx = self
+        stack = getattr(_default, 'saved', None)
+        if stack is None:
+            stack = _default.saved = []
+        stack.append(current_context())       # (per thread, so one Context may be entered
+        _default.ctx = self                   # by several threads at once)
         return self
 
     def __exit__(self, *exc):
-        _default.ctx = self._saved.pop()
+        _default.ctx = _default.saved.pop()
         return False
 
     def empty_cache(self):

@@ -143,3 +143,22 @@ def test_is_np_shape_and_constraint_check():
     from autodiff.errors import DTypeError
     with pytest.raises(DTypeError, match="must be a bool array"):
         npx.constraint_check(np.array([1.0]))
+
+
+def test_one_context_entered_by_two_threads_restores_each_threads_default():
+    c, seen, ready, done = npx.cpu(5), [], threading.Event(), threading.Event()
+
+    def other():
+        with npx.cpu(2):
+            with c:
+                ready.set()
+                done.wait(5)
+            seen.append(npx.current_context())
+
+    t = threading.Thread(target=other)
+    t.start()
+    ready.wait(5)
+    with c:
+        done.set()
+        t.join()
+    assert seen == [npx.cpu(2)] and npx.current_context() == npx.cpu(0)
