@@ -67,7 +67,8 @@ class Context:
         return self
 
     def __exit__(self, *exc):
-        _default.ctx = _default.saved.pop()
+        prev = _default.saved.pop()
+        _default.ctx = None if prev == CPU0 else prev      # (None: place()'s fast path)
         return False
 
     def empty_cache(self):
@@ -99,7 +100,7 @@ def cpu_pinned(device_id=0):
 
 def current_context():
     """The default device of array creation: ``cpu(0)`` unless inside ``with ctx:``."""
-    return getattr(_default, 'ctx', CPU0)
+    return getattr(_default, 'ctx', None) or CPU0
 
 
 current_device = current_context     # (MXNet 2.x's name)
