@@ -49,9 +49,9 @@ NP.update({
     'round': {'decimals': 0, 'out': None},
     'ravel': {'order': 'C'},
     'full': {'out': None},
-    'zeros_like': {'order': 'C', 'ctx': None, 'out': None},
-    'ones_like': {'order': 'C', 'ctx': None, 'out': None},
-    'full_like': {'order': 'C', 'ctx': None, 'out': None},
+    'zeros_like': {'order': 'C', 'out': None},
+    'ones_like': {'order': 'C', 'out': None},
+    'full_like': {'order': 'C', 'out': None},
     'empty_like': {'order': 'C', 'subok': False, 'shape': None},
 })
 NPX = {
@@ -61,6 +61,9 @@ NPX = {
                 'out': None, 'name': None},
     'log_softmax': {'temperature': None, 'dtype': None, 'use_length': None, 'out': None,
                     'name': None},
+    'multibox_prior': {'out': None, 'name': None},
+    'multibox_detection': {'out': None, 'name': None},
+    'roi_pooling': {'out': None, 'name': None},
 }
 # ndarray methods (each guarded in the class body of autodiff/ndarray.py)
 METHODS = {

@@ -29,6 +29,10 @@ class FunctionError(AutodiffError, RuntimeError):
     """Misuse of a custom ``autograd.Function``."""
 
 
+class DeviceError(AutodiffError, RuntimeError):
+    """A device this library does not have (a GPU), or a malformed device."""
+
+
 class AnomalyError(AutodiffError, FloatingPointError):
     """Raised in anomaly mode at the first op whose result holds NaN or inf."""
 

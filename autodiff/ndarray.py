@@ -7,9 +7,10 @@ import numpy as _onp
 
 from . import dtypes
 from ._state import state
-from .errors import GraphError, DTypeError
+from .errors import GraphError, DTypeError, ShapeError
 from .tape import Node, Variable, tick as _tick
 from . import versions as _versions
+from . import device as _device
 from ._mxargs import guard as _guard, METHODS as _METHODS
 
 _GRAD_REQS = ('write', 'add', 'null')
@@ -41,7 +42,7 @@ class ndarray:
     on it is recorded; ``backward()`` fills ``.grad``.
     """
     # ``_detached``: set by detach(); ``_why``: why it has no history (engine.no_history)
-    __slots__ = ('_data', '_node', '_idx', '_detached', '_why', '__weakref__')
+    __slots__ = ('_data', '_node', '_idx', '_detached', '_why', '_ctx', '__weakref__')
     __array_priority__ = 100.0   # NumPy defers to our reflected operators
 
     def __init__(self, shape=(), dtype=None):
@@ -77,11 +78,41 @@ class ndarray:
 
     @property
     def ctx(self):
-        """The device the array lives on: always the CPU (``'cpu(0)'``); also ``context``
-        and ``device``."""
-        return 'cpu(0)'
+        """The device the array lives on, a ``Context`` (``cpu(0)`` unless it was made with
+        ``ctx=`` / inside ``with ctx:`` or moved by ``as_in_ctx``); also ``context`` and
+        ``device``.  Every CPU device is the same host memory; an op's result reports
+        ``cpu(0)``."""
+        try:
+            return self._ctx
+        except AttributeError:
+            return _device.CPU0
 
     context = device = ctx
+
+    def as_in_ctx(self, ctx):
+        """This array on device ``ctx``: itself when it is already there, else a copy that
+        keeps the history (differentiable); a GPU raises ``DeviceError``."""
+        c = _device.resolve('as_in_ctx', ctx)
+        if c == self.ctx:
+            return self
+        return _device.place(_shape.copy(self), 'as_in_ctx', c)
+
+    as_in_context = as_in_ctx
+    to_device = as_in_ctx          # (MXNet 2.x's name)
+
+    def copyto(self, other):
+        """Copy the values into array ``other`` (of the same shape; cast to its dtype) and
+        return it, or into a new array on device ``other`` (a ``Context``); recorded."""
+        if isinstance(other, ndarray):
+            if other.shape != self.shape:
+                raise ShapeError(f"copyto: the target has shape {other.shape}, this array "
+                                 f"{self.shape}")
+            other[...] = self
+            return other
+        if not isinstance(other, (_device.Context, str)):
+            raise TypeError(f"copyto: other must be an array or a device (npx.cpu()), "
+                            f"got {type(other).__name__}")
+        return _device.place(_shape.copy(self), 'copyto', _device.resolve('copyto', other))
 
     # ---- conversion -------------------------------------------------------------------
     def asnumpy(self):

@@ -1,4 +1,6 @@
 """``autodiff.npx``: MXNet's extensions to the numpy namespace (activations, mode switches)."""
+import numpy as _onp
+
 from .ops.unary import relu, sigmoid  # noqa: F401
 from .ops.nn import softmax, log_softmax  # noqa: F401
 from .ops.norm import batch_norm, layer_norm, instance_norm, group_norm  # noqa: F401
@@ -12,6 +14,14 @@ from .ops.special import erf, erfinv, gamma, gammaln  # noqa: F401
 from .ops.rnn import rnn  # noqa: F401
 from .ops.conv import convolution, deconvolution  # noqa: F401
 from .ops.pool import pooling  # noqa: F401
+from .ops.detection import (multibox_prior, multibox_target, multibox_detection,  # noqa: F401
+                            roi_pooling)
+from .device import (Context, Device, cpu, gpu, cpu_pinned, current_context,  # noqa: F401
+                     current_device, num_gpus, gpu_memory_info)
+from .serialize import save, load  # noqa: F401
+from .ops.core import nondiff as _nondiff, wrap as _wrap
+from .ops.convert import as_array as _as_array
+from .errors import DTypeError as _DTypeError
 from . import _mxargs
 
 _np_mode = True
@@ -35,14 +45,21 @@ def is_np_array():
     return _np_mode
 
 
-def cpu(device_id=0):
-    """The only device."""
-    return 'cpu(0)'
+def is_np_shape():
+    """Always True: numpy shape semantics (0-d and zero-size arrays are real shapes)."""
+    return _np_mode
 
 
-def num_gpus():
-    """No GPU support: 0."""
-    return 0
+def constraint_check(x, msg='Constraint violated.'):
+    """``array(True)`` when every element of bool array ``x`` is True, else ValueError(msg)
+    (MXNet 1.9.1; not differentiable).  ``x`` must have dtype bool."""
+    a = _as_array(x)
+    if a.dtype != _onp.bool_:
+        raise _DTypeError(f"constraint_check: x must be a bool array (e.g. a comparison), got "
+                         f"dtype {a.dtype}")
+    if not a._data.all():
+        raise ValueError(msg)
+    return _nondiff('constraint_check', (a,), _wrap(_onp.array(True)))
 
 
 def waitall():

@@ -4,6 +4,7 @@ import numpy as _onp
 from . import dtypes
 from ._state import state
 from .ndarray import wrap
+from .device import place
 
 _rng = _onp.random.default_rng()
 
@@ -31,13 +32,15 @@ def _out(values, dtype):
 def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None):
     """Uniform draws in [low, high)."""
     _drawn('uniform')
-    return _out(_rng.uniform(_unwrap(low), _unwrap(high), _size(size)), dtype)
+    return place(_out(_rng.uniform(_unwrap(low), _unwrap(high), _size(size)), dtype),
+                 'random.uniform', ctx, device)
 
 
 def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None):
     """Normal draws with mean ``loc`` and standard deviation ``scale``."""
     _drawn('normal')
-    return _out(_rng.normal(_unwrap(loc), _unwrap(scale), _size(size)), dtype)
+    return place(_out(_rng.normal(_unwrap(loc), _unwrap(scale), _size(size)), dtype),
+                 'random.normal', ctx, device)
 
 
 def randn(*size):
@@ -56,7 +59,8 @@ def randint(low, high=None, size=None, dtype=None, ctx=None, device=None):
     """Integers in [low, high) (int64 by default)."""
     dt = _onp.int64 if dtype is None else dtypes.check(dtype)
     _drawn('randint')
-    return wrap(_onp.asarray(_rng.integers(low, high, _size(size)), dtype=dt))
+    return place(wrap(_onp.asarray(_rng.integers(low, high, _size(size)), dtype=dt)),
+                 'random.randint', ctx, device)
 
 
 def shuffle(x):

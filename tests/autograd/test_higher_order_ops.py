@@ -6,7 +6,7 @@ import numpy as onp
 import pytest
 
 from autodiff import np, npx, autograd
-from autodiff.ops import conv, indexing, pool, special, unary, norm, dense
+from autodiff.ops import conv, indexing, pool, special, unary, norm, dense, detection
 from autodiff.ops.core import registered_ops
 
 from .nth import check_nth_order
@@ -180,6 +180,8 @@ FUSED = {
 _G = conv.Geometry((2, 2), (2, 1), (1, 2), (1, 0), 2)
 _PAVG = pool.Pool((2, 2), (2, 1), (1, 0), (1, 0), (3, 2), 'avg', 1, 1)
 _ARGMAX = onp.array([[0, 3], [5, 4]])
+_ROIS = np.array([[0, 0, 0, 3, 2], [0, 1.4, 0.6, 4.2, 3.1]], dtype='float64')
+_ROI_ARGMAX = onp.array([[[[0, 4]], [[5, -1]]]])
 WINDOWS = {
     'convolution': (lambda x, w, b: npx.convolution(x, w, b, kernel=(2, 2), stride=(2, 1),
                                                     dilate=(1, 2), pad=(1, 0), num_filter=2,
@@ -201,6 +203,12 @@ WINDOWS = {
                             [U((1, 2, 1, 2), -1, 1)]),
     'pooling_max_gather': (lambda h: pool.max_gather(h * h, _ARGMAX, (1, 2, 1, 2)),
                            [U((1, 2, 2, 3), -1, 1)]),
+    'roi_pooling': (lambda x: npx.roi_pooling(x, _ROIS, pooled_size=(2, 2),
+                                              spatial_scale=1.0) ** 2, [U((1, 2, 4, 5), -1, 1)]),
+    'roi_pooling_scatter': (lambda g: detection.roi_scatter(g * g, _ROI_ARGMAX, (1, 1, 2, 3)),
+                            [U((1, 2, 1, 2), -1, 1)]),
+    'roi_pooling_gather': (lambda h: detection.roi_gather(h * h, _ROI_ARGMAX, (1, 2, 1, 2)),
+                           [U((1, 1, 2, 3), -1, 1)]),
 }
 
 

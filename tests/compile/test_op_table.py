@@ -469,12 +469,15 @@ FALLBACK_OPS = {'prod',
                 'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
                 'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma',
                 # sliding windows (npx)
-                'convolution', 'deconvolution', 'pooling'}
+                'convolution', 'deconvolution', 'pooling',
+                # region pooling (npx.roi_pooling)
+                'roi_pooling'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
                      'embedding_scatter', 'convolution_weight_grad', 'pooling_adjoint',
-                     'pooling_max_scatter', 'pooling_max_gather'}
+                     'pooling_max_scatter', 'pooling_max_gather',
+                     'roi_pooling_scatter', 'roi_pooling_gather'}
 
 
 def test_every_op_outside_the_table_is_listed_as_a_fallback():
