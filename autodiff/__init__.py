@@ -10,17 +10,16 @@ from . import np, npx, autograd  # noqa: F401
 from .ndarray import ndarray  # noqa: F401
 from .errors import (AutodiffError, ShapeError, DTypeError, AxisError, GraphError,  # noqa: F401
                      FunctionError, AnomalyError)
+from . import device as context  # noqa: F401   (mx.context, as MXNet's module)
+from .device import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa: F401
 
 __version__ = '0.1.0'
 
 # Gluon and its companions load lazily, so ``import autodiff`` stays as fast as before.
 _LAZY_MODULES = {'gluon': '.gluon', 'init': '.init', 'initializer': '.init',
                  'optimizer': '.optimizer', 'lr_scheduler': '.lr_scheduler',
-                 'metric': '.metric', 'context': '.gluon.context'}
-_LAZY_ATTRS = {'cpu': ('.gluon.context', 'cpu'), 'gpu': ('.gluon.context', 'gpu'),
-               'Context': ('.gluon.context', 'Context'),
-               'current_context': ('.gluon.context', 'current_context'),
-               'num_gpus': ('.gluon.context', 'num_gpus')}
+                 'metric': '.metric'}
+_LAZY_ATTRS = {}
 
 
 def __getattr__(name):

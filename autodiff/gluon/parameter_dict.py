@@ -10,6 +10,7 @@ from collections import OrderedDict
 
 import numpy as _onp
 
+from ..device import cpu
 from .parameter import Parameter, Constant
 from ._io import save_arrays, load_arrays
 
@@ -155,7 +156,6 @@ class ParameterDict:
 
     def list_ctx(self):
         """``[cpu(0)]``."""
-        from .context import cpu
         return [cpu()]
 
     def setattr(self, name, value):

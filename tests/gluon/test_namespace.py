@@ -23,8 +23,9 @@ def test_lazy_attributes():
     assert mx.lr_scheduler is lr_scheduler and mx.metric is metric
     assert str(mx.cpu()) == 'cpu(0)' and mx.cpu() == mx.context.cpu(0)
     assert mx.gluon.nn.Dense and mx.gluon.loss.L2Loss and mx.gluon.Trainer
-    with pytest.raises(RuntimeError, match='CPU only'):
-        mx.gpu()
+    assert str(mx.gpu()) == 'gpu(0)'                    # a device object, as in MXNet ...
+    with pytest.raises(RuntimeError, match='GPU'):       # ... whose memory is not here
+        mx.np.zeros(2, ctx=mx.gpu())
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         mx.nothing_here
 
