@@ -85,9 +85,41 @@ def metrics(rng):
     return out
 
 
+def layers(rng):
+    """SDMLLoss (values and input gradients), ReflectionPad2D, BatchNormReLU (training
+    step), in legacy ndarray mode: in numpy mode 1.9.1's SDMLLoss calls expand_dims on
+    numpy arrays and ReflectionPad2D the legacy pad operator, both of which fail."""
+    from mxnet import autograd, gluon
+    a = rng.uniform(-1, 1, (4, 3)).astype('float32')
+    b = rng.uniform(-1, 1, (4, 3)).astype('float32')
+    xa, xb = mx.nd.array(a), mx.nd.array(b)
+    xa.attach_grad()
+    xb.attach_grad()
+    with autograd.record():
+        loss = gluon.loss.SDMLLoss(smoothing_parameter=0.2)(xa, xb)
+    loss.backward()
+    out = {'sdml': dict(x1=a.tolist(), x2=b.tolist(), loss=loss.asnumpy().tolist(),
+                        dx1=xa.grad.asnumpy().tolist(), dx2=xb.grad.asnumpy().tolist())}
+    x = rng.uniform(-1, 1, (2, 2, 4, 5)).astype('float32')
+    out['pad'] = dict(x=x.tolist(), padding=[0, 0, 0, 0, 1, 3, 2, 0],
+                      y=gluon.nn.ReflectionPad2D((0, 0, 0, 0, 1, 3, 2, 0))(
+                          mx.nd.array(x)).asnumpy().tolist())
+    bn = gluon.nn.BatchNormReLU(in_channels=2)
+    bn.initialize()
+    bn.gamma.set_data(mx.nd.array([1.5, -0.5]))
+    bn.beta.set_data(mx.nd.array([0.1, 0.2]))
+    with autograd.record():
+        y = bn(mx.nd.array(x))
+    y.backward()                # 1.9.1 updates the running statistics in backward
+    out['bnrelu'] = dict(x=x.tolist(), y=y.asnumpy().tolist(),
+                         running_mean=bn.running_mean.data().asnumpy().tolist(),
+                         running_var=bn.running_var.data().asnumpy().tolist())
+    return out
+
+
 def main():
     rng = onp.random.RandomState(0)
-    out = {'optimizers': optimizers(rng), 'metrics': metrics(rng)}
+    out = {'optimizers': optimizers(rng), 'metrics': metrics(rng), 'layers': layers(rng)}
     with open(__file__.replace('make_breadth_oracle.py', 'breadth_oracle.json'), 'w') as f:
         json.dump(out, f, indent=1)
     print({k: v for k, v in out['metrics'].items() if k != 'data'})
