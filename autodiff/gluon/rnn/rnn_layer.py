@@ -7,7 +7,8 @@ into the vector ``npx.rnn`` takes (every weight, then every bias; layer by layer
 before right).  ``layout`` 'TNC' or 'NTC'; ``states`` given or zeros from
 ``begin_state``; with states given the call returns ``(output, new_states)``, without
 them just the output.  ``input_size=0`` leaves the first layer's input size to the first
-call.  ``save_parameters`` uses MXNet's structural keys (``_unfused.0.i2h_weight``,
+call.  ``hybridize()`` compiles the layer for inference calls (``autograd.compile``;
+training calls run eagerly, as every HybridBlock).  ``save_parameters`` uses MXNet's structural keys (``_unfused.0.i2h_weight``,
 ``_unfused.0.l_cell.i2h_weight`` when bidirectional), so files are interchangeable.
 """
 import re
@@ -151,16 +152,19 @@ class _RNNLayer(HybridBlock):
             states = self.begin_state(batch_size, dtype=inputs.dtype)
         if isinstance(states, ndarray):
             states = [states]
-        return super().__call__(inputs, list(states))
+        # hybrid_forward returns the flat tuple (output, *states), which autograd.compile
+        # can replay when the layer is hybridized; the states are nested again here
+        out = super().__call__(inputs, *states)
+        return out[0] if self.skip_states else (out[0], list(out[1:]))
 
-    def infer_shape(self, inputs, states):
+    def infer_shape(self, inputs, *states):
         """The first layer's input size from the inputs' last axis."""
         for j in ['l', 'r'][:self._dir]:
             getattr(self, f'{j}0_i2h_weight').shape = (self._gates * self._hidden_size,
                                                        inputs.shape[2])
 
-    def hybrid_forward(self, F, inputs, states, **params):
-        """Pack the parameters and run ``npx.rnn``; ``(output, states)`` or the output."""
+    def hybrid_forward(self, F, inputs, *states, **params):
+        """Pack the parameters and run ``npx.rnn``: the tuple ``(output, *states)``."""
         batch_size = inputs.shape[self._layout.find('N')]
         info = self.state_info(batch_size)
         if len(states) != len(info):
@@ -170,8 +174,8 @@ class _RNNLayer(HybridBlock):
             if tuple(state.shape) != tuple(i['shape']):
                 raise ShapeError(f"{self.name}: Invalid recurrent state shape. Expecting "
                                  f"{i['shape']}, got {state.shape}.")
-        out = self._forward_kernel(inputs, states, params)
-        return out[0] if self.skip_states else out
+        out, new_states = self._forward_kernel(inputs, list(states), params)
+        return (out, *new_states)
 
     def _packed(self, params):
         gates = ['i2h', 'h2h'] + (['h2r'] if self._projection_size else [])
