@@ -58,6 +58,10 @@ LEFT_OUT = {
     ('metric', 'OrderedDict'): _LEAK,
     ('init', 'NDArray'): _LEAK,
     ('metric', 'Torch'): "MXNet's legacy plugin metric for Lua Torch",
+    ('init', 'FusedRNN'): ("initialises the single packed parameter vector of the legacy "
+                           "symbolic FusedRNNCell; gluon.rnn layers keep MXNet's per-layer "
+                           "Parameters (l0_i2h_weight, ...), which ordinary initializers "
+                           "fill"),
     ('metric', 'Caffe'): "MXNet's legacy plugin metric for Caffe",
     ('optimizer', 'Test'): "MXNet's optimizer used only by its own unit tests",
 }

@@ -3,8 +3,10 @@
 ``m.update(labels, preds)`` takes an array or a list of arrays each (autodiff or NumPy);
 ``m.get()`` returns ``(name, value)``: ``sum_metric / num_inst`` (NaN before any update).
 The regression metrics (MAE/MSE/RMSE) average one value per ``update`` call's array, as
-1.9.1 does; ``F1`` is binary, ``average='macro'`` averaging per-update F1 scores and
-``'micro'`` pooling the counts.
+1.9.1 does; ``F1`` and ``MCC`` are binary, ``average='macro'`` averaging per-update
+scores and ``'micro'`` pooling the counts; ``PCC`` is the multiclass Matthews correlation
+of a growing confusion matrix; ``PearsonCorrelation`` ('micro' pools every update with
+Welford's exact batch updates).
 """
 import math
 
@@ -12,7 +14,8 @@ import numpy as _onp
 
 __all__ = ['EvalMetric', 'CompositeEvalMetric', 'Accuracy', 'TopKAccuracy', 'F1', 'MAE',
            'MSE', 'RMSE', 'CrossEntropy', 'Perplexity', 'Loss', 'CustomMetric', 'create',
-           'check_label_shapes', 'np']
+           'check_label_shapes', 'np', 'MCC', 'PCC', 'PearsonCorrelation',
+           'NegativeLogLikelihood']
 
 _REGISTRY = {}
 
@@ -347,7 +350,7 @@ class Perplexity(EvalMetric):
         return self.name, math.exp(self.sum_metric / self.num_inst)
 
 
-@_register('nll_loss')
+@_register()
 class Loss(EvalMetric):
     """Mean of the loss values passed as ``preds`` (labels ignored)."""
 
@@ -360,6 +363,152 @@ class Loss(EvalMetric):
             p = _np(pred)
             self.sum_metric += float(p.sum())
             self.num_inst += p.size
+
+
+@_register('nll_loss')
+class NegativeLogLikelihood(CrossEntropy):
+    """Mean of ``-log(p[label] + eps)`` (CrossEntropy's arithmetic, MXNet's name
+    'nll-loss'; ``create('nll_loss')``)."""
+
+    def __init__(self, eps=1e-12, name='nll-loss', output_names=None, label_names=None):
+        super().__init__(eps=eps, name=name, output_names=output_names,
+                         label_names=label_names)
+
+
+def _mcc_binary(tp, fp, fn, tn):
+    """Matthews correlation; zero factors of the denominator are left out (MXNet)."""
+    if tp + fp + fn + tn == 0:
+        return 0.0
+    denom = 1.0
+    for t in (tp + fp, tp + fn, tn + fp, tn + fn):
+        if t != 0:
+            denom *= t
+    return (tp * tn - fp * fn) / math.sqrt(denom)
+
+
+@_register()
+class MCC(EvalMetric):
+    """Binary Matthews correlation coefficient of ``argmax(pred, axis=1)`` against labels
+    in {0, 1}; ``average`` as F1's."""
+
+    def __init__(self, name='mcc', output_names=None, label_names=None, average='macro'):
+        self._average = average
+        self._counts = [0, 0, 0, 0]        # tp, fp, fn, tn
+        super().__init__(name, output_names, label_names, average=average)
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            lab = _np(label).astype('int32').ravel()
+            p = _np(pred)
+            if len(_onp.unique(lab)) > 2:
+                raise ValueError("MCC currently only supports binary classification.")
+            pt, lt = _onp.argmax(p, axis=1) == 1, lab == 1
+            for i, m in enumerate((pt & lt, pt & ~lt, ~pt & lt, ~pt & ~lt)):
+                self._counts[i] += int(m.sum())
+        if self._average == 'macro':
+            self.sum_metric += _mcc_binary(*self._counts)
+            self.num_inst += 1
+            self._counts = [0, 0, 0, 0]
+        else:
+            total = sum(self._counts)
+            self.sum_metric = _mcc_binary(*self._counts) * total
+            self.num_inst = total
+
+    def reset(self):
+        """Forget everything accumulated."""
+        super().reset()
+        self._counts = [0, 0, 0, 0]
+
+
+@_register()
+class PCC(EvalMetric):
+    """Multiclass Matthews correlation (Gorodkin's R_K) of the confusion matrix of
+    predicted classes (``argmax`` of probabilities, or labels) against labels; NaN when
+    every prediction or every label is one class."""
+
+    def __init__(self, name='pcc', output_names=None, label_names=None,
+                 has_global_stats=True):
+        self._cm = _onp.zeros((2, 2))
+        super().__init__(name, output_names, label_names)
+
+    @staticmethod
+    def _calc(cm):
+        n = cm.sum()
+        x, y = cm.sum(axis=1), cm.sum(axis=0)
+        cov_xx, cov_yy = _onp.sum(x * (n - x)), _onp.sum(y * (n - y))
+        if cov_xx == 0 or cov_yy == 0:
+            return float('nan')
+        cov_xy = _onp.sum(cm.diagonal() * n - x * y)
+        return float(cov_xy / (cov_xx * cov_yy) ** 0.5)
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            lab = _np(label).astype(_onp.int64)
+            p = _np(pred)
+            p = p.argmax(axis=1) if p.shape != lab.shape else p.astype(_onp.int64)
+            lab, p = lab.ravel(), p.ravel()
+            k = int(max(p.max(), lab.max())) + 1
+            if k > self._cm.shape[0]:
+                grow = k - self._cm.shape[0]
+                self._cm = _onp.pad(self._cm, ((0, grow), (0, grow)))
+            _onp.add.at(self._cm, (p, lab), 1)
+        self.num_inst += 1
+        self.sum_metric = self._calc(self._cm) * self.num_inst
+
+    def reset(self):
+        """Forget everything accumulated."""
+        super().reset()
+        self._cm = _onp.zeros((2, 2))
+
+
+@_register()
+class PearsonCorrelation(EvalMetric):
+    """Pearson correlation of predictions and labels (flattened): 'macro' averages one
+    ``corrcoef`` per array, 'micro' pools every value seen (Welford's batch updates)."""
+
+    def __init__(self, name='pearsonr', output_names=None, label_names=None,
+                 average='macro'):
+        self.average = average
+        super().__init__(name, output_names, label_names, average=average)
+
+    def reset(self):
+        """Forget everything accumulated."""
+        super().reset()
+        self._n, self._mean_l, self._mean_p = 0, 0.0, 0.0
+        self._sse_l, self._sse_p, self._cov = 0.0, 0.0, 0.0
+
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            check_label_shapes(_np(label), _np(pred), False, True)
+            lab = _np(label).ravel().astype(_onp.float64)
+            p = _np(pred).ravel().astype(_onp.float64)
+            self.num_inst += 1
+            if self.average == 'macro':
+                self.sum_metric += float(_onp.corrcoef(p, lab)[0, 1])
+                continue
+            n = self._n + lab.size
+            d_l = lab - self._mean_l
+            self._mean_l += float(_onp.sum(d_l / n))
+            self._sse_l += float(_onp.sum(d_l * (lab - self._mean_l)))
+            self._cov += float(_onp.sum((lab - self._mean_l) * (p - self._mean_p)))
+            d_p = p - self._mean_p
+            self._mean_p += float(_onp.sum(d_p / n))
+            self._sse_p += float(_onp.sum(d_p * (p - self._mean_p)))
+            self._n = n
+
+    def get(self):
+        """``(name, value)``; NaN before any update."""
+        if self.num_inst == 0:
+            return self.name, float('nan')
+        if self.average == 'macro':
+            return self.name, self.sum_metric / self.num_inst
+        return self.name, self._cov / math.sqrt(self._sse_p * self._sse_l)
 
 
 class CustomMetric(EvalMetric):

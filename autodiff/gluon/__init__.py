@@ -1,12 +1,12 @@
 """``autodiff.gluon``: MXNet 1.9.1's Gluon on the eager ``np``/``npx`` API.
 
 Blocks and Parameters (``Block``, ``HybridBlock``, ``Parameter``, ``ParameterDict``),
-layers (``nn``), losses (``loss``), ``Trainer``, data loading (``data``), metrics
+layers (``nn``), recurrent layers and cells (``rnn``), losses (``loss``), ``Trainer``, data loading (``data``), metrics
 (``metric``) and helpers (``utils``).
 """
 from .parameter import Parameter, Constant, DeferredInitializationError  # noqa: F401
 from .parameter_dict import ParameterDict  # noqa: F401
 from .block import Block  # noqa: F401
 from .hybrid import HybridBlock, SymbolBlock  # noqa: F401
-from . import nn, loss, data, utils, metric  # noqa: F401
+from . import nn, rnn, loss, data, utils, metric  # noqa: F401
 from .trainer import Trainer  # noqa: F401

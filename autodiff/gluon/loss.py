@@ -19,7 +19,7 @@ from .hybrid import HybridBlock
 __all__ = ['Loss', 'L1Loss', 'L2Loss', 'SoftmaxCrossEntropyLoss', 'SoftmaxCELoss',
            'SigmoidBinaryCrossEntropyLoss', 'SigmoidBCELoss', 'KLDivLoss', 'HuberLoss',
            'HingeLoss', 'SquaredHingeLoss', 'LogisticLoss', 'TripletLoss',
-           'CosineEmbeddingLoss', 'PoissonNLLLoss', 'CTCLoss']
+           'CosineEmbeddingLoss', 'PoissonNLLLoss', 'CTCLoss', 'SDMLLoss']
 
 
 def _softrelu(x):
@@ -346,3 +346,30 @@ class CTCLoss(Loss):
             label_lengths
         loss = ctc_nll(pred, lab, plen, llen, self.name)
         return self._weighted(loss, sample_weight)
+
+
+class SDMLLoss(Loss):
+    """Smoothed deep metric learning loss (Bonadiman et al. 2019) for a batch of paired
+    embeddings ``x1``, ``x2`` (N, D): the softmax over ``-|x1_i - x2_j|^2`` (row i) is
+    compared by ``KLDivLoss`` with targets ``1 - smoothing_parameter`` on the diagonal and
+    ``smoothing_parameter / (N - 1)`` elsewhere; one value per row."""
+
+    def __init__(self, smoothing_parameter=0.3, weight=1., batch_axis=0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self.kl_loss = KLDivLoss(from_logits=True)
+        self.smoothing_parameter = smoothing_parameter
+
+    def hybrid_forward(self, F, x1, x2):
+        """One loss value per pair (see the class docstring)."""
+        if x1.ndim != 2 or x1.shape != x2.shape:
+            raise ShapeError(f"SDMLLoss: x1 and x2 must be (batch, dim) arrays of one shape, "
+                             f"got {x1.shape} and {x2.shape}")
+        n = x1.shape[0]
+        if n < 2:
+            raise ShapeError("SDMLLoss: the batch needs at least 2 pairs")
+        gold = np.eye(n, dtype=x1.dtype)
+        s = self.smoothing_parameter
+        labels = gold * (1 - s) + (1 - gold) * (s / (n - 1))
+        d = x1.reshape((n, 1, -1)) - x2.reshape((1, n, -1))
+        distances = (d * d).sum(axis=2)
+        return self.kl_loss(npx.log_softmax(-distances, axis=1), labels)

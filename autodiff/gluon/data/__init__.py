@@ -1,6 +1,7 @@
 """``gluon.data``: datasets, samplers, ``DataLoader`` and ``vision``."""
-from .dataset import Dataset, SimpleDataset, ArrayDataset  # noqa: F401
+from .dataset import Dataset, SimpleDataset, ArrayDataset, RecordFileDataset  # noqa: F401
+from . import recordio  # noqa: F401
 from .sampler import (Sampler, SequentialSampler, RandomSampler, BatchSampler,  # noqa: F401
-                      IntervalSampler)
+                      IntervalSampler, FilterSampler)
 from .dataloader import DataLoader, default_batchify_fn  # noqa: F401
 from . import vision  # noqa: F401

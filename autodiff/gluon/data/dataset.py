@@ -1,6 +1,9 @@
 """Datasets (MXNet 1.9.1's ``gluon.data.dataset``): ``Dataset``, ``SimpleDataset``,
-``ArrayDataset`` and the lazy ``transform`` / ``transform_first`` views."""
-__all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset']
+``ArrayDataset``, ``RecordFileDataset`` (MXNet's RecordIO files) and the lazy
+``transform`` / ``transform_first`` views."""
+import os
+
+__all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'RecordFileDataset']
 
 
 class Dataset:
@@ -118,3 +121,20 @@ class ArrayDataset(Dataset):
 
     def __len__(self):
         return self._length
+
+
+class RecordFileDataset(Dataset):
+    """The raw records (bytes) of a RecordIO ``.rec`` file, in the order of the ``.idx``
+    index beside it (``<name>.idx``; see ``gluon.data.recordio``)."""
+
+    def __init__(self, filename):
+        from .recordio import IndexedRecordFile
+        self.idx_file = os.path.splitext(filename)[0] + '.idx'
+        self.filename = filename
+        self._record = IndexedRecordFile(self.idx_file, self.filename)
+
+    def __getitem__(self, idx):
+        return self._record.read_idx(self._record.keys[idx])
+
+    def __len__(self):
+        return len(self._record.keys)

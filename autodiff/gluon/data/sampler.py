@@ -98,3 +98,19 @@ class BatchSampler(Sampler):
         if self._last_batch == 'discard':
             return n // self._batch_size
         return (len(self._prev) + n) // self._batch_size
+
+
+class FilterSampler(Sampler):
+    """The indices of the samples of ``dataset`` for which ``fn(sample)`` is true (computed
+    once, at construction)."""
+
+    def __init__(self, fn, dataset):
+        self._fn = fn
+        self._dataset = dataset
+        self._indices = [i for i, sample in enumerate(dataset) if fn(sample)]
+
+    def __iter__(self):
+        return iter(self._indices)
+
+    def __len__(self):
+        return len(self._indices)

@@ -9,7 +9,7 @@ MXNet 1.9.1 measures; MXNet does it during backward, here at the forward pass, s
 values after one training step agree); otherwise it uses the running statistics.
 ``GroupNorm``'s ``gamma``/``beta`` have one value per group, as in 1.9.1.
 """
-from ... import np, autograd
+from ... import np, npx, autograd
 from ...errors import ShapeError, AxisError
 from ..hybrid import HybridBlock
 
@@ -117,6 +117,14 @@ class BatchNorm(_Norm):
     def __repr__(self):
         kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
         return f'{self.__class__.__name__}({kw}, in_channels={self.gamma.shape[0]})'
+
+
+class BatchNormReLU(BatchNorm):
+    """``relu(BatchNorm(x))`` (MXNet 1.9.1's fused layer; the same arguments)."""
+
+    def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
+        """Batch normalisation, then ReLU."""
+        return npx.relu(super().hybrid_forward(F, x, gamma, beta, running_mean, running_var))
 
 
 class LayerNorm(_Norm):

@@ -4,7 +4,8 @@ Images are HWC arrays (``(H, W, C)`` or a batch ``(N, H, W, C)``) until ``ToTens
 them CHW float32 in [0, 1].  Sizes are ``(width, height)`` as in MXNet.  Resizing is
 bilinear with OpenCV's pixel-centre convention (``INTER_LINEAR``, no antialiasing);
 integer images are rounded back to their dtype.  Random transforms draw from NumPy's
-global generator (MXNet uses its own; seed with ``numpy.random.seed``).
+global generator (MXNet uses its own; seed with ``numpy.random.seed``).  The colour
+transforms' and ``Rotate``'s arithmetic is in ``_image_ops`` (formulas there).
 """
 import math
 
@@ -13,10 +14,15 @@ import numpy as _onp
 from .... import np
 from ....ndarray import ndarray
 from ...block import Block
-from ...nn.basic_layers import Sequential
+from ...hybrid import HybridBlock  # noqa: F401  (MXNet's transforms module exports it)
+from ...nn.basic_layers import Sequential, HybridSequential  # noqa: F401
+from . import _image_ops as _ops
 
 __all__ = ['Compose', 'Cast', 'ToTensor', 'Normalize', 'Resize', 'CenterCrop',
-           'RandomResizedCrop', 'RandomFlipLeftRight', 'RandomFlipTopBottom', 'resize']
+           'RandomResizedCrop', 'RandomFlipLeftRight', 'RandomFlipTopBottom', 'resize',
+           'CropResize', 'RandomBrightness', 'RandomContrast', 'RandomSaturation',
+           'RandomHue', 'RandomColorJitter', 'RandomLighting', 'RandomApply', 'Rotate',
+           'RandomRotation']
 
 
 def _plain(x):
@@ -224,3 +230,156 @@ class RandomFlipTopBottom(Block):
         if _onp.random.random_sample() < 0.5:
             a = _onp.flip(a, axis=ha)
         return np.array(_onp.ascontiguousarray(a), dtype=a.dtype)
+
+
+class CropResize(Block):
+    """Crop the ``width x height`` region at ``(x, y)`` (top-left), then resize it to
+    ``size`` (int or ``(width, height)``) if given."""
+
+    def __init__(self, x, y, width, height, size=None, interpolation=None):
+        super().__init__()
+        if interpolation not in (None, 1):
+            raise NotImplementedError("CropResize: only bilinear interpolation (1) is "
+                                      "supported")
+        self._box = (x, y, width, height)
+        self._size = (size, size) if isinstance(size, int) else size
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        ha, wa = _axes_hw(a)
+        x0, y0, w, h = self._box
+        if x0 < 0 or y0 < 0 or w < 1 or h < 1 or x0 + w > a.shape[wa] or \
+                y0 + h > a.shape[ha]:
+            raise ValueError(f"CropResize: the box (x={x0}, y={y0}, width={w}, height={h}) "
+                             f"does not fit an image of shape {a.shape}")
+        out = _onp.ascontiguousarray(_crop(a, x0, y0, w, h))
+        if self._size:
+            return resize(out, tuple(self._size))
+        return np.array(out, dtype=a.dtype)
+
+
+class _RandomFactor(Block):
+    """A colour transform whose factor is drawn uniformly from ``[max(0, 1-v), 1+v]``."""
+
+    _op = None
+
+    def __init__(self, value):
+        super().__init__()
+        self._args = (max(0, 1 - value), 1 + value)
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        alpha = _onp.random.uniform(*self._args)
+        return np.array(type(self)._op(a, alpha), dtype=a.dtype)
+
+
+class RandomBrightness(_RandomFactor):
+    """Scale the pixel values by a factor drawn from ``[max(0, 1-brightness),
+    1+brightness]``."""
+    _op = staticmethod(_ops.brightness)
+
+
+class RandomContrast(_RandomFactor):
+    """Blend with the mean gray level by a factor drawn from ``[max(0, 1-contrast),
+    1+contrast]``."""
+    _op = staticmethod(_ops.contrast)
+
+
+class RandomSaturation(_RandomFactor):
+    """Blend with each pixel's gray level by a factor drawn from ``[max(0, 1-saturation),
+    1+saturation]``."""
+    _op = staticmethod(_ops.saturation)
+
+
+class RandomHue(_RandomFactor):
+    """Rotate the hue by ``a`` turns, ``a`` drawn from ``[max(0, 1-hue), 1+hue]`` (as
+    MXNet 1.9.1: a full turn changes nothing, so the shift is ``a - 1`` turns)."""
+    _op = staticmethod(_ops.hue)
+
+
+class RandomColorJitter(Block):
+    """Brightness, contrast, saturation and hue jitter (those with a non-zero value), in
+    a random order."""
+
+    def __init__(self, brightness=0, contrast=0, saturation=0, hue=0):
+        super().__init__()
+        self._args = (brightness, contrast, saturation, hue)
+        self._steps = [cls(v) for cls, v in zip(
+            (RandomBrightness, RandomContrast, RandomSaturation, RandomHue), self._args) if v]
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        for i in _onp.random.permutation(len(self._steps)):
+            a = _plain(self._steps[i](a))
+        return np.array(a, dtype=a.dtype)
+
+
+class RandomLighting(Block):
+    """AlexNet-style PCA lighting noise with ``alpha ~ N(0, alpha)`` per eigenvector."""
+
+    def __init__(self, alpha):
+        super().__init__()
+        self._alpha = alpha
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        a = _plain(x)
+        if self._alpha == 0:
+            return np.array(a, dtype=a.dtype)
+        return np.array(_ops.lighting(a, _onp.random.normal(0, self._alpha, 3)), dtype=a.dtype)
+
+
+class RandomApply(Sequential):
+    """Apply ``transforms`` with probability ``p`` (else return the input)."""
+
+    def __init__(self, transforms, p=0.5):
+        super().__init__()
+        self.transforms = transforms
+        self.p = p
+
+    def forward(self, x):
+        """Transform one HWC image (or an NHWC batch)."""
+        if self.p < _onp.random.random_sample():
+            return x
+        return self.transforms(x)
+
+
+class Rotate(Block):
+    """Rotate a CHW (or NCHW) float32 image by ``rotation_degrees`` (see
+    ``_image_ops.rotate``: MXNet's ``image.imrotate``)."""
+
+    def __init__(self, rotation_degrees, zoom_in=False, zoom_out=False):
+        super().__init__()
+        self._args = (rotation_degrees, zoom_in, zoom_out)
+
+    def forward(self, x):
+        """Transform one CHW image (or an NCHW batch)."""
+        return np.array(_ops.rotate(_plain(x), *self._args))
+
+
+class RandomRotation(Block):
+    """With probability ``rotate_with_proba``, rotate by an angle drawn uniformly from
+    ``angle_limits`` (one per image of a batch)."""
+
+    def __init__(self, angle_limits, zoom_in=False, zoom_out=False, rotate_with_proba=1.0):
+        super().__init__()
+        lower, upper = angle_limits
+        if lower >= upper:
+            raise ValueError("`angle_limits` must be an ordered tuple")
+        if rotate_with_proba < 0 or rotate_with_proba > 1:
+            raise ValueError("Probability of rotating the image should be between 0 and 1")
+        self._args = (angle_limits, zoom_in, zoom_out)
+        self._rotate_with_proba = rotate_with_proba
+
+    def forward(self, x):
+        """Transform one CHW image (or an NCHW batch)."""
+        if _onp.random.random_sample() > self._rotate_with_proba:
+            return x
+        a = _plain(x)
+        limits, zi, zo = self._args
+        deg = _onp.random.uniform(*limits) if a.ndim == 3 else \
+            _onp.random.uniform(*limits, size=a.shape[0])
+        return np.array(_ops.rotate(a, float(deg) if a.ndim == 3 else deg, zi, zo))
