@@ -164,6 +164,22 @@ class Constant(Initializer):
 
 
 @register
+class LSTMBias(Initializer):
+    """Zeros, except ``forget_bias`` (default 1.0) on the forget gate: the second quarter of an
+    LSTM bias, MXNet's gate order being input, forget, cell, output."""
+
+    def __init__(self, forget_bias=1.0):
+        super().__init__(forget_bias=forget_bias)
+        self.forget_bias = forget_bias
+
+    def _init_weight(self, _, arr):
+        n = arr.shape[0] // 4
+        values = _onp.zeros(arr.shape)
+        values[n:2 * n] = self.forget_bias
+        self._set(arr, values)
+
+
+@register
 class Uniform(Initializer):
     """Uniform draws in ``[-scale, scale]`` (default 0.07, as MXNet)."""
 

@@ -105,3 +105,17 @@ def test_create_and_dumps():
     assert isinstance(init.create(x.dumps()), init.Xavier)
     with pytest.raises(ValueError, match='unknown initializer'):
         init.create('nope')
+
+
+def test_lstm_bias_sets_the_forget_gate_only():
+    """MXNet 1.9.1 prints [0. 0. 2.5 2.5 0. 0. 0. 0.] for a Parameter of shape (8,) with
+    init.LSTMBias(forget_bias=2.5), and [0. 0. 3. 3. 0. 0. 0. 0.] for an LSTMCell(2)'s
+    i2h_bias with LSTMBias(forget_bias=3.0) (gates: input, forget, cell, output)."""
+    from autodiff import gluon
+    p = gluon.Parameter('b', shape=(8,), init=init.LSTMBias(forget_bias=2.5))
+    p.initialize()
+    assert p.data().asnumpy().tolist() == [0, 0, 2.5, 2.5, 0, 0, 0, 0]
+    cell = gluon.rnn.LSTMCell(2, i2h_bias_initializer=init.LSTMBias(forget_bias=3.0),
+                              input_size=3)
+    cell.initialize()
+    assert cell.i2h_bias.data().asnumpy().tolist() == [0, 0, 3, 3, 0, 0, 0, 0]
