@@ -11,8 +11,9 @@ import numpy as _onp
 from .ir import Unsupported
 
 
-def gradients(b, heads, wanted):
-    """Adjoints of the values in ``wanted`` (inputs) for heads seeded with ones.
+def gradients(b, heads, wanted, seeds=None):
+    """Adjoints of the values in ``wanted`` (inputs) for heads seeded with ones, or with
+    ``seeds`` (one Value per head, e.g. inputs holding the incoming head gradients).
 
     Returns ``{value id: adjoint Value or None}`` (None: no path to any head).
     """
@@ -30,9 +31,9 @@ def gradients(b, heads, wanted):
         adj[v.id] = g if old is None else b.add(old, g)
 
     b.backward = True
-    for h in heads:
+    for k, h in enumerate(heads):
         if h.id in needed:
-            accumulate(h, b.full(1, h.shape, h.dtype))
+            accumulate(h, b.full(1, h.shape, h.dtype) if seeds is None else seeds[k])
     for v in reversed(values):
         g = adj.get(v.id)
         if g is None or v.kind == 'input':

@@ -45,6 +45,14 @@ class Program:
             if not (d.flags.c_contiguous and d.flags.writeable):
                 d = _onp.array(d, order='C')
             env[slot] = d
+        if self.mode == 'return':       # gradients returned, not written into .grad
+            with self.lock:
+                for call in self.calls:
+                    if call(env) is False:
+                        return GUARD_FAILED
+                heads = [env[s].copy() for s in self.head_slots]
+                return heads + [env[s].copy() if s is not None else None
+                                for s in self.grad_slots]
         grads = []
         for lf in self.grad_leaves:
             a = args[lf.pos] if lf.pos is not None else lf.obj
@@ -70,10 +78,21 @@ class Program:
             return [env[s].copy() for s in self.head_slots]
 
 
-def build(low, grad_of):
-    """The ``Program`` of the lowered ``low`` with adjoints ``grad_of`` (value id -> Value)."""
+MODES = ('fill', 'forward', 'return')
+
+
+def build(low, grad_of, mode='fill'):
+    """The ``Program`` of the lowered ``low`` with adjoints ``grad_of`` (value id -> Value).
+
+    ``mode``: 'fill' writes the gradients into the marked inputs' ``.grad`` (by grad_req);
+    'forward' has no backward steps at all (``grad_of`` is ignored) and touches no
+    ``.grad``; 'return' gives ``run`` the heads followed by one gradient per marked input
+    (None where no path reaches it), for a tape node's backward rule.
+    """
+    if mode not in MODES:
+        raise ValueError(f"build: mode must be one of {MODES}, got {mode!r}")
     leaves = low.leaves
-    grad_leaves = [i for i, lf in enumerate(leaves) if lf.grad]
+    grad_leaves = [] if mode == 'forward' else [i for i, lf in enumerate(leaves) if lf.grad]
     leaf_value = {v.attrs: v for v in low.builder.values if v.kind == 'input'}
     gvals = [grad_of.get(leaf_value[i].id) if i in leaf_value else None for i in grad_leaves]
     roots = list(low.heads) + [g for g in gvals if g is not None]
@@ -86,7 +105,7 @@ def build(low, grad_of):
             users[a.id] = users.get(a.id, 0) + 1
     head_ids = {h.id for h in low.heads}
     direct = {}                                # value id -> index in grad_leaves
-    if not low.guards:
+    if not low.guards and mode == 'fill':
         for k, g in enumerate(gvals):
             if g is None or g.id in direct or g.id in head_ids or users.get(g.id):
                 continue
@@ -99,6 +118,7 @@ def build(low, grad_of):
                           for v, _ in st.outputs]
 
     prog = Program()
+    prog.mode = mode
     prog.grad_leaves = [leaves[i] for i in grad_leaves]
     slot = {v.id: i for i, v in enumerate(values)}
     prog.inputs = [(slot[v.id], leaves[v.attrs], v.shape, v.dtype)
@@ -108,7 +128,8 @@ def build(low, grad_of):
     prog.heads, prog.grads, prog.guards = list(low.heads), gvals, list(low.guards)
     prog.leaves = leaves
     prog.writeback = []
-    for k, g in enumerate(gvals):
+    prog.grad_slots = [slot[g.id] if g is not None else None for g in gvals]
+    for k, g in enumerate(gvals if mode == 'fill' else ()):
         if g is None:
             # reached by the tape with nothing flowing in: 'write' writes zeros (as eager
             # mode); a leaf the path does not reach keeps its gradient
