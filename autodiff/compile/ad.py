@@ -39,6 +39,12 @@ def gradients(b, heads, wanted, seeds=None):
         if g is None or v.kind == 'input':
             continue
         b.origin = v.origin
+        if v.kind == 'opaque':             # one eager backward rule for all its inputs
+            needs = [a.id in needed for a in v.args]
+            for i, a in enumerate(v.args):
+                if needs[i]:
+                    accumulate(a, b.opaque_grad(v, g, i, needs))
+            continue
         for i, a in enumerate(v.args):
             if a.id in needed and _passes(v, i):
                 ga = _vjp(b, v, i, g)
@@ -52,7 +58,7 @@ def _passes(v, i):
     """Whether argument ``i`` of ``v`` gets a gradient from it."""
     if v.kind == 'ew':
         return v.derivs[i] is not None
-    return v.kind != 'scatter'
+    return v.kind not in ('scatter', 'opaque_grad')
 
 
 def _vjp(b, v, i, g):

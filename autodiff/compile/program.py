@@ -14,7 +14,7 @@ import threading
 import numpy as _onp
 
 from ..ops.launch import PARALLEL_MIN, THREADS, run_split
-from . import cache, codegen
+from . import cache, codegen, opaque
 from .schedule import live_values, schedule
 
 SPLIT_WORK = 1 << 21       # element-values of work below which a fused loop runs in one thread
@@ -148,7 +148,8 @@ def build(low, grad_of, mode='fill'):
     prog.steps = steps
     prog.env0, prog.arena_bytes, prog.naive_bytes = _plan_memory(values, steps, stored, slot,
                                                                  set(direct), roots)
-    prog.calls = [_call(st, slot, mod, names) for st in steps]
+    box = {}
+    prog.calls = [_call(st, slot, mod, names, box) for st in steps]
     prog.kernels = [getattr(mod, names[st.index]) for st in steps if st.kind == 'group']
     prog.values = values
     return prog
@@ -207,7 +208,9 @@ def _plan_memory(values, steps, stored, slot, direct, roots):
 
 
 # ---- one step as a call on the environment ----------------------------------------------
-def _call(st, slot, mod, names):
+def _call(st, slot, mod, names, box):
+    """The step ``st`` as ``call(env)``; ``box`` holds per-call state of opaque steps (the
+    attrs their backward reads; the program's lock keeps calls apart)."""
     if st.kind == 'guard':
         s, expect = slot[st.value.id], st.expect
         return lambda env: bool(env[s].reshape(-1)[0]) == expect
@@ -232,6 +235,30 @@ def _call(st, slot, mod, names):
         def concat(env):
             _onp.concatenate([env[p] for p in parts], axis=axis, out=env[o])
         return concat
+    if k == 'opaque':
+        op, forward, attrs = v.attrs
+        ins = [slot[x.id] for x in v.args]
+        vid = v.id
+
+        def run_opaque(env):
+            y, env_attrs = opaque.run_forward(op, forward, [env[s] for s in ins], attrs)
+            env[o] = y
+            box[vid] = [env_attrs, None]        # (this call's attrs, gradients not yet)
+        return run_opaque
+    if k == 'opaque_grad':
+        i, needs = v.attrs
+        fwd = v.args[0]
+        op, fslot, gslot = fwd.attrs[0], slot[fwd.id], slot[v.args[1].id]
+        ins = [slot[x.id] for x in v.args[2:]]
+        fid = fwd.id
+
+        def run_opaque_grad(env):
+            entry = box[fid]
+            if entry[1] is None:
+                entry[1] = opaque.run_backward(op, [env[s] for s in ins], env[fslot],
+                                               entry[0], env[gslot], needs)
+            env[o] = entry[1][i]
+        return run_opaque_grad
     if k == 'scatter':
         key = v.attrs
 
