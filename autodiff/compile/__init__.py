@@ -8,9 +8,11 @@ matmul, views, copies, guards (``schedule``) — written as one generated module
 a real ``.py`` file in a cache folder: ``cache``) and run with a memory plan (``program``).
 It is checked once against the eager result, then replayed on later calls.  A branch on
 array data becomes a guard; each path is compiled on its own (``compiled``).  What the
-compiler does not take (a custom Function, an op outside ``rules``, reading array values
+compiler does not take (a custom Function, an op outside ``rules`` that ``opaque`` cannot
+run as an opaque step — the op's own eager forward and backward —, reading array values
 into Python, random draws) runs eagerly on every call, and ``compiled.fallback_reason``
-says why.
+says why.  Inside ``autograd.record()`` a compiled call is one differentiable tape node;
+``compile(fn, backward=False)`` compiles the forward only.
 """
 from .compiled import Compiled
 
