@@ -10,8 +10,9 @@ Inputs are drawn inside each op's domain; ties (``maximum``, ``max``, ``clip`` b
 
 Each case is ONE program (several shapes or variants of an op as the outputs of one function)
 to keep the number of Numba compiles small.  Further down: float64 gradients of a few
-composite programs against central differences, and the registered ops outside the table,
-which must run eagerly (with a reason naming the op) and still give eager mode's results.
+composite programs against central differences, and the registered ops outside the table:
+listed as opaque steps (tested in ``test_opaque_ops``) or as fallbacks, which must run eagerly
+(with a reason naming the op) and still give eager mode's results.
 """
 import functools
 import operator
