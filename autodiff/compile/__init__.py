@@ -8,22 +8,42 @@ matmul, views, copies, guards (``schedule``) — written as one generated module
 a real ``.py`` file in a cache folder: ``cache``) and run with a memory plan (``program``).
 It is checked once against the eager result, then replayed on later calls.  A branch on
 array data becomes a guard; each path is compiled on its own (``compiled``).  What the
-compiler does not take (a custom Function, an op outside ``rules``, reading array values
+compiler does not take (a custom Function, an op outside ``rules`` that ``opaque`` cannot
+run as an opaque step — the op's own eager forward and backward —, reading array values
 into Python, random draws) runs eagerly on every call, and ``compiled.fallback_reason``
-says why.
+says why.  Inside ``autograd.record()`` a compiled call is one differentiable tape node;
+``compile(fn, backward=False)`` compiles the forward only.
 """
 from .compiled import Compiled
 
 
-def compile(fn):
-    """Compile ``fn(*arrays) -> array`` with its backward; usable as a decorator.
+def compile(fn=None, *, backward=True):
+    """Compile ``fn(*arrays) -> array`` with its backward; usable as a decorator
+    (``@compile`` or ``@compile(backward=False)``).
 
-    ``compiled(*arrays, **keyword_arrays)`` does what ``with autograd.record(): y =
-    fn(...)`` then ``y.backward()`` does: it returns ``y``'s value (without recorded
-    history) and fills ``.grad`` of the marked inputs (those with ``attach_grad()``,
-    including marked arrays ``fn`` closes over) following their ``grad_req``: 'write'
-    overwrites, 'add' adds; a marked input the path does not reach keeps its gradient.
-    A non-scalar ``y`` gets a head gradient of ones, as ``backward()`` gives it.
+    Three kinds of call:
+
+    - outside ``autograd.record()`` (``backward=True``, the default):
+      ``compiled(*arrays, **keyword_arrays)`` does what ``with autograd.record(): y =
+      fn(...)`` then ``y.backward()`` does: it returns ``y``'s value (without recorded
+      history) and fills ``.grad`` of the marked inputs (those with ``attach_grad()``,
+      including marked arrays ``fn`` closes over) following their ``grad_req``: 'write'
+      overwrites, 'add' adds; a marked input the path does not reach keeps its gradient.
+      A non-scalar ``y`` gets a head gradient of ones, as ``backward()`` gives it.
+    - inside ``autograd.record()``: the call is differentiable.  Its result is one tape
+      node (op ``compiled:<fn name>``) over the arguments and the marked arrays ``fn``
+      closes over; the call replays a forward-only program, and the node's backward runs
+      the compiled backward program with the incoming head gradients (it recomputes the
+      forward from the saved inputs, so no buffer is held between call and backward) and
+      gives every input its gradient, so ``with record(): loss = g(compiled(x))`` then
+      ``loss.backward()`` fills ``.grad`` through it.  Nothing is written into ``.grad``
+      by the call itself.  Higher order: a backward with ``create_graph=True`` through
+      such a node raises ``GraphError`` (the compiled backward is not recorded); call
+      ``fn`` uncompiled there.  The training flag at the call is part of the signature.
+    - ``backward=False`` (forward-only): ``compiled(*arrays)`` returns ``fn(*arrays)``'s
+      value from a program without backward steps: no input needs a mark and no ``.grad``
+      is read or written.  Called inside ``record()`` it runs ``fn`` eagerly (recorded),
+      so that gradients through it stay exact.
 
     Guard: programs are kept per input signature (shapes, dtypes, marks and grad_req of
     the arguments, and the keyword names; a parameter passed by keyword counts as passed
@@ -52,9 +72,13 @@ def compile(fn):
     ``compiled_step``, and ``viz.draw`` frames each fused loop as a cluster) and
     ``compiled.program_graph()`` (the compiled program, backward included, as a DiGraph).
     """
+    if fn is None:
+        return lambda f: compile(f, backward=backward)
     if not callable(fn):
         raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
-    return Compiled(fn)
+    if not isinstance(backward, bool):
+        raise TypeError(f"compile: backward must be True or False, got {backward!r}")
+    return Compiled(fn, backward=backward)
 
 
 __all__ = ['compile', 'Compiled']

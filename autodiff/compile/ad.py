@@ -11,8 +11,9 @@ import numpy as _onp
 from .ir import Unsupported
 
 
-def gradients(b, heads, wanted):
-    """Adjoints of the values in ``wanted`` (inputs) for heads seeded with ones.
+def gradients(b, heads, wanted, seeds=None):
+    """Adjoints of the values in ``wanted`` (inputs) for heads seeded with ones, or with
+    ``seeds`` (one Value per head, e.g. inputs holding the incoming head gradients).
 
     Returns ``{value id: adjoint Value or None}`` (None: no path to any head).
     """
@@ -30,14 +31,20 @@ def gradients(b, heads, wanted):
         adj[v.id] = g if old is None else b.add(old, g)
 
     b.backward = True
-    for h in heads:
+    for k, h in enumerate(heads):
         if h.id in needed:
-            accumulate(h, b.full(1, h.shape, h.dtype))
+            accumulate(h, b.full(1, h.shape, h.dtype) if seeds is None else seeds[k])
     for v in reversed(values):
         g = adj.get(v.id)
         if g is None or v.kind == 'input':
             continue
         b.origin = v.origin
+        if v.kind == 'opaque':             # one eager backward rule for all its inputs
+            needs = [a.id in needed for a in v.args]
+            for i, a in enumerate(v.args):
+                if needs[i]:
+                    accumulate(a, b.opaque_grad(v, g, i, needs))
+            continue
         for i, a in enumerate(v.args):
             if a.id in needed and _passes(v, i):
                 ga = _vjp(b, v, i, g)
@@ -51,7 +58,7 @@ def _passes(v, i):
     """Whether argument ``i`` of ``v`` gets a gradient from it."""
     if v.kind == 'ew':
         return v.derivs[i] is not None
-    return v.kind != 'scatter'
+    return v.kind not in ('scatter', 'opaque_grad')
 
 
 def _vjp(b, v, i, g):

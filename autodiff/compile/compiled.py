@@ -6,6 +6,10 @@ of results is ``autograd.backward`` of all of them): it returns ``y``'s value (a
 without recorded history; eager mode's graph would be freed by that backward anyway) and
 fills ``.grad`` of the marked inputs by their ``grad_req``.
 
+Inside ``autograd.record()`` a call is one differentiable tape node instead (``_node_call``:
+a forward-only replay, and a backward rule running the compiled backward program with the
+head gradients); ``Compiled(fn, backward=False)`` replays forward-only programs.
+
 Keyword arguments are bound to ``fn``'s parameters: those that can be passed by position
 are, the others follow by sorted name (the names are part of the signature).
 
@@ -22,9 +26,11 @@ import numpy as _onp
 from numba.core.errors import NumbaIRAssumptionWarning
 
 from .. import autograd, engine
+from .._state import state
 from ..errors import GraphError
 from ..ndarray import ndarray, wrap
-from ..tape import Variable
+from ..ops.core import Op
+from ..tape import Node, Variable
 from . import ad, lower, program, trace
 from .graph import mark_recorded_graph
 from .ir import Unsupported
@@ -44,8 +50,9 @@ class Fallback:
 class Compiled:
     """``fn`` compiled per input signature and path (see ``autodiff.autograd.compile``)."""
 
-    def __init__(self, fn):
+    def __init__(self, fn, backward=True):
         self.fn = fn
+        self.backward = bool(backward)   # False: forward-only programs (see ``compile``)
         self._entries = {}          # signature -> Fallback or list of Programs (paths)
         self._last = None
         self._signature = None      # inspect.Signature of fn, on the first keyword call
@@ -135,32 +142,47 @@ class Compiled:
         names = ()
         if kwargs:
             args, names = self._bind(args, kwargs)
-        key = self._key(args, names)
+        recording = autograd.is_recording() and state.tracer is None
+        if not self.backward:
+            if recording:
+                # no backward program to give the tape: run eagerly, recorded, so that a
+                # backward through the result is exact
+                self._last = Fallback("a forward-only compiled function called inside "
+                                      "autograd.record() runs eagerly (recorded)")
+                return trace.call(self.fn, args, names)
+            mode = 'forward'
+        else:
+            mode = 'return' if recording else 'fill'
+        key = self._key(args, names, mode)
         if key is None:
             self._last = Fallback(self._refusal(args, names))
-            return self._eager(args, names)
+            return self._eager(args, names, mode)
+        if mode == 'forward':      # stand-ins: nothing the program or the recording does
+            args = tuple(wrap(a._data) for a in args)          # reaches their .grad
         entry = self._entries.get(key)
         if entry is None:
-            return self._record(key, args, names)
+            return self._record(key, args, names, mode=mode)
         if isinstance(entry, Fallback):
             self._last = entry
-            return self._eager(args, names)
+            return self._eager(args, names, mode)
         for k in range(len(entry) - 1, -1, -1):      # the most recent path first
             prog = entry[k]
             out = prog.run(args)
             if out is program.STALE:
                 del self._entries[key]
-                return self._record(key, args, names)
+                return self._record(key, args, names, mode=mode)
             if out is not program.GUARD_FAILED:
                 if k != len(entry) - 1:
                     entry.append(entry.pop(k))
                 self._last = prog
+                if mode == 'return':
+                    return _node_call(prog, args, names, out)
                 return self._wrap(out)
         if len(entry) >= MAX_PATHS:
             self._entries[key] = self._last = Fallback(
                 f"more than {MAX_PATHS} control-flow paths for one signature")
-            return self._eager(args, names)
-        return self._record(key, args, names, entry)
+            return self._eager(args, names, mode)
+        return self._record(key, args, names, entry, mode=mode)
 
     def _bind(self, args, kwargs):
         """Keyword arguments as inputs: ``(flat arguments, keyword names)``.
@@ -180,10 +202,18 @@ class Compiled:
         return tuple(args) + tuple(kwargs[n] for n in names), names
 
     @staticmethod
-    def _key(args, names=()):
+    def _key(args, names=(), mode='fill'):
         """The signature: shapes, dtypes and marks of the inputs, and the keyword names
-        (None: do not compile)."""
+        (None: do not compile).  Forward-only calls and calls inside ``record()`` key on
+        shapes, dtypes and the training flag (any array is taken: its history, if any,
+        is the tape node's business)."""
         key = []
+        if mode != 'fill':
+            for a in args:
+                if not isinstance(a, ndarray):
+                    return None
+                key.append((a._data.shape, a._data.dtype.str))
+            return (mode, autograd.is_training(), tuple(key), names)
         for a in args:
             if not isinstance(a, ndarray):
                 return None
@@ -229,15 +259,23 @@ class Compiled:
     def _wrap(out):
         return wrap(out[0]) if len(out) == 1 else tuple(wrap(o) for o in out)
 
-    def _eager(self, args, names=()):
+    def _eager(self, args, names=(), mode='fill'):
+        if mode != 'fill':          # as the plain call would: recorded when recording
+            return trace.call(self.fn, args, names)
         with autograd.record():
             y = trace.call(self.fn, args, names)
         heads = list(y) if isinstance(y, (tuple, list)) else [y]
         autograd.backward(heads)
         return y
 
-    def _record(self, key, args, names, paths=None):
-        """Record fn, run its backward eagerly (this call's result), then compile the path."""
+    def _record(self, key, args, names, paths=None, mode='fill'):
+        """Record fn, run its backward eagerly (this call's result), then compile the path.
+
+        ``mode`` 'forward': no backward at all; 'return' (a call inside ``record()``): the
+        result is one tape node (``_node_call``) and nothing is written into ``.grad``.
+        """
+        if mode != 'fill':
+            return self._record_mode(key, args, names, paths, mode)
         tr = trace.record_call(self.fn, args, names)
         out = tr.out
         many = isinstance(out, (tuple, list))
@@ -302,6 +340,220 @@ class Compiled:
         paths.append(prog)
         self._last = prog
         return value
+
+    def _record_mode(self, key, args, names, paths, mode):
+        """``_record`` for forward-only calls and calls inside ``record()``."""
+        tr = trace.record_call(self.fn, args, names, mark_args=(mode == 'return'),
+                               train_mode=autograd.is_training())
+        out = tr.out
+        many = isinstance(out, (tuple, list))
+        heads = list(out) if many else [out]
+        if not heads or not all(isinstance(h, ndarray) for h in heads):
+            raise TypeError(f"compile: the function must return an autodiff array or a tuple "
+                            f"of them, got {type(out).__name__}")
+        taped = [h for h in heads if h._node is not None]
+        graph = autograd.get_graph(heads if many else out) if taped else None
+        reason = _refusal_of(tr)
+        progs = None
+        if reason is None:
+            try:
+                progs = _build_mode(self.__name__, tr, heads, mode)
+            except Unsupported as err:
+                reason = f"not compiled: {err}"
+        results = [h._data for h in heads]
+        if progs is not None and isinstance(progs, str):
+            reason, progs = progs, None
+        if graph is not None:
+            mark_recorded_graph(graph, progs, reason)
+        if mode == 'forward':
+            value = tuple(wrap(r) for r in results) if many else wrap(results[0])
+        elif progs is not None:
+            value = _node_call(progs, args, names, results)
+        else:
+            value = _traced_node(self.__name__, tr, heads, args, many)
+        if progs is None:
+            entry = Fallback(reason, graph)
+            self._last = entry
+            if not paths:
+                self._entries[key] = entry
+            return value
+        progs.graph = graph
+        if paths is None:
+            paths = self._entries[key] = []
+        paths.append(progs)
+        self._last = progs
+        return value
+
+
+def _refusal_of(tr):
+    """Why a recording cannot be replayed (random draws, in-place writes, value reads)."""
+    draws = sorted({r for r in tr.reads if r.startswith('np.random.')})
+    if draws:
+        return ("random draws inside the function: a replay would repeat the recorded "
+                f"draws ({', '.join(draws)}); pass them in as arguments instead")
+    if tr.wrote:
+        return ("an in-place write inside the function (x[...] = v, x += y, a layer's "
+                "running statistics): a replay would not repeat it")
+    if tr.reads:
+        return ("data-dependent control flow: the function read array values into "
+                f"Python ({', '.join(sorted(set(tr.reads)))})")
+    return None
+
+
+def _build_mode(name, tr, heads, mode):
+    """The checked program(s) of a forward-only or in-``record()`` recording, or the reason
+    (a string) they disagree with eager mode.
+
+    'forward': one forward-only Program.  'return': the forward-only Program (what the call
+    runs) carrying ``.vjp``, a Program whose inputs are the arguments followed by one head
+    gradient per result and which returns the results and every marked input's gradient.
+    """
+    t0 = time.perf_counter()
+    low = lower.lower(heads, tr.guards, tr)
+    fwd = program.build(low, {}, mode='forward')
+    got = _quiet_run(fwd, list(tr.call_args))
+    results = [h._data for h in heads]
+    if got is program.GUARD_FAILED or got is program.STALE:
+        return "not compiled: the program did not replay its own recording"
+    for g, r in zip(got, results):
+        if g.shape != r.shape or not _close(g, r):
+            return "not compiled: the compiled program disagreed with eager mode"
+    fwd.vjp = None
+    if mode == 'return':
+        low = lower.lower(heads, tr.guards, tr)
+        b, nargs = low.builder, len(tr.call_args)
+        seeds = []
+        for k, h in enumerate(low.heads):
+            low.leaves.append(lower.Leaf(nargs + k, None, None, False, None))
+            seeds.append(b.input(len(low.leaves) - 1, h.shape, h.dtype))
+        wanted = [v for v in b.values if v.kind == 'input' and low.leaves[v.attrs].grad]
+        if not wanted:
+            raise Unsupported("no input reaches the result")
+        grads = ad.gradients(b, low.heads, wanted, seeds)
+        vjp = program.build(low, grads, mode='return')
+        ones = [wrap(_onp.ones(h.shape, h.dtype)) for h in low.heads]
+        got = _quiet_run(vjp, list(tr.call_args) + ones)
+        if got is program.GUARD_FAILED or got is program.STALE:
+            return "not compiled: the program did not replay its own recording"
+        taped = [h for h in heads if h._node is not None]
+        eager = engine.backward(taped, variables=_leaf_arrays(vjp, tr), retain_graph=True)
+        noise = _rounding_noise(results)
+        for g, e in zip(got[len(heads):], eager):
+            e = e._data
+            if (g is None and e.any()) or (g is not None and not _close(g, e, noise)):
+                return "not compiled: the compiled gradient disagreed with eager mode"
+        fwd.vjp = vjp
+        vjp.op = Op(f"compiled:{name}", _compiled_rule)
+    fwd.compile_seconds = time.perf_counter() - t0
+    return fwd
+
+
+def _quiet_run(prog, args):
+    with warnings.catch_warnings():
+        # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
+        warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
+        return prog.run(args)
+
+
+def _leaf_arrays(prog, tr):
+    """The arrays behind a 'return' program's marked inputs (stand-ins of the arguments,
+    closed-over marked arrays), in ``prog.grad_leaves`` order."""
+    return [tr.call_args[lf.pos] if lf.pos is not None else lf.obj for lf in prog.grad_leaves]
+
+
+def _node_inputs(prog, args):
+    """A 'return' program's tape-node inputs: the arguments, then the closed-over marked
+    arrays it differentiates; and where each of its gradients goes among them."""
+    inputs, where = list(args), []
+    for lf in prog.grad_leaves:
+        if lf.pos is not None:
+            where.append(lf.pos)
+        else:
+            where.append(len(inputs))
+            inputs.append(lf.obj)
+    return inputs, where
+
+
+def _node_call(fwd, args, names, out):
+    """The results of a replayed call inside ``record()``: one tape node whose backward
+    runs the compiled backward program (``_compiled_rule``)."""
+    vjp = fwd.vjp
+    inputs, where = _node_inputs(vjp, args)
+    outs = [wrap(o) for o in out]
+    if any(a._node is not None for a in inputs):
+        node = Node(vjp.op, inputs, tuple(out), (vjp, len(args), where))
+        for i, o in enumerate(outs):
+            o._node, o._idx = node, i
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def _compiled_rule(node, grads, needs):
+    """Backward of a compiled call: the compiled backward program on the saved inputs with
+    the incoming head gradients (it recomputes the forward, so no buffer of the call is
+    kept between forward and backward)."""
+    vjp, nargs, where = node.attrs
+    if state.recording:
+        raise GraphError(
+            f"create_graph=True through {node.op.name!r}: a compiled function's backward is "
+            "not recorded, so it has no higher-order gradients; call the function uncompiled "
+            "(or hybridize(active=False)) inside record() to differentiate twice")
+    ins = node.inputs
+    hg = []
+    for g, o in zip(grads, node.outputs):
+        d = _onp.zeros_like(o) if g is None else g._data
+        hg.append(wrap(_onp.ascontiguousarray(d, dtype=o.dtype)))
+    out = vjp.run(list(ins[:nargs]) + hg)
+    if out is program.GUARD_FAILED or out is program.STALE:
+        raise GraphError(f"backward of {node.op.name!r}: a closed-over array changed (or was "
+                         "re-marked) between the call and backward(); call it again")
+    res = [None] * len(ins)
+    for k, g in zip(where, out[len(node.outputs):]):
+        if g is not None:
+            res[k] = wrap(g.astype(ins[k].dtype, copy=False))
+    return tuple(res)
+
+
+def _traced_node(name, tr, heads, args, many):
+    """The results of the recording call inside ``record()``: one tape node over the
+    arguments (and the closed-over marked arrays) whose backward runs the recording's own
+    tape (eagerly) with the incoming head gradients."""
+    deps = engine._collect([h for h in heads if h._node is not None])
+    stand = {id(a) for a in tr.call_args}
+    inputs = list(args)
+    found = {}
+    for n in deps:
+        if type(n) is Variable:
+            continue
+        for a in n.inputs:
+            v = a._node
+            if (type(v) is Variable and not v.edges and id(a) not in stand
+                    and v.grad_req != 'null' and v not in found):
+                found[v] = a
+    inputs += list(found.values())
+    variables = [tr.call_args[i] if isinstance(tr.call_args[i], ndarray)
+                 and tr.call_args[i]._data.dtype.kind == 'f' and tr.call_args[i] is not args[i]
+                 else None for i in range(len(args))] + list(found.values())
+    outs = [wrap(h._data) for h in heads]
+    taped = [h for h in heads if h._node is not None]
+    if taped and any(a._node is not None for a in inputs):
+        def rule(node, grads, needs):
+            if state.recording:
+                raise GraphError(f"create_graph=True through {node.op.name!r}: a compiled "
+                                 "function's backward is not recorded (call it uncompiled "
+                                 "to differentiate twice)")
+            keep = [i for i, v in enumerate(variables) if v is not None]
+            hs = [h for h in heads if h._node is not None]
+            hg = [g for g, h in zip(grads, heads) if h._node is not None]
+            got = engine.backward(hs, head_grads=hg, variables=[variables[i] for i in keep],
+                                  retain_graph=True)
+            res = [None] * len(inputs)
+            for i, g in zip(keep, got):
+                res[i] = g
+            return tuple(res)
+        node = Node(Op(f"compiled:{name}", rule), inputs, tuple(h._data for h in heads), None)
+        for i, o in enumerate(outs):
+            o._node, o._idx = node, i
+    return tuple(outs) if many else outs[0]
 
 
 def _build(low, grads, call_args, results, before):

@@ -9,7 +9,8 @@ program writes (named ``argK.grad``); a branch on data is a ``guard`` node.
 import networkx as nx
 
 _STEP = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'concat': 'copy',
-         'reshape': 'view', 'transpose': 'view', 'getitem': 'view'}
+         'reshape': 'view', 'transpose': 'view', 'getitem': 'view', 'opaque': 'opaque',
+         'opaque_grad': 'opaque'}
 
 
 def _steps(prog):

@@ -10,7 +10,9 @@ A recorded tape is lowered (``lower``) to a list of ``Value`` objects in creatio
 - ``matmul``: a 2-D matrix product, either operand possibly transposed (a BLAS call);
 - ``reshape`` / ``transpose`` / ``getitem``: views of another value (basic indexing only);
 - ``scatter``: zeros of a shape with a value written at a basic index (getitem's adjoint);
-- ``concat``: arrays joined along an axis (a copy into one buffer).
+- ``concat``: arrays joined along an axis (a copy into one buffer);
+- ``opaque``: an op outside the table, run by its own eager code (``opaque``), and
+  ``opaque_grad``: one input's gradient of it, by the op's eager backward rule.
 
 Differentiation happens on this form (``ad``), so the backward pass is more values of the
 same primitives, and fusion (``schedule``) sees forward and backward as one program.
@@ -197,6 +199,18 @@ class Builder:
 
     def scatter(self, g, key, shape):
         return self._new('scatter', (g,), key, shape, g.dtype)
+
+    def opaque(self, op, forward, args, attrs, shape, dtype):
+        """``op``'s eager forward on ``args`` (attrs: ``(op, forward, recorded attrs)``)."""
+        return self._new('opaque', args, (op, forward, attrs), shape, dtype)
+
+    def opaque_grad(self, v, g, i, needs):
+        """The gradient toward argument ``i`` of the opaque value ``v`` given its adjoint
+        ``g`` (``needs``: which arguments the program differentiates; the first of these
+        steps to run computes them all)."""
+        a = v.args[i]
+        return self._new('opaque_grad', (v, g) + tuple(v.args), (i, tuple(needs)), a.shape,
+                         a.dtype)
 
     def unbroadcast(self, g, shape):
         """Sum ``g`` over the axes broadcasting added or stretched, giving ``shape``."""

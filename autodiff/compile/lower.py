@@ -6,6 +6,7 @@ tape (a comparison such as ``x > 0``, ``detach()``, anything computed from a clo
 array) are lowered from the tracer's notes, so a replay recomputes them instead of reusing
 the recorded data; an array without history and without such a note (a closed-over array,
 one created from no array) is an input, read on every call.
+An op outside the table that ``opaque`` takes becomes one opaque step (its eager code).
 Anything else raises ``Unsupported`` with the reason; the caller then runs eagerly.
 """
 import math
@@ -15,7 +16,7 @@ import numpy as _onp
 
 from ..ops.core import Op
 from ..tape import Variable
-from . import rules
+from . import opaque, rules
 from .ir import BOOL, FLOATS, Builder, Unsupported, Value
 
 
@@ -305,7 +306,10 @@ def _lower_node(b, n, ins):
         return [b.template('np.minimum(np.maximum({x}, {lo}), {hi})', dt,
                            derivs=('({g} if ({x} >= {lo} and {x} <= {hi}) else {zero})',),
                            x=ins[0], lo=b.scalar(lo, dt), hi=b.scalar(hi, dt))]
-    raise Unsupported(f"op {name!r} (not in the compiler's table: "
+    why = opaque.refusal(n)
+    if why is None:                   # the op's own eager code as one step
+        return [b.opaque(op, opaque.FORWARDS[name], ins, n.attrs, out.shape, dt)]
+    raise Unsupported(f"op {name!r} ({why}; not in the compiler's table: "
                       f"{', '.join(rules.supported_names())})")
 
 

@@ -14,7 +14,7 @@ import threading
 import numpy as _onp
 
 from ..ops.launch import PARALLEL_MIN, THREADS, run_split
-from . import cache, codegen
+from . import cache, codegen, opaque
 from .schedule import live_values, schedule
 
 SPLIT_WORK = 1 << 21       # element-values of work below which a fused loop runs in one thread
@@ -45,6 +45,14 @@ class Program:
             if not (d.flags.c_contiguous and d.flags.writeable):
                 d = _onp.array(d, order='C')
             env[slot] = d
+        if self.mode == 'return':       # gradients returned, not written into .grad
+            with self.lock:
+                for call in self.calls:
+                    if call(env) is False:
+                        return GUARD_FAILED
+                heads = [env[s].copy() for s in self.head_slots]
+                return heads + [env[s].copy() if s is not None else None
+                                for s in self.grad_slots]
         grads = []
         for lf in self.grad_leaves:
             a = args[lf.pos] if lf.pos is not None else lf.obj
@@ -70,10 +78,21 @@ class Program:
             return [env[s].copy() for s in self.head_slots]
 
 
-def build(low, grad_of):
-    """The ``Program`` of the lowered ``low`` with adjoints ``grad_of`` (value id -> Value)."""
+MODES = ('fill', 'forward', 'return')
+
+
+def build(low, grad_of, mode='fill'):
+    """The ``Program`` of the lowered ``low`` with adjoints ``grad_of`` (value id -> Value).
+
+    ``mode``: 'fill' writes the gradients into the marked inputs' ``.grad`` (by grad_req);
+    'forward' has no backward steps at all (``grad_of`` is ignored) and touches no
+    ``.grad``; 'return' gives ``run`` the heads followed by one gradient per marked input
+    (None where no path reaches it), for a tape node's backward rule.
+    """
+    if mode not in MODES:
+        raise ValueError(f"build: mode must be one of {MODES}, got {mode!r}")
     leaves = low.leaves
-    grad_leaves = [i for i, lf in enumerate(leaves) if lf.grad]
+    grad_leaves = [] if mode == 'forward' else [i for i, lf in enumerate(leaves) if lf.grad]
     leaf_value = {v.attrs: v for v in low.builder.values if v.kind == 'input'}
     gvals = [grad_of.get(leaf_value[i].id) if i in leaf_value else None for i in grad_leaves]
     roots = list(low.heads) + [g for g in gvals if g is not None]
@@ -86,7 +105,7 @@ def build(low, grad_of):
             users[a.id] = users.get(a.id, 0) + 1
     head_ids = {h.id for h in low.heads}
     direct = {}                                # value id -> index in grad_leaves
-    if not low.guards:
+    if not low.guards and mode == 'fill':
         for k, g in enumerate(gvals):
             if g is None or g.id in direct or g.id in head_ids or users.get(g.id):
                 continue
@@ -99,6 +118,7 @@ def build(low, grad_of):
                           for v, _ in st.outputs]
 
     prog = Program()
+    prog.mode = mode
     prog.grad_leaves = [leaves[i] for i in grad_leaves]
     slot = {v.id: i for i, v in enumerate(values)}
     prog.inputs = [(slot[v.id], leaves[v.attrs], v.shape, v.dtype)
@@ -108,7 +128,8 @@ def build(low, grad_of):
     prog.heads, prog.grads, prog.guards = list(low.heads), gvals, list(low.guards)
     prog.leaves = leaves
     prog.writeback = []
-    for k, g in enumerate(gvals):
+    prog.grad_slots = [slot[g.id] if g is not None else None for g in gvals]
+    for k, g in enumerate(gvals if mode == 'fill' else ()):
         if g is None:
             # reached by the tape with nothing flowing in: 'write' writes zeros (as eager
             # mode); a leaf the path does not reach keeps its gradient
@@ -127,7 +148,8 @@ def build(low, grad_of):
     prog.steps = steps
     prog.env0, prog.arena_bytes, prog.naive_bytes = _plan_memory(values, steps, stored, slot,
                                                                  set(direct), roots)
-    prog.calls = [_call(st, slot, mod, names) for st in steps]
+    box = {}
+    prog.calls = [_call(st, slot, mod, names, box) for st in steps]
     prog.kernels = [getattr(mod, names[st.index]) for st in steps if st.kind == 'group']
     prog.values = values
     return prog
@@ -186,7 +208,9 @@ def _plan_memory(values, steps, stored, slot, direct, roots):
 
 
 # ---- one step as a call on the environment ----------------------------------------------
-def _call(st, slot, mod, names):
+def _call(st, slot, mod, names, box):
+    """The step ``st`` as ``call(env)``; ``box`` holds per-call state of opaque steps (the
+    attrs their backward reads; the program's lock keeps calls apart)."""
     if st.kind == 'guard':
         s, expect = slot[st.value.id], st.expect
         return lambda env: bool(env[s].reshape(-1)[0]) == expect
@@ -211,6 +235,30 @@ def _call(st, slot, mod, names):
         def concat(env):
             _onp.concatenate([env[p] for p in parts], axis=axis, out=env[o])
         return concat
+    if k == 'opaque':
+        op, forward, attrs = v.attrs
+        ins = [slot[x.id] for x in v.args]
+        vid = v.id
+
+        def run_opaque(env):
+            y, env_attrs = opaque.run_forward(op, forward, [env[s] for s in ins], attrs)
+            env[o] = y
+            box[vid] = [env_attrs, None]        # (this call's attrs, gradients not yet)
+        return run_opaque
+    if k == 'opaque_grad':
+        i, needs = v.attrs
+        fwd = v.args[0]
+        op, fslot, gslot = fwd.attrs[0], slot[fwd.id], slot[v.args[1].id]
+        ins = [slot[x.id] for x in v.args[2:]]
+        fid = fwd.id
+
+        def run_opaque_grad(env):
+            entry = box[fid]
+            if entry[1] is None:
+                entry[1] = opaque.run_backward(op, [env[s] for s in ins], env[fslot],
+                                               entry[0], env[gslot], needs)
+            env[o] = entry[1][i]
+        return run_opaque_grad
     if k == 'scatter':
         key = v.attrs
 

@@ -56,7 +56,8 @@ class Group:
 
 
 class Single:
-    """One value made by a step of its own: ``matmul``, ``scatter``, ``concat`` or a view."""
+    """One value made by a step of its own: ``matmul``, ``scatter``, ``concat``, a view, or
+    an op's eager code (``opaque``, ``opaque_grad``: bound per call, like a view)."""
     __slots__ = ('index', 'value')
 
     def __init__(self, index, value):
@@ -140,7 +141,8 @@ def schedule(values, roots, guards):
             (g.sinks if v.kind in _SINKS else g.members).append(v)
             group_of[v.id] = g
             ready[v.id] = g.index
-        elif v.kind in ('matmul', 'scatter', 'concat', 'reshape', 'transpose', 'getitem'):
+        elif v.kind in ('matmul', 'scatter', 'concat', 'reshape', 'transpose', 'getitem',
+                        'opaque', 'opaque_grad'):
             steps.append(Single(len(steps), v))
             ready[v.id] = len(steps) - 1
         else:

@@ -102,9 +102,13 @@ def call(fn, args, names=()):
     return fn(*args[:npos], **dict(zip(names, args[npos:])))
 
 
-def record_call(fn, args, names=()):
-    """Call ``fn`` on ``args`` (the last ones by the keywords ``names``) under ``record()``
-    with the notes above.
+def record_call(fn, args, names=(), mark_args=False, train_mode=True):
+    """Call ``fn`` on ``args`` (the last ones by the keywords ``names``) under
+    ``record(train_mode=train_mode)`` with the notes above.
+
+    ``mark_args``: every floating-point argument goes in as a stand-in sharing its memory
+    and marked 'write', so the tape gives gradients toward all of them (a compiled call
+    inside ``record()`` becomes one differentiable node).
 
     Inputs that are not marked (no ``attach_grad``) are passed as proxies sharing their
     memory, marked with ``grad_req='null'``, so everything computed from any input is on
@@ -115,7 +119,11 @@ def record_call(fn, args, names=()):
     tr = Trace()
     call_args = []
     for pos, a in enumerate(args):
-        if a._node is None:
+        if mark_args and a._data.dtype.kind == 'f':
+            p = wrap(a._data)
+            p.attach_grad('write')
+            call_args.append(p)
+        elif a._node is None:
             p = wrap(a._data)
             p.attach_grad('null')      # on the tape, but no gradient is computed for it
             tr.proxies[id(p)] = pos
@@ -131,7 +139,7 @@ def record_call(fn, args, names=()):
             for n, m in saved.items():
                 setattr(ndarray, n, _spy_read(n, m, tr))
             state.tracer = tr
-            with autograd.record():
+            with autograd.record(train_mode=train_mode):
                 tr.start = tick()
                 tr.out = call(fn, tr.call_args, names)
             tr.wrote = versions.last_write >= tr.start

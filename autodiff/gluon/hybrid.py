@@ -7,23 +7,25 @@ attribute name), or override ``forward(self, x, *args)`` and read ``self.weight.
 Deferred initialisation: a parameter whose shape holds 0 is created at the first call;
 the layer's ``infer_shape(x, *args)`` fills in the sizes from the inputs.
 
-``hybridize()`` runs the block through ``autograd.compile``.  That compiler records a
-function together with its backward and replays both (``compiled(*a)`` is ``record`` +
-``backward`` with a head gradient of ones), which cannot give a loss computed *after*
-the block its gradients.  So a hybridized block's calls inside ``autograd.record()`` (and
-in training mode: BatchNorm's running-statistics update is a side effect a replay would
-not repeat) run eagerly — their recorded graph gives ``loss.backward()`` exact gradients —
-and prediction-mode calls outside ``record()`` (inference) replay the compiled program: the block's parameters go in as
-arguments marked on stand-in arrays that share their memory, so the backward the program
-also runs writes into scratch buffers, never into the parameters' gradients.  A block
-whose compile falls back (random draws such as dropout in training mode, unsupported
-ops) runs eagerly; ``block.compiled_fallback_reason`` says why.
+``hybridize()`` runs the block through ``autograd.compile``, the block's parameters
+going in as arguments:
+
+- prediction-mode calls outside ``record()`` (inference) replay a forward-only program
+  (``autograd.compile(..., backward=False)``): no backward steps, no gradient buffer read
+  or written;
+- calls inside ``autograd.record()`` (either training flag) replay the forward program and
+  leave one tape node (``compiled:<block>``) whose backward runs the compiled backward
+  program with the incoming head gradients, so ``loss.backward()`` fills the parameters'
+  gradients through it.  A block whose recording cannot be replayed (BatchNorm's
+  running-statistics update in training mode is an in-place write, dropout draws random
+  numbers, an op outside the compiler's table) runs eagerly, recorded as usual, and
+  ``block.compiled_fallback_reason`` says why;
+- training-mode calls outside ``record()`` run eagerly.
 """
 import threading
 
 from .. import autograd
-from ..errors import GraphError
-from ..ndarray import ndarray, wrap
+from ..ndarray import ndarray
 from .block import Block
 from .parameter import DeferredInitializationError
 from . import F as _F
@@ -44,7 +46,8 @@ class HybridBlock(Block):
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._flags = {}
-        self._compiled = None
+        self._compiled = None          # the autograd.compile object the last call used
+        self._compiled_by_mode = {}    # 'predict' / 'record' -> autograd.compile object
         self._compiled_params = None
         self._last_inputs = None
 
@@ -60,6 +63,7 @@ class HybridBlock(Block):
         self._active = bool(active)
         self._flags = dict(static_alloc=static_alloc, static_shape=static_shape, **kwargs)
         self._compiled = None
+        self._compiled_by_mode = {}
         super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
                           **kwargs)
 
@@ -70,15 +74,16 @@ class HybridBlock(Block):
 
     @property
     def compiled_program(self):
-        """The ``autograd.compile`` object behind the inference calls (None before one)."""
+        """The ``autograd.compile`` object the last compiled call used (forward-only for
+        prediction calls, differentiable for calls inside ``record()``; None before one)."""
         return self._compiled
 
     # ---- calling ------------------------------------------------------------------------
     def __call__(self, *args):
         if args and all(isinstance(a, ndarray) for a in args):
             self._last_inputs = [(a.shape, a.dtype) for a in args]
-        if (self._active and not _in_trace() and not autograd.is_recording()
-                and not autograd.is_training()
+        if (self._active and not _in_trace()
+                and (autograd.is_recording() or not autograd.is_training())
                 and args and all(isinstance(a, ndarray) for a in args)):
             return self._call_compiled(args)
         return super().__call__(*args)
@@ -87,29 +92,26 @@ class HybridBlock(Block):
         params = list(self.collect_params().values())
         if any(p._data is None for p in params):
             return super().__call__(*args)      # the first call initialises deferred shapes
-        standins = []
-        for p in params:
-            s = wrap(p._data._data)
-            if p.grad_req != 'null':
-                s.attach_grad('write')
-            standins.append(s)
-        if not any(p.grad_req != 'null' for p in params):
-            return super().__call__(*args)      # nothing marked: nothing for compile to do
-        if self._compiled is None or self._compiled_params != [id(p) for p in params]:
+        recording = autograd.is_recording()
+        mode = 'record' if recording else 'predict'
+        ids = [id(p) for p in params]
+        if self._compiled_params != ids:
+            self._compiled_by_mode = {}
+            self._compiled_params = ids
+        compiled = self._compiled_by_mode.get(mode)
+        if compiled is None:
             from ..compile import compile as _compile
-            self._compiled = _compile(self._traced)
-            self._compiled_params = [id(p) for p in params]
+            compiled = self._compiled_by_mode[mode] = _compile(self._traced,
+                                                               backward=recording)
+        self._compiled = compiled
         self._n_standins = len(params)
+        if recording:
+            # the parameters' own arrays: the compiled call's tape node reaches them
+            values = [p.data() for p in params]
+            return compiled(*args, *values)
         fresh = [p._fresh_grad for p in params]
-        # the inputs go in unmarked (sharing memory): outside record() nothing is recorded,
-        # and a marked input must not get the program's backward in its .grad
-        inputs = tuple(wrap(a._data) for a in args)
         try:
-            return self._compiled(*inputs, *standins)
-        except GraphError:
-            # the output does not depend on any marked parameter: nothing to compile
-            self._active = False
-            return super().__call__(*args)
+            return compiled(*args, *[p._data for p in params])
         finally:
             for p, f in zip(params, fresh):      # an inference call is no training use
                 p._fresh_grad = f
@@ -117,19 +119,15 @@ class HybridBlock(Block):
     def _traced(self, *all_args):
         """What the compiler records: this block's call with its parameters as inputs."""
         n = self._n_standins
-        args, values = all_args[:-n], all_args[-n:]
+        args, values = all_args[:-n] if n else all_args, all_args[-n:] if n else ()
         params = list(self.collect_params().values())
         saved = [p._data for p in params]
         _tracing.depth = getattr(_tracing, 'depth', 0) + 1
-        # the compiler records under autograd.record(), which turns training mode on:
-        # these are prediction-mode calls (BatchNorm's running statistics, no dropout)
-        was_training = autograd.set_training(False)
         try:
             for p, v in zip(params, values):
                 p._data = v
             return Block.__call__(self, *args)
         finally:
-            autograd.set_training(was_training)
             _tracing.depth -= 1
             for p, v in zip(params, saved):
                 p._data = v

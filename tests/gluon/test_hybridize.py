@@ -146,10 +146,11 @@ def test_inference_calls_do_not_count_as_fresh_gradients():
         tr.step(4)
 
 
-# GELU runs npx.leaky_relu(act_type='gelu'), an eager kernel outside the compiler's table: that
-# stack runs eagerly when hybridized (the reason names the op), with the same results
+# GELU runs npx.leaky_relu(act_type='gelu'), an eager kernel outside the compiler's table: it
+# runs as an opaque step (its eager forward and backward) inside the compiled program, so every
+# stack here compiles, for prediction and inside record(), with eager mode's results
 @pytest.mark.parametrize('make, fallback', [
-    (lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.GELU(), nn.Dense(3)], 'gelu'),
+    (lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.GELU(), nn.Dense(3)], None),
     (lambda: [nn.Dense(6, in_units=4), nn.LayerNorm(), nn.Dense(3)], None),
     (lambda: [nn.Dense(6, in_units=4), nn.BatchNorm(), nn.ELU(), nn.Dense(3)], None),
     (lambda: [nn.Dense(6, in_units=4), nn.PReLU(), nn.SELU(), nn.Swish(), nn.Dense(2)], None),
@@ -171,6 +172,8 @@ def test_hybridized_layers_match_eager(make, fallback):
     else:
         assert f"op {fallback!r}" in net.compiled_fallback_reason
     g_hyb, _ = _grads(net, x, train_mode=False)
+    if fallback is None:          # (the recorded call ran the differentiable program)
+        assert net.compiled_program.backward and net.compiled_fallback_reason is None
     for a, b in zip(g_eager, g_hyb):
         onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
 
@@ -212,3 +215,57 @@ def test_forward_style_hybridblock_hybridizes():
     g_hyb, _ = _grads(blk, x)
     for a, b in zip(g_eager, g_hyb):
         onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)
+
+
+def test_prediction_calls_replay_a_forward_only_program():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    want = net(x).asnumpy()
+    net.hybridize()
+    for _ in range(2):
+        onp.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+    cp = net.compiled_program
+    assert cp.compiled and cp.backward is False and cp.program.mode == 'forward'
+    assert not any(v.backward for v in cp.program.values)
+
+
+def test_training_calls_inside_record_run_compiled_with_eager_gradients():
+    net = _mlp()
+    x = np.random.uniform(-1, 1, (4, 6))
+    g_eager, l_eager = _grads(net, x)
+    net.hybridize()
+    for _ in range(3):
+        with autograd.record():
+            y = net(x)
+            loss = (y ** 2).sum()
+        assert y._node.op.name.startswith('compiled:')
+        loss.backward()
+        assert net.compiled_fallback_reason is None
+        assert abs(float(loss) - l_eager) < 1e-5
+        got = [p.grad().asnumpy() for p in net.collect_params().values()
+               if p.grad_req != 'null']
+        for a, b in zip(g_eager, got):
+            onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)
+    assert net.compiled_program.compiled and net.compiled_program.backward is True
+
+
+def test_batchnorm_training_inside_record_falls_back_with_a_reason():
+    def make():
+        net = nn.HybridSequential()
+        net.add(nn.Dense(4, in_units=3), nn.BatchNorm(in_channels=4), nn.Dense(2, in_units=4))
+        net.initialize()
+        return net
+    x = np.random.uniform(-1, 1, (6, 3))
+    eager, hyb = make(), make()
+    for pe, ph in zip(eager.collect_params().values(), hyb.collect_params().values()):
+        ph.set_data(pe.data().asnumpy())
+    hyb.hybridize()
+    for _ in range(2):
+        ge, _ = _grads(eager, x)
+        gh, _ = _grads(hyb, x)
+        for a, b in zip(ge, gh):
+            onp.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    assert 'running statistics' in hyb.compiled_fallback_reason
+    # the running statistics were updated once per backward, as eagerly
+    onp.testing.assert_allclose(hyb[1].running_mean.data().asnumpy(),
+                                eager[1].running_mean.data().asnumpy(), rtol=1e-6)
