@@ -91,3 +91,25 @@ def test_refined_reference_accepts_a_fast_varying_function_and_catches_an_error_
     check_grads(lambda x: RightFastSine()(x), point)
     with pytest.raises(AssertionError, match='central differences'):
         check_grads(lambda x: WrongFastSine()(x), point)
+
+
+class Shifted(autograd.Function):
+    """forward 1e7 + x * 1e-9 (a large value with a tiny slope); backward ``slope * dy``."""
+    slope = 1e-9
+
+    def forward(self, x):
+        return x * 1e-9 + 1e7
+
+    def backward(self, dy):
+        return dy * self.slope
+
+
+def test_a_tiny_slope_beside_a_large_value_is_judged_by_the_stencils_rounding():
+    """Central differences cannot resolve 1e-9 beside 1e7 (their rounding is ~1e-4 here):
+    the right slope passes; one off by far more than that rounding still fails."""
+    check_grads(lambda x: Shifted()(x), onp.linspace(0.5, 2, 4))
+
+    class Wrong(Shifted):
+        slope = 1e-1
+    with pytest.raises(AssertionError, match='central differences'):
+        check_grads(lambda x: Wrong()(x), onp.linspace(0.5, 2, 4))
