@@ -14,6 +14,7 @@ result back in batch order) are Numba kernels (``kernels/conv.py``); the GEMMs a
 NumPy's matmul (BLAS).
 """
 import math
+import threading
 from collections import namedtuple
 
 import numpy as _onp
@@ -49,6 +50,29 @@ def out_lengths(spatial, g):
 def _geometry3(g, out):
     return (win.to3(g.kernel, 1), win.to3(g.stride, 1), win.to3(g.pad, 0),
             win.to3(g.dilate, 1), win.to3(out, 1))
+
+
+_LOCAL = threading.local()
+
+
+def _workspace(shape, dtype):
+    """An uninitialised scratch array of ``shape`` (contents undefined), reused between
+    calls on this thread: fresh 64 MB columns cost their page faults on every chunk
+    (im2col of a W6b chunk took 20 ms into new memory, 14 ms into reused).  Only
+    scratch that never leaves the op may live here; at most ``CHUNK_VALUES`` values are
+    kept per dtype and thread."""
+    size = math.prod(shape)
+    dtype = _onp.dtype(dtype)
+    if size > CHUNK_VALUES:
+        return _onp.empty(shape, dtype)
+    cache = getattr(_LOCAL, 'buffers', None)
+    if cache is None:
+        cache = _LOCAL.buffers = {}
+    buf = cache.get(dtype)
+    if buf is None or buf.size < size:
+        buf = cache[dtype] = _onp.empty(CHUNK_VALUES if size > CHUNK_VALUES // 4 else size,
+                                        dtype)
+    return buf[:size].reshape(shape)
 
 
 def _chunks(n, per_sample):
@@ -118,16 +142,44 @@ def conv_data(x, w, b, g):
     geo, x5 = _geometry3(g, osp), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        col = _onp.empty((CK, n, P), x.dtype)
+        col = _workspace((CK, n, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
         t = _matmul(w3, col.reshape(G, CK // G, n * P))
         K.unpack_rows(t.reshape(O, n, P), y[lo:hi], bias, b is not None)
     return y.reshape((N, O) + osp)
 
 
+def _flipped_transpose(w, groups):
+    """``w (O, C/G, *k)`` as the weight ``(C, O/G, *k)`` of the adjoint convolution: input
+    and output channels swapped within each group, every spatial axis reversed."""
+    O, Cg = w.shape[:2]
+    k = w.shape[2:]
+    wt = w.reshape((groups, O // groups, Cg) + k).swapaxes(1, 2)
+    wt = wt[(Ellipsis,) + (slice(None, None, -1),) * len(k)]
+    return _onp.ascontiguousarray(wt).reshape((groups * Cg, O // groups) + k)
+
+
+def _adjoint_geometry(g, osp, spatial):
+    """With stride 1 the data gradient is itself a convolution of ``gy`` (the flipped,
+    transposed weight, pad ``d(k-1) - p``): its Geometry, or None when that does not hold."""
+    if any(s != 1 for s in g.stride):
+        return None
+    pad = tuple(d * (k - 1) - p for k, d, p in zip(g.kernel, g.dilate, g.pad))
+    if any(p < 0 for p in pad):
+        return None
+    g2 = g._replace(pad=pad)
+    return g2 if out_lengths(osp, g2) == tuple(spatial) else None
+
+
 def conv_transpose_data(gy, w, b, g, spatial):
-    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``
-    (one GEMM per group, then col2im)."""
+    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``.
+
+    Stride 1: the convolution of ``gy`` with the flipped, transposed weight (its GEMM has
+    the long contraction ``O*K`` and writes the result in place; W6b's data gradient went
+    from W.T @ g + col2im to this).  Otherwise one GEMM per group, then col2im."""
+    g2 = _adjoint_geometry(g, gy.shape[2:], spatial)
+    if g2 is not None:
+        return conv_data(gy, _flipped_transpose(w, g.num_group), b, g2)
     N, O = gy.shape[:2]
     G = g.num_group
     C = w.shape[1] * G
@@ -158,7 +210,7 @@ def conv_weight_data(x, gy, g):
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        col = _onp.empty((CK, n, P), x.dtype)
+        col = _workspace((CK, n, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
         # dW.T = col @ g.T (the long axis as the contraction; g @ col.T was several times
         # slower in OpenBLAS)
