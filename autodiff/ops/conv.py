@@ -11,7 +11,7 @@ The columns are laid out ``(C*K, samples, positions)``, so one GEMM per group co
 chunk of samples (no per-sample GEMMs, no sum over the batch).  The packing (with
 implicit zero padding), col2im and the bias epilogue (fused into putting the GEMM's
 result back in batch order) are Numba kernels (``kernels/conv.py``); the GEMMs are
-NumPy's matmul (BLAS).
+NumPy's matmul (BLAS; small ones on one BLAS thread, ``ops/blas.py``).
 """
 import math
 import threading
@@ -24,6 +24,7 @@ from ..kernels import conv as K
 from .core import defop, result
 from .convert import as_array
 from .launch import THREADS, _executor
+from . import blas
 from . import window as win
 
 # (all tuples have one entry per spatial dimension)
@@ -35,10 +36,14 @@ Geometry = namedtuple('Geometry', 'kernel stride dilate pad num_group')
 CHUNK_VALUES = 1 << 24
 # Pack / unpack on the two cores once a chunk has this many values (the kernels are nogil).
 SPLIT_VALUES = 1 << 17
-# GEMMs of at most this many multiply-adds run in a one-thread Numba loop: OpenBLAS on two
-# threads took 5-11 ms for LeNet's first convolution (6x25 @ 25x36864, 5.5M) on the busy
-# machine, 0.5 ms on one thread (2026-12).
+# GEMMs of at most this many multiply-adds run on one BLAS thread (ops/blas.py): OpenBLAS on
+# two threads took 5-11 ms (median 12-40 ms) for LeNet's first convolution (6x25 @ 25x36864,
+# 5.5M) on the busy machine, 0.5 ms on one thread; the one-thread Numba loops used before
+# took 2-4x longer than one BLAS thread (2026-12).
 SMALL_GEMM = 1 << 24
+# The stride-1 data gradient is a convolution of the output gradient when the input has at
+# most this many times the output's positions (padded 'same' convolutions: 1).
+ADJOINT_GROWTH = 1.25
 
 
 def out_lengths(spatial, g):
@@ -102,23 +107,15 @@ def _c(d):
 
 
 def _matmul(a, b):
-    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, or one Numba thread when small."""
+    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, on one thread when small."""
     groups, rows, inner = a.shape
-    if groups * rows * inner * b.shape[2] > SMALL_GEMM:
-        return _onp.matmul(a, b)
-    out = _onp.empty((groups, rows, b.shape[2]), _onp.result_type(a, b))
-    K.gemm_nn(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
-    return out
+    return blas.matmul(a, b, groups * rows * inner * b.shape[2], SMALL_GEMM)
 
 
 def _matmul_t(a, b):
     """``a @ b.T`` for 3-D stacks (``(G, M, K)``, ``(G, N, K)``), as ``_matmul``."""
     groups, rows, inner = a.shape
-    if groups * rows * inner * b.shape[1] > SMALL_GEMM:
-        return _onp.matmul(a, b.transpose(0, 2, 1))
-    out = _onp.empty((groups, rows, b.shape[1]), _onp.result_type(a, b))
-    K.gemm_nt(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
-    return out
+    return blas.matmul(a, b.transpose(0, 2, 1), groups * rows * inner * b.shape[1], SMALL_GEMM)
 
 
 def _batch_last(gy3, lo, hi):
@@ -168,7 +165,11 @@ def _adjoint_geometry(g, osp, spatial):
     if any(p < 0 for p in pad):
         return None
     g2 = g._replace(pad=pad)
-    return g2 if out_lengths(osp, g2) == tuple(spatial) else None
+    if out_lengths(osp, g2) != tuple(spatial):
+        return None
+    # it multiplies over every input position, the col2im path over the output positions:
+    # with a 'valid' convolution (LeNet's 12x12 -> 8x8) that is 2.25x the GEMM
+    return g2 if math.prod(spatial) <= ADJOINT_GROWTH * math.prod(osp) else None
 
 
 def conv_transpose_data(gy, w, b, g, spatial):
