@@ -49,21 +49,23 @@ def im2col(x, col, ksize, stride, pad, dilate, out, c0, c1):
                     off_w = k * DW - PW
                     lo, hi = _valid_range(off_w, SW, W, OW)
                     for n in range(N):
+                        dst = col[row, n]
                         for od in range(OD):
                             iz = od * SD - PD + i * DD
                             for oh in range(OH):
                                 iy = oh * SH - PH + j * DH
                                 base = (od * OH + oh) * OW
                                 if iz < 0 or iz >= D or iy < 0 or iy >= H:
-                                    for ow in range(OW):
-                                        col[row, n, base + ow] = zero
+                                    dst[base:base + OW] = zero
                                 else:
-                                    for ow in range(lo):
-                                        col[row, n, base + ow] = zero
-                                    for ow in range(lo, hi):
-                                        col[row, n, base + ow] = x[n, c, iz, iy, ow * SW + off_w]
-                                    for ow in range(hi, OW):
-                                        col[row, n, base + ow] = zero
+                                    src = x[n, c, iz, iy]
+                                    dst[base:base + lo] = zero
+                                    if SW == 1:          # a contiguous run: a vector copy
+                                        dst[base + lo:base + hi] = src[lo + off_w:hi + off_w]
+                                    else:
+                                        for ow in range(lo, hi):
+                                            dst[base + ow] = src[ow * SW + off_w]
+                                    dst[base + hi:base + OW] = zero
                     row += 1
 
 
