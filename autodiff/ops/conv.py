@@ -4,7 +4,8 @@ Three ops, each the others' adjoints, so every backward is written with them and
 gradients of any order follow:
 
 - ``convolution(x, w)``: ``y = W @ im2col(x)``;
-- ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution;
+- ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution
+  (with stride 1 computed as the convolution of ``y`` with the flipped, transposed weight);
 - ``convolution_weight_grad(x, gy)``: ``dW = (im2col(x) @ gy.T).T``.
 
 The columns are laid out ``(C*K, samples, positions)``, so one GEMM per group covers a
