@@ -9,10 +9,8 @@ reshaped to ``(O, C * K)``), then samples, then output positions ``(od, oh, ow)`
 one GEMM ``(O, C*K) @ (C*K, N*P)`` serves the whole batch.  ``ksize``, ``stride``,
 ``pad`` (the leading pad), ``dilate`` and ``out`` (``(OD, OH, OW)``) are 3-tuples;
 ``c0, c1`` the channels to do (two threads take halves).  The GEMMs belong to BLAS
-(the op layer calls NumPy's matmul).
+(the op layer calls NumPy's matmul, small ones on one BLAS thread: ``ops/blas.py``).
 """
-import numpy as np
-
 from ._jit import kernel
 
 
@@ -51,21 +49,23 @@ def im2col(x, col, ksize, stride, pad, dilate, out, c0, c1):
                     off_w = k * DW - PW
                     lo, hi = _valid_range(off_w, SW, W, OW)
                     for n in range(N):
+                        dst = col[row, n]
                         for od in range(OD):
                             iz = od * SD - PD + i * DD
                             for oh in range(OH):
                                 iy = oh * SH - PH + j * DH
                                 base = (od * OH + oh) * OW
                                 if iz < 0 or iz >= D or iy < 0 or iy >= H:
-                                    for ow in range(OW):
-                                        col[row, n, base + ow] = zero
+                                    dst[base:base + OW] = zero
                                 else:
-                                    for ow in range(lo):
-                                        col[row, n, base + ow] = zero
-                                    for ow in range(lo, hi):
-                                        col[row, n, base + ow] = x[n, c, iz, iy, ow * SW + off_w]
-                                    for ow in range(hi, OW):
-                                        col[row, n, base + ow] = zero
+                                    src = x[n, c, iz, iy]
+                                    dst[base:base + lo] = zero
+                                    if SW == 1:          # a contiguous run: a vector copy
+                                        dst[base + lo:base + hi] = src[lo + off_w:hi + off_w]
+                                    else:
+                                        for ow in range(lo, hi):
+                                            dst[base + ow] = src[ow * SW + off_w]
+                                    dst[base + hi:base + OW] = zero
                     row += 1
 
 
@@ -124,39 +124,3 @@ def unpack_rows(t, y, b, with_bias):
             v = b[o] if with_bias else t.dtype.type(0)
             for p in range(P):
                 y[n, o, p] = t[o, n, p] + v
-
-
-
-@kernel
-def gemm_nn(a, b, out):
-    """``out[g] = a[g] @ b[g]`` for C-contiguous ``a (G, M, K)``, ``b (G, K, N)``: a small
-    GEMM on one thread (BLAS's threading costs more than such a product on two busy cores).
-    Sums in float64: long float32 sums with cancellation (a weight gradient over a batch)
-    lost 1e-4 of the result otherwise."""
-    G, M, K = a.shape
-    N = b.shape[2]
-    acc = np.empty(N)
-    for g in range(G):
-        for i in range(M):
-            acc[:] = 0.0
-            for k in range(K):
-                v = np.float64(a[g, i, k])
-                for j in range(N):
-                    acc[j] += v * b[g, k, j]
-            for j in range(N):
-                out[g, i, j] = acc[j]
-
-
-@kernel(fastmath={'reassoc', 'contract'})
-def gemm_nt(a, b, out):
-    """``out[g] = a[g] @ b[g].T`` for C-contiguous ``a (G, M, K)``, ``b (G, N, K)``: dot
-    products of rows, summed in float64 (vectorized; NaN and inf propagate as in BLAS)."""
-    G, M, K = a.shape
-    N = b.shape[1]
-    for g in range(G):
-        for i in range(M):
-            for j in range(N):
-                s = 0.0
-                for k in range(K):
-                    s += np.float64(a[g, i, k]) * np.float64(b[g, j, k])
-                out[g, i, j] = s

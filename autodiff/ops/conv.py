@@ -4,16 +4,18 @@ Three ops, each the others' adjoints, so every backward is written with them and
 gradients of any order follow:
 
 - ``convolution(x, w)``: ``y = W @ im2col(x)``;
-- ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution;
+- ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution
+  (with stride 1 computed as the convolution of ``y`` with the flipped, transposed weight);
 - ``convolution_weight_grad(x, gy)``: ``dW = (im2col(x) @ gy.T).T``.
 
 The columns are laid out ``(C*K, samples, positions)``, so one GEMM per group covers a
 chunk of samples (no per-sample GEMMs, no sum over the batch).  The packing (with
 implicit zero padding), col2im and the bias epilogue (fused into putting the GEMM's
 result back in batch order) are Numba kernels (``kernels/conv.py``); the GEMMs are
-NumPy's matmul (BLAS).
+NumPy's matmul (BLAS; small ones on one BLAS thread, ``ops/blas.py``).
 """
 import math
+import threading
 from collections import namedtuple
 
 import numpy as _onp
@@ -23,6 +25,7 @@ from ..kernels import conv as K
 from .core import defop, result
 from .convert import as_array
 from .launch import THREADS, _executor
+from . import blas
 from . import window as win
 
 # (all tuples have one entry per spatial dimension)
@@ -34,10 +37,14 @@ Geometry = namedtuple('Geometry', 'kernel stride dilate pad num_group')
 CHUNK_VALUES = 1 << 24
 # Pack / unpack on the two cores once a chunk has this many values (the kernels are nogil).
 SPLIT_VALUES = 1 << 17
-# GEMMs of at most this many multiply-adds run in a one-thread Numba loop: OpenBLAS on two
-# threads took 5-11 ms for LeNet's first convolution (6x25 @ 25x36864, 5.5M) on the busy
-# machine, 0.5 ms on one thread (2026-12).
+# GEMMs of at most this many multiply-adds run on one BLAS thread (ops/blas.py): OpenBLAS on
+# two threads took 5-11 ms (median 12-40 ms) for LeNet's first convolution (6x25 @ 25x36864,
+# 5.5M) on the busy machine, 0.5 ms on one thread; the one-thread Numba loops used before
+# took 2-4x longer than one BLAS thread (2026-12).
 SMALL_GEMM = 1 << 24
+# The stride-1 data gradient is a convolution of the output gradient when the input has at
+# most this many times the output's positions (padded 'same' convolutions: 1).
+ADJOINT_GROWTH = 1.25
 
 
 def out_lengths(spatial, g):
@@ -49,6 +56,29 @@ def out_lengths(spatial, g):
 def _geometry3(g, out):
     return (win.to3(g.kernel, 1), win.to3(g.stride, 1), win.to3(g.pad, 0),
             win.to3(g.dilate, 1), win.to3(out, 1))
+
+
+_LOCAL = threading.local()
+
+
+def _workspace(shape, dtype):
+    """An uninitialised scratch array of ``shape`` (contents undefined), reused between
+    calls on this thread: fresh 64 MB columns cost their page faults on every chunk
+    (im2col of a W6b chunk took 20 ms into new memory, 14 ms into reused).  Only
+    scratch that never leaves the op may live here; at most ``CHUNK_VALUES`` values are
+    kept per dtype and thread."""
+    size = math.prod(shape)
+    dtype = _onp.dtype(dtype)
+    if size > CHUNK_VALUES:
+        return _onp.empty(shape, dtype)
+    cache = getattr(_LOCAL, 'buffers', None)
+    if cache is None:
+        cache = _LOCAL.buffers = {}
+    buf = cache.get(dtype)
+    if buf is None or buf.size < size:
+        buf = cache[dtype] = _onp.empty(CHUNK_VALUES if size > CHUNK_VALUES // 4 else size,
+                                        dtype)
+    return buf[:size].reshape(shape)
 
 
 def _chunks(n, per_sample):
@@ -78,23 +108,15 @@ def _c(d):
 
 
 def _matmul(a, b):
-    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, or one Numba thread when small."""
+    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, on one thread when small."""
     groups, rows, inner = a.shape
-    if groups * rows * inner * b.shape[2] > SMALL_GEMM:
-        return _onp.matmul(a, b)
-    out = _onp.empty((groups, rows, b.shape[2]), _onp.result_type(a, b))
-    K.gemm_nn(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
-    return out
+    return blas.matmul(a, b, groups * rows * inner * b.shape[2], SMALL_GEMM)
 
 
 def _matmul_t(a, b):
     """``a @ b.T`` for 3-D stacks (``(G, M, K)``, ``(G, N, K)``), as ``_matmul``."""
     groups, rows, inner = a.shape
-    if groups * rows * inner * b.shape[1] > SMALL_GEMM:
-        return _onp.matmul(a, b.transpose(0, 2, 1))
-    out = _onp.empty((groups, rows, b.shape[1]), _onp.result_type(a, b))
-    K.gemm_nt(_onp.ascontiguousarray(a), _onp.ascontiguousarray(b), out)
-    return out
+    return blas.matmul(a, b.transpose(0, 2, 1), groups * rows * inner * b.shape[1], SMALL_GEMM)
 
 
 def _batch_last(gy3, lo, hi):
@@ -118,16 +140,48 @@ def conv_data(x, w, b, g):
     geo, x5 = _geometry3(g, osp), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        col = _onp.empty((CK, n, P), x.dtype)
+        col = _workspace((CK, n, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
         t = _matmul(w3, col.reshape(G, CK // G, n * P))
         K.unpack_rows(t.reshape(O, n, P), y[lo:hi], bias, b is not None)
     return y.reshape((N, O) + osp)
 
 
+def _flipped_transpose(w, groups):
+    """``w (O, C/G, *k)`` as the weight ``(C, O/G, *k)`` of the adjoint convolution: input
+    and output channels swapped within each group, every spatial axis reversed."""
+    O, Cg = w.shape[:2]
+    k = w.shape[2:]
+    wt = w.reshape((groups, O // groups, Cg) + k).swapaxes(1, 2)
+    wt = wt[(Ellipsis,) + (slice(None, None, -1),) * len(k)]
+    return _onp.ascontiguousarray(wt).reshape((groups * Cg, O // groups) + k)
+
+
+def _adjoint_geometry(g, osp, spatial):
+    """With stride 1 the data gradient is itself a convolution of ``gy`` (the flipped,
+    transposed weight, pad ``d(k-1) - p``): its Geometry, or None when that does not hold."""
+    if any(s != 1 for s in g.stride):
+        return None
+    pad = tuple(d * (k - 1) - p for k, d, p in zip(g.kernel, g.dilate, g.pad))
+    if any(p < 0 for p in pad):
+        return None
+    g2 = g._replace(pad=pad)
+    if out_lengths(osp, g2) != tuple(spatial):
+        return None
+    # it multiplies over every input position, the col2im path over the output positions:
+    # with a 'valid' convolution (LeNet's 12x12 -> 8x8) that is 2.25x the GEMM
+    return g2 if math.prod(spatial) <= ADJOINT_GROWTH * math.prod(osp) else None
+
+
 def conv_transpose_data(gy, w, b, g, spatial):
-    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``
-    (one GEMM per group, then col2im)."""
+    """The data gradient of a convolution: ``gy (N, O, *osp)`` to ``(N, C, *spatial)``.
+
+    Stride 1: the convolution of ``gy`` with the flipped, transposed weight (its GEMM has
+    the long contraction ``O*K`` and writes the result in place; W6b's data gradient went
+    from W.T @ g + col2im to this).  Otherwise one GEMM per group, then col2im."""
+    g2 = _adjoint_geometry(g, gy.shape[2:], spatial)
+    if g2 is not None:
+        return conv_data(gy, _flipped_transpose(w, g.num_group), b, g2)
     N, O = gy.shape[:2]
     G = g.num_group
     C = w.shape[1] * G
@@ -158,7 +212,7 @@ def conv_weight_data(x, gy, g):
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        col = _onp.empty((CK, n, P), x.dtype)
+        col = _workspace((CK, n, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
         # dW.T = col @ g.T (the long axis as the contraction; g @ col.T was several times
         # slower in OpenBLAS)

@@ -1,4 +1,5 @@
-"""``matmul`` / ``dot``: GEMM belongs to BLAS (through NumPy); the rules are the usual transposes."""
+"""``matmul`` / ``dot``: GEMM belongs to BLAS (through NumPy; small products on one BLAS thread,
+``ops/blas.py``); the rules are the usual transposes."""
 import numpy as _onp
 
 from ..errors import ShapeError
@@ -7,6 +8,7 @@ from .convert import as_array
 from .binary import promote
 from .reduce import unbroadcast
 from .shape import swapaxes
+from . import blas
 
 
 def _matmul_backward(node, grads, needs):
@@ -52,7 +54,7 @@ def matmul(a, b):
         dt = promote(da.dtype, db.dtype)
         da, db = da.astype(dt, copy=False), db.astype(dt, copy=False)
     try:
-        out = _onp.matmul(da, db)
+        out = blas.matmul(da, db)        # small products on one BLAS thread (ops/blas.py)
     except ValueError:
         raise ShapeError(f"matmul: batch dimensions of shapes {a.shape} and {b.shape} "
                          "cannot be broadcast together") from None

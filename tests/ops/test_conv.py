@@ -337,3 +337,33 @@ def test_empty_batch():
     assert not w.grad.asnumpy().any() and not b.grad.asnumpy().any()
     assert npx.deconvolution(x, np.ones((2, 3, 3, 3)), kernel=(3, 3),
                              num_filter=3).shape == (0, 3, 7, 7)
+
+
+# (data shape, num_filter, kernel, pad, dilate, groups): stride 1, so the data gradient may be
+# computed as a convolution of the output gradient (conv.conv_transpose_data) or by col2im
+ADJOINT_CASES = [
+    ((2, 4, 7, 6), 6, (3, 3), (1, 1), (1, 1), 2),        # 'same': the adjoint convolution
+    ((1, 3, 9, 8), 3, (3, 2), (2, 1), (2, 1), 3),        # dilated, grouped, output grows
+    ((2, 2, 11), 4, (5,), (2,), (1,), 1),                # 1-D
+    ((2, 3, 12, 12), 5, (5, 5), (0, 0), (1, 1), 1),      # 'valid' (LeNet): col2im path
+]
+
+
+@pytest.mark.parametrize('case', ADJOINT_CASES, ids=str)
+@pytest.mark.parametrize('growth', [C.ADJOINT_GROWTH, 0.0, 100.0])
+def test_stride_one_data_gradient_paths_match_direct_loop(case, growth, monkeypatch):
+    """Both ways of the stride-1 data gradient (the growth limit chooses) against the
+    direct transposed-convolution loop."""
+    shape, nf, k, p, d, groups = case
+    monkeypatch.setattr(C, 'ADJOINT_GROWTH', growth)
+    g = C.Geometry(k, (1,) * len(k), d, p, groups)
+    osp = C.out_lengths(shape[2:], g)
+    w = sample((nf, shape[1] // groups) + k, seed=4)
+    gy = sample((shape[0], nf) + osp, seed=6)
+    b = sample((shape[1],), seed=7)
+    got = C.conv_transpose_data(gy, w, b, g, shape[2:])
+    # deconv_ref takes the (C_in of the deconvolution, O/groups, *k) weight: the conv weight
+    # read as (num_filter, channels / groups, *k) is exactly that
+    want = deconv_ref(gy, w, b, (1,) * len(k), p, d, None, groups)
+    assert got.shape == want.shape == shape
+    onp.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
