@@ -14,16 +14,12 @@ from .ops.conv import convolution, deconvolution  # noqa: F401
 from .ops.pool import pooling  # noqa: F401
 from . import _mxargs
 
-_np_mode = True
-
 
 def set_np(shape=True, array=True, dtype=False):
     """Numpy mode (the only mode here): default dtype float32, numpy shape semantics."""
-    global _np_mode
     if dtype:
         raise NotImplementedError("set_np(dtype=True) (float64 default) is not supported; "
-                              "pass dtype= explicitly")
-    _np_mode = True
+                                  "pass dtype= explicitly")
 
 
 def reset_np():
@@ -32,7 +28,7 @@ def reset_np():
 
 def is_np_array():
     """Always True: arrays here are numpy-mode arrays."""
-    return _np_mode
+    return True
 
 
 def cpu(device_id=0):
@@ -52,3 +48,11 @@ def waitall():
 # MXNet 1.9.1's keywords these functions do not implement raise NotImplementedError naming
 # them; out= writes the result into an array (the table: autodiff/_mxargs.py)
 _mxargs.apply(globals(), _mxargs.NPX, 'npx')
+
+# The public names: MXNet 1.9.1's npx names plus the documented extras
+# (tests/test_namespaces.py).  ``dir(npx)`` shows exactly these.
+__all__ = sorted(n for n in globals() if not n.startswith('_'))
+
+
+def __dir__():
+    return __all__

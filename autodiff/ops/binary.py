@@ -140,9 +140,6 @@ def _check_int_power(code, exponent):
         raise ValueError(_NEGATIVE_POWER)
 
 
-_SCALAR_CODES = (K.ADD, K.SUBTRACT, K.MULTIPLY, K.DIVIDE, K.POWER, K.MAXIMUM, K.MINIMUM, K.MOD)
-
-
 def _binary(name, code, vjp):
     """Define array-array and array-scalar forms of an arithmetic op; return ``f(a, b)``."""
     def backward(node, grads, needs):
