@@ -84,18 +84,34 @@ class ndarray:
     context = device = ctx
 
     # ---- conversion -------------------------------------------------------------------
+    def _read(self, name, value=None):
+        """Tell an active ``autograd.compile`` recording that this array's values were read
+        into Python (``_state.Tracer.on_read``)."""
+        tracer = state.tracer
+        if tracer is not None:
+            tracer.on_read(name, (self,), value)
+
     def asnumpy(self):
         """A NumPy copy of the data."""
-        return self._data.copy()
+        out = self._data.copy()
+        if state.tracer is not None:
+            self._read('asnumpy')
+        return out
 
     def item(self, *args):
         """One element as a Python scalar (``item()`` needs a size-1 array; ``item(i)``
         takes the i-th element of the flattened array)."""
-        return self._data.item(*args)
+        out = self._data.item(*args)
+        if state.tracer is not None:
+            self._read('item')
+        return out
 
     def tolist(self):
         """The values as nested Python lists (a scalar for a 0-d array)."""
-        return self._data.tolist()
+        out = self._data.tolist()
+        if state.tracer is not None:
+            self._read('tolist')
+        return out
 
     def __array__(self, dtype=None, copy=None):
         """A NumPy copy (``numpy.asarray(x)``): as in MXNet 1.9.1, writing into it leaves
@@ -104,8 +120,12 @@ class ndarray:
             raise ValueError("an autodiff array cannot be turned into a NumPy array without "
                              "a copy (MXNet copies too); use x.asnumpy()")
         if dtype is not None and _onp.dtype(dtype) != self._data.dtype:
-            return self._data.astype(dtype)
-        return self._data.copy()
+            out = self._data.astype(dtype)
+        else:
+            out = self._data.copy()
+        if state.tracer is not None:
+            self._read('__array__')
+        return out
 
     def astype(self, dtype, copy=True):
         """Cast to ``dtype`` (differentiable: the gradient is cast back)."""
@@ -134,13 +154,22 @@ class ndarray:
             raise ValueError(
                 f"The truth value of an array with {self._data.size} elements is ambiguous; "
                 "use a.any() or a.all()")
-        return bool(self._data.reshape(-1)[0])
+        truth = bool(self._data.reshape(-1)[0])
+        if state.tracer is not None:
+            self._read('__bool__', truth)      # (a branch on data: a guard of the replay)
+        return truth
 
     def __float__(self):
-        return float(self._size1('float'))
+        out = float(self._size1('float'))
+        if state.tracer is not None:
+            self._read('__float__')
+        return out
 
     def __int__(self):
-        return int(self._size1('int'))
+        out = int(self._size1('int'))
+        if state.tracer is not None:
+            self._read('__int__')
+        return out
 
     def __index__(self):
         """``operator.index(x)`` of a 0-d integer array (as NumPy); a bool array or an array
@@ -151,6 +180,8 @@ class ndarray:
         if self._data.ndim != 0:
             raise TypeError(f"only 0-d integer arrays can be used as an index, this one has "
                             f"shape {self._data.shape}")
+        if state.tracer is not None:
+            self._read('__index__')
         return int(self._data)
 
     def _size1(self, what):
@@ -234,7 +265,7 @@ class ndarray:
         out = wrap(self._data)
         out._detached = True
         if state.tracer is not None:
-            state.tracer.off_tape('detach', (self,), None, out)
+            state.tracer.on_op('detach', (self,), None, (out,), None)
         return out
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
@@ -310,16 +341,9 @@ class ndarray:
     def __setitem__(self, key, value):
         """``a[key] = value``.  While recording, an array already in a graph refuses it;
         a value with history is recorded (as MXNet does), so the gradient reaches it."""
-        if state.recording:
-            if self._node is not None:
-                raise GraphError(_IN_GRAPH_MESSAGE)
-            if isinstance(value, ndarray) and value._node is not None:
-                _indexing.setitem(self, key, value)
-                _versions.stamp(self._data, _tick())
-                _record_setitem(self, key, value)
-                return
-        _indexing.setitem(self, key, value)
-        _versions.stamp(self._data, _tick())
+        if state.recording and self._node is not None:
+            raise GraphError(_IN_GRAPH_MESSAGE)
+        _indexing.setitem(self, key, value)       # (the op ``setitem``: stamps and records it)
 
     # ---- reductions and shape --------------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
@@ -422,22 +446,3 @@ from .ops import shape as _shape, indexing as _indexing, linalg as _linalg  # no
 from . import engine as _engine  # noqa: E402
 from .ops.core import Op as _Op  # noqa: E402
 
-
-# ---- a recorded ``a[key] = value`` (a without history, value with history) -------------------
-def _setitem_backward(node, grads, needs):
-    v = node.inputs[0]
-    g = _indexing.getitem(grads[0], node.attrs[0])        # the gradient of the region
-    if g.ndim < v.ndim:
-        g = g.reshape((1,) * (v.ndim - g.ndim) + g.shape)
-    g = _reduce.unbroadcast(g, v.shape)                    # value was broadcast into it
-    return (g if g.dtype == v.dtype else g.astype(v.dtype),)
-
-
-_SETITEM_OP = _Op('setitem', _setitem_backward, params=('key',))
-
-
-def _record_setitem(a, key, value):
-    """Make ``a`` (just written) the output of a recorded assignment of ``value``."""
-    key = _indexing._normalize_key(key)
-    a._node = Node(_SETITEM_OP, (value,), (a._data,), (key,))
-    a._idx = 0

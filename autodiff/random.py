@@ -20,7 +20,7 @@ def _size(size):
 
 def _drawn(name):
     if _state.tracer is not None:      # an autograd.compile recording: a replay would repeat it
-        _state.tracer.draw(name)
+        _state.tracer.on_draw(name)
 
 
 def _out(values, dtype):

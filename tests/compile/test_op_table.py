@@ -469,7 +469,9 @@ FALLBACK_OPS = {'prod',
                 'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
                 'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma',
                 # sliding windows (npx)
-                'convolution', 'deconvolution', 'pooling'}
+                'convolution', 'deconvolution', 'pooling',
+                # an in-place write: a replay would not repeat it, so the signature runs eagerly
+                'setitem'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
