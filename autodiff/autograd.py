@@ -3,6 +3,9 @@ from ._state import state as _state
 from . import engine as _engine
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import Function
+from .graph import build_graph as _build_graph
+from .symbol import Symbol as _Symbol
+from .compile import compile  # (issue 8: fused replay; see autodiff/compile)
 from .errors import ShapeError as _ShapeError, typename as _typename
 from .ndarray import ndarray as _ndarray
 
@@ -154,18 +157,14 @@ def get_graph(heads, names=None):
     ``names=False`` turns that off.
     Raises ``GraphError`` for a head without history or a graph freed by backward.
     """
-    from .graph import build_graph
-    return build_graph(heads, names)
+    return _build_graph(heads, names)
 
 
 def get_symbol(x, names=None):
     """A Symbol-style view of the graph behind ``x`` (``list_arguments``, ``tojson``, ...)."""
-    from .graph import build_graph
-    from .symbol import Symbol
     # MXNet's own argument names (var0, ...), not the names in the caller's code
-    return Symbol(build_graph(x, names, from_caller=False))
+    return _Symbol(_build_graph(x, names, from_caller=False))
 
-from .compile import compile  # noqa: E402,F401  (issue 8: fused replay; see autodiff/compile)
 
 
 def __dir__():

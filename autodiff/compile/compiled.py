@@ -21,12 +21,13 @@ import warnings
 import numpy as _onp
 from numba.core.errors import NumbaIRAssumptionWarning
 
-from .. import autograd, engine
+from .. import engine
+from ..graph import build_graph
 from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..tape import Variable
 from . import ad, lower, program, trace
-from .graph import mark_recorded_graph
+from .graph import mark_recorded_graph, program_graph
 from .ir import Unsupported
 
 MAX_PATHS = 8
@@ -111,7 +112,6 @@ class Compiled:
         if p is None:
             reason = self._last.reason if self._last is not None else "nothing recorded yet"
             raise GraphError(f"no compiled program for the last call ({reason})")
-        from .graph import program_graph
         return program_graph(p)
 
     def graph(self):
@@ -230,10 +230,10 @@ class Compiled:
         return wrap(out[0]) if len(out) == 1 else tuple(wrap(o) for o in out)
 
     def _eager(self, args, names=()):
-        with autograd.record():
+        with trace.recording():
             y = trace.call(self.fn, args, names)
         heads = list(y) if isinstance(y, (tuple, list)) else [y]
-        autograd.backward(heads)
+        engine.backward(heads)
         return y
 
     def _record(self, key, args, names, paths=None):
@@ -255,7 +255,7 @@ class Compiled:
                 return self._eager(args, names)
             # only the stand-ins of unmarked arguments: eager mode's result has no history
             raise GraphError(engine.no_history(0, heads[0]))
-        graph = autograd.get_graph(heads if many else out)
+        graph = build_graph(heads if many else out)
         reason, low, grads = None, None, None
         draws = sorted({r for r in tr.reads if r.startswith('np.random.')})
         if draws:
@@ -282,7 +282,7 @@ class Compiled:
         before = None
         if low is not None:
             before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
-        autograd.backward(heads)
+        engine.backward(heads)
         results = [h._data for h in heads]
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         prog = None

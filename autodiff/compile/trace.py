@@ -31,6 +31,8 @@ that signature run eagerly, which is safe).  Arrays the
 function creates from no array (``np.ones(3)``) count as inputs too: they are the same on
 every call, so replaying them is merely exact.
 """
+import contextlib
+
 from .. import versions
 from .._state import state, Tracer
 from ..ndarray import ndarray, wrap
@@ -95,6 +97,18 @@ class Trace(Tracer):
             self.reads.append(name)
 
 
+@contextlib.contextmanager
+def recording():
+    """Recording and training on in this thread, as ``autograd.record()`` (the compiler sits
+    below ``autograd`` and uses ``_state`` directly)."""
+    prev = state.recording, state.training
+    state.recording = state.training = True
+    try:
+        yield
+    finally:
+        state.recording, state.training = prev
+
+
 def call(fn, args, names=()):
     """``fn(*args)``, the last ``len(names)`` arguments passed by those keywords."""
     if not names:
@@ -125,13 +139,13 @@ def record_call(fn, args, names=()):
         else:
             call_args.append(a)
     tr.call_args = tuple(call_args)
-    outer = state.tracer, state.recording, state.training
+    outer = state.tracer
     try:
         state.tracer = tr
-        state.recording = state.training = True        # (autograd.record())
-        tr.start = tick()
-        tr.out = call(fn, tr.call_args, names)
+        with recording():
+            tr.start = tick()
+            tr.out = call(fn, tr.call_args, names)
         tr.wrote = versions.last_write >= tr.start
     finally:
-        state.tracer, state.recording, state.training = outer
+        state.tracer = outer
     return tr

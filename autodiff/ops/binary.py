@@ -13,7 +13,7 @@ from ..ndarray import ndarray
 from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
 from .launch import launch, PARALLEL_MIN
-from .reduce import unbroadcast
+from .shape import unbroadcast
 from . import unary
 
 _SCALARS = (int, float, bool, _onp.integer, _onp.floating, _onp.bool_)

@@ -13,7 +13,7 @@ from ..ndarray import ndarray
 from ..tape import tick
 from .core import defop, record, result
 from .convert import as_array
-from .reduce import unbroadcast
+from .shape import unbroadcast
 
 
 def _normalize_key(key):
