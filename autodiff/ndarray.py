@@ -10,7 +10,7 @@ import numpy as _onp
 from . import dtypes
 from ._state import state
 from .errors import GraphError, DTypeError
-from .tape import Node, Variable, tick as _tick
+from .tape import Variable, tick as _tick
 from . import versions as _versions
 
 _GRAD_REQS = ('write', 'add', 'null')
