@@ -14,6 +14,8 @@ The table below is taken from MXNet 1.9.1's signatures (``inspect.signature`` of
 import functools
 import inspect
 
+from .ndarray import ndarray
+
 # MXNet's ufuncs take ``**kwargs`` and refuse these unless they have NumPy's default
 _UFUNC = {'where': True, 'casting': 'same_kind', 'order': 'K', 'dtype': None, 'subok': True}
 _OUT = 'out'
@@ -122,7 +124,6 @@ def guard(fn, where, known):
 
 
 def _write_out(where, name, r, out):
-    from .ndarray import ndarray
     if not isinstance(out, ndarray):
         raise TypeError(f"{where}.{name}: out must be an autodiff array, got "
                         f"{type(out).__name__}")

@@ -1,14 +1,17 @@
 """``autodiff.autograd``: MXNet's autograd API (record/pause scopes, backward, grad, Function)."""
-from ._state import state
+from ._state import state as _state
 from . import engine as _engine
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import Function
-from .errors import ShapeError, typename
-from .ndarray import ndarray
+from .graph import build_graph as _build_graph
+from .symbol import Symbol as _Symbol
+from .compile import compile  # (issue 8: fused replay; see autodiff/compile)
+from .errors import ShapeError as _ShapeError, typename as _typename
+from .ndarray import ndarray as _ndarray
 
 __all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_training',
            'set_recording', 'set_training', 'mark_variables', 'backward', 'grad', 'Function',
-           'detect_anomaly', 'set_detect_anomaly', 'get_graph', 'get_symbol']
+           'detect_anomaly', 'set_detect_anomaly', 'get_graph', 'get_symbol', 'compile']
 
 
 class _Scope:
@@ -20,15 +23,15 @@ class _Scope:
         self._training = training
 
     def __enter__(self):
-        self._prev = state.recording, state.training
+        self._prev = _state.recording, _state.training
         if self._recording is not None:
-            state.recording = self._recording
+            _state.recording = self._recording
         if self._training is not None:
-            state.training = self._training
+            _state.training = self._training
         return self
 
     def __exit__(self, *exc):
-        state.recording, state.training = self._prev
+        _state.recording, _state.training = self._prev
         return False
 
 
@@ -54,28 +57,28 @@ def predict_mode():
 
 def is_recording():
     """Whether ops are being recorded in this thread."""
-    return state.recording
+    return _state.recording
 
 
 def is_training():
     """Whether training mode is on in this thread."""
-    return state.training
+    return _state.training
 
 
 def set_recording(is_recording):
     """Turn recording on or off; returns the previous value."""
-    prev, state.recording = state.recording, bool(is_recording)
+    prev, _state.recording = _state.recording, bool(is_recording)
     return prev
 
 
 def set_training(train_mode):
     """Turn training mode on or off; returns the previous value."""
-    prev, state.training = state.training, bool(train_mode)
+    prev, _state.training = _state.training, bool(train_mode)
     return prev
 
 
 def _as_list(x, what):
-    if isinstance(x, ndarray):
+    if isinstance(x, _ndarray):
         return [x], True
     if isinstance(x, (list, tuple)):
         return list(x), False
@@ -96,12 +99,12 @@ def mark_variables(variables, gradients, grad_reqs='write'):
     if len(reqs) != len(variables):
         raise ValueError(f"got {len(variables)} variables but {len(reqs)} grad_reqs")
     for i, (v, g) in enumerate(zip(variables, gradients)):
-        if not isinstance(v, ndarray) or not isinstance(g, ndarray):
-            bad = v if not isinstance(v, ndarray) else g
-            raise TypeError(f"mark_variables: entry {i} is a {typename(bad)}, "
+        if not isinstance(v, _ndarray) or not isinstance(g, _ndarray):
+            bad = v if not isinstance(v, _ndarray) else g
+            raise TypeError(f"mark_variables: entry {i} is a {_typename(bad)}, "
                             "not an autodiff array")
         if g.shape != v.shape:
-            raise ShapeError(f"gradient buffer {i} has shape {g.shape}, variable {i} has {v.shape}")
+            raise _ShapeError(f"gradient buffer {i} has shape {g.shape}, variable {i} has {v.shape}")
     for v, g, r in zip(variables, gradients, reqs):
         v.attach_grad(r)
         v._node.grad = g
@@ -154,15 +157,15 @@ def get_graph(heads, names=None):
     ``names=False`` turns that off.
     Raises ``GraphError`` for a head without history or a graph freed by backward.
     """
-    from .graph import build_graph
-    return build_graph(heads, names)
+    return _build_graph(heads, names)
 
 
 def get_symbol(x, names=None):
     """A Symbol-style view of the graph behind ``x`` (``list_arguments``, ``tojson``, ...)."""
-    from .graph import build_graph
-    from .symbol import Symbol
     # MXNet's own argument names (var0, ...), not the names in the caller's code
-    return Symbol(build_graph(x, names, from_caller=False))
+    return _Symbol(_build_graph(x, names, from_caller=False))
 
-from .compile import compile  # noqa: E402,F401  (issue 8: fused replay; see autodiff/compile)
+
+
+def __dir__():
+    return __all__

@@ -70,7 +70,3 @@ def scalar_result(arr_dtype, scalar):
         return _onp.dtype(_onp.int64) if not isinstance(scalar, bool) else arr_dtype
     return arr_dtype
 
-
-def is_scalar(x):
-    """True for Python and NumPy real scalars (not 0-d arrays)."""
-    return isinstance(x, (int, float, bool, _onp.integer, _onp.floating, _onp.bool_))

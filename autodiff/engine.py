@@ -34,6 +34,9 @@ from .ops.core import Op
 from .tape import Node, Variable
 from . import versions as _versions
 from .ops import binary as _binary
+from .ops import methods as _methods  # noqa: F401  (attaches ndarray's operators and methods)
+from .ops.shape import copy as _copy
+from .anomaly import check_backward
 
 _NO_HISTORY = ("cannot differentiate: this array has no recorded history. Call "
                "attach_grad() on the inputs and compute it inside autograd.record()")
@@ -229,8 +232,7 @@ def _results(variables, wanted, create_graph, head_grads=()):
             g = g.astype(var.dtype)
         d = g._data
         if not d.flags.writeable or any(_onp.may_share_memory(d, t) for t in taken):
-            from .ops.shape import copy        # (recorded under create_graph)
-            g = copy(g)
+            g = _copy(g)                       # (recorded under create_graph)
         taken.append(g._data)
         if create_graph and g._node is None:
             g = _tie(g, v)
@@ -300,7 +302,6 @@ def _run_rule(n, gs):
                 raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
                                  f"{g.shape} for an input of shape {x.shape}")
     if state.anomaly:
-        from .anomaly import check_backward
         check_backward(n, in_grads)
     return in_grads
 
@@ -329,3 +330,16 @@ def _deliver(var, g, wanted):
         _onp.copyto(buf, g._data, casting='unsafe')
     else:
         buf += g._data.astype(buf.dtype, copy=False)
+
+
+def _array_backward(self, out_grad=None, retain_graph=False, train_mode=True):
+    """Compute gradients of this array with respect to the marked variables.
+
+    A missing ``out_grad`` means ones of this array's shape.
+    """
+    backward([self], [out_grad], retain_graph=retain_graph, train_mode=train_mode)
+
+
+_array_backward.__name__ = 'backward'
+_array_backward.__qualname__ = 'ndarray.backward'
+ndarray.backward = _array_backward     # (the engine sits above ndarray: it attaches the method)

@@ -24,7 +24,7 @@ from ._state import state
 from .errors import FunctionError, typename
 from .ndarray import ndarray, wrap
 from .tape import Node
-from .ops.core import Op, output
+from .ops.core import Op, output, record
 
 
 class Function:
@@ -76,16 +76,11 @@ class Function:
                 raise TypeError(f"{name}.forward: output {i} is a {typename(o)}, "
                                 "not an autodiff array")
         outs = tuple(wrap(o._data) for o in raw)
-        if prev and any(x._node is not None for x in inputs):
-            self._raw_outputs = raw
-            op = Op(name, self._backward_rule, nout=len(outs), custom=True)
-            node = _FunctionNode(op, inputs, tuple(o._data for o in outs), None)
-            node.function = self
-            for i, o in enumerate(outs):
-                o._node, o._idx = node, i
-            if state.anomaly:
-                from .anomaly import check_forward
-                check_forward(node)
+        self._raw_outputs = raw
+        op = Op(name, self._backward_rule, nout=len(outs), custom=True)
+        node = record(op, inputs, outs, tuple(o._data for o in outs), None, _FunctionNode)
+        if node is None:
+            self._raw_outputs = None
         return outs[0] if single else outs
 
     # ---- backward -------------------------------------------------------------------
@@ -198,6 +193,10 @@ class _FunctionNode(Node):
     also drops the Function's ``saved_tensors``, so their buffers are freed while the
     outputs live on, as the saved inputs and outputs of built-in ops are."""
     __slots__ = ('function',)
+
+    def __init__(self, op, inputs, outputs, attrs):
+        Node.__init__(self, op, inputs, outputs, attrs)
+        self.function = op.backward.__self__      # (the Function whose _backward_rule it is)
 
     def release(self):
         Node.release(self)

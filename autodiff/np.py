@@ -7,9 +7,11 @@ import numpy as _onp
 
 from . import random  # noqa: F401  (np.random)
 from . import _mxargs
-from ._state import value_read
-from .ndarray import ndarray
+from ._state import value_read as _value_read
+from .errors import ShapeError as _ShapeError
+from .ndarray import ndarray, wrap as _wrap
 from .ops.convert import as_array as _as_array
+from .ops.core import nondiff as _nondiff
 from .ops.creation import (array, asarray, zeros, ones, full, empty, zeros_like, ones_like,
                            full_like, empty_like, arange, linspace, eye, identity)
 from .ops.unary import (negative, abs, absolute, sign, exp, expm1, log, log1p, log2, log10,
@@ -36,7 +38,7 @@ def _plain(a):
 
 def array_equal(a1, a2, equal_nan=False):
     """True if both have the same shape and elements (a Python bool; not differentiable)."""
-    value_read('array_equal', (a1, a2))
+    _value_read('array_equal', (a1, a2))
     x, y = _as_array(_plain(a1)), _as_array(_plain(a2))
     if x.shape != y.shape:
         return False
@@ -48,7 +50,7 @@ def array_equal(a1, a2, equal_nan=False):
 
 def array_equiv(a1, a2):
     """True if the two broadcast to one shape and are equal there (a Python bool)."""
-    value_read('array_equiv', (a1, a2))
+    _value_read('array_equiv', (a1, a2))
     x, y = _as_array(_plain(a1)), _as_array(_plain(a2))
     try:
         _onp.broadcast_shapes(x.shape, y.shape)
@@ -63,21 +65,18 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     try:
         _onp.broadcast_shapes(x.shape, y.shape)
     except ValueError:
-        from .errors import ShapeError
-        raise ShapeError(f"isclose: operands could not be broadcast together with shapes "
+        raise _ShapeError(f"isclose: operands could not be broadcast together with shapes "
                          f"{x.shape} and {y.shape}") from None
     close = less_equal(abs(subtract(x, y)), add(multiply(abs(y), rtol), atol))._data
     close = (close & isfinite(y)._data) | equal(x, y)._data   # infinities: only equal ones
     if equal_nan:
         close = close | (isnan(x)._data & isnan(y)._data)
-    from .ndarray import wrap
-    from .ops.core import nondiff
-    return nondiff('isclose', (x, y), wrap(close))
+    return _nondiff('isclose', (x, y), _wrap(close))
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True if every element is close (see ``isclose``)."""
-    value_read('allclose', (a, b))
+    _value_read('allclose', (a, b))
     return bool(isclose(a, b, rtol, atol, equal_nan)._data.all())
 
 
@@ -99,3 +98,11 @@ def ndim(a):
 # MXNet 1.9.1's keywords these functions do not implement raise NotImplementedError naming
 # them; out= writes the result into an array (the table: autodiff/_mxargs.py)
 _mxargs.apply(globals(), _mxargs.NP, 'np')
+
+# The public names: MXNet 1.9.1's (and NumPy's) plus ``random``; tests/test_namespaces.py
+# holds this against the MXNet list.  ``dir(np)`` shows exactly these.
+__all__ = sorted(n for n in globals() if not n.startswith('_'))
+
+
+def __dir__():
+    return __all__

@@ -24,16 +24,12 @@ from .ops.convert import as_array as _as_array
 from .errors import DTypeError as _DTypeError
 from . import _mxargs
 
-_np_mode = True
-
 
 def set_np(shape=True, array=True, dtype=False):
     """Numpy mode (the only mode here): default dtype float32, numpy shape semantics."""
-    global _np_mode
     if dtype:
         raise NotImplementedError("set_np(dtype=True) (float64 default) is not supported; "
-                              "pass dtype= explicitly")
-    _np_mode = True
+                                  "pass dtype= explicitly")
 
 
 def reset_np():
@@ -42,12 +38,12 @@ def reset_np():
 
 def is_np_array():
     """Always True: arrays here are numpy-mode arrays."""
-    return _np_mode
+    return True
 
 
 def is_np_shape():
     """Always True: numpy shape semantics (0-d and zero-size arrays are real shapes)."""
-    return _np_mode
+    return True
 
 
 def constraint_check(x, msg='Constraint violated.'):
@@ -69,3 +65,11 @@ def waitall():
 # MXNet 1.9.1's keywords these functions do not implement raise NotImplementedError naming
 # them; out= writes the result into an array (the table: autodiff/_mxargs.py)
 _mxargs.apply(globals(), _mxargs.NPX, 'npx')
+
+# The public names: MXNet 1.9.1's npx names plus the documented extras
+# (tests/test_namespaces.py).  ``dir(npx)`` shows exactly these.
+__all__ = sorted(n for n in globals() if not n.startswith('_'))
+
+
+def __dir__():
+    return __all__

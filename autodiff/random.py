@@ -1,10 +1,10 @@
 """``np.random``: seedable draws returned as float32 arrays (MXNet's default dtype)."""
 import numpy as _onp
 
-from . import dtypes
-from ._state import state
-from .ndarray import wrap
-from .device import place
+from . import dtypes as _dtypes
+from ._state import state as _state
+from .ndarray import wrap as _wrap
+from .device import place as _place
 
 _rng = _onp.random.default_rng()
 
@@ -20,26 +20,26 @@ def _size(size):
 
 
 def _drawn(name):
-    if state.tracer is not None:      # an autograd.compile recording: a replay would repeat it
-        state.tracer.draw(name)
+    if _state.tracer is not None:      # an autograd.compile recording: a replay would repeat it
+        _state.tracer.on_draw(name)
 
 
 def _out(values, dtype):
-    dt = dtypes.DEFAULT if dtype is None else dtypes.check(dtype)
-    return wrap(_onp.asarray(values, dtype=dt))
+    dt = _dtypes.DEFAULT if dtype is None else _dtypes.check(dtype)
+    return _wrap(_onp.asarray(values, dtype=dt))
 
 
 def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None):
     """Uniform draws in [low, high)."""
     _drawn('uniform')
-    return place(_out(_rng.uniform(_unwrap(low), _unwrap(high), _size(size)), dtype),
+    return _place(_out(_rng.uniform(_unwrap(low), _unwrap(high), _size(size)), dtype),
                  'random.uniform', ctx, device)
 
 
 def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None):
     """Normal draws with mean ``loc`` and standard deviation ``scale``."""
     _drawn('normal')
-    return place(_out(_rng.normal(_unwrap(loc), _unwrap(scale), _size(size)), dtype),
+    return _place(_out(_rng.normal(_unwrap(loc), _unwrap(scale), _size(size)), dtype),
                  'random.normal', ctx, device)
 
 
@@ -57,10 +57,10 @@ def rand(*size):
 
 def randint(low, high=None, size=None, dtype=None, ctx=None, device=None):
     """Integers in [low, high) (int64 by default)."""
-    dt = _onp.int64 if dtype is None else dtypes.check(dtype)
+    dt = _onp.int64 if dtype is None else _dtypes.check(dtype)
     _drawn('randint')
-    return place(wrap(_onp.asarray(_rng.integers(low, high, _size(size)), dtype=dt)),
-                 'random.randint', ctx, device)
+    return _place(_wrap(_onp.asarray(_rng.integers(low, high, _size(size)), dtype=dt)),
+                  'random.randint', ctx, device)
 
 
 def shuffle(x):
@@ -71,3 +71,10 @@ def shuffle(x):
 
 def _unwrap(v):
     return v._data if hasattr(v, '_data') else v
+
+
+__all__ = ['seed', 'uniform', 'normal', 'randn', 'rand', 'randint', 'shuffle']
+
+
+def __dir__():
+    return __all__

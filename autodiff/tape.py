@@ -38,7 +38,7 @@ class Node:
     gradients of the heads with respect to each output (a list, None where none flowed);
     None otherwise.
     """
-    __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id', 'freed',
+    __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id',
                  'retained', 'scope', 'out_grads', '__weakref__')
     nondiff = False       # True on the node of an op that is not differentiable (NondiffNode)
 
@@ -61,7 +61,6 @@ class Node:
         self.outputs = outputs
         self.attrs = attrs
         self.id = next(_ids)
-        self.freed = False
         self.retained = False
         self.scope = current_scope.scope
         self.out_grads = None
@@ -98,6 +97,11 @@ class Node:
             self._ed = e
 
     @property
+    def freed(self):
+        """Whether a backward without ``retain_graph`` released this node (its outputs are gone)."""
+        return self.outputs is None
+
+    @property
     def nout(self):
         return len(self.outputs) if self.outputs is not None else self.op.nout
 
@@ -108,7 +112,6 @@ class Node:
         self._ed = ()
         self.outputs = None
         self.out_grads = None
-        self.freed = True
 
 
 class Variable:

@@ -10,6 +10,8 @@ import time
 
 import numpy as _onp
 
+from .kernels import unary, binary, reduce, nn, indexing
+
 
 def _tasks():
     """(label, kernel, example args) for every signature the ops call kernels with.
@@ -18,7 +20,6 @@ def _tasks():
     into int64); the arrays are 1-D C-contiguous and writable, as the ops pass them.
     ``tests/test_warmup.py`` checks that the seed page then compiles nothing new.
     """
-    from .kernels import unary, binary, reduce, nn, indexing
     f32, f64, i64, b = _onp.float32, _onp.float64, _onp.int64, _onp.bool_
     tasks = []
 

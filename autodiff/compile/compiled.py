@@ -25,14 +25,15 @@ import warnings
 import numpy as _onp
 from numba.core.errors import NumbaIRAssumptionWarning
 
-from .. import autograd, engine
+from .. import engine
 from .._state import state
+from ..graph import build_graph
 from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..ops.core import Op
 from ..tape import Node, Variable
 from . import ad, lower, program, trace
-from .graph import mark_recorded_graph
+from .graph import mark_recorded_graph, program_graph
 from .ir import Unsupported
 
 MAX_PATHS = 8
@@ -118,7 +119,6 @@ class Compiled:
         if p is None:
             reason = self._last.reason if self._last is not None else "nothing recorded yet"
             raise GraphError(f"no compiled program for the last call ({reason})")
-        from .graph import program_graph
         return program_graph(p)
 
     def graph(self):
@@ -142,7 +142,7 @@ class Compiled:
         names = ()
         if kwargs:
             args, names = self._bind(args, kwargs)
-        recording = autograd.is_recording() and state.tracer is None
+        recording = state.recording and state.tracer is None
         if not self.backward:
             if recording:
                 # no backward program to give the tape: run eagerly, recorded, so that a
@@ -213,7 +213,7 @@ class Compiled:
                 if not isinstance(a, ndarray):
                     return None
                 key.append((a._data.shape, a._data.dtype.str))
-            return (mode, autograd.is_training(), tuple(key), names)
+            return (mode, state.training, tuple(key), names)
         for a in args:
             if not isinstance(a, ndarray):
                 return None
@@ -262,10 +262,10 @@ class Compiled:
     def _eager(self, args, names=(), mode='fill'):
         if mode != 'fill':          # as the plain call would: recorded when recording
             return trace.call(self.fn, args, names)
-        with autograd.record():
+        with trace.recording():
             y = trace.call(self.fn, args, names)
         heads = list(y) if isinstance(y, (tuple, list)) else [y]
-        autograd.backward(heads)
+        engine.backward(heads)
         return y
 
     def _record(self, key, args, names, paths=None, mode='fill'):
@@ -293,7 +293,7 @@ class Compiled:
                 return self._eager(args, names)
             # only the stand-ins of unmarked arguments: eager mode's result has no history
             raise GraphError(engine.no_history(0, heads[0]))
-        graph = autograd.get_graph(heads if many else out)
+        graph = build_graph(heads if many else out)
         reason, low, grads = None, None, None
         draws = sorted({r for r in tr.reads if r.startswith('np.random.')})
         if draws:
@@ -320,7 +320,7 @@ class Compiled:
         before = None
         if low is not None:
             before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
-        autograd.backward(heads)
+        engine.backward(heads)
         results = [h._data for h in heads]
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         prog = None
@@ -344,7 +344,7 @@ class Compiled:
     def _record_mode(self, key, args, names, paths, mode):
         """``_record`` for forward-only calls and calls inside ``record()``."""
         tr = trace.record_call(self.fn, args, names, mark_args=(mode == 'return'),
-                               train_mode=autograd.is_training())
+                               train_mode=state.training)
         out = tr.out
         many = isinstance(out, (tuple, list))
         heads = list(out) if many else [out]
@@ -352,7 +352,7 @@ class Compiled:
             raise TypeError(f"compile: the function must return an autodiff array or a tuple "
                             f"of them, got {type(out).__name__}")
         taped = [h for h in heads if h._node is not None]
-        graph = autograd.get_graph(heads if many else out) if taped else None
+        graph = build_graph(heads if many else out, from_caller=False) if taped else None
         reason = _refusal_of(tr)
         progs = None
         if reason is None:

@@ -8,6 +8,8 @@ program writes (named ``argK.grad``); a branch on data is a ``guard`` node.
 """
 import networkx as nx
 
+from ..graph import node_id
+
 _STEP = {'group': 'loop', 'matmul': 'blas', 'scatter': 'scatter', 'concat': 'copy',
          'reshape': 'view', 'transpose': 'view', 'getitem': 'view', 'opaque': 'opaque',
          'opaque_grad': 'opaque'}
@@ -29,7 +31,6 @@ def _steps(prog):
 def mark_recorded_graph(graph, prog, reason):
     """Mark each op node of the recorded ``graph`` with the step computing its first value
     (``compiled_step``, and ``fused_group`` numbered as the drawing meets the loops)."""
-    from ..graph import node_id
     groups = []
     if prog is not None:
         step_of, _ = _steps(prog)

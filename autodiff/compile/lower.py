@@ -14,6 +14,7 @@ import numbers
 
 import numpy as _onp
 
+from ..ndarray import ndarray
 from ..ops.core import Op
 from ..tape import Variable
 from . import opaque, rules
@@ -51,7 +52,6 @@ class Lowered:
 def _tape_nodes(arrays, start, derived):
     """Tape nodes behind ``arrays`` (through the operands of derived arrays too), in
     recording order."""
-    from ..ndarray import ndarray
     seen, nodes = set(), []
     stack = list(arrays)
     while stack:
@@ -128,7 +128,6 @@ def lower(heads, guards, tr):
 
     def operand(x):
         """A Value for an array operand of a derived record (history, derived or constant)."""
-        from ..ndarray import ndarray
         if not isinstance(x, ndarray):
             raise Unsupported(f"an operand of type {type(x).__name__}")
         if x._node is not None:

@@ -18,13 +18,15 @@ import numpy as _onp
 
 from .._state import state
 from ..ndarray import wrap
+from ..ops import activation, norm, special
+from ..ops.conv import Geometry, conv_data, conv_transpose_data
+from ..ops.pool import Pool, _forward_data
 from ..tape import Node
 
 
 def _elementwise(run_name):
     """Forward of an op made by ``ops.special.elementwise`` (attrs: its parameters)."""
     def forward(datas, attrs):
-        from ..ops import activation, special
         fn = getattr(activation, run_name, None) or getattr(special, run_name)
         y = fn(wrap(datas[0]), *(attrs or ()))
         return y._data, attrs
@@ -32,13 +34,11 @@ def _elementwise(run_name):
 
 
 def _convolution(datas, attrs):
-    from ..ops.conv import Geometry, conv_data
     g = Geometry(*attrs[:len(Geometry._fields)])
     return conv_data(datas[0], datas[1], datas[2] if len(datas) > 2 else None, g), attrs
 
 
 def _deconvolution(datas, attrs):
-    from ..ops.conv import Geometry, conv_transpose_data
     n = len(Geometry._fields)
     g = Geometry(*attrs[:n])
     return conv_transpose_data(datas[0], datas[1], datas[2] if len(datas) > 2 else None, g,
@@ -46,7 +46,6 @@ def _deconvolution(datas, attrs):
 
 
 def _pooling(datas, attrs):
-    from ..ops.pool import Pool, _forward_data
     n = len(Pool._fields)
     y, idx = _forward_data(datas[0], Pool(*attrs[:n]))
     return y, tuple(attrs[:n]) + (idx,) + tuple(attrs[n + 1:])
@@ -55,7 +54,6 @@ def _pooling(datas, attrs):
 def _norm_forward(name):
     """Forward of a normalization that uses its batch's statistics (recomputed here)."""
     def forward(datas, attrs):
-        from ..ops import norm
         prefix = tuple(attrs[:-6])
         shape3, stat_shape, _mean, _inv, _fixed, fix_gamma = attrs[-6:]
         eps = prefix[norm._EPS_INDEX[name]]

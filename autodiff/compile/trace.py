@@ -5,16 +5,18 @@ arrays it closes over, marked or not (their current memory is read on every call
 anything computed from any array without a tape node must be recomputed on replay, and a
 read of any array's values into Python makes the signature run eagerly.
 
-While recording, a ``Trace`` is the thread's ``state.tracer``; the library reports to it:
+While recording, a ``Trace`` is the thread's ``state.tracer``; the library reports to it
+through the protocol of ``autodiff._state.Tracer``:
 
-- ``off_tape``: an array computed without a tape node — from a closed-over array
+- ``on_op`` without a node: an array computed without a tape node — from a closed-over array
   (``np.exp(k)``, ``k.sum()``), a comparison ``x > 0``, ``detach()``, ``argmax``, any op
   under ``autograd.pause()``...  It is
   noted in ``derived`` with its operands: the compiler recomputes what it knows and refuses
   the rest, so a replay never reuses the recording call's data by mistake;
-- ``draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
+- ``on_draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
   eagerly);
-- ``value_read``: values read into Python by library functions (``array_equal``...).
+- ``on_read``: values read into Python, by library functions (``array_equal``...) and by
+  ``ndarray``'s own methods (below).
 
 An in-place write during the call (``x[...] = v``, ``x += y``: ``versions`` stamps it) sets
 ``wrote``: a replay would not repeat it, so those signatures run eagerly.
@@ -22,27 +24,25 @@ An in-place write during the call (``x[...] = v``, ``x += y``: ``versions`` stam
 ``ndarray.__bool__`` of an array (an ``if`` or ``while`` on data) is a branch: its truth is
 noted in ``guards`` and checked on replay.  The other reads of array values into Python
 (``float``, ``int``, ``item``, ``tolist``, ``asnumpy``, NumPy's ``__array__``) are noted in
-``reads``; those signatures run eagerly.  (Those methods are wrapped on the class while
-recording, one recording at a time, reporting only from the recording thread.)  Arrays the
+``reads``; those signatures run eagerly.  Nothing is patched: ``state.tracer`` is per thread,
+so recordings in several threads run at once, each told only of its own thread's calls
+(``versions.last_write`` is process-wide: a write in another thread during a recording makes
+that signature run eagerly, which is safe).  Arrays the
 function creates from no array (``np.ones(3)``) count as inputs too: they are the same on
 every call, so replaying them is merely exact.
 """
-import threading
+import contextlib
 
-from .. import autograd, versions
-from .._state import state
+from .. import versions
+from .._state import state, Tracer
 from ..ndarray import ndarray, wrap
 from ..tape import tick
 
-_READS = ('__bool__', '__float__', '__int__', '__index__', 'item', 'tolist', 'asnumpy',
-          '__array__')
-_lock = threading.RLock()   # (a compiled function may call another while recording)
 
-
-class Trace:
+class Trace(Tracer):
     """What one recording produced, and the hooks the library calls while it runs."""
     __slots__ = ('out', 'call_args', 'proxies', 'proxy_vars', 'reads', 'guards', 'derived',
-                 'start', 'thread', 'wrote')
+                 'start', 'wrote')
 
     def __init__(self):
         self.out = None
@@ -53,7 +53,6 @@ class Trace:
         self.reads = []         # names of value reads / draws that forbid compiling
         self.guards = []        # (array, truth seen) per branch on data
         self.derived = {}       # id(array) -> (name or Op, operands, attrs, array)
-        self.thread = threading.get_ident()
         self.wrote = False      # an in-place write (x[...] = v, x += y) ran during the call
 
     @staticmethod
@@ -62,8 +61,19 @@ class Trace:
         closed-over array, or something computed from them; see the module docstring)."""
         return isinstance(x, ndarray)
 
-    # ---- hooks (autodiff._state, ops.core) ------------------------------------------------
-    def off_tape(self, name, operands, attrs, out):
+    # ---- the protocol (autodiff._state.Tracer) ----------------------------------------------
+    def on_op(self, op, inputs, attrs, outs, node):
+        """Note outputs computed off the tape (``node`` None); recorded ones are on the tape."""
+        if node is not None:
+            return
+        if len(outs) == 1:
+            self._derive(op, inputs, attrs, outs[0])
+        else:                          # (several outputs: noted by name, not lowered)
+            name = op if isinstance(op, str) else op.name
+            for o in outs:
+                self._derive(name, inputs, None, o)
+
+    def _derive(self, name, operands, attrs, out):
         if id(out) in self.derived:
             return
         for a in operands:
@@ -72,26 +82,32 @@ class Trace:
                 self.derived[id(out)] = (name, tuple(operands), attrs, out)
                 return
 
-    def draw(self, name):
+    def on_draw(self, name):
+        """A draw from np.random: a replay would repeat it."""
         self.reads.append(f'np.random.{name}')
 
-    def value_read(self, name, arrays):
-        if any(self.dependent(a) for a in arrays):
+    def on_read(self, name, arrays, value=None):
+        """Values read into Python: a branch (``__bool__``) is a guard, the rest forbid
+        compiling."""
+        if not any(self.dependent(a) for a in arrays):
+            return
+        if name == '__bool__':
+            self.guards.append((arrays[0], bool(value)))
+        else:
             self.reads.append(name)
 
 
-def _spy_read(name, original, tr):
-    def method(self, *args, **kwargs):
-        value = original(self, *args, **kwargs)
-        if threading.get_ident() == tr.thread and tr.dependent(self):
-            if name == '__bool__':
-                tr.guards.append((self, bool(value)))
-            else:
-                tr.reads.append(name)
-        return value
-    method.__name__ = name
-    method.__qualname__ = original.__qualname__
-    return method
+@contextlib.contextmanager
+def recording(train_mode=True):
+    """Recording on (and training as ``train_mode``) in this thread, as
+    ``autograd.record(train_mode)`` (the compiler sits below ``autograd`` and uses ``_state``
+    directly)."""
+    prev = state.recording, state.training
+    state.recording, state.training = True, train_mode
+    try:
+        yield
+    finally:
+        state.recording, state.training = prev
 
 
 def call(fn, args, names=()):
@@ -132,19 +148,13 @@ def record_call(fn, args, names=(), mark_args=False, train_mode=True):
         else:
             call_args.append(a)
     tr.call_args = tuple(call_args)
-    with _lock:     # one recording at a time (the read methods are class attributes)
-        saved = {n: ndarray.__dict__[n] for n in _READS}
-        outer = state.tracer
-        try:
-            for n, m in saved.items():
-                setattr(ndarray, n, _spy_read(n, m, tr))
-            state.tracer = tr
-            with autograd.record(train_mode=train_mode):
-                tr.start = tick()
-                tr.out = call(fn, tr.call_args, names)
-            tr.wrote = versions.last_write >= tr.start
-        finally:
-            state.tracer = outer
-            for n, m in saved.items():
-                setattr(ndarray, n, m)
+    outer = state.tracer
+    try:
+        state.tracer = tr
+        with recording(train_mode):
+            tr.start = tick()
+            tr.out = call(fn, tr.call_args, names)
+        tr.wrote = versions.last_write >= tr.start
+    finally:
+        state.tracer = outer
     return tr

@@ -16,11 +16,8 @@ from ._naming import BlockScope, new_prefix
 from ._io import save_arrays, load_arrays
 from .parameter import Parameter
 from .parameter_dict import ParameterDict, _brief
+from ..scope import block_scope
 
-try:
-    from ..scope import block_scope
-except ImportError:
-    block_scope = None
 
 __all__ = ['Block', 'HookHandle', 'indent']
 
@@ -250,14 +247,11 @@ class Block:
         for hook in list(self._forward_pre_hooks.values()):
             hook(self, args)
         arrays = {p.name: p._data for p in self._reg_params.values() if p._data is not None}
-        scope = (block_scope(self.name, self.__class__.__name__, arrays)
-                 if block_scope is not None else contextlib.nullcontext())
-        with scope as entered:
+        with block_scope(self.name, self.__class__.__name__, arrays) as entered:
             out = self.forward(*args)
-            if entered is not None:                # deferred parameters exist only now
-                for p in self._reg_params.values():
-                    if p._data is not None:
-                        entered.params.setdefault(p.name, p._data)
+            for p in self._reg_params.values():    # deferred parameters exist only now
+                if p._data is not None:
+                    entered.params.setdefault(p.name, p._data)
         for hook in list(self._forward_hooks.values()):
             hook(self, args, out)
         return out
@@ -268,5 +262,5 @@ class Block:
 
     def summary(self, *inputs):
         """Print a table of each layer's output shape and parameter count (MXNet's format)."""
-        from .summary import print_summary
+        from .summary import print_summary   # (it imports the layers, which import this)
         print_summary(self, inputs)

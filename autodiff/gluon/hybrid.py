@@ -24,7 +24,9 @@ going in as arguments:
 """
 import threading
 
-from .. import autograd
+from .. import autograd, np
+from ..compile import compile as _compile
+from ._io import save_arrays
 from ..ndarray import ndarray
 from .block import Block
 from .parameter import DeferredInitializationError
@@ -100,7 +102,6 @@ class HybridBlock(Block):
             self._compiled_params = ids
         compiled = self._compiled_by_mode.get(mode)
         if compiled is None:
-            from ..compile import compile as _compile
             compiled = self._compiled_by_mode[mode] = _compile(self._traced,
                                                                backward=recording)
         self._compiled = compiled
@@ -170,8 +171,6 @@ class HybridBlock(Block):
             raise RuntimeError(f"Please first call block.hybridize() and then run forward "
                                f"with this block at least once before calling export "
                                f"({self.name})")
-        from .. import np
-        from ._io import save_arrays
         inputs = [np.zeros(shape, dtype=dt) for shape, dt in self._last_inputs]
         params = self.collect_params()
         fresh = [p._fresh_grad for p in params.values()]

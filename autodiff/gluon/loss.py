@@ -14,6 +14,7 @@ import numpy as _onp
 from .. import np, npx
 from ..errors import ShapeError
 from ..ndarray import ndarray
+from ._ctc import ctc_nll
 from .hybrid import HybridBlock
 
 __all__ = ['Loss', 'L1Loss', 'L2Loss', 'SoftmaxCrossEntropyLoss', 'SoftmaxCELoss',
@@ -332,7 +333,6 @@ class CTCLoss(Loss):
     def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
                        sample_weight=None):
         """One loss value per sample (see the class docstring)."""
-        from ._ctc import ctc_nll
         if pred.ndim != 3:
             raise ShapeError(f"{self.name}: pred must be 3-d ({self._layout}), got shape "
                              f"{pred.shape}")

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as _onp
 
+from ..device import cpu
 from .. import autograd, dtypes
 from .. import init as _init
 from ..errors import ShapeError
@@ -243,8 +244,7 @@ class Parameter:
         """``[cpu(0)]``: the only device."""
         if self._data is None and not self._deferred_init:
             raise RuntimeError(f"Parameter '{self.name}' has not been initialized")
-        from . import context
-        return [context.cpu()]
+        return [cpu()]
 
     def reset_ctx(self, ctx):
         """Accepted for compatibility: there is one device."""

@@ -11,6 +11,7 @@ from collections import OrderedDict
 import numpy as _onp
 
 from ..device import cpu
+from .. import init as _init
 from .parameter import Parameter, Constant
 from ._io import save_arrays, load_arrays
 
@@ -141,7 +142,6 @@ class ParameterDict:
 
     def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False):
         """Initialise every parameter (``init`` is the default for those without their own)."""
-        from .. import init as _init
         default = _init.Uniform() if init is None else _init.create(init)
         for v in self.values():
             v.initialize(None, ctx, default, force_reinit=force_reinit)

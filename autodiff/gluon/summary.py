@@ -2,6 +2,8 @@
 from collections import OrderedDict
 
 from ..ndarray import ndarray
+from .hybrid import HybridBlock
+from .nn.basic_layers import Sequential, HybridSequential
 
 
 def _shape_str(args):
@@ -16,8 +18,6 @@ def _shape_str(args):
 
 def print_summary(block, inputs):
     """Run ``block(*inputs)`` with a forward hook on every non-container layer; print."""
-    from .hybrid import HybridBlock
-    from .nn.basic_layers import Sequential, HybridSequential
     summary = OrderedDict()
     seen = set()
     hooks = []

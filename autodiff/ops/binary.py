@@ -13,7 +13,7 @@ from ..ndarray import ndarray
 from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
 from .launch import launch, PARALLEL_MIN
-from .reduce import unbroadcast
+from .shape import unbroadcast
 from . import unary
 
 _SCALARS = (int, float, bool, _onp.integer, _onp.floating, _onp.bool_)
@@ -138,9 +138,6 @@ def _check_int_power(code, exponent):
     """NumPy refuses integer arrays to negative integer powers (a silent 0 otherwise)."""
     if code == K.POWER and (exponent < 0).any():
         raise ValueError(_NEGATIVE_POWER)
-
-
-_SCALAR_CODES = (K.ADD, K.SUBTRACT, K.MULTIPLY, K.DIVIDE, K.POWER, K.MAXIMUM, K.MINIMUM, K.MOD)
 
 
 def _binary(name, code, vjp):

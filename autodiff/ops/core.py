@@ -7,6 +7,7 @@ gradient (or None) per input; they are written with the library's own ops, so
 under ``create_graph=True`` the backward pass is itself recorded.
 """
 from .._state import state
+from ..anomaly import check_forward
 from ..tape import Node, NondiffNode
 from ..ndarray import ndarray, wrap
 
@@ -41,42 +42,46 @@ def registered_ops():
     return dict(_OPS)
 
 
-def result(op, inputs, data, attrs=None):
-    """Wrap one output buffer; record a node when recording and any input has history."""
-    out = wrap(data)
+def record(op, inputs, outs, datas, attrs=None, node_type=Node):
+    """The one recording path: tie arrays ``outs`` (raw buffers ``datas``) to a new tape node of
+    ``op`` applied to arrays ``inputs``, when recording, ``op`` is differentiable and an input
+    has history.  Returns the node, or None when nothing was recorded.
+
+    ``result``, ``results``, ``autograd.Function`` (``node_type`` its node class) and
+    ``setitem`` (whose output is the written array) all record here.  An active
+    ``autograd.compile`` recording (``state.tracer``, see ``_state.Tracer``) is told of
+    every application (``on_op``), with the node or None (computed off the tape).
+    """
+    node = None
     if state.recording and op.backward is not None:
         for a in inputs:
             if a._node is not None:
+                node = node_type(op, inputs, datas, attrs)
+                for i, o in enumerate(outs):
+                    o._node = node
+                    o._idx = i
                 break
-        else:
-            if state.tracer is not None:      # (computed from arrays off the tape?)
-                state.tracer.off_tape(op, inputs, attrs, out)
-            return out
-        node = Node(op, inputs, (data,), attrs)
-        out._node = node
-        if state.anomaly:
-            from ..anomaly import check_forward
-            check_forward(node)
-    elif state.tracer is not None:            # (an autograd.compile recording, paused)
-        state.tracer.off_tape(op, inputs, attrs, out)
+    tracer = state.tracer
+    if tracer is not None:
+        tracer.on_op(op, inputs, attrs, outs, node)
+    if node is not None and state.anomaly:
+        check_forward(node)
+    return node
+
+
+def result(op, inputs, data, attrs=None):
+    """Wrap one output buffer; record a node when recording and any input has history."""
+    out = wrap(data)
+    if state.recording or state.tracer is not None:
+        record(op, inputs, (out,), (data,), attrs)
     return out
 
 
 def results(op, inputs, datas, attrs=None):
     """Wrap several output buffers produced by one op application (e.g. ``split``)."""
     outs = [wrap(d) for d in datas]
-    if state.tracer is not None and (not state.recording
-                                     or not any(a._node is not None for a in inputs)):
-        for o in outs:
-            state.tracer.off_tape(op.name, inputs, None, o)
-    if state.recording and op.backward is not None and any(a._node is not None for a in inputs):
-        node = Node(op, inputs, tuple(datas), attrs)
-        for i, o in enumerate(outs):
-            o._node = node
-            o._idx = i
-        if state.anomaly:
-            from ..anomaly import check_forward
-            check_forward(node)
+    if state.recording or state.tracer is not None:
+        record(op, inputs, outs, tuple(datas), attrs)
     return outs
 
 
@@ -94,22 +99,23 @@ def nondiff(name, operands, out):
     a backward through it reaches the variables behind it without computing a gradient
     toward it (MXNet: backward through ``argmax`` or ``x > 0`` gives zero gradients).
     Under ``autograd.compile``'s recording it stays off the tape, as before: the tracer
-    is told (``off_tape``) so a replay recomputes it.
+    is told (``on_op`` without a node) so a replay recomputes it.
     """
+    tracer = state.tracer
     if not state.recording:
-        if state.tracer is not None:
-            state.tracer.off_tape(name, operands, None, out)
+        if tracer is not None:
+            tracer.on_op(name, operands, None, (out,), None)
         return out
     ins = tuple(a for a in operands if isinstance(a, ndarray))
     for a in ins:
         if a._node is not None:
             break
     else:
-        if state.tracer is not None:
-            state.tracer.off_tape(name, operands, None, out)
+        if tracer is not None:
+            tracer.on_op(name, operands, None, (out,), None)
         return out
-    if state.tracer is not None:
-        state.tracer.off_tape(name, operands, None, out)
+    if tracer is not None:
+        tracer.on_op(name, operands, None, (out,), None)
         out._why = (f"it is the result of {name}, which is not differentiable (inside "
                     "autograd.compile such results are recomputed, not recorded)")
         return out
@@ -128,5 +134,5 @@ def output(node, i=0):
     return out
 
 
-__all__ = ['Op', 'defop', 'result', 'results', 'output', 'nondiff', 'ndarray', 'wrap',
+__all__ = ['Op', 'defop', 'record', 'result', 'results', 'output', 'nondiff', 'ndarray', 'wrap',
            'registered_ops']

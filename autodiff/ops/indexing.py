@@ -6,11 +6,14 @@ gradients of every order.
 """
 import numpy as _onp
 
+from .. import versions
 from .._state import state
 from ..kernels import indexing as K
 from ..ndarray import ndarray
-from .core import defop, result
+from ..tape import tick
+from .core import defop, record, result
 from .convert import as_array
+from .shape import unbroadcast
 
 
 def _normalize_key(key):
@@ -93,8 +96,22 @@ def scatter_add(g, key, shape):
     return result(_scatter_op, (g,), out, (key, shape))
 
 
+def _setitem_backward(node, grads, needs):
+    v = node.inputs[0]
+    g = getitem(grads[0], node.attrs[0])                  # the gradient of the region
+    if g.ndim < v.ndim:
+        g = g.reshape((1,) * (v.ndim - g.ndim) + g.shape)
+    g = unbroadcast(g, v.shape)                           # value was broadcast into it
+    return (g if g.dtype == v.dtype else g.astype(v.dtype),)
+
+
+_setitem_op = defop('setitem', _setitem_backward, params=('key',))
+
+
 def setitem(a, key, value):
-    """``a[key] = value`` in place (not recorded; refused on recorded arrays by ``ndarray``)."""
+    """``a[key] = value`` in place.  While recording, a ``value`` with history is recorded
+    (``a``, which has none, becomes the op's output; as MXNet does), so the gradient
+    reaches ``value``; ``ndarray.__setitem__`` refuses a target already in a graph."""
     key = _normalize_key(key)
     v = value._data if isinstance(value, ndarray) else value
     try:
@@ -104,4 +121,7 @@ def setitem(a, key, value):
                          f"a[{key!r}] of array with shape {a.shape}: {e}") from None
     except IndexError as e:
         raise IndexError(f"setitem: index {key!r} for array of shape {a.shape}: {e}") from None
+    versions.stamp(a._data, tick())            # (before the node: the write is not after it)
+    if isinstance(value, ndarray) and value._node is not None:
+        record(_setitem_op, (value,), (a,), (a._data,), (key,))
 

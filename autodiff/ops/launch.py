@@ -15,7 +15,6 @@ import numpy as np
 # 131,072-element relu 5x slower.)
 PARALLEL_MIN = 1 << 19
 THREADS = max(1, min(int(os.environ.get('AUTODIFF_NUM_THREADS', os.cpu_count() or 1)), 8))
-_THREADS = THREADS              # (old name)
 _pool = None
 _ndarray = np.ndarray
 

@@ -6,7 +6,7 @@ from ..errors import ShapeError
 from .core import defop, result
 from .convert import as_array
 from .binary import promote
-from .reduce import unbroadcast
+from .shape import unbroadcast
 from .shape import swapaxes
 from . import blas
 

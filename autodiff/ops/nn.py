@@ -16,6 +16,7 @@ from .binary import where
 from .core import defop, result, output
 from .convert import as_array
 from .reduce import normalize_axes, normalize_axis
+from .unary import exp
 
 
 def _last_axis_rows(d, ax):
@@ -51,7 +52,6 @@ def _softmax_backward(node, grads, needs):
 
 def _log_softmax_backward(node, grads, needs):
     y, g = output(node), grads[0]
-    from .unary import exp
     return (g - exp(y) * g.sum(axis=node.attrs[0], keepdims=True),)
 
 

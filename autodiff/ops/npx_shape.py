@@ -15,6 +15,7 @@ from .._state import off_tape
 from ..errors import ShapeError
 from .core import wrap
 from .convert import as_array
+from .axes import normalize_axis
 from .indexing import getitem
 from .shape import reshape as _reshape, astype as _astype, int_tuple
 
@@ -198,7 +199,6 @@ def arange_like(data, start=0.0, step=1.0, repeat=1, ctx=None, axis=None):
     if axis is None:
         shape = x.shape
     else:
-        from .reduce import normalize_axis
         shape = (x.shape[normalize_axis(axis, x.ndim, 'arange_like')],)
     n = math.prod(shape)
     values = start + step * (_onp.arange(n, dtype=_onp.float64) // int(repeat))

@@ -9,41 +9,13 @@ import math
 import numpy as _onp
 
 from .. import dtypes
-from ..errors import AxisError
 from ..kernels import reduce as K
 from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
 from .launch import run_split, THREADS
-
-
-def normalize_axes(axis, ndim, name, reduction=False):
-    """``axis`` (None, int, negative, tuple) as a sorted tuple of non-negative ints.
-
-    With ``reduction=True`` a 0-d array accepts axis 0 or -1 and reduces over
-    nothing, as NumPy and MXNet do (``np.sum(np.array(3.), axis=0)`` is 3).
-    """
-    if axis is None:
-        return tuple(range(ndim))
-    items = axis if isinstance(axis, (tuple, list)) else (axis,)
-    out = []
-    for ax in items:
-        if not isinstance(ax, (int, _onp.integer)) or isinstance(ax, bool):
-            raise TypeError(f"{name}: axis must be an int or a tuple of ints, got {ax!r}")
-        if not -ndim <= ax < ndim:
-            if reduction and ndim == 0 and ax in (0, -1):
-                continue
-            raise AxisError(f"{name}: axis {ax} is out of bounds for array of dimension {ndim}")
-        out.append(int(ax) % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{name}: repeated axis in {axis!r}")
-    return tuple(sorted(out))
-
-
-def normalize_axis(axis, ndim, name):
-    """A single ``axis`` (int, may be negative) as a non-negative int; tuples are refused."""
-    if isinstance(axis, (tuple, list)) or axis is None:
-        raise TypeError(f"{name}: axis must be an int, got {axis!r}")
-    return normalize_axes(axis, ndim, name)[0]
+from .axes import normalize_axes, normalize_axis
+from .binary import where
+from .shape import broadcast_to, expand_dims, transpose, unbroadcast  # noqa: F401 (re-export)
 
 
 def _reduced_shape(shape, axes, keepdims):
@@ -190,8 +162,6 @@ def _prod_of_others(x, axes):
     reduced: O(n^2) work, used only for slices that hold zeros; built with library
     ops, so its derivatives (any order) are right at the zeros too.
     """
-    from .shape import transpose, expand_dims
-    from .binary import where
     keep = [i for i in range(x.ndim) if i not in axes]
     perm = tuple(keep + list(axes))
     xt = transpose(x, perm)                                  # reduced axes last
@@ -240,17 +210,3 @@ def rows_count(d, ax):
 
 argmax = _arg('argmax', True)
 argmin = _arg('argmin', False)
-
-
-def unbroadcast(g, shape):
-    """Sum ``g`` over the axes that broadcasting added or stretched, so it has ``shape``."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
-    r = sum(g, axes) if axes else g
-    return r.reshape(shape) if r.shape != shape else r
-
-
-from .shape import broadcast_to  # noqa: E402  (shape ops use unbroadcast too)

@@ -13,10 +13,11 @@ from operator import index as _index
 import numpy as _onp
 
 from .._state import off_tape, state
-from ..errors import ShapeError
+from ..errors import AxisError, ShapeError
 from .core import defop, result, results, wrap
 from .convert import as_array
-from .reduce import normalize_axes, normalize_axis, unbroadcast
+from .axes import normalize_axes, normalize_axis
+from .creation import zeros_like
 
 
 def int_tuple(value, name, what):
@@ -93,7 +94,6 @@ def expand_dims(a, axis):
     if not isinstance(axis, (int, _onp.integer)) or isinstance(axis, bool):
         raise TypeError(f"expand_dims: axis must be an int, got {axis!r}")
     if not -nd <= axis < nd:
-        from ..errors import AxisError
         raise AxisError(f"expand_dims: axis {axis} is out of bounds for array of dimension {nd}")
     ax = axis % nd
     shape = x.shape[:ax] + (1,) + x.shape[ax:]
@@ -128,8 +128,7 @@ def _scalar_squeeze_axes(axis):
         raise ValueError(f"squeeze: cannot specify more than one axis for a 0-d array, got {axis!r}")
     for a in items:
         if _index(a) not in (0, -1):
-            from ..errors import AxisError
-            raise AxisError(f"squeeze: axis {a} is out of bounds for array of dimension 0")
+                raise AxisError(f"squeeze: axis {a} is out of bounds for array of dimension 0")
     return ()
 
 
@@ -165,7 +164,6 @@ def transpose(a, axes=None):
 
 
 def _bad_axis(p, nd):
-    from ..errors import AxisError
     raise AxisError(f"transpose: axis {p} is out of bounds for array of dimension {nd}")
 
 
@@ -300,7 +298,6 @@ def stack(arrays, axis=0):
 
 
 def _split_backward(node, grads, needs):
-    from .creation import zeros_like   # missing output gradients are zeros
     parts = [g if g is not None else zeros_like(wrap(o)) for g, o in zip(grads, node.outputs)]
     return (concatenate(parts, axis=node.attrs[1]),)
 
@@ -338,8 +335,7 @@ def _tile_backward(node, grads, needs):
     rs = (1,) * (d - len(reps)) + tuple(reps)
     inter = tuple(v for pair in zip(rs, xs) for v in pair)
     g = grads[0].reshape(inter)
-    from .reduce import sum as _sum
-    return (_sum(g, tuple(range(0, 2 * d, 2))).reshape(x.shape),)
+    return (g.sum(tuple(range(0, 2 * d, 2))).reshape(x.shape),)
 
 
 _tile_op = _one('tile', _tile_backward, params=('reps',))
@@ -358,11 +354,10 @@ def _repeat_backward(node, grads, needs):
     x = node.inputs[0]
     repeats, axis = node.attrs
     g = grads[0]
-    from .reduce import sum as _sum
     if axis is None:
-        return (_sum(g.reshape((x.size, repeats)), 1).reshape(x.shape),)
+        return (g.reshape((x.size, repeats)).sum(1).reshape(x.shape),)
     shape = x.shape[:axis] + (x.shape[axis], repeats) + x.shape[axis + 1:]
-    return (_sum(g.reshape(shape), axis + 1),)
+    return (g.reshape(shape).sum(axis + 1),)
 
 
 _repeat_op = _one('repeat', _repeat_backward, params=('repeats', 'axis'))
@@ -402,3 +397,13 @@ def ravel(a):
     """A 1-D copy."""
     return reshape(a, (-1,))
 
+
+def unbroadcast(g, shape):
+    """Sum ``g`` over the axes that broadcasting added or stretched, so it has ``shape``."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    r = g.sum(axes) if axes else g          # (the method: reduce.sum, above this module)
+    return r.reshape(shape) if r.shape != shape else r

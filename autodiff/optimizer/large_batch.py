@@ -26,6 +26,7 @@ import math
 
 import numpy as _onp
 
+from .. import random as _random
 from .base import Optimizer, register, buf, write
 from .sgd import SGD
 
@@ -50,7 +51,6 @@ class SGLD(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (with fresh Gaussian noise)."""
-        from .. import random as _random
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = buf(weight)

@@ -139,7 +139,23 @@ LINALG = {
                                                                     U((3, 3), -1, 1)]),
 }
 
+def _setitem_cubed(v):
+    """``a[1:3] = v`` into zeros, then cubed: the recorded setitem (its adjoint is getitem)."""
+    a = np.zeros((4, 3), dtype=v.dtype)
+    a[1:3] = v
+    return a * a * a
+
+
+def _setitem_broadcast(v):
+    """A row broadcast into a region: the adjoint sums over the broadcast axis."""
+    a = np.zeros((3, 3), dtype=v.dtype)
+    a[:2] = v
+    return np.sin(a) * a
+
+
 SHAPE = {
+    'setitem': (_setitem_cubed, [U(S, -1, 1)]),
+    'setitem broadcast': (_setitem_broadcast, [U((3,), -1, 1)]),
     'reshape': (lambda x: np.reshape(x, (4, 6)) ** 2, [X3]),
     'transpose': (lambda x: np.transpose(x, (2, 0, 1)) ** 2, [X3]),
     'swapaxes': (lambda x: np.swapaxes(x, 0, 2) ** 2, [X3]),

@@ -252,13 +252,14 @@ def test_parameters_named_in_the_graph():
 
 def test_block_call_enters_the_graph_scope(monkeypatch):
     import contextlib
+    import types
     from autodiff.gluon import block as block_mod
     calls = []
 
     @contextlib.contextmanager
     def fake_scope(name, kind, params):
         calls.append((name, kind, params))
-        yield
+        yield types.SimpleNamespace(params=params)      # (autodiff.scope.Scope's field)
 
     monkeypatch.setattr(block_mod, 'block_scope', fake_scope)
     net = nn.Sequential()

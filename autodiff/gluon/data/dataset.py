@@ -2,6 +2,7 @@
 ``ArrayDataset``, ``RecordFileDataset`` (MXNet's RecordIO files) and the lazy
 ``transform`` / ``transform_first`` views."""
 import os
+from .recordio import IndexedRecordFile
 
 __all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'RecordFileDataset']
 
@@ -128,7 +129,6 @@ class RecordFileDataset(Dataset):
     index beside it (``<name>.idx``; see ``gluon.data.recordio``)."""
 
     def __init__(self, filename):
-        from .recordio import IndexedRecordFile
         self.idx_file = os.path.splitext(filename)[0] + '.idx'
         self.filename = filename
         self._record = IndexedRecordFile(self.idx_file, self.filename)

@@ -18,6 +18,7 @@ from ...errors import ShapeError
 from ...ndarray import ndarray
 from ..hybrid import HybridBlock
 from ._sequence import check_layout
+from .rnn_cell import _state_array
 
 __all__ = ['RNN', 'LSTM', 'GRU']
 
@@ -128,7 +129,6 @@ class _RNNLayer(HybridBlock):
     def begin_state(self, batch_size=0, func=np.zeros, **kwargs):
         """Initial states: ``func(shape=..., **kwargs)`` per ``state_info`` entry
         (zeros by default)."""
-        from .rnn_cell import _state_array
         states = []
         for i, info in enumerate(self.state_info(batch_size)):
             info = dict(info or {})
