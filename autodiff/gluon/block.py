@@ -269,11 +269,12 @@ class Block:
         arrays = {p.name: p._data for p in self._reg_params.values() if p._data is not None}
         scope = (block_scope(self.name, self.__class__.__name__, arrays)
                  if block_scope is not None else contextlib.nullcontext())
-        with scope:
+        with scope as entered:
             out = self.forward(*args)
-        for p in self._reg_params.values():        # deferred ones exist now
-            if p._data is not None:
-                arrays.setdefault(p.name, p._data)
+        if entered is not None:                     # deferred ones exist now: the scope
+            for p in self._reg_params.values():     # (which copied ``arrays``) gets them
+                if p._data is not None:
+                    entered.params.setdefault(p.name, p._data)
         for hook in list(self._forward_hooks.values()):
             hook(self, args, out)
         return out

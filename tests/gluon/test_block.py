@@ -268,3 +268,15 @@ def test_block_call_enters_the_graph_scope(monkeypatch):
     assert [(c[0], c[1]) for c in calls] == [('sequential0', 'Sequential'), ('dense0', 'Dense')]
     assert sorted(calls[1][2]) == ['dense0_bias', 'dense0_weight']
     assert calls[1][2]['dense0_weight'] is net[0].weight.data()
+
+
+def test_first_call_scope_lists_the_deferred_parameters():
+    """A weight whose shape is inferred by the first call belongs to that call's scope too
+    (the graph drawing counts it among the Block's parameters)."""
+    from autodiff import autograd, np
+    net = nn.Dense(3)
+    net.initialize()
+    with autograd.record():
+        y = net(np.ones((2, 4)))
+    scopes = autograd.get_graph(y).graph['scopes']
+    assert set(scopes['dense0']['params']) == {'dense0_weight', 'dense0_bias'}
