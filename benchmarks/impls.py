@@ -10,6 +10,7 @@ import os
 LIBRARY = {
     "autodiff": "autodiff",
     "autodiff.compile": "autodiff",  # autograd.compile: recorded once, replayed as one fused kernel
+    "autodiff.hybrid": "autodiff",  # a hybridized Gluon Block (W7, W8)
     "torch": "torch",
     "autograd": "autograd",  # HIPS autograd
     "jax": "jax",  # eager: jax.grad without jit, op by op

@@ -104,6 +104,8 @@ def make_rows(times, numbers, others, wrong):
 
 def judge(workload, rows, skipped, wrong):
     """The workload's target: median autodiff / torch against workload.TARGET."""
+    if workload.TARGET is None:   # (W8: only the hybridized run has a target)
+        return None
     target = {"workload": workload.ID, "what": "median autodiff / torch",
               "limit": f"<= {workload.TARGET}", "value": None, "status": ""}
     have = {r["impl"]: r for r in rows}
@@ -134,6 +136,22 @@ def judge_compiled(workload, rows, wrong):
             "limit": f"<= {limit}", "value": value, "status": status}
 
 
+def judge_impls(workload, rows, wrong):
+    """The targets of other autodiff entries (``workload.IMPL_TARGETS``: ``{impl: limit}``,
+    W7/W8's ``autodiff.hybrid``): median impl / torch. Missing rows give no target."""
+    have = {r["impl"]: r for r in rows}
+    found = []
+    for impl, limit in getattr(workload, "IMPL_TARGETS", {}).items():
+        if impl not in have or "torch" not in have:
+            continue
+        value = have[impl]["median"] / have["torch"]["median"]
+        status = ("INVALID (results differ)" if wrong & {impl, "torch"}
+                  else "PASS" if value <= limit else "MISS")
+        found.append({"workload": workload.ID, "what": f"median {impl} / torch",
+                      "limit": f"<= {limit}", "value": value, "status": status})
+    return found
+
+
 def run(workload, selected, repeats, min_time, warmup, log):
     """Returns the workload's result dict (see report.py for its shape)."""
     data = workload.make_data()
@@ -154,4 +172,5 @@ def run(workload, selected, repeats, min_time, warmup, log):
     return {"id": workload.ID, "title": workload.TITLE, "note": NOTE, "columns": COLUMNS,
             "rows": rows, "skipped": skipped, "checks": checks, "first_call_s": first_call,
             "targets": [t for t in (judge(workload, rows, skipped, wrong),
-                                    judge_compiled(workload, rows, wrong)) if t]}
+                                    judge_compiled(workload, rows, wrong),
+                                    *judge_impls(workload, rows, wrong)) if t]}

@@ -54,6 +54,17 @@ class HookHandle:
         return False
 
 
+def _by_name(params):
+    """``{name: Parameter}`` of ``params``; two different Parameters of one name are an error."""
+    out = {}
+    for p in params:
+        if p.name in out and out[p.name] is not p:
+            raise ValueError(f"Cannot collect two different Parameters with the same name "
+                             f"'{p.name}' in one block")
+        out[p.name] = p
+    return out
+
+
 class Block:
     """Base class of layers and models: override ``forward(*args)``.
 
@@ -129,11 +140,17 @@ class Block:
         """A ParameterDict of this block's and all descendants' parameters; ``select``: a
         regex (``'.*weight|.*bias'``) matched against full names."""
         ret = ParameterDict(self._params.prefix)
+        own = ParameterDict(self._params.prefix)
+        own.update(self._params)
+        # a Parameter assigned as an attribute (``self.w = Parameter('w', ...)``, as MXNet 2
+        # and its crash course write custom layers) is this block's own too
+        mine = {id(p) for p in self._params.values()}
+        own.update(_by_name(p for p in self._reg_params.values() if id(p) not in mine))
         if not select:
-            ret.update(self._params)
+            ret.update(own)
         else:
             pattern = re.compile(select)
-            for name, value in self._params.items():
+            for name, value in own.items():
                 if pattern.match(name):
                     ret._params[name] = value
         for child in self._children.values():

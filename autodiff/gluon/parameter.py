@@ -46,6 +46,7 @@ class Parameter:
         self.name = name
         self._shape = None if shape is None else self._norm_shape(shape)
         self._dtype = dtypes.check(dtype)
+        self._dtype_given = (dtype, self._dtype)   # printed as given, as MXNet does
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult
         self.init = init
@@ -66,7 +67,9 @@ class Parameter:
         return tuple(0 if int(s) < 0 else int(s) for s in shape)
 
     def __repr__(self):
-        return f"Parameter {self.name} (shape={self.shape}, dtype={self.dtype})"
+        given, as_checked = self._dtype_given
+        shown = given if as_checked == self._dtype else self._dtype
+        return f"Parameter {self.name} (shape={self.shape}, dtype={shown})"
 
     @staticmethod
     def _check_req(req):

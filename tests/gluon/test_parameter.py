@@ -112,8 +112,11 @@ def test_constant():
 
 
 def test_repr_as_mxnet():
+    # MXNet 1.9.1 prints the dtype as it was given: the default is the class numpy.float32
     assert repr(Parameter('dense0_weight', shape=(10, 0))) == \
-        'Parameter dense0_weight (shape=(10, -1), dtype=float32)'
+        "Parameter dense0_weight (shape=(10, -1), dtype=<class 'numpy.float32'>)"
+    assert repr(Parameter('w', shape=(10, 0), dtype='float32')) == \
+        'Parameter w (shape=(10, -1), dtype=float32)'
 
 
 def test_parameter_dict_get_select_setattr_save_load(tmp_path):

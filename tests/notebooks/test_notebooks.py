@@ -19,7 +19,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / 'notebooks'
 PAGE = ROOT / 'tests' / 'data' / 'seed_autograd_page.md'
-EXPECTED = ['01_autograd_tutorial', '02_graph_inspection', '03_kernels']
+EXPECTED = ['01_autograd_tutorial', '02_graph_inspection', '03_kernels', '04_gluon']
 RANDOM_CELLS = {'17', '23'}
 _CELL = re.compile(r'```\{\.(python \.input|json \.output)\s+n=(\d+)\}\n(.*?)```', re.S)
 
@@ -157,7 +157,7 @@ def test_tutorial_draws_each_recorded_graph(ran):
 def test_runner_writes_pictures_that_parse(ran):
     out, _, lines = ran
     svgs = sorted(out.glob('*/*.svg'))
-    assert {p.parent.name for p in svgs} == {'01_autograd_tutorial', '02_graph_inspection'}
+    assert {p.parent.name for p in svgs} == {'01_autograd_tutorial', '02_graph_inspection', '04_gluon'}
     for path in svgs:
         root = ET.parse(path).getroot()
         assert root.tag.endswith('svg'), path
@@ -220,3 +220,45 @@ def test_kernels_notebook_plots_without_torch(tmp_path, monkeypatch):
     assert 'autodiff: not in' not in text
     assert any('image/png' in o.get('data', {}) for c in executed.cells
                if c.cell_type == 'code' for o in c.outputs)
+
+
+def _code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == 'code']
+
+
+def test_gluon_notebook_trains_the_cnn(ran):
+    """Notebook 04: the digits CNN learns (test accuracy well above chance), with a progress bar."""
+    cells = _code_cells(_executed(ran, '04_gluon'))
+    text = ''.join(_printed(c)[0] for c in cells)
+    assert '1500 training images in 24 batches of 64; 297 test images; image shape (1, 8, 8)' in text
+    final = re.search(r'final: train loss ([\d.]+), train accuracy ([\d.]+), test accuracy ([\d.]+)', text)
+    assert final and float(final.group(1)) < 0.5 and float(final.group(3)) > 0.85
+    bars = ''.join(o['text'] for c in cells for o in c.outputs
+                   if o['output_type'] == 'stream' and o['name'] == 'stderr')
+    assert 'epochs: 100%' in bars and '10/10' in bars
+    # the summary counts the parameters: 16*9+16, 32*16*9+32, 128*64+64, 64*10+10
+    assert 'Total params: 13706' in text
+
+
+def test_gluon_notebook_draws_the_network_per_block(ran):
+    """depth=1: one collapsed box per layer, with its parameter count; depth=2: the ops inside."""
+    out = ran[0] / '04_gluon'
+    svgs = sorted(out.glob('*.svg'))
+    assert len(svgs) == 2
+    depth1, depth2 = (p.read_text() for p in svgs)
+    for label in ('conv2d0 : Conv2D', 'pool0 : MaxPool2D', 'dense1 : Dense',
+                  'hybridsequential0 : HybridSequential'):
+        assert label in depth1 and label in depth2
+    for count in ('160 params', '4,640 params', '8,256 params', '650 params'):
+        assert count in depth1
+    assert '>convolution</text>' not in depth1 and '>convolution</text>' in depth2
+    assert len(sorted(out.glob('*.png'))) == 3   # digits, loss/accuracy, guesses
+
+
+def test_gluon_notebook_times_both_modes(ran):
+    cells = _code_cells(_executed(ran, '04_gluon'))
+    text = _printed(cells[-1])[0]
+    rows = {line.split()[0]: line for line in text.splitlines() if line.strip()}
+    assert {'eager', 'hybridized', 'eager/hybr.'} <= set(rows)
+    for mode in ('eager', 'hybridized'):
+        assert re.fullmatch(r'\S+\s+[\d.]+ ms\s+[\d.]+ ms', rows[mode].strip())
