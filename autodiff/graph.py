@@ -85,7 +85,6 @@ import gc
 import math
 import sys
 
-import networkx as nx
 import numpy as _onp
 
 from .engine import _collect, no_history
@@ -211,6 +210,7 @@ def _build(heads, names, frame_names=None):
                 _add_edge(edges, node_id(e[0]), nid, pos, e[1])
         nodes.append((nid, _op_attrs(n, op_names.get(n))))
 
+    import networkx as nx   # (here, not at the top: it costs ~130 ms of start-up)
     G = nx.DiGraph()
     G.add_nodes_from(nodes)
     G.add_edges_from((u, v, _edge_attrs(slots)) for (u, v), slots in edges.items())

@@ -184,3 +184,11 @@ def test_each_module_imports_alone_in_a_fresh_interpreter():
         if p.returncode != 0:
             failed.append((m, err[-1500:]))
     assert not failed, failed
+
+
+def test_import_autodiff_leaves_networkx_and_gluon_for_later():
+    """Start-up: the graph view's networkx (~130 ms) and Gluon load when first used."""
+    out = subprocess.run([sys.executable, '-c', 'import sys, autodiff; print(sorted(m for m in '
+                          '("networkx", "autodiff.gluon") if m in sys.modules))'],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == '[]'

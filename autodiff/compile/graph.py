@@ -6,7 +6,6 @@ them.  Op nodes carry ``fused_group`` (the loop computing them: ``viz.draw`` fra
 loop) and ``compiled_step``; the heads are the function's results and the gradients the
 program writes (named ``argK.grad``); a branch on data is a ``guard`` node.
 """
-import networkx as nx
 
 from ..graph import node_id
 
@@ -73,6 +72,7 @@ def _name(v):
 
 def program_graph(prog):
     """``prog`` (a ``program.Program``) as a DiGraph; see the module docstring."""
+    import networkx as nx   # (here, not at the top: it costs ~130 ms of start-up)
     G = nx.DiGraph()
     step_of, loop_no = _steps(prog)
     for v in prog.values:
