@@ -86,7 +86,8 @@ def _gather_backward(node, grads, needs):
     return (max_scatter(grads[0], node.attrs[0], node.inputs[0].shape),)
 
 
-_pool_op = defop('pooling', _pool_backward, params=Pool._fields + ('argmax',))
+# (the max positions follow the named parameters in the attrs: saved for backward, not drawn)
+_pool_op = defop('pooling', _pool_backward, params=Pool._fields)
 _adjoint_op = defop('pooling_adjoint', _adjoint_backward, params=Pool._fields + ('spatial',))
 _scatter_op = defop('pooling_max_scatter', _scatter_backward, params=('argmax', 'shape'))
 _gather_op = defop('pooling_max_gather', _gather_backward, params=('argmax', 'shape'))
