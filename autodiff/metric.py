@@ -246,6 +246,12 @@ class _Regression(EvalMetric):
                 p = p.reshape(p.shape[0], 1)
             yield lab, p
 
+    def update(self, labels, preds):
+        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
+        for lab, p in self._pairs(labels, preds):
+            self.sum_metric += float(self._error(lab, p))
+            self.num_inst += 1
+
 
 @_register()
 class MAE(_Regression):
@@ -254,11 +260,9 @@ class MAE(_Regression):
     def __init__(self, name='mae', output_names=None, label_names=None):
         super().__init__(name, output_names, label_names)
 
-    def update(self, labels, preds):
-        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
-        for lab, p in self._pairs(labels, preds):
-            self.sum_metric += float(_onp.abs(lab - p).mean())
-            self.num_inst += 1
+    @staticmethod
+    def _error(lab, p):
+        return _onp.abs(lab - p).mean()
 
 
 @_register()
@@ -268,11 +272,9 @@ class MSE(_Regression):
     def __init__(self, name='mse', output_names=None, label_names=None):
         super().__init__(name, output_names, label_names)
 
-    def update(self, labels, preds):
-        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
-        for lab, p in self._pairs(labels, preds):
-            self.sum_metric += float(((lab - p) ** 2).mean())
-            self.num_inst += 1
+    @staticmethod
+    def _error(lab, p):
+        return ((lab - p) ** 2).mean()
 
 
 @_register()
@@ -282,11 +284,9 @@ class RMSE(_Regression):
     def __init__(self, name='rmse', output_names=None, label_names=None):
         super().__init__(name, output_names, label_names)
 
-    def update(self, labels, preds):
-        """Add a batch: ``labels`` and ``preds`` are arrays or lists of arrays."""
-        for lab, p in self._pairs(labels, preds):
-            self.sum_metric += float(_onp.sqrt(((lab - p) ** 2).mean()))
-            self.num_inst += 1
+    @staticmethod
+    def _error(lab, p):
+        return _onp.sqrt(((lab - p) ** 2).mean())
 
 
 @_register('ce')
