@@ -107,7 +107,10 @@ def _einsum_backward(node, grads, needs):
             if j != i:
                 ops.append(y)
                 subs.append(terms[j])
-        available = set(out).union(*[set(terms[j]) for j in range(len(terms)) if j != i])
+        available = set(out)                             # letters others give at full length
+        for j in range(len(terms)):
+            if j != i:
+                available.update(c for c, n in zip(terms[j], shapes[j]) if n == sizes[c])
         target, seen = [], set()
         for c, n in zip(terms[i], shapes[i]):
             if n == 1 and sizes[c] != 1:                 # broadcast from length 1: summed
