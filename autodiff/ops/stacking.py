@@ -12,6 +12,7 @@ from ..errors import AxisError, ShapeError
 from ..ndarray import ndarray
 from .convert import as_array
 from .gather import defgather, gather
+from .indexing import getitem
 from .shape import broadcast_to, concatenate, int_tuple, reshape, split, copy as _copy
 from .axes import normalize_axis
 
@@ -47,7 +48,12 @@ def atleast_3d(*arys):
 
 
 def _listed(arrays, name):
-    if isinstance(arrays, ndarray) or not isinstance(arrays, (list, tuple)):
+    """The sequence of arrays to join; an array is the sequence of its rows (as in MXNet)."""
+    if isinstance(arrays, ndarray):
+        if arrays.ndim == 0:
+            raise TypeError(f"{name}: arrays must be a sequence of arrays, got a 0-d array")
+        arrays = [getitem(arrays, i) for i in range(arrays.shape[0])]
+    elif not isinstance(arrays, (list, tuple)):
         raise TypeError(f"{name}: arrays must be a list or tuple of arrays, got "
                         f"{type(arrays).__name__}")
     if not arrays:
