@@ -47,10 +47,8 @@ def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
     axes = normalize_axes(axis, x.ndim, 'var', reduction=True)
     n = _count(x.shape, axes)
     centred = x - x.mean(axes, keepdims=True)
-    dof = n - ddof
     total = _sum(centred * centred, axes, keepdims=keepdims)
-    r = total / dof if dof > 0 else total * _onp.nan        # NumPy: NaN for N <= ddof
-    return r
+    return total / max(n - ddof, 0)            # N <= ddof: inf (or NaN), as NumPy and MXNet
 
 
 def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
@@ -62,26 +60,26 @@ def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
 def average(a, axis=None, weights=None, returned=False):
     """Weighted mean ``sum(a * w) / sum(w)`` over ``axis``; differentiable in ``a`` and ``w``.
 
-    1-D ``weights`` with a single ``axis`` weigh that axis.  ``returned=True`` also gives the
-    sum of the weights (broadcast to the result's shape), as a list as MXNet 1.9.1 does.
+    1-D ``weights`` with a single ``axis`` weigh that axis; weights summing to zero give NaN
+    (MXNet 1.9.1; NumPy raises).  ``returned=True`` also gives the sum of the weights, as
+    MXNet 1.9.1 does: a list, the sum a 0-d array for 1-D weights or none (the count).
     """
     x = as_array(a)
     axes = normalize_axes(axis, x.ndim, 'average', reduction=True)
     if weights is None:
         x = _float_input(x, None, 'average')
         avg = x.mean(axes)
-        scale = wrap(_onp.full(avg.shape, _count(x.shape, axes), avg.dtype))
+        scale = wrap(_onp.asarray(_count(x.shape, axes), avg.dtype))
     else:
         w = as_array(weights)
         if x.dtype.kind != 'f':
             x = x.astype(w.dtype if w.dtype.kind == 'f' else dtypes.DEFAULT)
         if w.dtype != x.dtype:
             w = w.astype(x.dtype)
+        full = w.shape == x.shape
         w = _weights_for(w, x, axis, axes)
-        scale = _sum(broadcast_to(w, x.shape), axes)
-        if (scale == 0)._data.any():
-            raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
-        avg = _sum(x * w, axes) / scale
+        avg = _sum(x * w, axes) / _sum(broadcast_to(w, x.shape), axes)
+        scale = _sum(w, axes if full else None)
     return [avg, scale] if returned else avg
 
 

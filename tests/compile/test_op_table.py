@@ -474,7 +474,9 @@ OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
 # statistics in a training-mode backward and reads them outside the tape in inference mode;
 # embedding's indices are integers; prod and roi_pooling have no opaque forward registered;
 # setitem is an in-place write, which a replay would not repeat
-FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem'}
+FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem',
+                # np-stats: gathers by a data-dependent permutation, running sums/products
+                'sort', 'partition', 'cumsum', 'cumprod'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
@@ -503,6 +505,8 @@ _FALLBACKS = [
      [(3, 4), (4,)]),
     ('getitem-bool-mask', 'getitem', lambda x, y: (x[onp.array([True, False, True])] * y).sum(),
      [(3, 4), (4,)]),
+    ('sort', 'sort', lambda x, y: (np.sort(x, axis=0) * y).sum(), [(3, 4), (4,)]),
+    ('cumsum', 'cumsum', lambda x, y: (np.cumsum(x, axis=1) ** 2 * y).sum(), [(3, 4), (4,)]),
     ('batch_norm-training', 'batch_norm',
      lambda x, y: (npx.batch_norm(x.reshape((3, 4, 1)), y, y * 0.5, np.zeros(4), np.ones(4),
                                   fix_gamma=False) ** 2).sum(), [(3, 4), (4,)]),
