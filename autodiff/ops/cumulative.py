@@ -11,6 +11,7 @@ first.
 import numpy as _onp
 
 from .. import dtypes
+from ..errors import AxisError
 from ..kernels import reduce as K
 from .axes import normalize_axis
 from .binary import where
@@ -44,7 +45,7 @@ def _prepare(name, a, axis, dtype):
     if axis is None:
         return reshape(x, (-1,)), 0
     if x.ndim == 0:
-        raise ValueError(f"{name}: axis {axis!r} given for a 0-d array (use axis=None)")
+        raise AxisError(f"{name}: axis {axis!r} is out of bounds for a 0-d array (use axis=None)")
     return x, normalize_axis(axis, x.ndim, name)
 
 

@@ -10,7 +10,7 @@ Index results are int64 and not differentiable (MXNet 1.9.1).
 """
 import numpy as _onp
 
-from ..errors import ShapeError
+from ..errors import AxisError, ShapeError
 from ..ndarray import wrap
 from .axes import normalize_axis
 from .convert import as_array
@@ -43,7 +43,7 @@ def _flat_or_axis(name, a, axis):
     if axis is None:
         return reshape(x, (-1,)), 0
     if x.ndim == 0:
-        raise ValueError(f"{name}: axis {axis!r} given for a 0-d array (use axis=None)")
+        raise AxisError(f"{name}: axis {axis!r} is out of bounds for a 0-d array (use axis=None)")
     return x, normalize_axis(axis, x.ndim, name)
 
 

@@ -10,6 +10,7 @@ here they follow the math.  Integer inputs of ``std``/``var``/``average`` give f
 the statistic.  ``cov``/``corrcoef`` compute in float64 at least, as MXNet 1.9.1 (NumPy's
 code) does.
 """
+import builtins
 import math
 
 import numpy as _onp
@@ -25,9 +26,6 @@ from .linalg import matmul
 from .reduce import max as _max, min as _min, sum as _sum
 from .shape import broadcast_to, concatenate, reshape, transpose
 from .unary import sqrt
-
-_BUILTIN_SUM = sum
-
 
 def _float_input(x, dtype, name):
     """``x`` cast to ``dtype`` when given, else ints and bools to the default float32."""
@@ -102,6 +100,9 @@ def _weights_for(w, x, axis, axes):
 def ptp(a, axis=None, keepdims=False):
     """Range ``max - min`` over ``axis``; differentiable (ties share as ``max``/``min`` do)."""
     x = as_array(a)
+    axes = normalize_axes(axis, x.ndim, 'ptp', reduction=True)
+    if builtins.any(x.shape[i] == 0 for i in axes):   # (``any`` is np.any below)
+        raise ValueError(f"ptp: zero-size array (shape {x.shape}) has no range")
     return _max(x, axis, keepdims) - _min(x, axis, keepdims)
 
 
@@ -206,7 +207,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     nobs = X.shape[1]
     if w is None:
         avg = X.mean(1, keepdims=True)
-        fact = nobs - ddof
+        fact = max(nobs - ddof, 0)                # NumPy: no degrees of freedom give inf
     else:
         w_sum = w.sum()
         avg = _sum(X * w, 1, keepdims=True) / w_sum

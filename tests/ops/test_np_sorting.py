@@ -177,6 +177,7 @@ def test_financial_documented_examples():
 
 BAD = [
     (lambda: np.sort(np.array(X), axis=2), AxisError, 'out of bounds'),
+    (lambda: np.sort(np.array(3.)), AxisError, '0-d array'),
     (lambda: np.sort(np.array(X), kind='bogo'), ValueError, 'kind'),
     (lambda: np.argsort(np.array(X), order='f'), NotImplementedError, 'order'),
     (lambda: np.partition(np.array(X), 4), ValueError, r'kth\(=4\) out of bounds'),

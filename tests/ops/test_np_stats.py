@@ -260,7 +260,8 @@ BAD = [
     (lambda: np.cov(np.array(X), fweights=onp.array([1, 2])), ShapeError, 'fweights'),
     (lambda: np.diff(np.array(X), n=-1), ValueError, 'non-negative'),
     (lambda: np.trapz(np.array(X), np.array([1., 2])), ShapeError, 'x has 2 points'),
-    (lambda: np.cumsum(np.array(3.), axis=0), ValueError, '0-d'),
+    (lambda: np.cumsum(np.array(3.), axis=0), AxisError, '0-d'),
+    (lambda: np.ptp(np.zeros((2, 0)), axis=1), ValueError, 'ptp: zero-size'),
 ]
 
 
