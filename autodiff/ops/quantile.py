@@ -19,7 +19,6 @@ from .binary import where
 from .convert import as_array
 from .shape import reshape, transpose
 from .sorting import sort
-from .unary import isnan
 
 _METHODS = ('linear', 'lower', 'higher', 'midpoint', 'nearest')
 

@@ -19,7 +19,7 @@ from .. import dtypes
 from ..errors import ShapeError
 from ..ndarray import wrap
 from .axes import normalize_axes, normalize_axis
-from .binary import clip, logical_xor, where
+from .binary import clip, logical_xor
 from .convert import as_array
 from .core import nondiff
 from .linalg import matmul
