@@ -21,7 +21,18 @@ from .ops.unary import (negative, abs, absolute, sign, exp, expm1, log, log1p, l
 from .ops.binary import (add, subtract, multiply, divide, true_divide, power, maximum, minimum,
                          mod, remainder, where, clip, equal, not_equal, less, less_equal,
                          greater, greater_equal, logical_and, logical_or, logical_xor)
-from .ops.reduce import sum, mean, max, min, amax, amin, prod, argmax, argmin
+from .ops.reduce import sum, mean, max, min, amax, amin, prod, product, argmax, argmin
+# statistics, sorting and searching, sets, histograms, financial (issue #14: np-stats)
+from .ops.cumulative import cumsum, nancumprod, nancumsum
+from .ops.financial import mirr, npv, ppmt, pv, rate
+from .ops.histogram import bincount, histogram, histogram2d, histogram_bin_edges, histogramdd
+from .ops.nanreduce import nanargmax, nanargmin, nanmax, nanmin, nanprod
+from .ops.quantile import nanmedian, nanpercentile, nanquantile, percentile, quantile
+from .ops.sets import in1d, intersect1d, isin, setdiff1d, setxor1d, union1d
+from .ops.sorting import (argpartition, argsort, argwhere, digitize, flatnonzero, lexsort,
+                          msort, nonzero, partition, searchsorted, sort, unique)
+from .ops.stats import (all, alltrue, any, average, corrcoef, correlate, count_nonzero, cov,
+                        diff, ediff1d, ptp, sometrue, std, trapz, var)
 from .ops.linalg import dot, matmul, outer
 from .ops.shape import (reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze,
                         concatenate, stack, split, broadcast_to, flip, tile, repeat, ravel)

@@ -52,6 +52,7 @@ def _tasks():
         m = _onp.ones((2, 2), dt)
         add(f'reduce {dt.__name__}', reduce.reduce_last, reduce.SUM, m, _onp.empty(2, dt))
         add(f'sum_first {dt.__name__}', reduce.sum_first, m, _onp.empty(2, dt))
+        add(f'cumsum {dt.__name__}', reduce.scan_last, reduce.SUM, m, _onp.empty((2, 2), dt))
     # integer (and bool) reductions accumulate exactly in int64 / uint64: the 4th argument
     for dt, acc in ((i64, i64), (b, i64)):
         m = _onp.ones((2, 2), dt)

@@ -84,3 +84,22 @@ def arg_last(is_max, a, out):
                     m = v
                     best = c
         out[r] = best
+
+
+@kernel
+def scan_last(code, a, out, zero=0.0):
+    """out[r, c] = a[r, 0] + ... + a[r, c] (``code`` SUM) or the product (PROD), for a 2-D
+    C-contiguous ``a``: the running sums/products of each row.
+
+    The running value is kept in the type of ``zero`` (float64 by default; integer callers
+    pass a zero of the output's integer type, so that the sums are exact).
+    """
+    rows, cols = a.shape
+    for r in range(rows):
+        acc = zero if code == SUM else zero + 1
+        for c in range(cols):
+            if code == SUM:
+                acc += a[r, c]
+            else:
+                acc *= a[r, c]
+            out[r, c] = acc

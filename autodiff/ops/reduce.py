@@ -1,4 +1,4 @@
-"""Reductions (sum, mean, max, min, prod, argmax, argmin) and ``unbroadcast``.
+"""Reductions (sum, mean, max, min, prod/product, argmax, argmin) and ``unbroadcast``.
 
 The reduced axes are moved last (a free reshape when they already are) and one
 2-D kernel reduces the rows; a sum over leading axes uses a column-sum kernel
@@ -127,7 +127,17 @@ def _make_reduction(name, code, vjp):
         return result(op, (x,), out, (axes, keepdims))
     apply.__name__ = apply.__qualname__ = name
     apply.__doc__ = f"{name.capitalize()} over ``axis`` (None, int or tuple), with ``keepdims``."
-    return apply
+    if code in (K.MAX, K.MIN):
+        return apply
+
+    def with_dtype(a, axis=None, keepdims=False, *, dtype=None):
+        x = as_array(a)
+        if dtype is not None:             # accumulate in ``dtype``: the cast is recorded
+            x = x.astype(dtypes.check(dtype, name))
+        return apply(x, axis, keepdims)
+    with_dtype.__name__ = with_dtype.__qualname__ = name
+    with_dtype.__doc__ = apply.__doc__[:-1] + "; ``dtype=`` computes in that dtype."
+    return with_dtype
 
 
 def _count(x, axes):
@@ -172,6 +182,7 @@ def _prod_of_others(x, axes):
 
 
 prod = _make_reduction('prod', K.PROD, _prod_vjp)
+product = prod
 amax, amin = max, min
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from autodiff import np, npx, autograd
 from autodiff.ops import conv, indexing, pool, special, unary, norm, dense, detection
+from autodiff.ops import cumulative
 from autodiff.ops.core import registered_ops
 
 from .nth import check_nth_order
@@ -307,6 +308,20 @@ ACT = {
         [U(S, -2, 2)]),
 }
 
+# sorting, running sums/products and the statistics composed of recorded ops (np-stats);
+# distinct values keep the sort order fixed under the numeric perturbation
+STATS = {
+    'sort': (lambda x: np.sort(x, axis=0) ** 3 * onp.arange(1., 4.)[:, None], [U((3, 2), -2, 2)]),
+    'partition': (lambda x: np.partition(x, 1) ** 3 * onp.arange(1., 4.), [U((2, 3), -2, 2)]),
+    'cumsum': (lambda x: np.cumsum(x * x, axis=1), [A]),
+    'cumprod': (lambda x: cumulative.cumprod(x, axis=1), [AWAY(S, .5, 2)]),
+    'cumprod with zeros': (lambda x: cumulative.cumprod(x, axis=1),
+                           [onp.array([[1.5, 0.0, -2.0], [0.7, 1.2, 0.0]])]),
+    'std (composition)': (lambda x: np.std(x, axis=1, ddof=1), [A]),
+    'quantile (composition)': (lambda x: np.quantile(x * x, [.3, .75], axis=0), [A]),
+    'cov (composition)': (lambda x: np.cov(x), [U((2, 4), -1, 1)]),
+}
+
 # element-moving ops of issue 14 (ops/gather.py's shared scatter-add rule) and einsum
 _I3 = onp.array([0, 4, 4, 2])
 NP_SHAPE = {
@@ -340,7 +355,7 @@ NP_SHAPE = {
 }
 
 SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN, **ACT,
-          **WINDOWS, **NP_SHAPE}
+          **WINDOWS, **NP_SHAPE, **STATS}
 
 THIRD = {**UNARY, **SCALAR, **FUSED, **ACT}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (

@@ -479,7 +479,9 @@ FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'se
                 # issue 14's element-moving ops (ops/gather.py) and einsum
                 'insert', 'delete', 'resize', 'pad', 'roll', 'rot90', 'take', 'take_along_axis',
                 'choose', 'compress', 'extract', 'select', 'diag', 'diagflat', 'diagonal',
-                'tril', 'triu', 'trim_zeros', 'einsum'}
+                'tril', 'triu', 'trim_zeros', 'einsum',
+                # np-stats: gathers by a data-dependent permutation, running sums/products
+                'sort', 'partition', 'cumsum', 'cumprod'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
@@ -508,6 +510,8 @@ _FALLBACKS = [
      [(3, 4), (4,)]),
     ('getitem-bool-mask', 'getitem', lambda x, y: (x[onp.array([True, False, True])] * y).sum(),
      [(3, 4), (4,)]),
+    ('sort', 'sort', lambda x, y: (np.sort(x, axis=0) * y).sum(), [(3, 4), (4,)]),
+    ('cumsum', 'cumsum', lambda x, y: (np.cumsum(x, axis=1) ** 2 * y).sum(), [(3, 4), (4,)]),
     ('batch_norm-training', 'batch_norm',
      lambda x, y: (npx.batch_norm(x.reshape((3, 4, 1)), y, y * 0.5, np.zeros(4), np.ones(4),
                                   fix_gamma=False) ** 2).sum(), [(3, 4), (4,)]),
