@@ -474,7 +474,10 @@ OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
 # statistics in a training-mode backward and reads them outside the tape in inference mode;
 # embedding's indices are integers; prod and roi_pooling have no opaque forward registered;
 # setitem is an in-place write, which a replay would not repeat
-FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem'}
+FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem',
+                # np.linalg (LAPACK through NumPy; tests/ops/test_np_linalg.py checks one)
+                'inv', 'det', 'slogdet', 'solve', 'cholesky', 'svd', 'eigh', 'qr', 'pinv',
+                'norm'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
