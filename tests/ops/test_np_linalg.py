@@ -74,7 +74,7 @@ FORWARD = [
     ('pinv', L.pinv, sla.pinv, [R34]),
     ('pinv stack tall', L.pinv, onp.linalg.pinv, [U((2, 4, 3), 12)]),
     ('pinv hermitian', lambda a: L.pinv(a, hermitian=True), sla.pinvh, [S3]),
-    ('eigvals', L.eigvals, lambda a: onp.sort(sla.eigvals(a).real)[::-1], [S3]),
+    ('eigvals', L.eigvals, lambda a: sla.eigvals(a).real, [S3]),
     ('matrix_rank', L.matrix_rank, onp.linalg.matrix_rank,
      [onp.array([[1., 2, 3], [2, 4, 6], [1, 0, 1]])]),
     ('matrix_rank stack tol', lambda a: L.matrix_rank(a, tol=0.5),
@@ -129,7 +129,8 @@ def test_norm_against_numpy(ord, axis, shape):
     x.flat[1] = 0.0                              # a zero for ord 0 and the negative orders
     for keepdims in (False, True):
         got = L.norm(np.array(x, dtype='float64'), ord=ord, axis=axis, keepdims=keepdims)
-        want = onp.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
+        with onp.errstate(divide='ignore'):             # (negative orders of a zero)
+            want = onp.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
         assert got.shape == want.shape
         onp.testing.assert_allclose(got.asnumpy(), want, rtol=1e-12)
 
