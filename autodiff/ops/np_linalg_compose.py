@@ -16,6 +16,8 @@ from ..errors import ShapeError
 from .core import nondiff, wrap
 from .convert import as_array
 from .linalg import matmul, dot
+from .axes import normalize_axis
+from .binary import where
 from .shape import reshape, transpose, squeeze
 from .reduce import sum as _sum
 from .np_linalg_common import float_input, matrices, restore, lapack, eps
@@ -31,9 +33,9 @@ def matrix_power(a, n):
     except TypeError:
         raise TypeError(f"linalg.matrix_power: exponent must be an integer, got {n!r}") from None
     x, dt = matrices(a, 'matrix_power', square=True)
-    if n == 0:
+    if n == 0:                  # identities, tied to ``a`` with a zero gradient (as PyTorch)
         eye = _onp.broadcast_to(_onp.eye(x.shape[-1], dtype=x.dtype), x.shape)
-        return restore(wrap(_onp.array(eye)), dt)
+        return restore(where(wrap(_onp.ones(x.shape, dtype=bool)), wrap(_onp.array(eye)), x), dt)
     if n < 0:
         x, n = inv(x), -n
     out, base = None, x
@@ -121,8 +123,8 @@ def tensorsolve(a, b, axes=None):
     (after moving ``axes`` of ``a`` to the end), and ``prod(x.shape) == b.size``."""
     x, y = as_array(a), as_array(b)
     if axes is not None:
-        order = [k for k in range(x.ndim) if k not in [ax % x.ndim for ax in axes]]
-        x = transpose(x, order + [ax % x.ndim for ax in axes])
+        moved = [normalize_axis(ax, x.ndim, 'linalg.tensorsolve') for ax in axes]
+        x = transpose(x, [k for k in range(x.ndim) if k not in moved] + moved)
     shape = x.shape[y.ndim:]
     n = math.prod(shape)
     if x.size != n * n or y.size != n:

@@ -387,6 +387,8 @@ BAD = [
     ('tensorinv square', lambda: L.tensorinv(np.ones((4, 6, 8, 3)), ind=1), ShapeError,
      'square'),
     ('tensorsolve', lambda: L.tensorsolve(np.ones((2, 3)), np.ones(2)), ShapeError, 'square'),
+    ('tensorsolve axes', lambda: L.tensorsolve(np.ones((2, 3, 6)), np.ones((2, 3)), axes=(5,)),
+     AxisError, 'out of bounds'),
     ('lstsq 3-D', lambda: L.lstsq(np.ones((2, 3, 2)), np.ones((2, 3)), rcond=None), ShapeError,
      '2-D'),
     ('complex dtype', lambda: L.inv(np.array(onp.eye(2) * 1j)), DTypeError, 'complex'),
@@ -404,6 +406,11 @@ def test_gradients_that_do_not_exist_say_so():
         _grad(lambda x: L.slogdet(x)[1], onp.array([[1., 2], [2, 4]]))
     with pytest.raises(LinAlgError, match='complete'):
         _grad(lambda x: L.qr(x, mode='complete')[0].sum(), U((4, 3), 80))
+
+
+def test_matrix_power_zero_has_a_zero_gradient():
+    onp.testing.assert_array_equal(_grad(lambda x: L.matrix_power(x, 0).sum(), SQ(3, 81)),
+                                   onp.zeros((3, 3)))
 
 
 def test_namespace_and_out():
