@@ -98,6 +98,10 @@ NPX = {
     'multibox_detection': {'out': None, 'name': None},
     'roi_pooling': {'out': None, 'name': None},
 }
+# np.linalg (autodiff/linalg.py)
+LINALG = {
+    'multi_dot': {'out': None},
+}
 # ndarray methods (each guarded in the class body of autodiff/ndarray.py)
 METHODS = {
     'astype': {'order': ('K', 'C'), 'casting': 'unsafe', 'subok': True},

@@ -3,6 +3,7 @@
 Each subclasses the builtin a user would expect, so ``except ValueError`` keeps
 working, and ``AutodiffError`` catches them all.
 """
+import numpy.linalg as _numpy_linalg
 
 
 class AutodiffError(Exception):
@@ -19,6 +20,11 @@ class DTypeError(AutodiffError, TypeError):
 
 class AxisError(AutodiffError, ValueError, IndexError):
     """An axis out of range for the array's number of dimensions."""
+
+
+class LinAlgError(AutodiffError, _numpy_linalg.LinAlgError):
+    """A linear-algebra failure: a singular matrix, one not positive definite, no convergence
+    (a ``numpy.linalg.LinAlgError``, so a ValueError, as NumPy's)."""
 
 
 class GraphError(AutodiffError, RuntimeError):

@@ -6,6 +6,7 @@ and which module defines it.  All arithmetic is differentiable unless noted.
 import numpy as _onp
 
 from . import random  # noqa: F401  (np.random)
+from . import linalg  # noqa: F401  (np.linalg)
 from . import _mxargs
 from ._state import value_read as _value_read
 from .errors import ShapeError as _ShapeError

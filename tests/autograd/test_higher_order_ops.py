@@ -140,6 +140,32 @@ LINALG = {
                                                                     U((3, 3), -1, 1)]),
 }
 
+# np.linalg (tests/ops/test_np_linalg.py has the first-order tests): well-conditioned inputs,
+# distinct singular values / eigenvalues; cholesky and eigh see symmetric matrices
+_SQ = U((3, 3), -1, 1, 5) + 3 * onp.eye(3)
+_SPD = _SQ @ _SQ.T
+
+
+def _sym(x):
+    return (x + np.swapaxes(x, -1, -2)) * 0.5
+
+
+NP_LINALG = {
+    'inv': (np.linalg.inv, [_SQ]),
+    'det': (np.linalg.det, [_SQ]),
+    'det singular': (np.linalg.det, [onp.array([[1., 2, 0], [2, 4, 0], [1, 1, 1]])]),
+    'slogdet': (lambda a: np.linalg.slogdet(a)[1], [_SQ]),
+    'solve': (np.linalg.solve, [_SQ, U((3, 2), -1, 1, 6)]),
+    'cholesky': (lambda a: np.linalg.cholesky(_sym(a)), [_SPD]),
+    'svd': (lambda a: [p * p if i != 1 else p for i, p in enumerate(np.linalg.svd(a))],
+            [onp.array([[2., 1, 0, 1], [1, 3, 1, 0], [0, 1, 4, 1.5]])]),
+    'eigh': (lambda a: [p if i == 0 else p * p for i, p in enumerate(np.linalg.eigh(_sym(a)))],
+             [_SPD]),
+    'qr': (lambda a: list(np.linalg.qr(a)), [U((4, 3), -1, 1, 7)]),
+    'pinv': (np.linalg.pinv, [U((3, 4), -1, 1, 8)]),
+    'norm': (lambda a: np.linalg.norm(a, axis=1), [U((2, 3), -1, 1, 9)]),
+}
+
 def _setitem_cubed(v):
     """``a[1:3] = v`` into zeros, then cubed: the recorded setitem (its adjoint is getitem)."""
     a = np.zeros((4, 3), dtype=v.dtype)
@@ -355,7 +381,7 @@ NP_SHAPE = {
 }
 
 SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN, **ACT,
-          **WINDOWS, **NP_SHAPE, **STATS}
+          **WINDOWS, **NP_SHAPE, **STATS, **NP_LINALG}
 
 THIRD = {**UNARY, **SCALAR, **FUSED, **ACT}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (

@@ -481,7 +481,10 @@ FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'se
                 'choose', 'compress', 'extract', 'select', 'diag', 'diagflat', 'diagonal',
                 'tril', 'triu', 'trim_zeros', 'einsum',
                 # np-stats: gathers by a data-dependent permutation, running sums/products
-                'sort', 'partition', 'cumsum', 'cumprod'}
+                'sort', 'partition', 'cumsum', 'cumprod',
+                # np.linalg (LAPACK through NumPy; tests/ops/test_np_linalg.py checks one)
+                'inv', 'det', 'slogdet', 'solve', 'cholesky', 'svd', 'eigh', 'qr', 'pinv',
+                'norm'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
