@@ -214,7 +214,7 @@ def choice(a, size=None, replace=True, p=None, ctx=None, out=None, device=None):
     q = None
     if p is not None:
         q = _probabilities(where, p, n)
-        if abs(q.sum() - 1.0) > 1e-6:
+        if abs(q.sum() - 1.0) > 1e-5:
             raise ValueError(f"{where}: probabilities p must sum to 1, got {q.sum()!r}")
         q = q / q.sum()
     count = int(_onp.prod(_size(size)))
@@ -233,8 +233,9 @@ def multinomial(n, pvals, size=None):
     if isinstance(n, bool) or not isinstance(n, (int, _onp.integer)) or n < 0:
         raise ValueError(f"{where}: n must be an int >= 0, got {n!r}")
     q = _probabilities(where, pvals, None)
-    if q[:-1].sum() > 1.0 + 1e-12:
-        raise ValueError(f"{where}: pvals must sum to at most 1, got {q.sum()!r}")
+    if abs(q.sum() - 1.0) > 1e-5:
+        raise ValueError(f"{where}: pvals must sum to 1, got {q.sum()!r}")
+    q = q / q.sum()
     _drawn('multinomial')
     return _wrap(_onp.asarray(_rng.multinomial(int(n), q, size), dtype=_onp.int64))
 

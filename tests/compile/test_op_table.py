@@ -473,8 +473,12 @@ OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
 # dropout draws a random mask (a replay would repeat it); batch_norm writes its running
 # statistics in a training-mode backward and reads them outside the tape in inference mode;
 # embedding's indices are integers; prod and roi_pooling have no opaque forward registered;
-# setitem is an in-place write, which a replay would not repeat
-FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem'}
+# setitem is an in-place write, which a replay would not repeat; np.random's draws (random_*)
+# draw noise (a replay would repeat it)
+FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem',
+                'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
+                'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
+                'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
