@@ -115,8 +115,8 @@ def power(a, size=None):
 def gamma(shape, scale=1.0, size=None, dtype=None, ctx=None, out=None, device=None):
     """Gamma draws with ``shape`` > 0 and ``scale`` > 0 (``size`` defaults to ``out``'s shape).
 
-    Differentiable in ``scale`` (d/dscale = y / scale); a gradient with respect to
-    ``shape`` raises NotImplementedError (MXNet 1.9.1 gives zero)."""
+    Differentiable in ``scale`` (d/dscale = y / scale) and, by implicit
+    reparameterisation, in ``shape`` (first order; MXNet 1.9.1 gives zero for both)."""
     if out is not None and size is None:
         size = out.shape
     return _dist('gamma', (shape, scale), size, dtype, ctx, device, out)
@@ -127,7 +127,9 @@ def _shape_of(v):
 
 
 def beta(a, b, size=None, dtype=None, ctx=None, device=None):
-    """Beta(a, b) draws as X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b), in float64, cast to dtype."""
+    """Beta(a, b) draws as X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b), in float64, cast to dtype.
+
+    Differentiable in array ``a``/``b`` through ``gamma``'s shape gradient (MXNet 1.9.1: zero)."""
     where = 'np.random.beta'
     dt = _float_dtype(where, dtype)
     shape = _ops.out_shape(where, size, [_shape_of(a), _shape_of(b)])
@@ -142,7 +144,7 @@ def chisquare(df, size=None, dtype=None, ctx=None, device=None):
     """Chi-square draws with ``df`` > 0 degrees of freedom: Gamma(df / 2, scale 2).
 
     MXNet 1.9.1 draws Gamma(df / 2, scale 1/2) (mean df / 4, a defect); this follows
-    the definition (mean df, variance 2 df)."""
+    the definition (mean df, variance 2 df).  Differentiable in an array ``df`` (first order)."""
     _drawn('chisquare')
     dt = _float_dtype('np.random.chisquare', dtype)
     half = df * 0.5 if isinstance(df, _ndarray) else _onp.asarray(df, dtype=_onp.float64) * 0.5

@@ -19,18 +19,22 @@ Gradients (MXNet 1.9.1's where it has them, checked with its oracle):
     pareto(a)                   y = expm1(E / a)           d/da = -(y + 1) E / a^2
     uniform(low, high)          y = low + (high - low) u   d/dlow = 1 - u, d/dhigh = u
     power(a)                    y = u^(1/a)                d/da = -y log(u) / a^2
-    gamma(shape, scale)         y = scale z, z ~ Gamma(shape, 1)   d/dscale = z
+    gamma(shape, scale)         y = scale z, z ~ Gamma(shape, 1)   d/dscale = z,
+                                d/dshape = scale dz/dshape (implicit, kernels/random.py)
 
-MXNet 1.9.1 gives zero gradients for ``uniform`` and ``power`` (a defect: the draws
-depend on their parameters); here they follow the math.  ``gamma``'s gradient with
-respect to ``shape`` would need the implicit reparameterisation (the derivative of
-the incomplete gamma function); it is not implemented and raises (MXNet 1.9.1 gives
-zero there).  ``multivariate_normal`` is differentiable in ``mean`` only.
+MXNet 1.9.1 gives zero gradients for ``uniform``, ``power`` and ``gamma`` (so for
+``beta`` and ``chisquare``, built on it): a defect, the draws depend on their
+parameters; here they follow the math.  ``gamma``'s shape gradient is the implicit
+reparameterisation (u = P(shape, z) held fixed), first order only: a second-order
+gradient with respect to shape raises.  ``multivariate_normal`` is differentiable in
+``mean`` only (a gradient with respect to ``cov`` raises; MXNet 1.9.1 has neither).
 """
 import numpy as _onp
 
 from .. import dtypes
+from .._state import state
 from ..errors import ShapeError
+from ..kernels import random as KR
 from ..ndarray import ndarray
 from .core import defop, result, output, wrap
 from .shape import unbroadcast
@@ -116,12 +120,20 @@ def _uniform_vjp(g, y, u, xs, needs):
 
 
 def _gamma_vjp(g, y, z, xs, needs):
+    shape, scale = xs
+    g_shape = None
     if needs[0]:
-        raise NotImplementedError(
-            "np.random.gamma: the gradient with respect to shape is not implemented (it needs "
-            "the implicit reparameterisation through the incomplete gamma function; MXNet "
-            "1.9.1 gives zero); the gradient with respect to scale is")
-    return None, g * z
+        if state.recording:
+            raise NotImplementedError(
+                "np.random.gamma: gradients of second and higher order with respect to shape "
+                "are not implemented (the first order is: the implicit reparameterisation)")
+        zs = _onp.ascontiguousarray(z._data, dtype=_onp.float64).ravel()
+        alpha = _onp.ascontiguousarray(_onp.broadcast_to(
+            shape._data.astype(_onp.float64), z.shape)).ravel()
+        dz = _onp.empty_like(zs)
+        KR.gamma_shape_grad(alpha, zs, dz)
+        g_shape = g * scale * wrap(dz.reshape(z.shape).astype(g.dtype))
+    return g_shape, (g * z if needs[1] else None)
 
 
 _SCALE = {1: '>=0'}

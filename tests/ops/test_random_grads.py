@@ -130,13 +130,53 @@ def test_constant_parameters_record_nothing():
     assert y._node is None
 
 
-def test_gamma_shape_gradient_raises_clearly():
+def test_gamma_shape_gradient_is_the_inverse_cdf_derivative():
+    """Implicit reparameterisation: with u = P(a, z) held fixed, dz/da is the derivative of
+    SciPy's inverse regularised incomplete gamma function (central differences)."""
+    from scipy import special
+    a = onp.array([0.05, 0.5, 1.0, 2.0, 5.0, 30.0, 1000.0, 0.3])
+    u = onp.array([0.3, 0.5, 0.9, 0.1, 0.99, 0.5, 0.7, 1e-6])
+    z = special.gammaincinv(a, u)
+    h = 1e-6 * a
+    want = (special.gammaincinv(a + h, u) - special.gammaincinv(a - h, u)) / (2 * h)
+    x = np.array(a, dtype='float64')
+    x.attach_grad()
+    with autograd.record():
+        y = random_ops.apply('gamma', (x, 1.0), z, 'float64')
+    y.backward()
+    onp.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-7)
+
+
+def _per_draw_grads(draw, params, n=40000):
+    xs = [np.array(onp.full(n, p)) for p in params]      # one parameter per draw
+    for x in xs:
+        x.attach_grad()
+    R.seed(12)
+    with autograd.record():
+        y = draw(*xs)
+    y.backward()
+    return [x.grad.asnumpy() for x in xs]
+
+
+@pytest.mark.parametrize('name, draw, params, want', [
+    ('gamma', R.gamma, (2.5, 1.5), (1.5, 2.5)),                      # E = a s
+    ('beta', R.beta, (2.0, 3.0), (3 / 25, -2 / 25)),                 # E = a / (a + b)
+    ('chisquare', R.chisquare, (4.0,), (1.0,)),                      # E = df
+])
+def test_mean_gradient_is_the_gradient_of_the_mean(name, draw, params, want):
+    """E[dy/dtheta] = dE[y]/dtheta (pathwise gradients are unbiased), within 5 standard
+    errors at a fixed seed; MXNet 1.9.1 gives 0 for all of these."""
+    for g, w in zip(_per_draw_grads(draw, params), want):
+        assert abs(g.mean() - w) < 5 * g.std() / onp.sqrt(g.size), (g.mean(), w)
+
+
+def test_gamma_shape_second_order_raises_clearly():
     a = np.array([2.0, 3.0])
     a.attach_grad()
     with autograd.record():
         y = R.gamma(a)
-    with pytest.raises(NotImplementedError, match='respect to shape'):
-        y.backward()
+        with pytest.raises(NotImplementedError, match='second and higher order'):
+            autograd.grad(y, [a], create_graph=True)
 
 
 # ---- autograd.compile: a draw makes the call fall back to eager (a replay would repeat it) ----
