@@ -44,16 +44,19 @@ class Dist:
     """One distribution: parameter names, their domain checks, noise, forward and VJP.
 
     ``noise(rng, shape, params)`` draws the float64 standard noise of ``shape``;
-    ``forward(params, noise)`` maps float64 parameters (broadcast) and noise to the draw;
+    ``forward(params, z)`` maps float64 parameters (numbers or arrays that broadcast to the
+    noise's shape) and a scratch copy ``z`` of the noise to the draw, overwriting ``z``;
     ``vjp(g, y, z, xs, needs)`` gives one gradient per parameter (before unbroadcasting) from
     the head gradient ``g``, the output ``y`` (with history), the noise ``z`` and the inputs.
     Its op is named ``random_<name>`` (the special function ``gamma`` has the name ``gamma``).
-    ``checks`` maps a parameter index to '>=0' or '>0'.
+    ``checks`` maps a parameter index to '>=0' or '>0'; ``overflows`` marks a transform
+    that may overflow (``exp``), which then runs without NumPy's warning.
     """
 
-    def __init__(self, name, params, checks, noise, forward, vjp):
+    def __init__(self, name, params, checks, noise, forward, vjp, overflows=False):
         self.name, self.params, self.checks = name, params, checks
         self.noise, self.forward, self.vjp = noise, forward, vjp
+        self.overflows = overflows    # the transform may overflow to inf (exp): no warning
         self.op = defop('random_' + name, self._backward)
 
     def _backward(self, node, grads, needs):
@@ -75,20 +78,69 @@ def _std(method):
     return lambda rng, shape, p: getattr(rng, method)(size=shape)
 
 
-def _gumbel_noise(rng, shape, p):
-    return -_onp.log(rng.standard_exponential(size=shape))
+def _gumbel_noise(rng, shape, p):                 # -log(E), E standard exponential
+    e = rng.standard_exponential(size=shape)
+    return _onp.negative(_onp.log(e, out=e), out=e)
 
 
-def _log_uniform(rng, shape, p):
-    return _onp.log(-_onp.expm1(-rng.standard_exponential(size=shape)))
+def _log_uniform(rng, shape, p):                  # log(u), u = 1 - exp(-E) uniform (NumPy's)
+    e = _onp.negative(rng.standard_exponential(size=shape))
+    return _onp.log(_onp.negative(_onp.expm1(e, out=e), out=e), out=e)
 
 
 def _log_exponential(rng, shape, p):
-    return _onp.log(rng.standard_exponential(size=shape))
+    e = rng.standard_exponential(size=shape)
+    return _onp.log(e, out=e)
 
 
-def _shift_scale(p, z):
-    return p[0] + p[1] * z
+def _rayleigh_noise(rng, shape, p):               # sqrt(2 E)
+    e = rng.standard_exponential(size=shape)
+    e *= 2.0
+    return _onp.sqrt(e, out=e)
+
+
+# Forward transforms: ``z`` is a scratch array of the result's shape, overwritten in place
+# (large draws then cost no temporaries)
+
+def _is(v, number):
+    return type(v) is float and v == number       # a Python number: skip a no-op pass
+
+
+def _shift_scale(p, z):                           # loc + scale z
+    if not _is(p[1], 1.0):
+        z *= p[1]
+    if not _is(p[0], 0.0):
+        z += p[0]
+    return z
+
+
+def _lognormal(p, z):                             # exp(mean + sigma z)
+    return _onp.exp(_shift_scale(p, z), out=z)
+
+
+def _uniform(p, u):                               # low + (high - low) u
+    return _shift_scale((p[0], p[1] - p[0]), u)
+
+
+def _scaled(p, z):                                # scale z
+    if not _is(p[0], 1.0):
+        z *= p[0]
+    return z
+
+
+def _exp_over_a(p, c):                            # exp(c / a)
+    c /= p[0]
+    return _onp.exp(c, out=c)
+
+
+def _pareto(p, e):                                # expm1(E / a)
+    e /= p[0]
+    return _onp.expm1(e, out=e)
+
+
+def _gamma(p, z):                                 # scale z
+    z *= p[1]
+    return z
 
 
 def _shift_scale_vjp(g, y, z, xs, needs):
@@ -143,30 +195,31 @@ DISTS = {d.name: d for d in (
     Dist('gumbel', ('loc', 'scale'), _SCALE, _gumbel_noise, _shift_scale, _shift_scale_vjp),
     Dist('logistic', ('loc', 'scale'), _SCALE, lambda rng, shape, p: rng.logistic(size=shape),
          _shift_scale, _shift_scale_vjp),
-    Dist('lognormal', ('mean', 'sigma'), _SCALE, _std('standard_normal'),
-         lambda p, z: _onp.exp(p[0] + p[1] * z), _lognormal_vjp),
-    Dist('uniform', ('low', 'high'), {}, _std('random'),
-         lambda p, u: p[0] + (p[1] - p[0]) * u, _uniform_vjp),
-    Dist('exponential', ('scale',), {0: '>=0'}, _std('standard_exponential'),
-         lambda p, z: p[0] * z, _scaled_vjp),
-    Dist('rayleigh', ('scale',), {0: '>=0'},
-         lambda rng, shape, p: _onp.sqrt(2.0 * rng.standard_exponential(size=shape)),
-         lambda p, z: p[0] * z, _scaled_vjp),
-    Dist('weibull', ('a',), {0: '>0'}, _log_exponential,
-         lambda p, c: _onp.exp(c / p[0]), _exp_over_a_vjp),
-    Dist('power', ('a',), {0: '>0'}, _log_uniform,
-         lambda p, c: _onp.exp(c / p[0]), _exp_over_a_vjp),
-    Dist('pareto', ('a',), {0: '>0'}, _std('standard_exponential'),
-         lambda p, e: _onp.expm1(e / p[0]), _pareto_vjp),
+    Dist('lognormal', ('mean', 'sigma'), _SCALE, _std('standard_normal'), _lognormal,
+         _lognormal_vjp, True),
+    Dist('uniform', ('low', 'high'), {}, _std('random'), _uniform, _uniform_vjp),
+    Dist('exponential', ('scale',), {0: '>=0'}, _std('standard_exponential'), _scaled,
+         _scaled_vjp),
+    Dist('rayleigh', ('scale',), {0: '>=0'}, _rayleigh_noise, _scaled, _scaled_vjp),
+    Dist('weibull', ('a',), {0: '>0'}, _log_exponential, _exp_over_a, _exp_over_a_vjp, True),
+    Dist('power', ('a',), {0: '>0'}, _log_uniform, _exp_over_a, _exp_over_a_vjp, True),
+    Dist('pareto', ('a',), {0: '>0'}, _std('standard_exponential'), _pareto, _pareto_vjp,
+         True),
     Dist('gamma', ('shape', 'scale'), {0: '>0', 1: '>0'},
          lambda rng, shape, p: rng.standard_gamma(_onp.broadcast_to(p[0], shape)),
-         lambda p, z: p[1] * z, _gamma_vjp),
+         _gamma, _gamma_vjp),
 )}
 
 
+_NUMBER = (int, float, _onp.integer, _onp.floating)
+_F64 = _onp.dtype(_onp.float64)
+
+
 def _param(v, where, pname):
-    """A parameter as an ndarray: an array keeps its dtype (and history); a number or a
-    list becomes a float64 constant (no precision lost before the float64 transform)."""
+    """A parameter: an ndarray as it is (its dtype, its history); a number as a Python
+    float; a list or NumPy array as a constant float64 (or its own dtype) ndarray."""
+    if isinstance(v, _NUMBER) and not isinstance(v, bool):
+        return float(v)
     try:
         x = v if isinstance(v, ndarray) else wrap(
             _onp.array(v, dtype=None if isinstance(v, _onp.ndarray) else _onp.float64))
@@ -178,18 +231,31 @@ def _param(v, where, pname):
     return x
 
 
+def _value(x):
+    return x if isinstance(x, float) else _onp.asarray(x._data, dtype=_onp.float64)
+
+
+def _shape(x):
+    return () if isinstance(x, float) else x.shape
+
+
 def out_shape(where, size, shapes):
     """The draw's shape: ``size`` (the parameters broadcast to it), else theirs broadcast."""
-    try:
-        ps = _onp.broadcast_shapes(*shapes)
-    except ValueError:
-        raise ShapeError(f"{where}: the parameters' shapes {list(shapes)} do not broadcast "
-                         "together") from None
+    if not any(shapes):
+        ps = ()
+    else:
+        try:
+            ps = _onp.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ShapeError(f"{where}: the parameters' shapes {list(shapes)} do not broadcast "
+                             "together") from None
     if size is None:
         return ps
-    shape = (int(size),) if isinstance(size, (int, _onp.integer)) else tuple(int(s) for s in size)
-    if any(s < 0 for s in shape):
+    shape = (int(size),) if isinstance(size, (int, _onp.integer)) else tuple(map(int, size))
+    if shape and min(shape) < 0:
         raise ValueError(f"{where}: size must not be negative, got {size!r}")
+    if ps == ():
+        return shape
     try:
         if _onp.broadcast_shapes(shape, ps) == shape:
             return shape
@@ -198,11 +264,14 @@ def out_shape(where, size, shapes):
     raise ShapeError(f"{where}: parameters of shape {ps} cannot be broadcast to size {shape}")
 
 
-def _check_domain(where, pname, data, rule):
-    bad = ~(data >= 0) if rule == '>=0' else ~(data > 0)
-    if _onp.any(bad):
+def _check_domain(where, pname, v, rule):
+    ok = (v >= 0) if rule == '>=0' else (v > 0)
+    if isinstance(v, float):
+        if not ok:
+            raise ValueError(f"{where}: {pname} must be {rule[:-1]} 0, got {v!r}")
+    elif not _onp.all(ok):
         raise ValueError(f"{where}: {pname} must be {rule[:-1]} 0, got "
-                         f"{data[bad].ravel()[0]!r}")
+                         f"{v[~ok].ravel()[0]!r}")
 
 
 def draw(name, rng, params, size, dtype):
@@ -213,12 +282,12 @@ def draw(name, rng, params, size, dtype):
     d = DISTS[name]
     where = f"np.random.{name}"
     xs = [_param(v, where, p) for v, p in zip(params, d.params)]
-    shape = out_shape(where, size, [x.shape for x in xs])
-    vals = [x._data.astype(_onp.float64) for x in xs]
+    shape = out_shape(where, size, [_shape(x) for x in xs])
+    vals = [_value(x) for x in xs]
     for i, rule in d.checks.items():
         _check_domain(where, d.params[i], vals[i], rule)
     noise = _onp.asarray(d.noise(rng, shape, vals), dtype=_onp.float64)
-    return apply(name, xs, noise, dtype)
+    return _apply(d, xs, vals, noise, dtype)
 
 
 def apply(name, params, noise, dtype):
@@ -228,11 +297,31 @@ def apply(name, params, noise, dtype):
     differentiable function of the parameters (tests and higher-order checks use it)."""
     d = DISTS[name]
     xs = [_param(p, f'np.random.{name}', pn) for p, pn in zip(params, d.params)]
-    dt = dtypes.check(dtype)
+    return _apply(d, xs, [_value(x) for x in xs], _onp.asarray(noise, dtype=_onp.float64),
+                  dtypes.check(dtype))
+
+
+def _forward(d, vals, noise):
+    if not d.overflows:
+        return d.forward(vals, noise)
     with _onp.errstate(over='ignore', invalid='ignore', divide='ignore'):
-        data = d.forward([x._data.astype(_onp.float64) for x in xs], noise)
-    data = _onp.array(_onp.broadcast_to(data, noise.shape), dtype=dt, order="C")
-    return result(d.op, tuple(xs), data, (noise,))
+        return d.forward(vals, noise)
+
+
+def _apply(d, xs, vals, noise, dt):
+    arrays = any(isinstance(x, ndarray) for x in xs)
+    if not arrays and dt != _F64:
+        # numbers only (nothing can have history): the transform runs in float32, the
+        # precision of the result (Python floats do not promote a float32 array)
+        data = _forward(d, vals, noise.astype(_onp.float32))
+        return wrap(data.astype(dt, copy=False) if data.dtype != dt else data)
+    data = _forward(d, vals, noise.copy())         # (the noise itself stays on the node)
+    if data.dtype != dt:
+        data = data.astype(dt)
+    if not arrays:
+        return wrap(data)
+    inputs = tuple(x if isinstance(x, ndarray) else wrap(_onp.array(x)) for x in xs)
+    return result(d.op, inputs, data, (noise,))
 
 
 # ---- multivariate normal: y = mean + A z, A A^T = cov ------------------------------------------
