@@ -244,6 +244,8 @@ def multinomial(n, pvals, size=None):
 
 def shuffle(x):
     """Shuffle an array in place along its first axis."""
+    if not isinstance(x, _ndarray):
+        raise TypeError(f"np.random.shuffle: x must be an autodiff array, got {type(x).__name__}")
     _drawn('shuffle')
     _rng.shuffle(x._data)
 

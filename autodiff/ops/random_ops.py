@@ -3,11 +3,13 @@
 A draw is a deterministic function of its parameters and of *standard noise*, a
 parameter-free array drawn by NumPy's ``Generator`` (the library algorithm; the
 caller, ``autodiff.random``, owns the seeded generator and passes it in).  Each row
-says how to draw the noise, the forward transform (NumPy, in float64, cast to the
-result's dtype) and its VJP written with the library's own ops, so gradients with
-respect to array parameters with history work at any order (``create_graph=True``).
-Ops are named ``random_normal``, ``random_gamma``, ...  The noise is kept on the node (``attrs[0]``; not a drawn parameter), as dropout keeps
-its mask: a backward reuses exactly the noise of the forward.
+says how to draw the noise, the forward transform (NumPy, in place on a copy of the
+noise: in float64 when a parameter is an array, else in the result's precision) and
+its VJP written with the library's own ops, so gradients with respect to array
+parameters with history work at any order (``create_graph=True``).  Ops are named
+``random_normal``, ``random_gamma``, ...  The noise is kept on the node (``attrs[0]``;
+not a drawn parameter), as dropout keeps its mask: a backward reuses exactly the
+noise of the forward.
 
 Gradients (MXNet 1.9.1's where it has them, checked with its oracle):
 

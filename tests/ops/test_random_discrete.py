@@ -130,3 +130,14 @@ def test_seed_repeats_every_draw(k):
     R.seed(42)
     onp.testing.assert_array_equal(DRAWS[k]().asnumpy(), a)
     assert not onp.array_equal(a, b)
+
+
+def test_shuffle_permutes_rows_in_place():
+    R.seed(8)
+    x = np.array(onp.arange(12.0).reshape(6, 2))
+    R.shuffle(x)
+    rows = x.asnumpy()
+    assert sorted(rows[:, 0].tolist()) == [0, 2, 4, 6, 8, 10]
+    onp.testing.assert_array_equal(rows[:, 1], rows[:, 0] + 1)
+    with pytest.raises(TypeError, match='autodiff array'):
+        R.shuffle([1, 2, 3])
