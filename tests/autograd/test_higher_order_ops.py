@@ -8,6 +8,7 @@ import pytest
 from autodiff import np, npx, autograd
 from autodiff.ops import conv, indexing, pool, special, unary, norm, dense, detection
 from autodiff.ops import cumulative
+from autodiff.ops import random_ops
 from autodiff.ops.core import registered_ops
 
 from .nth import check_nth_order
@@ -380,8 +381,39 @@ NP_SHAPE = {
                                       [U((3, 3), -2, 2), U((2, 1, 3), -2, 2, 2)]),
 }
 
+# np.random's reparameterised draws with their noise held fixed (random_ops.apply); the
+# draws that are linear in their parameters are squared so the second derivative is not zero
+_Z = onp.random.default_rng(5).standard_normal(S)
+_E = onp.random.default_rng(6).standard_exponential(S)
+
+
+def _draw(name, noise, square=False):
+    def f(*ps):
+        y = random_ops.apply(name, ps, noise, 'float64')
+        return y * y if square else y
+    return f
+
+
+RANDOM = {
+    'random_normal': (_draw('normal', _Z, True), [U(S, -1, 1), U(S, .5, 2, 2)]),
+    'random_gumbel': (_draw('gumbel', -onp.log(_E), True), [U(S, -1, 1), U(S, .5, 2, 2)]),
+    'random_logistic': (_draw('logistic', _Z, True), [U(S, -1, 1), U(S, .5, 2, 2)]),
+    'random_lognormal': (_draw('lognormal', _Z), [U(S, -1, 1), U(S, .5, 2, 2)]),
+    'random_uniform': (_draw('uniform', _E / 4, True), [U(S, -2, 0), U(S, 0, 2, 2)]),
+    'random_exponential': (_draw('exponential', _E, True), [U(S, .5, 2)]),
+    'random_rayleigh': (_draw('rayleigh', onp.sqrt(2 * _E), True), [U(S, .5, 2)]),
+    'random_weibull': (_draw('weibull', onp.log(_E)), [U(S, .5, 2)]),
+    'random_power': (_draw('power', -_E), [U(S, .5, 2)]),
+    'random_pareto': (_draw('pareto', _E), [U(S, .5, 2)]),
+    'random_gamma': (lambda s: random_ops.apply('gamma', (2.0, s), _E, 'float64') ** 2,
+                     [U(S, .5, 2)]),
+    'random_multivariate_normal': (
+        lambda m: random_ops.mvn_apply(m, np.array([[2.0, .5], [.5, 1.0]], dtype='float64'),
+                                       _Z.T, onp.float64) ** 2, [U((3, 2), -1, 1)]),
+}
+
 SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN, **ACT,
-          **WINDOWS, **NP_SHAPE, **STATS, **NP_LINALG}
+          **WINDOWS, **NP_SHAPE, **STATS, **NP_LINALG, **RANDOM}
 
 THIRD = {**UNARY, **SCALAR, **FUSED, **ACT}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (

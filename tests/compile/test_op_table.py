@@ -484,7 +484,11 @@ FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'se
                 'sort', 'partition', 'cumsum', 'cumprod',
                 # np.linalg (LAPACK through NumPy; tests/ops/test_np_linalg.py checks one)
                 'inv', 'det', 'slogdet', 'solve', 'cholesky', 'svd', 'eigh', 'qr', 'pinv',
-                'norm'}
+                'norm',
+                # np.random's draws (a replay would repeat the noise)
+                'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
+                'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
+                'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
