@@ -25,6 +25,10 @@ from .ops.reduce import sum, mean, max, min, amax, amin, prod, argmax, argmin
 from .ops.linalg import dot, matmul, outer
 from .ops.shape import (reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze,
                         concatenate, stack, split, broadcast_to, flip, tile, repeat, ravel)
+from .nputils import (NAN, NINF, NZERO, NaN, PINF, PZERO, bool, finfo,  # noqa: F401,A004
+                      genfromtxt, may_share_memory, min_scalar_type, promote_types, real,
+                      result_type, set_printoptions, shares_memory)
+from .ops.interop import from_dlpack  # noqa: F401  (NumPy's name; MXNet 1.9.1: mx.nd.from_dlpack)
 
 float16, float32, float64 = _onp.float16, _onp.float32, _onp.float64
 int8, int16, int32, int64, uint8 = _onp.int8, _onp.int16, _onp.int32, _onp.int64, _onp.uint8
