@@ -96,9 +96,13 @@ class _FluentMethods:
     def round(self, decimals=0):
         """``np.round(x)`` as a method: halves to even (MXNet 1.9.1's ``rint`` rounds them
         down, a defect not copied); only ``decimals=0``."""
+        if decimals != 0:
+            raise NotImplementedError(f"ndarray.round: decimals={decimals!r} is not supported "
+                                      f"(MXNet 1.9.1 knows this argument; autodiff implements "
+                                      f"only decimals=0)")
         return _unary.round(self)
 
-    round = _guard(round, 'ndarray', {'decimals': 0, **_OUT})
+    round = _guard(round, 'ndarray', _OUT)
 
     # ---- forwarded by name to np functions ------------------------------------------------
     def all(self, axis=None, out=None, keepdims=False):
@@ -298,6 +302,21 @@ class _FluentMethods:
                              f"{ax}")
         return [_shape.squeeze(p, ax) for p in parts]
 
+    def slice_assign(self, rhs, begin, end, step):
+        """Write array ``rhs`` into ``x[begin0:end0:step0, ...]`` in place and return ``x``
+        (MXNet's ``slice_assign``; None entries are a Python slice's defaults).  Recorded as
+        ``x[...] = rhs`` is."""
+        self[_slices('slice_assign', begin, end, step)] = rhs
+        return self
+
+    def slice_assign_scalar(self, value, begin, end, step):
+        """Write scalar ``value`` into ``x[begin0:end0:step0, ...]`` in place and return
+        ``x`` (MXNet's ``slice_assign_scalar``)."""
+        if not isinstance(value, (int, float, _onp.number)) or isinstance(value, bool):
+            raise TypeError(f"slice_assign_scalar: value must be a number, got {value!r}")
+        self[_slices('slice_assign_scalar', begin, end, step)] = value
+        return self
+
     def depth_to_space(self, block_size):
         """(N, C, H, W) to (N, C/b², H·b, W·b): depth moved into b×b spatial blocks (legacy
         ``depth_to_space``, DCR order; differentiable)."""
@@ -348,6 +367,18 @@ def _nchw(x, name):
     if x.ndim != 4:
         raise ShapeError(f"{name}: the input must be 4-D (N, C, H, W), got shape {x.shape}")
     return x.shape
+
+
+def _slices(name, begin, end, step):
+    """The index ``(slice(b0, e0, s0), ...)`` of MXNet's begin/end/step tuples."""
+    begin, end = tuple(begin), tuple(end)
+    step = tuple(step) if step else (None,) * len(begin)
+    if not len(begin) == len(end) == len(step):
+        raise ValueError(f"{name}: begin {begin}, end {end} and step {step} must have the same "
+                         f"length")
+    if any(s == 0 for s in step):
+        raise ValueError(f"{name}: step must not be 0")
+    return tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))
 
 
 def _given(**kwargs):

@@ -22,6 +22,7 @@ from .core import wrap
 from . import shape as _shape
 
 _CPU = 1        # DLPack's device type of host memory (kDLCPU)
+_VERSION = (1, 0)   # DLPack 1.0: its capsules carry a read-only flag, so importers may write
 
 
 class _InteropMethods:
@@ -41,12 +42,14 @@ class _InteropMethods:
 
     def to_dlpack_for_read(self):
         """A DLPack capsule sharing this array's memory, for reading (MXNet's name; every
-        op here has finished when it returns)."""
-        return self.__dlpack__()
+        op here has finished when it returns).  A DLPack 1.0 (versioned) capsule, which
+        NumPy and PyTorch import as writable, as MXNet's ``from_dlpack`` does."""
+        return self.__dlpack__(max_version=_VERSION)
 
     def to_dlpack_for_write(self):
-        """A DLPack capsule sharing this array's memory, for writing (MXNet's name)."""
-        return self.__dlpack__()
+        """A DLPack capsule sharing this array's memory, for writing (MXNet's name; see
+        ``to_dlpack_for_read``)."""
+        return self.__dlpack__(max_version=_VERSION)
 
     # ---- printing -------------------------------------------------------------------------
     def __format__(self, fmt):
