@@ -54,7 +54,7 @@ def test_rint_rounds_halves_to_even():
     onp.testing.assert_array_equal(x.rint().asnumpy(), [0., 2., 2., -0.])
 
 
-@pytest.mark.parametrize('method,fn,data', [
+LEGACY = [
     ('rsqrt', lambda x: x.rsqrt(), POS),
     ('rcbrt', lambda x: x.rcbrt(), POS),
     ('softmin', lambda x: x.softmin(axis=0), X),
@@ -66,7 +66,10 @@ def test_rint_rounds_halves_to_even():
     ('slice_like', lambda x: x.slice_like(np.zeros((1, 2)), axes=(1,)), X),
     ('reshape_view', lambda x: x.reshape_view(-1) * 2, X),
     ('split_v2', lambda x: x.split_v2(2, axis=0, squeeze_axis=True), X),
-], ids=lambda v: v if isinstance(v, str) else '')
+]
+
+
+@pytest.mark.parametrize('method,fn,data', LEGACY, ids=[r[0] for r in LEGACY])
 def test_legacy_method_gradients(method, fn, data):
     check_grads(fn, data)
 
@@ -80,6 +83,12 @@ def test_legacy_method_values():
     # numpy mode gives a 0-d array)
     onp.testing.assert_array_equal(nan.nansum(axis=1).asnumpy(), [1., 5.])
     assert nan.nanprod().shape == () and float(nan.nanprod()) == 6.0
+    v = np.array([2., onp.nan, 3.])
+    v.attach_grad()
+    with autograd.record():
+        p = v.nanprod()
+    p.backward()
+    assert v.grad.tolist() == [3., 0., 2.]            # a NaN's gradient is zero
     # oracle: mx.nd.argmax_channel([[0, 1, 2], [3, 4, 5]]) -> [2., 2.] (float32)
     ac = np.array([[0, 1, 2], [3, 9, 5]]).argmax_channel()
     assert ac.dtype == onp.float32 and ac.tolist() == [2.0, 1.0]

@@ -142,7 +142,8 @@ class _FluentMethods:
 
     def take(self, indices, axis=None, mode='raise'):
         """``np.take(x, indices, axis, mode=...)``."""
-        return _np_function('take')(self, indices, axis=axis, mode=mode)
+        return _np_function('take')(self, indices, axis=axis,
+                                    **({} if mode == 'raise' else {'mode': mode}))
 
     diag = _later('diag')
     pad = _later('pad')
