@@ -61,12 +61,14 @@ zeros_like, ones_like = _np.zeros_like, _np.ones_like
 abs, sign, exp, expm1, log = _np.abs, _np.sign, _np.exp, _np.expm1, _np.log
 log10, log2, log1p, sqrt, cbrt = _np.log10, _np.log2, _np.log1p, _np.sqrt, _np.cbrt
 square, reciprocal, negative = _np.square, _np.reciprocal, _np.negative
-sin, cos, tan, arcsin, arccos, arctan = _np.sin, _np.cos, _np.tan, _np.arcsin, _np.arccos, _np.arctan
+sin, cos, tan = _np.sin, _np.cos, _np.tan
+arcsin, arccos, arctan = _np.arcsin, _np.arccos, _np.arctan
 sinh, cosh, tanh = _np.sinh, _np.cosh, _np.tanh
 arcsinh, arccosh, arctanh = _np.arcsinh, _np.arccosh, _np.arctanh
 floor, ceil, rint, round, logical_not = _np.floor, _np.ceil, _np.rint, _np.round, _np.logical_not
 relu, sigmoid, softmax, log_softmax = _npx.relu, _npx.sigmoid, _npx.softmax, _npx.log_softmax
-erf, erfinv, gamma, gammaln, smooth_l1 = _npx.erf, _npx.erfinv, _npx.gamma, _npx.gammaln, _npx.smooth_l1
+erf, erfinv, gamma, gammaln = _npx.erf, _npx.erfinv, _npx.gamma, _npx.gammaln
+smooth_l1 = _npx.smooth_l1
 
 # ---- binary (every legacy spelling of a broadcasting function) -------------------------------
 add = broadcast_add = broadcast_plus = elemwise_add = _np.add
@@ -94,7 +96,8 @@ clip, where = _np.clip, _np.where
 broadcast_to, expand_dims, flip, tile = _np.broadcast_to, _np.expand_dims, _np.flip, _np.tile
 repeat, squeeze, moveaxis = _np.repeat, _np.squeeze, _np.moveaxis
 gather_nd, pick, topk, one_hot = _npx.gather_nd, _npx.pick, _npx.topk, _npx.one_hot
-slice, reshape_like, shape_array, cast = _npx.slice, _npx.reshape_like, _npx.shape_array, _npx.cast
+slice, reshape_like = _npx.slice, _npx.reshape_like
+shape_array, cast = _npx.shape_array, _npx.cast
 
 # ---- engine, files, DLPack -------------------------------------------------------------------
 waitall, save, load = _npx.waitall, _npx.save, _npx.load

@@ -93,7 +93,8 @@ def test_legacy_method_values():
     ac = np.array([[0, 1, 2], [3, 9, 5]]).argmax_channel()
     assert ac.dtype == onp.float32 and ac.tolist() == [2.0, 1.0]
     assert np.ones((1, 3, 1)).broadcast_axes(axis=(0, 2), size=(2, 4)).shape == (2, 3, 4)
-    assert np.ones((1, 3)).broadcast_like(np.ones((5, 7)), lhs_axes=(0,), rhs_axes=(1,)).shape == (7, 3)
+    like = np.ones((1, 3)).broadcast_like(np.ones((5, 7)), lhs_axes=(0,), rhs_axes=(1,))
+    assert like.shape == (7, 3)
     assert np.ones((4, 5, 6)).slice_like(np.ones((2, 3, 4)), axes=(0, 2)).shape == (2, 5, 4)
     assert np.ones((4, 5, 6)).slice_like(np.ones((2, 3, 4))).shape == (2, 3, 4)
     a = onp.arange(12.).reshape(3, 4)
