@@ -24,6 +24,19 @@ def test_the_mxnet_module_names_are_the_same_modules():
     assert array is mx.np.array
 
 
+def test_every_submodule_of_np_and_npx_imports_under_the_mxnet_name():
+    # np.random today; np.linalg (and any later one) the same way
+    import importlib
+    import types
+    for alias, mod in (('numpy', mx.np), ('numpy_extension', mx.npx)):
+        subs = [n for n, v in vars(mod).items()
+                if isinstance(v, types.ModuleType) and not n.startswith('_')
+                and v.__name__.startswith('autodiff')]
+        for name in subs:
+            assert importlib.import_module(f'autodiff.{alias}.{name}') is getattr(mod, name)
+    assert 'random' in dir(mx.numpy)
+
+
 def test_devices_and_seed_at_the_top_level():
     assert str(mx.cpu()) == 'cpu(0)' and str(mx.gpu(1)) == 'gpu(1)'    # MXNet's text
     assert mx.context.cpu() == mx.cpu() and mx.context.current_context() == mx.cpu()
