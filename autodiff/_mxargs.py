@@ -55,6 +55,14 @@ NP.update({
     'ones_like': {'order': 'C', 'out': None},
     'full_like': {'order': 'C', 'out': None},
     'empty_like': {'order': 'C', 'subok': False, 'shape': None},
+    # issue 14: stacking, picking, matrices, contractions (np-shape)
+    'vstack': {'out': None},
+    'copy': {'out': None},
+    'take': {'out': None},
+    'choose': {'out': None},
+    'compress': {'out': None},
+    'trace': {'out': None},
+    'einsum': {'out': None},
 })
 NPX = {
     'relu': {'out': None, 'name': None},

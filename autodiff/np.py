@@ -25,6 +25,20 @@ from .ops.reduce import sum, mean, max, min, amax, amin, prod, argmax, argmin
 from .ops.linalg import dot, matmul, outer
 from .ops.shape import (reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze,
                         concatenate, stack, split, broadcast_to, flip, tile, repeat, ravel)
+# stacking, rearranging, picking, matrices, contractions, grids, polynomials (issue 14)
+from .ops.einsum import einsum, inner, tensordot, vdot
+from .ops.grids import (apply_along_axis, apply_over_axes, indices, ix_, logspace, meshgrid,
+                        unravel_index)
+from .ops.matrix import (diag, diag_indices_from, diagflat, diagonal, trace, tril,
+                         tril_indices_from, triu, triu_indices_from, vander)
+from .ops.poly import (interp, poly, polyadd, polydiv, polyfit, polyint, polymul, polysub,
+                       polyval, roots, trim_zeros, unwrap)
+from .ops.rearrange import fliplr, flipud, pad, roll, rollaxis, rot90
+from .ops.select import choose, compress, extract, piecewise, select, take, take_along_axis
+from .ops.signal import blackman, hamming, hanning, packbits, unpackbits
+from .ops.stacking import (append, array_split, atleast_1d, atleast_2d, atleast_3d,
+                           broadcast_arrays, column_stack, copy, delete, dsplit, dstack, hsplit,
+                           hstack, insert, resize, row_stack, vsplit, vstack)
 from .nputils import (NAN, NINF, NZERO, NaN, PINF, PZERO, bool, finfo,  # noqa: F401,A004
                       genfromtxt, may_share_memory, min_scalar_type, promote_types, real,
                       result_type, set_printoptions, shares_memory)

@@ -30,6 +30,7 @@ EXTRAS = {
         'logical_or': "NumPy's name (MXNet 1.9.1 lacks it)",
         'logical_xor': "NumPy's name (MXNet 1.9.1 lacks it)",
         'logaddexp': "NumPy's name (MXNet 1.9.1 lacks it; issue 13)",
+        'triu': "NumPy's name (MXNet 1.9.1 has only tril; issue 14)",
         'from_dlpack': "NumPy's name (MXNet 1.9.1 has it as mx.nd.from_dlpack)",
     },
     'np.random': {
@@ -52,7 +53,7 @@ EXTRAS = {
 
 # Extras claimed to be NumPy's names must be NumPy's names.
 NUMPY_EXTRAS = {'np': ('asarray', 'int16', 'logical_and', 'logical_or', 'logical_xor',
-                       'logaddexp', 'from_dlpack'),
+                       'logaddexp', 'triu', 'from_dlpack'),
                 'np.random': ('seed',)}
 
 

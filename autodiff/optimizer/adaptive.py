@@ -9,7 +9,7 @@ import math
 
 import numpy as _onp
 
-from .base import Optimizer, register, buf, write
+from .base import Optimizer, register, write
 
 __all__ = ['Adam', 'AdaGrad', 'RMSProp', 'AdaDelta', 'Adamax', 'Nadam', 'Ftrl', 'LAMB']
 
@@ -31,12 +31,8 @@ class Adam(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        t = self._index_update_count[index]
+        lr, wd, t, w, f = self._begin(index, weight)
         lr *= math.sqrt(1. - self.beta2 ** t) / (1. - self.beta1 ** t)
-        w = buf(weight)
-        f = w.dtype.type
         g = self._grad(grad, w.dtype, w, wd)
         m, v = state
         m[...] = f(self.beta1) * m + f(1 - self.beta1) * g
@@ -58,10 +54,7 @@ class AdaGrad(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        f = w.dtype.type
+        lr, wd, _, w, f = self._begin(index, weight)
         g = self._grad(grad, w.dtype)
         state[...] = state + g * g
         write(weight, w - f(lr) * (g / _onp.sqrt(state + f(self.float_stable_eps)) + f(wd) * w))
@@ -88,10 +81,7 @@ class RMSProp(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        f = w.dtype.type
+        lr, wd, _, w, f = self._begin(index, weight)
         g = self._grad(grad, w.dtype, w, wd)
         g1 = f(self.gamma1)
         n = state[0]
@@ -125,10 +115,7 @@ class AdaDelta(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        wd = self._get_wd(index)
-        w = buf(weight)
-        f = w.dtype.type
+        _, wd, _, w, f = self._begin(index, weight)      # (AdaDelta has no learning rate)
         g = self._grad(grad, w.dtype)
         acc_g, acc_d = state
         rho, eps = f(self.rho), f(self.epsilon)
@@ -153,12 +140,8 @@ class Adamax(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        t = self._index_update_count[index]
+        lr, wd, t, w, f = self._begin(index, weight)
         lr /= (1. - self.beta1 ** t)
-        w = buf(weight)
-        f = w.dtype.type
         g = self._grad(grad, w.dtype, w, wd)
         m, u = state
         m[...] = f(self.beta1) * m + f(1. - self.beta1) * g
@@ -183,11 +166,7 @@ class Nadam(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        t = self._index_update_count[index]
-        w = buf(weight)
-        f = w.dtype.type
+        lr, wd, t, w, f = self._begin(index, weight)
         g = self._grad(grad, w.dtype, w, wd)
         mom_t = self.beta1 * (1. - 0.5 * (pow(0.96, t * self.schedule_decay)))
         mom_t1 = self.beta1 * (1. - 0.5 * (pow(0.96, (t + 1) * self.schedule_decay)))
@@ -219,10 +198,7 @@ class Ftrl(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        f = w.dtype.type
+        lr, wd, _, w, f = self._begin(index, weight)
         g = self._grad(grad, w.dtype)
         z, n = state
         z[...] = z + g - (_onp.sqrt(n + g * g) - _onp.sqrt(n)) * w / f(lr)
@@ -253,11 +229,7 @@ class LAMB(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        t = self._index_update_count[index]
-        w = buf(weight)
-        f = w.dtype.type
+        lr, wd, t, w, f = self._begin(index, weight)
         g = self._grad(grad, w.dtype)
         m, v = state
         m[...] = f(self.beta1) * m + f(1. - self.beta1) * g

@@ -116,6 +116,15 @@ class Optimizer:
         self._index_update_count[index] = c
         self.num_update = max(c, self.num_update)
 
+    def _begin(self, index, weight):
+        """Count this update of ``index`` and return ``(lr, wd, t, w, f)``: its learning rate
+        and weight decay, its update count ``t``, the weight's buffer ``w`` and the scalar
+        type ``f`` of its dtype (constants cast with it keep float32 float32)."""
+        self._update_count(index)
+        w = buf(weight)
+        return (self._get_lr(index), self._get_wd(index), self._index_update_count[index], w,
+                w.dtype.type)
+
     def _get_lr(self, index):
         lr = self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
         if index in self.param_dict:

@@ -51,10 +51,7 @@ class SGLD(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (with fresh Gaussian noise)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        t = w.dtype.type
+        lr, wd, _, w, t = self._begin(index, weight)
         g = self._grad(grad, w.dtype)
         noise = _random.normal(0, math.sqrt(lr), w.shape, dtype=w.dtype)._data
         write(weight, w - t(lr / 2) * (g + t(wd) * w) + noise)
@@ -77,10 +74,7 @@ class DCASGD(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the module docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        t = w.dtype.type
+        lr, wd, _, w, t = self._begin(index, weight)
         g = self._grad(grad, w.dtype)
         mom, prev = state
         step = -t(lr) * (g + t(wd) * w + t(self.lamda) * g * g * (w - prev))
@@ -107,11 +101,7 @@ class FTML(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the module docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        n = self._index_update_count[index]
-        w = buf(weight)
-        t = w.dtype.type
+        lr, wd, n, w, t = self._begin(index, weight)
         g = self._grad(grad, w.dtype) + t(wd) * w
         d, v, z = state
         b1, b2 = t(self.beta1), t(self.beta2)

@@ -13,7 +13,7 @@ With ``g = clip(rescale_grad * grad)``:
 """
 import numpy as _onp
 
-from .base import Optimizer, register, buf, write
+from .base import Optimizer, register, write
 
 __all__ = ['SGD', 'NAG', 'Signum']
 
@@ -32,10 +32,7 @@ class SGD(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        t = w.dtype.type
+        lr, wd, _, w, t = self._begin(index, weight)
         g = self._grad(grad, w.dtype)
         if state is None:
             write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)
@@ -77,10 +74,7 @@ class Signum(Optimizer):
 
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        w = buf(weight)
-        t = w.dtype.type
+        lr, wd, _, w, t = self._begin(index, weight)
         g = self._grad(grad, w.dtype)
         if state is None:
             write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * _onp.sign(g))

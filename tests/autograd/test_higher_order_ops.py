@@ -307,8 +307,40 @@ ACT = {
         [U(S, -2, 2)]),
 }
 
+# element-moving ops of issue 14 (ops/gather.py's shared scatter-add rule) and einsum
+_I3 = onp.array([0, 4, 4, 2])
+NP_SHAPE = {
+    'insert': (lambda a, v: np.insert(a * a, 1, v * v, axis=0), [A, U((3,), -2, 2, 3)]),
+    'delete': (lambda x: np.delete(x, 1, axis=1) ** 2, [A]),
+    'resize': (lambda x: np.resize(x, (3, 3)) ** 2, [A]),
+    'pad': (lambda x: np.pad(x, ((1, 1), (2, 2)), mode='reflect') ** 2, [A]),
+    'pad constant': (lambda x: np.pad(x, 1, constant_values=2) ** 2, [A]),
+    'roll': (lambda x: np.roll(x, 1, axis=1) ** 2, [A]),
+    'rot90': (lambda x: np.rot90(x, 3) ** 2, [A]),
+    'take': (lambda x: np.take(x, _I3) ** 2, [A]),
+    'take_along_axis': (lambda x: np.take_along_axis(x, onp.array([[2, 0], [1, 1]]), 1) ** 2,
+                        [A]),
+    'choose': (lambda a, b: np.choose(onp.array([0, 1, 1]), [a * b, b]) ** 2,
+               [U((3,), -2, 2), U((3,), -2, 2, 2)]),
+    'compress': (lambda x: np.compress(onp.array([False, True, True]), x, axis=1) ** 2, [A]),
+    'extract': (lambda x: np.extract(onp.array([[1, 0, 1], [0, 1, 1]]), x) ** 2, [A]),
+    'select': (lambda a, b: np.select([onp.array([1, 0, 0], bool), onp.array([0, 1, 0], bool)],
+                                      [a * a, b * a], 3.0), [U((3,), -2, 2), U((3,), -2, 2, 2)]),
+    'diag': (lambda x: np.diag(x, 1) ** 2, [U((3, 3), -2, 2)]),
+    'diag of a vector': (lambda v: np.diag(v * v, -1) ** 2, [U((3,), -2, 2)]),
+    'diagflat': (lambda x: np.diagflat(x) ** 2, [A]),
+    'diagonal': (lambda x: np.diagonal(x, 1, 0, 2) ** 2, [X3]),
+    'tril': (lambda x: np.tril(x, -1) ** 2, [X3]),
+    'triu': (lambda x: np.triu(x) ** 2, [A]),
+    'trim_zeros': (lambda x: np.trim_zeros(np.concatenate([np.zeros(2, dtype=x.dtype), x]))
+                   ** 2, [U((3,), .5, 2)]),
+    'einsum': (lambda a, b: np.einsum('ij,kj->ik', a * a, b), [A, B]),
+    'einsum diagonal and broadcast': (lambda a, b: np.einsum('ii,...i->...', a, b * b),
+                                      [U((3, 3), -2, 2), U((2, 1, 3), -2, 2, 2)]),
+}
+
 SECOND = {**UNARY, **BINARY, **SCALAR, **REDUCE, **LINALG, **SHAPE, **FUSED, **NN, **ACT,
-          **WINDOWS}
+          **WINDOWS, **NP_SHAPE}
 
 THIRD = {**UNARY, **SCALAR, **FUSED, **ACT}
 THIRD.update({k: BINARY[k] for k in BINARY if k.split()[0] in (

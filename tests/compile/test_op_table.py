@@ -472,9 +472,14 @@ OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
 # ops a function may call that still make the signature fall back (eager on every call):
 # dropout draws a random mask (a replay would repeat it); batch_norm writes its running
 # statistics in a training-mode backward and reads them outside the tape in inference mode;
-# embedding's indices are integers; prod and roi_pooling have no opaque forward registered;
+# embedding's indices are integers; prod and roi_pooling have no opaque forward registered
+# (nor have issue 14's element-moving ops and einsum, whose parameters are index arrays);
 # setitem is an in-place write, which a replay would not repeat
-FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem'}
+FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem',
+                # issue 14's element-moving ops (ops/gather.py) and einsum
+                'insert', 'delete', 'resize', 'pad', 'roll', 'rot90', 'take', 'take_along_axis',
+                'choose', 'compress', 'extract', 'select', 'diag', 'diagflat', 'diagonal',
+                'tril', 'triu', 'trim_zeros', 'einsum'}
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',

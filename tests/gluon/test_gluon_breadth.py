@@ -48,6 +48,8 @@ def test_batchnorm_relu_matches_mxnet():
         y = bn(np.array(case['x']))
     onp.testing.assert_allclose(y.asnumpy(), case['y'], rtol=1e-5, atol=1e-6)
     assert (y.asnumpy() >= 0).all() and (y.asnumpy() == 0).any()
+    assert not bn.running_mean.data().asnumpy().any()   # 1.9.1: not updated by the forward
+    y.backward()                                         # ... but in backward (the oracle's run)
     onp.testing.assert_allclose(bn.running_mean.data().asnumpy(), case['running_mean'],
                                 rtol=1e-5, atol=1e-7)
     onp.testing.assert_allclose(bn.running_var.data().asnumpy(), case['running_var'],

@@ -102,7 +102,8 @@ def test_training_mode_calls_run_eagerly():
     with autograd.train_mode():
         a, b = net(x).asnumpy(), net(x).asnumpy()
     assert not onp.array_equal(a, b)               # fresh dropout masks
-    assert net[2].running_mean.data().asnumpy().any()   # statistics updated
+    # no backward, so no update of the statistics (MXNet 1.9.1 updates them in backward)
+    assert not net[2].running_mean.data().asnumpy().any()
     assert net.compiled_program is None            # nothing was compiled
     net(x)
     net(x)                                         # prediction mode: compiled, no dropout

@@ -125,6 +125,9 @@ def test_batchnorm_training_matches_torch_and_updates_running_stats():
     want = torch.nn.functional.batch_norm(tx, None, None, torch.ones(3), torch.zeros(3),
                                           training=True, eps=1e-5).numpy()
     onp.testing.assert_allclose(y.asnumpy(), want, rtol=1e-4, atol=1e-5)
+    # MXNet 1.9.1 (oracle): the running statistics change in backward, not in the forward
+    assert not bn.running_mean.data().asnumpy().any()
+    y.backward()
     mean = x.mean(axis=(0, 2))
     var = x.var(axis=(0, 2))          # biased, as MXNet 1.9.1 updates it
     onp.testing.assert_allclose(bn.running_mean.data().asnumpy(), 0.1 * mean, rtol=1e-5)
@@ -188,6 +191,20 @@ def test_instancenorm_matches_torch():
         eps=1e-5).numpy()
     onp.testing.assert_allclose(inn(np.array(x)).asnumpy(), want, rtol=1e-4, atol=1e-5)
     check_grads(_layer_fn(inn), _x(2, 2, 3), rtol=1e-5)
+
+
+def test_instancenorm_channels_on_another_axis_match_torch():
+    # axis=2: the channels are moved to axis 1 for the instance norm and back
+    torch = _t()
+    inn = nn.InstanceNorm(axis=2, scale=True)
+    inn.initialize()
+    inn.gamma.set_data(np.array([1.5, 0.5, 2.0]))
+    x = _x(2, 5, 3)
+    want = torch.nn.functional.instance_norm(
+        torch.tensor(x).transpose(1, 2), weight=torch.tensor([1.5, 0.5, 2.0]),
+        eps=1e-5).transpose(1, 2).numpy()
+    onp.testing.assert_allclose(inn(np.array(x)).asnumpy(), want, rtol=1e-4, atol=1e-5)
+    check_grads(_layer_fn(inn), _x(2, 4, 3), rtol=1e-5)
 
 
 def test_groupnorm_per_group_affine_as_mxnet_1_9_1():

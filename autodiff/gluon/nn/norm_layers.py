@@ -1,26 +1,19 @@
 """Normalisation layers: ``BatchNorm``, ``LayerNorm``, ``InstanceNorm``, ``GroupNorm``.
 
-Written with existing ops (mean, squares, sqrt), which gives exact gradients today; the
-math is MXNet's: ``(x - mean) / sqrt(var + eps) * gamma + beta`` with the biased
-variance.  ``BatchNorm`` in training mode (``autograd.is_training()``, unless
-``use_global_stats``) normalises with the batch statistics and updates
-``running = momentum * running + (1 - momentum) * batch`` (biased batch variance, as
-MXNet 1.9.1 measures; MXNet does it during backward, here at the forward pass, so the
-values after one training step agree); otherwise it uses the running statistics.
-``GroupNorm``'s ``gamma``/``beta`` have one value per group, as in 1.9.1.
+Each calls its ``npx`` kernel op (``batch_norm``, ``layer_norm``, ``instance_norm``,
+``group_norm``), so the math is written once, in ``autodiff/ops/norm.py``.  ``BatchNorm`` in
+training mode (``autograd.is_training()``, unless ``use_global_stats``) normalises with the
+batch statistics and, as MXNet 1.9.1 does, updates ``running = momentum * running +
+(1 - momentum) * batch`` (biased batch variance) when the backward pass runs: no backward,
+no update.  Otherwise it uses the running statistics, written with ordinary ops so that
+a hybridized block compiles.  ``GroupNorm``'s ``gamma``/``beta``
+have one value per group, as in 1.9.1.
 """
 from ... import np, npx, autograd
 from ...errors import ShapeError, AxisError
 from ..hybrid import HybridBlock
 
 __all__ = ['BatchNorm', 'LayerNorm', 'InstanceNorm', 'GroupNorm']
-
-
-def _moments(x, axes):
-    mean = x.mean(axis=axes, keepdims=True)
-    centred = x - mean
-    var = (centred * centred).mean(axis=axes, keepdims=True)
-    return mean, var, centred
 
 
 def _channel_shape(ndim, axis):
@@ -50,9 +43,12 @@ class _Norm(HybridBlock):
         if x.ndim < 2:
             raise ShapeError(f"{self.name}: expected an input with at least 2 dimensions, "
                              f"got shape {x.shape}")
+        self._check_features(x, n, 'channels')
+
+    def _check_features(self, x, n, what):
         want = self.gamma._shape[0]
         if want and n != want:
-            raise ShapeError(f"{self.name}: the input has {n} channels along axis "
+            raise ShapeError(f"{self.name}: the input has {n} {what} along axis "
                              f"{self._axis} (shape {x.shape}) but the layer has in_channels="
                              f"{want}")
 
@@ -98,18 +94,16 @@ class BatchNorm(_Norm):
         """Apply the layer to the input (see the class docstring)."""
         ax = _axis(self._axis, x.ndim, self.name)
         self._check(x, x.shape[ax])
-        cs = _channel_shape(x.ndim, ax)
-        axes = tuple(i for i in range(x.ndim) if i != ax)
         if autograd.is_training() and not self._use_global_stats:
-            mean, var, centred = _moments(x, axes)
-            with autograd.pause():
-                m = self._momentum
-                running_mean[...] = running_mean * m + mean.reshape(-1).detach() * (1 - m)
-                running_var[...] = running_var * m + var.reshape(-1).detach() * (1 - m)
-        else:
-            mean, var = running_mean.reshape(cs), running_var.reshape(cs)
-            centred = x - mean
-        out = centred / np.sqrt(var + self._eps)
+            # the kernel op; it updates the running statistics in backward, as MXNet 1.9.1
+            return npx.batch_norm(x, gamma, beta, running_mean, running_var, eps=self._eps,
+                                  momentum=self._momentum, fix_gamma=self._fix_gamma,
+                                  axis=self._axis)
+        # inference: the running statistics as ordinary operands, so that a hybridized
+        # block compiles (npx.batch_norm reads them outside the tape, which the compiler
+        # refuses)
+        cs = _channel_shape(x.ndim, ax)
+        out = (x - running_mean.reshape(cs)) / np.sqrt(running_var.reshape(cs) + self._eps)
         if not self._fix_gamma:
             out = out * gamma.reshape(cs)
         return out + beta.reshape(cs)
@@ -128,7 +122,7 @@ class BatchNormReLU(BatchNorm):
 
 
 class LayerNorm(_Norm):
-    """Normalise along ``axis`` (default the last) for each sample."""
+    """Normalise along ``axis`` (default the last) for each sample (``npx.layer_norm``)."""
 
     def __init__(self, axis=-1, epsilon=1e-5, center=True, scale=True,
                  beta_initializer='zeros', gamma_initializer='ones', in_channels=0, **kwargs):
@@ -145,52 +139,42 @@ class LayerNorm(_Norm):
     def hybrid_forward(self, F, x, gamma, beta):
         """Apply the layer to the input (see the class docstring)."""
         ax = _axis(self._axis, x.ndim, self.name)
-        want = self.gamma._shape[0]
-        if want and x.shape[ax] != want:
-            raise ShapeError(f"{self.name}: the input has {x.shape[ax]} features along axis "
-                             f"{self._axis} (shape {x.shape}) but the layer has in_channels="
-                             f"{want}")
-        cs = _channel_shape(x.ndim, ax)
-        _mean, var, centred = _moments(x, (ax,))
-        return centred / np.sqrt(var + self._eps) * gamma.reshape(cs) + beta.reshape(cs)
+        self._check_features(x, x.shape[ax], 'features')
+        return npx.layer_norm(x, gamma, beta, axis=self._axis, eps=self._eps)
 
     def __repr__(self):
         kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
         return f'{self.__class__.__name__}({kw}, in_channels={self.gamma.shape[0]})'
 
 
-class InstanceNorm(_Norm):
-    """Normalise each sample's each channel (``axis``) over the remaining axes."""
+class InstanceNorm(LayerNorm):
+    """Normalise each sample's each channel (``axis``, default 1) over the remaining axes
+    (``npx.instance_norm`` on the input with ``axis`` moved to 1, as MXNet's layer)."""
 
     def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False,
                  beta_initializer='zeros', gamma_initializer='ones', in_channels=0, **kwargs):
-        super().__init__(**kwargs)
-        self._axis, self._eps = axis, epsilon
-        self._kwargs = {'eps': epsilon, 'axis': axis, 'center': center, 'scale': scale}
-        self._make(in_channels, center, scale, beta_initializer, gamma_initializer)
-
-    def infer_shape(self, x, *args):
-        """``in_channels`` from the size along ``axis``."""
-        n = x.shape[_axis(self._axis, x.ndim, self.name)]
-        self.gamma.shape = self.beta.shape = (n,)
+        super().__init__(axis, epsilon, center, scale, beta_initializer, gamma_initializer,
+                         in_channels, **kwargs)
 
     def hybrid_forward(self, F, x, gamma, beta):
         """Apply the layer to the input (see the class docstring)."""
+        if x.ndim < 2:
+            raise ShapeError(f"{self.name}: expected an input with at least 2 dimensions, "
+                             f"got shape {x.shape}")
         ax = _axis(self._axis, x.ndim, self.name)
-        self._check(x, x.shape[ax])
-        cs = _channel_shape(x.ndim, ax)
-        axes = tuple(i for i in range(1, x.ndim) if i != ax)
-        _mean, var, centred = _moments(x, axes)
-        return centred / np.sqrt(var + self._eps) * gamma.reshape(cs) + beta.reshape(cs)
-
-    def __repr__(self):
-        kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
-        return f'{self.__class__.__name__}({kw}, in_channels={self.gamma.shape[0]})'
+        self._check_features(x, x.shape[ax], 'channels')
+        if x.ndim == 2:                         # no spatial axis: each value is its own mean
+            x = x.reshape(x.shape + (1,))
+            return npx.instance_norm(x, gamma, beta, eps=self._eps).reshape(x.shape[:2])
+        if ax == 1:
+            return npx.instance_norm(x, gamma, beta, eps=self._eps)
+        return npx.instance_norm(x.swapaxes(1, ax), gamma, beta, eps=self._eps).swapaxes(1, ax)
 
 
 class GroupNorm(_Norm):
     """Split the channels (axis 1) into ``num_groups`` groups; normalise each sample's each
-    group over its channels and remaining axes; ``gamma``/``beta`` one per group."""
+    group over its channels and remaining axes; ``gamma``/``beta`` one per group
+    (``npx.group_norm``)."""
 
     def __init__(self, num_groups=1, epsilon=1e-5, center=True, scale=True,
                  beta_initializer='zeros', gamma_initializer='ones', **kwargs):
@@ -206,11 +190,7 @@ class GroupNorm(_Norm):
         if x.ndim < 2 or x.shape[1] % g:
             raise ShapeError(f"{self.name}: the channels (axis 1) of an input of shape "
                              f"{x.shape} cannot be split into num_groups={g} groups")
-        grouped = x.reshape((x.shape[0], g, -1))
-        _mean, var, centred = _moments(grouped, (2,))
-        out = centred / np.sqrt(var + self._eps) * gamma.reshape((1, g, 1)) + \
-            beta.reshape((1, g, 1))
-        return out.reshape(x.shape)
+        return npx.group_norm(x, gamma, beta, num_groups=g, eps=self._eps)
 
     def __repr__(self):
         kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
