@@ -258,3 +258,16 @@ def test_norm_forwards_to_np_linalg_norm():
         assert x.norm(ord=1) == 'n' and calls == [((x,), {'ord': 1})]
     finally:
         mp.undo()
+
+
+def test_forwarded_methods_whose_functions_exist_compute_as_numpy():
+    # np.diag / np.take / np.pad (ops/matrix.py, ops/select.py, ops/rearrange.py)
+    a = onp.arange(1., 7.).reshape(2, 3)
+    x = np.array(a, dtype='float64')
+    onp.testing.assert_array_equal(x.diag(k=1).asnumpy(), onp.diag(a, k=1))
+    onp.testing.assert_array_equal(x.take(np.array([0, 4])).asnumpy(), a.take([0, 4]))
+    onp.testing.assert_array_equal(x.take(np.array([7]), mode='wrap').asnumpy(),
+                                   a.take([7], mode='wrap'))
+    onp.testing.assert_array_equal(x.pad(((1, 0), (0, 2))).asnumpy(), onp.pad(a, ((1, 0), (0, 2))))
+    check_grads(lambda v: v.take(np.array([2, 0, 2]), axis=1), a)
+    check_grads(lambda v: v.pad(((0, 1), (1, 1))).diag(), a)
