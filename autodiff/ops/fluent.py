@@ -9,7 +9,7 @@ members onto ``ndarray``.  Three kinds:
   they are called (``expand_dims`` and ``tile`` too, which this library already runs): here
   they work, as the function of the same name does.
 - **forwarded by name** (``_later``): functions other parts of the library define
-  (``std``, ``cumsum``, ``sort``, ``take``, ``pad``, ``norm``...) are looked up in
+  (``std``, ``cumsum``, ``sort``, ``nonzero``, ``norm``...) are looked up in
   ``autodiff.np`` when the method is called, so the method works as soon as the function
   exists; before that it raises NotImplementedError naming the function.
 - **MXNet's legacy NDArray methods** with no NumPy function (``rsqrt``, ``softmin``,
@@ -25,6 +25,7 @@ from .._state import off_tape, state
 from ..errors import AxisError, ShapeError
 from . import binary as _binary, creation as _creation, indexing as _indexing
 from . import nn as _nn, npx_index as _npx_index, npx_shape as _npx_shape
+from . import matrix as _matrix, rearrange as _rearrange, select as _select
 from . import reduce as _reduce, shape as _shape, unary as _unary
 from .axes import normalize_axes, normalize_axis
 from .core import wrap
@@ -140,16 +141,22 @@ class _FluentMethods:
         """``np.nonzero(x)``: a tuple of index arrays, one per axis."""
         return _np_function('nonzero')(self)
 
-    def take(self, indices, axis=None, mode='raise'):
-        """``np.take(x, indices, axis, mode=...)``."""
-        return _np_function('take')(self, indices, axis=axis,
-                                    **({} if mode == 'raise' else {'mode': mode}))
-
-    diag = _later('diag')
-    pad = _later('pad')
     norm = _later('linalg.norm', doc="``np.linalg.norm(x, ...)`` as a method.")
 
     # ---- numpy-mode functions of np / npx with the array first ------------------------------
+    def take(self, indices, axis=None, mode='raise'):
+        """``np.take(x, indices, axis, mode)``: elements at ``indices`` (differentiable)."""
+        return _select.take(self, indices, axis, mode)
+
+    def diag(self, k=0):
+        """``np.diag(x, k)``: the k-th diagonal of a 2-D array, or a diagonal matrix of a
+        1-D one (differentiable)."""
+        return _matrix.diag(self, k)
+
+    def pad(self, pad_width=None, mode='constant', **kwargs):
+        """``np.pad(x, pad_width, mode, ...)`` (differentiable)."""
+        return _rearrange.pad(self, pad_width, mode, **kwargs)
+
     def flip(self, axis=None):
         """``np.flip(x, axis)``: the elements reversed along ``axis`` (differentiable)."""
         return _shape.flip(self, axis)
