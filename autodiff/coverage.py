@@ -64,6 +64,7 @@ LEFT_OUT = {
                            "fill"),
     ('metric', 'Caffe'): "MXNet's legacy plugin metric for Caffe",
     ('optimizer', 'Test'): "MXNet's optimizer used only by its own unit tests",
+    ('ndarray', 'handle'): _CAPI + " (the array's NDArrayHandle pointer)",
 }
 
 

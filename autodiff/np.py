@@ -51,6 +51,10 @@ from .ops.signal import blackman, hamming, hanning, packbits, unpackbits
 from .ops.stacking import (append, array_split, atleast_1d, atleast_2d, atleast_3d,
                            broadcast_arrays, column_stack, copy, delete, dsplit, dstack, hsplit,
                            hstack, insert, resize, row_stack, vsplit, vstack)
+from .nputils import (NAN, NINF, NZERO, NaN, PINF, PZERO, bool, finfo,  # noqa: F401,A004
+                      genfromtxt, may_share_memory, min_scalar_type, promote_types, real,
+                      result_type, set_printoptions, shares_memory)
+from .ops.interop import from_dlpack  # noqa: F401  (NumPy's name; MXNet 1.9.1: mx.nd.from_dlpack)
 
 float16, float32, float64 = _onp.float16, _onp.float32, _onp.float64
 int8, int16, int32, int64, uint8 = _onp.int8, _onp.int16, _onp.int32, _onp.int64, _onp.uint8

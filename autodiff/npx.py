@@ -19,6 +19,7 @@ from .ops.detection import (multibox_prior, multibox_target, multibox_detection,
 from .device import (Context, Device, cpu, gpu, cpu_pinned, current_context,  # noqa: F401
                      current_device, num_gpus, gpu_memory_info)
 from .serialize import save, load  # noqa: F401
+from .ops.interop import from_dlpack  # noqa: F401  (MXNet 2.x's npx.from_dlpack)
 from .ops.core import nondiff as _nondiff, wrap as _wrap
 from .ops.convert import as_array as _as_array
 from .errors import DTypeError as _DTypeError

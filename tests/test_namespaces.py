@@ -31,6 +31,7 @@ EXTRAS = {
         'logical_xor': "NumPy's name (MXNet 1.9.1 lacks it)",
         'logaddexp': "NumPy's name (MXNet 1.9.1 lacks it; issue 13)",
         'triu': "NumPy's name (MXNet 1.9.1 has only tril; issue 14)",
+        'from_dlpack': "NumPy's name (MXNet 1.9.1 has it as mx.nd.from_dlpack)",
     },
     'np.random': {
         'seed': "NumPy's np.random.seed (MXNet seeds with mx.random.seed)",
@@ -40,6 +41,7 @@ EXTRAS = {
         'group_norm': "MXNet 1.9.1's mx.nd.GroupNorm (not in its npx), for Gluon's GroupNorm",
         'Device': "MXNet 2.x's name for Context (the 2.x spelling is honoured too)",
         'current_device': "MXNet 2.x's name for current_context",
+        'from_dlpack': "MXNet 2.x's npx.from_dlpack (1.9.1: mx.nd.from_dlpack)",
     },
     'autograd': {
         'compile': "autograd.compile: fused replay of a recorded function (issue 8)",
@@ -51,7 +53,7 @@ EXTRAS = {
 
 # Extras claimed to be NumPy's names must be NumPy's names.
 NUMPY_EXTRAS = {'np': ('asarray', 'int16', 'logical_and', 'logical_or', 'logical_xor',
-                       'logaddexp', 'triu'),
+                       'logaddexp', 'triu', 'from_dlpack'),
                 'np.random': ('seed',)}
 
 

@@ -4,6 +4,9 @@
 that compute (``x + y``, ``x[k]``, ``x.sum()``, ``x.reshape()``...) are written here, in
 ``_ArrayMethods``'s body, each delegating to its op, and copied onto ``ndarray`` when this
 module is imported (by ``autodiff.engine``, hence by every entry point of the package).
+Two more bodies are attached with it: MXNet's fluent methods (``x.exp()``, ``x.std()``,
+``x.slice_axis()``..., ``autodiff/ops/fluent.py``) and the interop members (DLPack,
+``__format__``, ``stype``, ``wait_to_read``..., ``autodiff/ops/interop.py``).
 ``ndarray.backward`` is attached by ``autodiff.engine``, the layer above.
 """
 from .. import device as _device, dtypes
@@ -13,6 +16,8 @@ from ..errors import GraphError, ShapeError
 from ..ndarray import ndarray, _IN_GRAPH_MESSAGE
 from . import binary as _binary, indexing as _indexing, linalg as _linalg
 from . import reduce as _reduce, shape as _shape, unary as _unary
+from .fluent import _FluentMethods
+from .interop import _InteropMethods
 
 
 class _ArrayMethods:
@@ -218,13 +223,16 @@ class _ArrayMethods:
 
 
 def _attach():
-    for name, member in vars(_ArrayMethods).items():
-        if name in ('__module__', '__qualname__', '__doc__', '__dict__', '__weakref__'):
-            continue
-        fn = member.fget if isinstance(member, property) else member
-        if hasattr(fn, '__qualname__'):
-            fn.__qualname__ = f'ndarray.{name}'
-        setattr(ndarray, name, member)
+    for body in (_ArrayMethods, _FluentMethods, _InteropMethods):
+        for name, member in vars(body).items():
+            if name in ('__module__', '__qualname__', '__doc__', '__dict__', '__weakref__'):
+                continue
+            if hasattr(ndarray, name) and name not in vars(object) and body is not _ArrayMethods:
+                raise TypeError(f"ndarray.{name} is defined twice ({body.__name__})")
+            fn = member.fget if isinstance(member, property) else member
+            if hasattr(fn, '__qualname__'):
+                fn.__qualname__ = f'ndarray.{name}'
+            setattr(ndarray, name, member)
 
 
 _attach()
