@@ -58,7 +58,9 @@ def no_history(i, head):
 
 def _head_grad(i, head, g):
     if g is None:
-        return wrap(_onp.ones(head.shape, head.dtype))
+        d = _onp.empty(head._data.shape, head._data.dtype)     # (numpy.ones: 2x the cost)
+        d.fill(1)
+        return wrap(d)
     if not isinstance(g, ndarray):
         g = wrap(dtypes.to_numpy(g, head.dtype))
     if g.shape != head.shape:

@@ -98,13 +98,21 @@ def _sum_dtype(dt):
     return _onp.dtype(_onp.uint64 if dt.kind == 'u' else _onp.int64)
 
 
-def _make_reduction(name, code, vjp):
+def _make_reduction(name, code, vjp, needs_ans=True):
     def backward(node, grads, needs):
         x = node.inputs[0]
         axes, keepdims = node.attrs
         g = grads[0]
-        kd = _reduced_shape(x.shape, axes, True)
-        return (vjp(g.reshape(kd), output(node).reshape(kd), x, axes),)
+        # g (and the result) broadcast against x as they are after a full reduction or
+        # with keepdims; otherwise the reduced axes come back as length 1.  (Each reshape
+        # is a recorded op under create_graph: none is made where none is needed.)
+        kd = None if keepdims or len(axes) == x.ndim else _reduced_shape(x.shape, axes, True)
+        if kd is not None:
+            g = g.reshape(kd)
+        ans = None
+        if needs_ans:
+            ans = output(node) if kd is None else output(node).reshape(kd)
+        return (vjp(g, ans, x, axes),)
     op = defop(name, backward, params=('axis', 'keepdims'))
 
     def apply(a, axis=None, keepdims=False):
@@ -137,10 +145,13 @@ def _count(x, axes):
     return math.prod(x.shape[i] for i in axes)
 
 
-# vjp(g, ans, x, axes): g and ans already have the keepdims shape
-sum = _make_reduction('sum', K.SUM, lambda g, ans, x, axes: broadcast_to(g, x.shape))
+# vjp(g, ans, x, axes): g and ans broadcast against x (the keepdims shape, or 0-d after a
+# full reduction); ans is None for the rules that do not use it
+sum = _make_reduction('sum', K.SUM, lambda g, ans, x, axes: broadcast_to(g, x.shape),
+                      needs_ans=False)
 mean = _make_reduction('mean', K.SUM,
-                       lambda g, ans, x, axes: broadcast_to(g, x.shape) / _count(x, axes))
+                       lambda g, ans, x, axes: broadcast_to(g, x.shape) / _count(x, axes),
+                       needs_ans=False)
 # every tied extremum gets the full upstream gradient (MXNet)
 max = _make_reduction('max', K.MAX, lambda g, ans, x, axes: g * (x == ans))
 min = _make_reduction('min', K.MIN, lambda g, ans, x, axes: g * (x == ans))
