@@ -90,7 +90,7 @@ def _collect(heads):
             stack.append(n)
     while stack:
         n = stack.pop()
-        if n.freed:
+        if type(n) is not Variable and n.outputs is None:      # (Node.freed, inlined)
             freed.append(n)                     # (checked below; a freed node has no edges)
             continue
         if n._one:                              # one input, stored inline (tape.Node)
@@ -312,7 +312,11 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly):
             if in_grads is not None:
                 g = in_grads[i]
                 if g is not None:
-                    _accumulate(grads, p, e[1], g, into_leaves)
+                    if get(p) is None and (type(p) is variable or p.outputs is not None
+                                           and len(p.outputs) == 1):
+                        grads[p] = [g]             # a parent's first (only) gradient
+                    else:
+                        _accumulate(grads, p, e[1], g, into_leaves)
             c = deps[p] - 1
             deps[p] = c
             if c == 0:
