@@ -132,21 +132,26 @@ def _same(value, default):
 
 
 def guard(fn, where, known):
-    """``fn`` taking MXNet's extra keywords ``known`` ({keyword: accepted value})."""
+    """``fn`` taking MXNet's extra keywords ``known`` ({keyword: accepted value}).
+
+    The guard is a function with ``fn``'s own parameters plus the extra keywords as
+    keyword-only ones (generated once, here): a call that gives none of them passes its
+    arguments straight on, with no ``*args``/``**kwargs`` packing -- about a third of the
+    generic wrapper's cost, which every guarded op paid (issue 18).  Functions whose
+    signature cannot be copied that way (``*args``, positional-only parameters) get
+    the generic wrapper.
+    """
     own = inspect.signature(fn).parameters
     known = {k: v for k, v in known.items() if k not in own}   # fn's own keywords win
     if not known:
         return fn
-    takes_out = _OUT in known
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if not kwargs:
-            return fn(*args)
+    def slow(args, kwargs):
+        """The call with extra keywords given: check them, run ``fn``, write ``out``."""
         out = None
         for k in [k for k in kwargs if k in known]:
             v = kwargs.pop(k)
-            if k == _OUT and takes_out:
+            if k == _OUT:
                 out = v
             elif k not in _ANY and not _same(v, known[k]):
                 shown = f"<array of shape {v.shape}>" if hasattr(v, 'shape') else repr(v)
@@ -155,7 +160,48 @@ def guard(fn, where, known):
                     f"this argument; autodiff implements only {k}={known[k]!r})")  # (a tuple: any of them)
         r = fn(*args, **kwargs)
         return r if out is None else _write_out(where, fn.__name__, r, out)
-    return wrapper
+
+    wrapper = _same_signature(fn, own, known, slow)
+    if wrapper is None:
+        def wrapper(*args, **kwargs):
+            if not kwargs:
+                return fn(*args)
+            return slow(args, kwargs)
+    return functools.wraps(fn)(wrapper)
+
+
+_NOT_GIVEN = object()      # default of a guard's extra keywords: "not given"
+_P = inspect.Parameter
+
+
+def _same_signature(fn, own, known, slow):
+    """The guard of ``_guard`` with ``fn``'s parameters spelled out, or None."""
+    names = list(own) + list(known)
+    if any(p.kind not in (_P.POSITIONAL_OR_KEYWORD, _P.KEYWORD_ONLY) for p in own.values()) \
+            or any(not n.isidentifier() or n.startswith('_g_') for n in names):
+        return None
+    pos = [n for n, p in own.items() if p.kind is _P.POSITIONAL_OR_KEYWORD]
+    kwo = [n for n, p in own.items() if p.kind is _P.KEYWORD_ONLY]
+    defaults = {n: p.default for n, p in own.items() if p.default is not _P.empty}
+
+    def param(n):
+        return f"{n}=_g_d[{n!r}]" if n in defaults else n
+    head = [param(n) for n in pos] + ['*'] + [param(n) for n in kwo] + \
+           [f"{n}=_g_M" for n in known]
+    call = pos + [f"{n}={n}" for n in kwo]
+    given = " and ".join(f"{n} is _g_M" for n in known)
+    extra = ", ".join(f"{n!r}: {n}" for n in known)
+    src = (f"def _g_make(_g_fn, _g_slow, _g_M, _g_d):\n"
+           f"    def {fn.__name__}({', '.join(head)}):\n"
+           f"        if {given}:\n"
+           f"            return _g_fn({', '.join(call)})\n"
+           f"        _g_kw = {{{', '.join(f'{n!r}: {n}' for n in kwo)}}}\n"
+           f"        _g_kw.update((k, v) for k, v in {{{extra}}}.items() if v is not _g_M)\n"
+           f"        return _g_slow(({', '.join(pos)}{',' if pos else ''}), _g_kw)\n"
+           f"    return {fn.__name__}\n")
+    namespace = {}
+    exec(compile(src, f"<autodiff._mxargs guard of {fn.__qualname__}>", 'exec'), namespace)
+    return namespace['_g_make'](fn, slow, _NOT_GIVEN, defaults)
 
 
 def _write_out(where, name, r, out):

@@ -55,9 +55,15 @@ class Node:
             self._ed, self._ix = x._node, x._idx
         else:
             self._one = False
-            self._in = tuple(inputs)
-            self._ed = tuple((x._node, x._idx) if x._node is not None else None
-                             for x in inputs)
+            self._in = inputs = tuple(inputs)
+            if len(inputs) == 2:              # (most of the rest: no generator to run)
+                a, b = inputs
+                pa, pb = a._node, b._node
+                self._ed = ((pa, a._idx) if pa is not None else None,
+                            (pb, b._idx) if pb is not None else None)
+            else:
+                self._ed = tuple([(x._node, x._idx) if x._node is not None else None
+                                  for x in inputs])
         self.outputs = outputs
         self.attrs = attrs
         self.id = next(_ids)

@@ -70,23 +70,63 @@ def _tasks():
     return tasks
 
 
-def warmup(out=sys.stderr):
-    """Compile (or load from the cache) every kernel signature the library uses."""
+def _state_of(fn, before):
+    """How the last call got its machine code: 'cache' (loaded from Numba's disk cache),
+    'compiled' (no usable cache entry), or 'in memory' (this process had it already)."""
+    hits = sum(getattr(fn, '_cache_hits', {}).values())
+    misses = sum(getattr(fn, '_cache_misses', {}).values())
+    if hits > before[0]:
+        return 'cache'
+    if misses > before[1] or len(fn.signatures) > before[2]:
+        return 'compiled'
+    return 'in memory'
+
+
+def _signature(args):
+    """A short type list of a task's arguments: 'f4[:], f4, i8'."""
+    def one(a):
+        if isinstance(a, _onp.ndarray):
+            return f"{a.dtype.str[1:]}[{', '.join([':'] * a.ndim)}]"
+        if isinstance(a, _onp.generic):
+            return a.dtype.str[1:]
+        return type(a).__name__
+    return ', '.join(one(a) for a in args)
+
+
+def warmup(out=sys.stderr, listing=False):
+    """Compile (or load from the cache) every kernel signature the library uses.
+
+    With ``listing`` one line per signature says what it cost and how it was obtained
+    (loaded from the disk cache, compiled, or already in memory) instead of the progress
+    bar; the summary line counts each kind either way.
+    """
     tasks = _tasks()
     start = time.perf_counter()
     width = 30
+    kinds = {'cache': 0, 'compiled': 0, 'in memory': 0}
     for i, (label, fn, args) in enumerate(tasks, 1):
+        before = (sum(getattr(fn, '_cache_hits', {}).values()),
+                  sum(getattr(fn, '_cache_misses', {}).values()), len(fn.signatures))
+        t0 = time.perf_counter()
         fn(*args)
-        done = int(width * i / len(tasks))
-        out.write(f"\r[{'#' * done}{'.' * (width - done)}] {i}/{len(tasks)} {label:<24}")
+        took = time.perf_counter() - t0
+        how = _state_of(fn, before)
+        kinds[how] += 1
+        if listing:
+            call = f"{fn.__name__}({_signature(args)})"
+            out.write(f"{label:<22} {call:<50} {how:<9} {took * 1e3:8.1f} ms\n")
+        else:
+            done = int(width * i / len(tasks))
+            out.write(f"\r[{'#' * done}{'.' * (width - done)}] {i}/{len(tasks)} {label:<24}")
         out.flush()
-    out.write(f"\nautodiff: {len(tasks)} kernel signatures ready in "
-              f"{time.perf_counter() - start:.1f} s\n")
+    out.write(f"{'' if listing else chr(10)}autodiff: {len(tasks)} kernel signatures ready in "
+              f"{time.perf_counter() - start:.1f} s ({kinds['compiled']} compiled, "
+              f"{kinds['cache']} loaded from the cache, {kinds['in memory']} already loaded)\n")
     return len(tasks)
 
 
 def main(argv=None):
-    """``python -m autodiff.warmup [--help]``: compile every kernel with a progress bar."""
+    """``python -m autodiff.warmup [--list]``: compile every kernel with a progress bar."""
     import argparse
     parser = argparse.ArgumentParser(
         prog='python -m autodiff.warmup',
@@ -94,8 +134,11 @@ def main(argv=None):
                     "the on-disk cache), with a progress bar, so that the first use of the "
                     "library in a new process does not pay the compile time. The cache is "
                     "Numba's: beside the package's sources, or in NUMBA_CACHE_DIR when set.")
-    parser.parse_args(argv)
-    warmup()
+    parser.add_argument('--list', action='store_true',
+                        help="one line per kernel signature: its argument types, whether it "
+                             "was compiled or loaded from the cache, and how long it took")
+    args = parser.parse_args(argv)
+    warmup(listing=args.list)
     return 0
 
 

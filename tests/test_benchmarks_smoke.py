@@ -78,7 +78,7 @@ def test_cli_options():
     args = parse_args(["--only", "w1,W3", "--quick", "--json", "out.json"])
     assert args.only == ["W1", "W3"] and args.quick and args.json == "out.json"
     with pytest.raises(SystemExit):
-        parse_args(["--only", "W9"])
+        parse_args(["--only", "W99"])
 
 
 def test_seed_page_is_the_seed_cells():
@@ -111,3 +111,12 @@ def test_compile_time_reports_both_caches_and_the_memory_plan(capsys):
     line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("W1"))
     cold, warm = (float(t) for t in line.split()[1:5:2])
     assert cold > 0 and warm > 0 and "group" in line and "MB shared" in line
+
+
+def test_w4_ratio_targets_against_import_torch():
+    rows = [{"label": "autodiff: import autodiff (warm cache)", "ratio": 0.3},
+            {"label": "autodiff: seed page (warm cache)", "ratio": 0.4},
+            {"label": "autodiff: seed page (empty cache)", "ratio": None}]   # torch missing
+    got = {t["what"]: (t["limit"], t["status"]) for t in w4_startup.ratio_targets(rows)}
+    assert got == {"import autodiff (warm cache) / import torch": ("<= 0.25", "MISS"),
+                   "seed page (warm cache) / import torch": ("<= 0.5", "PASS")}

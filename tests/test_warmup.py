@@ -55,3 +55,18 @@ def test_warmup_leaves_nothing_to_compile_for_the_seed_page():
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report['count'] >= report['kernels'] > 10
     assert report['new'] == {}, f"signatures compiled after warmup(): {report['new']}"
+
+
+def test_warmup_list_says_how_each_signature_was_obtained():
+    """``--list``: one line per signature; in a process that already has every kernel in
+    memory a second pass compiles nothing and loads nothing (each says 'in memory')."""
+    import io
+    from autodiff import warmup as W
+    W.warmup(out=io.StringIO())
+    text = io.StringIO()
+    count = W.warmup(out=text, listing=True)
+    lines = text.getvalue().splitlines()
+    assert len(lines) == count + 1 and count == len(W._tasks())
+    assert all(line.split()[-3:-2] == ['memory'] for line in lines[:-1]), lines[:3]
+    assert lines[0].startswith('unary float32') and 'unary(int, f4[:], f4[:])' in lines[0]
+    assert f"(0 compiled, 0 loaded from the cache, {count} already loaded)" in lines[-1]

@@ -24,6 +24,10 @@ import numpy as _onp
 # At most this many multiply-adds go to one BLAS thread (W6's largest FC product is 2M,
 # W3's small ones 1.3M; W3's 256x784x512 = 103M keeps both threads).
 SMALL_GEMM = 1 << 22
+# OpenBLAS itself runs a GEMM on one thread up to M*N*K = 65536 * GEMM_MULTITHREAD_THRESHOLD
+# (4 by default; interface/gemm.c): below that lowering the thread count changes nothing and
+# its lock and two ctypes calls (~1-1.5 us) were most of a 4x4 product's cost (W9).
+ONE_THREAD_ANYWAY = 1 << 18
 
 _PREFIXES = ('scipy_openblas', 'openblas')
 _SUFFIXES = ('64_', '')
@@ -99,12 +103,15 @@ def matmul(a, b, macs=None, limit=SMALL_GEMM):
     if _set is None:
         return _onp.matmul(a, b)
     if macs is None:
-        m = a.shape[-2] if a.ndim > 1 else 1
-        n = b.shape[-1] if b.ndim > 1 else 1
-        k = max(a.shape[-1], 1)
-        batch = max(a.size // max(m * k, 1), b.size // max(k * n, 1), 1)
-        macs = batch * m * k * n
-    if macs > limit:
+        if a.ndim == 2 and b.ndim == 2:
+            macs = a.size * b.shape[1]
+        else:
+            m = a.shape[-2] if a.ndim > 1 else 1
+            n = b.shape[-1] if b.ndim > 1 else 1
+            k = max(a.shape[-1], 1)
+            batch = max(a.size // max(m * k, 1), b.size // max(k * n, 1), 1)
+            macs = batch * m * k * n
+    if macs > limit or macs <= ONE_THREAD_ANYWAY:
         return _onp.matmul(a, b)
     _enter()
     try:

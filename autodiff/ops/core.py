@@ -12,6 +12,7 @@ from ..tape import Node, NondiffNode
 from ..ndarray import ndarray, wrap
 
 _OPS = {}
+_new = object.__new__
 
 
 class Op:
@@ -70,9 +71,27 @@ def record(op, inputs, outs, datas, attrs=None, node_type=Node):
 
 
 def result(op, inputs, data, attrs=None):
-    """Wrap one output buffer; record a node when recording and any input has history."""
-    out = wrap(data)
-    if state.recording or state.tracer is not None:
+    """Wrap one output buffer; record a node when recording and any input has history.
+
+    The array is built here (``wrap`` inlined) and the common recorded case -- no
+    ``autograd.compile`` tracer, no anomaly detection -- ties the node here too: this
+    runs once per op, so each call layer saved is saved on every op.
+    """
+    out = _new(ndarray)
+    out._data = data
+    out._node = None
+    out._idx = 0
+    st = state
+    if st.recording:
+        if st.tracer is None and not st.anomaly:
+            if op.backward is not None:
+                for a in inputs:
+                    if a._node is not None:
+                        out._node = Node(op, inputs, (data,), attrs)
+                        break
+            return out
+        record(op, inputs, (out,), (data,), attrs)
+    elif st.tracer is not None:
         record(op, inputs, (out,), (data,), attrs)
     return out
 

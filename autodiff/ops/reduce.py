@@ -40,11 +40,11 @@ def reduce_data(code, d, axes, out_dtype):
     nd = d.ndim
     if len(axes) == nd:                                   # everything: one row
         kept = ()
-        out = _onp.empty(1, out_dtype)
-        flat = (d if d.flags.c_contiguous else _onp.ascontiguousarray(d)).reshape(-1)
+        flat = d.ravel()          # a view when C-contiguous (3x cheaper than reshape(-1))
         if code == K.SUM and flat.size:
-            out[0] = _sum_all(flat, out_dtype)
-            return out.reshape(kept)
+            # (a 0-d array straight from the total: the per-op cost of a small sum, W9)
+            return _onp.asarray(_sum_all(flat, out_dtype), out_dtype)
+        out = _onp.empty(1, out_dtype)
         rows = flat.reshape(1, d.size)
     else:
         kept = tuple(s for i, s in enumerate(d.shape) if i not in axes)
@@ -74,10 +74,13 @@ def reduce_data(code, d, axes, out_dtype):
 SUM_PARALLEL_MIN = 1 << 23
 
 
+_F64_ZERO = _onp.float64(0)
+
+
 def _sum_all(flat, out_dtype):
     """Sum of a 1-D buffer: float64 (or exact integer) partial sums, split over the threads
     for large arrays, then added in order."""
-    zero = _onp.float64(0) if out_dtype.kind == 'f' else out_dtype.type(0)
+    zero = _F64_ZERO if out_dtype.kind == 'f' else out_dtype.type(0)
     n = flat.size
     if n < SUM_PARALLEL_MIN or THREADS == 1:
         return K.sum_flat(flat, 0, n, zero)
@@ -95,13 +98,21 @@ def _sum_dtype(dt):
     return _onp.dtype(_onp.uint64 if dt.kind == 'u' else _onp.int64)
 
 
-def _make_reduction(name, code, vjp):
+def _make_reduction(name, code, vjp, needs_ans=True):
     def backward(node, grads, needs):
         x = node.inputs[0]
         axes, keepdims = node.attrs
         g = grads[0]
-        kd = _reduced_shape(x.shape, axes, True)
-        return (vjp(g.reshape(kd), output(node).reshape(kd), x, axes),)
+        # g (and the result) broadcast against x as they are after a full reduction or
+        # with keepdims; otherwise the reduced axes come back as length 1.  (Each reshape
+        # is a recorded op under create_graph: none is made where none is needed.)
+        kd = None if keepdims or len(axes) == x.ndim else _reduced_shape(x.shape, axes, True)
+        if kd is not None:
+            g = g.reshape(kd)
+        ans = None
+        if needs_ans:
+            ans = output(node) if kd is None else output(node).reshape(kd)
+        return (vjp(g, ans, x, axes),)
     op = defop(name, backward, params=('axis', 'keepdims'))
 
     def apply(a, axis=None, keepdims=False):
@@ -144,10 +155,13 @@ def _count(x, axes):
     return math.prod(x.shape[i] for i in axes)
 
 
-# vjp(g, ans, x, axes): g and ans already have the keepdims shape
-sum = _make_reduction('sum', K.SUM, lambda g, ans, x, axes: broadcast_to(g, x.shape))
+# vjp(g, ans, x, axes): g and ans broadcast against x (the keepdims shape, or 0-d after a
+# full reduction); ans is None for the rules that do not use it
+sum = _make_reduction('sum', K.SUM, lambda g, ans, x, axes: broadcast_to(g, x.shape),
+                      needs_ans=False)
 mean = _make_reduction('mean', K.SUM,
-                       lambda g, ans, x, axes: broadcast_to(g, x.shape) / _count(x, axes))
+                       lambda g, ans, x, axes: broadcast_to(g, x.shape) / _count(x, axes),
+                       needs_ans=False)
 # every tied extremum gets the full upstream gradient (MXNet)
 max = _make_reduction('max', K.MAX, lambda g, ans, x, axes: g * (x == ans))
 min = _make_reduction('min', K.MIN, lambda g, ans, x, axes: g * (x == ans))

@@ -70,21 +70,23 @@ def test_thread_count_is_lowered_for_small_products_only_and_restored():
 
     blas._onp.matmul = spy
     try:
-        small = onp.ones((8, 8))
-        blas.matmul(small, small)
+        tiny = onp.ones((8, 8))
+        blas.matmul(tiny, tiny)                      # 512: OpenBLAS uses one thread anyway
+        small = onp.ones((100, 100))
+        blas.matmul(small, small)                    # 1M multiply-adds: lowered to one
         big = onp.ones((256, 256))
         blas.matmul(big, big)                        # 16.7M multiply-adds: all threads
         blas.matmul(big, big, limit=1 << 30)         # a larger limit: one thread
     finally:
         blas._onp.matmul = real
-    assert seen == [1, before, 1]
+    assert seen == [before, 1, before, 1]
     assert blas._get() == before
 
 
 @needs_openblas
 def test_thread_count_restored_after_concurrent_and_failing_calls():
     before = blas._get()
-    a = onp.ones((16, 16))
+    a = onp.ones((80, 80))                           # 512,000 multiply-adds: lowered
 
     def work():
         for _ in range(200):
@@ -96,5 +98,5 @@ def test_thread_count_restored_after_concurrent_and_failing_calls():
     for t in threads:
         t.join()
     with pytest.raises(ValueError):
-        blas.matmul(onp.ones((2, 3)), onp.ones((4, 2)))
+        blas.matmul(onp.ones((2, 3)), onp.ones((4, 2)), macs=1 << 20)
     assert blas._get() == before and blas._active == 0
