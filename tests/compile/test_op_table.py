@@ -475,6 +475,11 @@ OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
 # embedding's indices are integers; prod and roi_pooling have no opaque forward registered;
 # setitem is an in-place write, which a replay would not repeat
 FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem'}
+# elementwise rows with a forward template (rules.FORWARD_*) but no derivative template: the
+# compiler's own differentiation (compile/ad.py) cannot take them, so they run eagerly until
+# the compiler lowers the recorded backward instead (then they join its table)
+FALLBACK_OPS |= ((set(rules.FORWARD_UNARY) | set(rules.FORWARD_BINARY)) - set(rules.UNARY)
+                 - set(rules.BINARY) - {'tanh_grad', 'sigmoid_grad'})
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
