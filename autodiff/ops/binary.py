@@ -74,6 +74,12 @@ minimum = binary('minimum', '_minimum(a, b)',
                                           g * (a > b) if n[1] else None), commutative=True)
 true_divide = divide
 remainder = mod
+# d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2); integers compute in float32 (MXNet refuses
+# them); at (0, 0) the gradient is NaN, as MXNet 1.9.1's
+arctan2 = binary('arctan2', 'np.arctan2(a, b)',
+                 lambda g, ans, a, b, n: (g * b / (a * a + b * b) if n[0] else None,
+                                          -g * a / (a * a + b * b) if n[1] else None),
+                 ints='float')
 
 # ---- comparisons and logical ops: bool arrays, not differentiable --------------------------
 equal = compare('equal', 'a == b')

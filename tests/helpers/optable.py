@@ -133,6 +133,8 @@ BINARY = [
     Binary('minimum', np.minimum, onp.minimum, right=0.3, left=0.3),
     # a / b in (2.09, 2.7): away from the jumps of floor(a / b)
     Binary('mod', np.mod, onp.mod, U(2.3, 2.7), U(1.0, 1.1), right=1.05, left=2.5),
+    # a away from 0: no branch cut (a = 0, b < 0) and no pole (0, 0)
+    Binary('arctan2', np.arctan2, onp.arctan2, AWAY(0.2, 2.0), ints='float'),
 ]
 BINARY_BY_NAME = {b.name: b for b in BINARY}
 
