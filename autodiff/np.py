@@ -20,7 +20,8 @@ from .ops.unary import (negative, positive, abs, absolute, fabs, sign, exp, expm
                         rad2deg, degrees, radians, floor, ceil, round, rint, trunc, fix,
                         isnan, isinf, isfinite, isposinf, isneginf, signbit, logical_not)
 from .ops.binary import (add, subtract, multiply, divide, true_divide, power, maximum, minimum,
-                         mod, remainder, arctan2, where, clip, equal, not_equal, less, less_equal,
+                         mod, remainder, arctan2, hypot, logaddexp, copysign,
+                         where, clip, equal, not_equal, less, less_equal,
                          greater, greater_equal, logical_and, logical_or, logical_xor)
 from .ops.reduce import sum, mean, max, min, amax, amin, prod, argmax, argmin
 from .ops.linalg import dot, matmul, outer

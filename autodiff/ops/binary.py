@@ -80,6 +80,21 @@ arctan2 = binary('arctan2', 'np.arctan2(a, b)',
                  lambda g, ans, a, b, n: (g * b / (a * a + b * b) if n[0] else None,
                                           -g * a / (a * a + b * b) if n[1] else None),
                  ints='float')
+# at (0, 0) the gradient is NaN (0 / 0), as MXNet 1.9.1's
+hypot = binary('hypot', 'np.hypot(a, b)',
+               lambda g, ans, a, b, n: (g * a / ans if n[0] else None,
+                                        g * b / ans if n[1] else None),
+               ints='float', commutative=True)
+logaddexp = binary('logaddexp', '_logaddexp(a, b)',
+                   lambda g, ans, a, b, n: (g * unary.exp(a - ans) if n[0] else None,
+                                            g * unary.exp(b - ans) if n[1] else None),
+                   ints='float', commutative=True)
+# d/da = +1 where a and b have the same sign bit, else -1 (MXNet 1.9.1 gives +-1 at a = 0
+# too); d/db = 0.  Integers keep their dtype, as MXNet's.
+copysign = binary('copysign', 'np.copysign(a, b)',
+                  lambda g, ans, a, b, n: (g * copysign(1.0, a) * copysign(1.0, b) if n[0]
+                                           else None, None),
+                  int_expr='_abs_int(a) if b >= 0 else -_abs_int(a)')
 
 # ---- comparisons and logical ops: bool arrays, not differentiable --------------------------
 equal = compare('equal', 'a == b')

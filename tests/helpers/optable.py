@@ -21,6 +21,11 @@ def _sigmoid_ref(x):
         return (1.0 / (1.0 + onp.exp(-x.astype(onp.float64)))).astype(x.dtype)
 
 
+def _copysign_ref(a, b):
+    out = onp.copysign(a, b)
+    return out.astype(a.dtype) if a.dtype.kind in 'iu' else out
+
+
 def _relu_ref(x):
     return onp.maximum(x, 0).astype(x.dtype)
 
@@ -135,6 +140,11 @@ BINARY = [
     Binary('mod', np.mod, onp.mod, U(2.3, 2.7), U(1.0, 1.1), right=1.05, left=2.5),
     # a away from 0: no branch cut (a = 0, b < 0) and no pole (0, 0)
     Binary('arctan2', np.arctan2, onp.arctan2, AWAY(0.2, 2.0), ints='float'),
+    Binary('hypot', np.hypot, onp.hypot, AWAY(0.2, 2.0), ints='float'),
+    Binary('logaddexp', np.logaddexp, onp.logaddexp, U(-3.0, 3.0), ints='float'),
+    # integers keep their dtype as in MXNet 1.9.1 (NumPy: float64); zero gradient toward b
+    Binary('copysign', np.copysign, _copysign_ref, AWAY(0.2, 2.0), AWAY(0.2, 2.0),
+           right=-1.5, left=-1.5, grad_b=False),
 ]
 BINARY_BY_NAME = {b.name: b for b in BINARY}
 
