@@ -44,6 +44,8 @@ NP = {
     'reshape': {'out': None},
     'squeeze': {'out': None},
     'round': {'decimals': 0, 'out': None},
+    'around': {'decimals': 0, 'out': None},
+    'round_': {'decimals': 0, 'out': None},
     'ravel': {'order': 'C'},
     'full': {'out': None},
     'zeros_like': {'order': 'C', 'out': None},

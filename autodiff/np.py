@@ -17,10 +17,12 @@ from .ops.creation import (array, asarray, zeros, ones, full, empty, zeros_like,
 from .ops.unary import (negative, positive, abs, absolute, fabs, sign, exp, expm1, log, log1p,
                         log2, log10, sqrt, cbrt, square, reciprocal, sin, cos, tan, arcsin,
                         arccos, arctan, sinh, cosh, tanh, arcsinh, arccosh, arctanh, deg2rad,
-                        rad2deg, degrees, radians, floor, ceil, round, rint, trunc, fix,
+                        rad2deg, degrees, radians, floor, ceil, round, rint, around, round_,
+                        trunc, fix, spacing, invert, bitwise_not,
                         isnan, isinf, isfinite, isposinf, isneginf, signbit, logical_not)
 from .ops.binary import (add, subtract, multiply, divide, true_divide, power, maximum, minimum,
-                         mod, remainder, arctan2, hypot, logaddexp, copysign,
+                         mod, remainder, arctan2, hypot, logaddexp, copysign, ldexp,
+                         heaviside, lcm, bitwise_and, bitwise_or, bitwise_xor,
                          where, clip, equal, not_equal, less, less_equal,
                          greater, greater_equal, logical_and, logical_or, logical_xor)
 from .ops.reduce import sum, mean, max, min, amax, amin, prod, argmax, argmin

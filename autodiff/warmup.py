@@ -74,6 +74,8 @@ def _row_tasks(add):
     f32, f64, i64, b = _onp.float32, _onp.float64, _onp.int64, _onp.bool_
     for name, row in ROWS.items():
         out_dt = row.out_dtype
+        if getattr(row, 'op', None) is None and out_dt is None:
+            continue                           # (integer-only and other rare rows: on use)
         if row.arity == 1:
             dts = (f32, f64) + ((i64,) if row.ints is not None else ())
             if out_dt is not None and name == 'logical_not':

@@ -13,7 +13,8 @@ from numba.extending import overload
 from .fastmath import tanh as _tanh
 
 __all__ = ['_lit', '_tanh', '_sigmoid', '_relu', '_sign', '_sign_int', '_abs_int',
-           '_maximum', '_minimum', '_logaddexp', '_fix', '_heaviside', '_i0', '_spacing']
+           '_maximum', '_minimum', '_logaddexp', '_fix', '_heaviside', '_i0', '_spacing',
+           '_lcm_int', '_ldexp_int', '_invert']
 
 _JIT = dict(inline='always', error_model='numpy', nogil=True, cache=True)
 
@@ -142,3 +143,38 @@ def _i0(v):
         s += t
         k += 1.0
     return s
+
+
+@njit(**_JIT)
+def _lcm_int(a, b):
+    # least common multiple of two integers (NumPy: non-negative; 0 when either is 0)
+    x = -a if a < 0 else a
+    y = -b if b < 0 else b
+    if x == 0 or y == 0:
+        return x - x
+    p, q = x, y
+    while q != 0:
+        p, q = q, p % q
+    return x // p * y
+
+
+@njit(**_JIT)
+def _ldexp_int(a, b):
+    # a * 2**b in integers (MXNet 1.9.1 keeps the integer dtype); b < 0 shifts right
+    if b >= 0:
+        return a * (_lit(1, a) << b)
+    return a >> (-b)
+
+
+def _invert(x):
+    """Bitwise not of an integer, logical not of a bool (NumPy's ``invert``)."""
+    return ~x
+
+
+@overload(_invert, inline='always')
+def _invert_overload(x):
+    if isinstance(x, types.Boolean):
+        return lambda x: not x
+    if isinstance(x, types.Integer):
+        return lambda x: ~x
+    return None

@@ -96,6 +96,23 @@ copysign = binary('copysign', 'np.copysign(a, b)',
                                            else None, None),
                   int_expr='_abs_int(a) if b >= 0 else -_abs_int(a)')
 
+# d/da = 2^b = ans / a, d/db = ans log 2; integers keep their dtype as in MXNet 1.9.1
+ldexp = binary('ldexp', 'a * np.exp2(b)',
+               lambda g, ans, a, b, n: (g * 2.0 ** b if n[0] else None,
+                                        g * ans * 0.6931471805599453 if n[1] else None),
+               int_expr='_ldexp_int(a, b)')
+
+# ---- not differentiable: heaviside, integer-only ops -----------------------------------------
+heaviside = binary('heaviside', '_heaviside(a, b)', None, ints='float')
+_INT_ONLY = "supported only for integer and bool inputs (as in NumPy)"
+lcm = binary('lcm', 'a', None, int_expr='_lcm_int(a, b)', commutative=True, floats=_INT_ONLY)
+bitwise_and = binary('bitwise_and', 'a', None, int_expr='a & b', commutative=True,
+                     floats=_INT_ONLY)
+bitwise_or = binary('bitwise_or', 'a', None, int_expr='a | b', commutative=True,
+                    floats=_INT_ONLY)
+bitwise_xor = binary('bitwise_xor', 'a', None, int_expr='a ^ b', commutative=True,
+                     floats=_INT_ONLY)
+
 # ---- comparisons and logical ops: bool arrays, not differentiable --------------------------
 equal = compare('equal', 'a == b')
 not_equal = compare('not_equal', 'a != b')

@@ -191,37 +191,45 @@ def _c_order(d):
 
 
 # ---- unary rows ----------------------------------------------------------------------------
-def unary(name, expr, vjp, ints=None, doc=None):
-    """Declare a differentiable unary op; returns its public function ``f(x)``.
+def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
+          differentiable=True):
+    """Declare a unary op; returns its public function ``f(x)``.
 
     ``vjp(g, ans, x)``: the gradient toward ``x`` from the upstream gradient ``g``, the
     result ``ans`` and the input, written with library ops.  ``vjp=None``: a piecewise
-    constant op (zero gradient).  ``ints``: see the module docstring.
+    constant op (zero gradient).  ``ints``: see the module docstring; ``bools``: what a
+    bool input of an integer-keeping op becomes ('int64', as MXNet's ``-bool_array``, or
+    'keep').  ``floats``: an error message for float inputs (integer-only ops).
+    ``differentiable=False``: never recorded (a backward through it gives zero gradients).
     """
     int_expr = None if ints in (None, 'same') else ints
     row = Row(name, 1, expr, vjp, ints=ints, int_expr=int_expr, doc=doc)
     rule = vjp if vjp is not None else _zero_vjp
-
-    if row.uses_ans:
-        def backward(node, grads, needs):
-            return (rule(grads[0], output(node), node.inputs[0]),)
-    else:
-        def backward(node, grads, needs):
-            return (rule(grads[0], None, node.inputs[0]),)
-    op = row.op = defop(name, backward)
+    op = None
+    if differentiable:
+        if row.uses_ans:
+            def backward(node, grads, needs):
+                return (rule(grads[0], output(node), node.inputs[0]),)
+        else:
+            def backward(node, grads, needs):
+                return (rule(grads[0], None, node.inputs[0]),)
+        op = row.op = defop(name, backward)
     keeps_int = ints is not None
     int_form = 'f' if int_expr is None else 'f_int'
     kernels = row._kernels
+    bool_to_int = bools == 'int64'
 
     def apply(x):
         x = as_array(x)
         d = x._data
         if d.dtype.kind == 'f':
+            if floats:
+                raise DTypeError(f"{name}: {floats} (got {d.dtype})")
             k = kernels.get('f') or row.kernel('f')
         elif keeps_int:
             k = kernels.get(int_form) or row.kernel(int_form)
-            if d.dtype.kind == 'b':
-                d = d.astype(_INT64)           # as MXNet's -bool_array
+            if d.dtype.kind == 'b' and bool_to_int:
+                d = d.astype(_INT64)
         else:
             k = kernels.get('f') or row.kernel('f')
             d = d.astype(dtypes.DEFAULT)
@@ -229,8 +237,11 @@ def unary(name, expr, vjp, ints=None, doc=None):
         out = _onp.empty(d.shape, d.dtype)
         if out.size:
             run(k, d.reshape(-1), out.reshape(-1))
+        if op is None:
+            return nondiff(name, (x,), wrap(out))
         return result(op, (x,), out)
-    row.fn = _named(apply, name, doc or f"Elementwise {name} (differentiable).")
+    row.fn = _named(apply, name, doc or f"Elementwise {name} (differentiable)." if differentiable
+                    else doc or f"Elementwise {name} (not differentiable).")
     return row.fn
 
 
@@ -357,16 +368,21 @@ def _checked(row, a, b):
 
 
 def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=None,
-           commutative=False, doc=None):
-    """Declare a differentiable binary op with broadcasting; returns ``f(a, b)``.
+           commutative=False, floats=None, doc=None):
+    """Declare a binary op with broadcasting; returns ``f(a, b)``.
 
     ``vjp(g, ans, a, b, needs) -> (grad_a, grad_b)`` before unbroadcasting, written with
     library ops (None: a zero gradient); in the scalar forms ``a`` or ``b`` is the Python
-    scalar (its gradient is not asked for).  Flags: see the module docstring.
+    scalar (its gradient is not asked for).  ``vjp=None``: not differentiable (never
+    recorded; a backward through it gives zero gradients, as MXNet's).  ``floats``: an
+    error message for float operands (integer-only ops).  Other flags: see the module
+    docstring.
     """
     row = Row(name, 2, expr, vjp, ints=ints, bools=bools, int_expr=int_expr,
               int_check=int_check, commutative=commutative, doc=doc)
     uses_ans = row.uses_ans
+    if vjp is None:
+        return _nondiff_binary(row, floats, doc)
 
     def backward(node, grads, needs):
         a, b = node.inputs
@@ -439,6 +455,45 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
             db = db.astype(dt)
         return result(op, (a, b), broadcast_run(row, da, db, dt, suffix))
     row.fn = _named(apply, name, doc or f"Elementwise {name} with broadcasting (differentiable).")
+    return row.fn
+
+
+def _nondiff_binary(row, floats, doc):
+    """A binary row without gradient: the arithmetic rows' dtype rules, a ``nondiff`` result."""
+    name = row.name
+    int_suffix = '' if row.int_expr is None else '_int'
+
+    def compute_dtype(dt):
+        if dt.kind == 'f':
+            if floats:
+                raise DTypeError(f"{name}: {floats} (got {dt})")
+            return dt
+        return _nonfloat(row, dt)
+
+    def apply(a, b):
+        scalar_right = isinstance(b, SCALARS) and isinstance(a, ndarray)
+        scalar_left = isinstance(a, SCALARS) and isinstance(b, ndarray)
+        if scalar_right or scalar_left:
+            x, s = (a, b) if scalar_right else (b, a)
+            dt = compute_dtype(dtypes.scalar_result(x._data.dtype, s))
+            d = x._data if x._data.dtype == dt else x._data.astype(dt)
+            out = _onp.empty(d.shape, dt)
+            if out.size:
+                suffix = int_suffix if dt.kind != 'f' else ''
+                if scalar_right or row.commutative:
+                    run(row.kernel('as_' + suffix), _flat(d), dt.type(s), out.reshape(-1))
+                else:
+                    run(row.kernel('sa' + suffix), dt.type(s), _flat(d), out.reshape(-1))
+            return nondiff(name, (a, b), wrap(out))
+        a, b = as_array(a), as_array(b)
+        da, db = a._data, b._data
+        dt = compute_dtype(promote(da.dtype, db.dtype))
+        da = da if da.dtype == dt else da.astype(dt)
+        db = db if db.dtype == dt else db.astype(dt)
+        out = broadcast_run(row, da, db, dt, int_suffix if dt.kind != 'f' else '')
+        return nondiff(name, (a, b), wrap(out))
+    row.fn = _named(apply, name, doc or f"Elementwise {name} with broadcasting (not "
+                                        "differentiable).")
     return row.fn
 
 

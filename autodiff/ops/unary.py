@@ -56,7 +56,13 @@ ceil = unary('ceil', 'np.ceil(x)', None, ints='x')
 round = unary('round', 'np.rint(x)', None, ints='x')
 trunc = unary('trunc', 'np.trunc(x)', None, ints='x')
 fix = unary('fix', '_fix(x)', None, ints='x')
-rint = round
+rint = around = round_ = round
+spacing = unary('spacing', '_spacing(x)', None)
+
+# ---- bitwise (integers and bools; not differentiable) ---------------------------------------
+invert = unary('invert', '_invert(x)', None, ints='same', bools='keep', differentiable=False,
+               floats="ufunc 'invert' not supported for float inputs, only integers and bools")
+bitwise_not = invert
 
 # ---- fused backward helpers of tanh and sigmoid: binary rows of (g, ans), one pass instead of three
 # d/dg = 1 - ans^2 (tanh_grad of h itself), d/dans = -2 g ans

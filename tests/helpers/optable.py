@@ -26,6 +26,13 @@ def _copysign_ref(a, b):
     return out.astype(a.dtype) if a.dtype.kind in 'iu' else out
 
 
+def _ldexp_ref(a, b):
+    # integers keep their dtype (MXNet 1.9.1); a float exponent is allowed (MXNet)
+    if a.dtype.kind in 'iu':
+        return (a * 2 ** b).astype(a.dtype)
+    return a * onp.exp2(b)
+
+
 def _relu_ref(x):
     return onp.maximum(x, 0).astype(x.dtype)
 
@@ -89,10 +96,11 @@ UNARY = [
     Unary('fix', np.fix, onp.fix, (-3.0, 3.0), away='integers', keeps_int=True),
     Unary('deg2rad', np.deg2rad, onp.deg2rad, (-200.0, 200.0)),
     Unary('rad2deg', np.rad2deg, onp.rad2deg),
+    Unary('spacing', np.spacing, onp.spacing),
 ]
 UNARY_BY_NAME = {u.name: u for u in UNARY}
 # piecewise-constant ops: gradient exactly zero
-ZERO_GRAD = ('sign', 'floor', 'ceil', 'round', 'trunc', 'fix')
+ZERO_GRAD = ('sign', 'floor', 'ceil', 'round', 'trunc', 'fix', 'spacing')
 
 
 def U(lo, hi):
@@ -145,8 +153,17 @@ BINARY = [
     # integers keep their dtype as in MXNet 1.9.1 (NumPy: float64); zero gradient toward b
     Binary('copysign', np.copysign, _copysign_ref, AWAY(0.2, 2.0), AWAY(0.2, 2.0),
            right=-1.5, left=-1.5, grad_b=False),
+    Binary('ldexp', np.ldexp, _ldexp_ref),
 ]
 BINARY_BY_NAME = {b.name: b for b in BINARY}
+
+
+# not differentiable: (name, function, NumPy reference, takes floats)
+NONDIFF_BINARY = [('heaviside', np.heaviside, onp.heaviside, True),
+                  ('lcm', np.lcm, onp.lcm, False),
+                  ('bitwise_and', np.bitwise_and, onp.bitwise_and, False),
+                  ('bitwise_or', np.bitwise_or, onp.bitwise_or, False),
+                  ('bitwise_xor', np.bitwise_xor, onp.bitwise_xor, False)]
 
 
 @dataclass(frozen=True)

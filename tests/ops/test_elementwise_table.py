@@ -15,7 +15,7 @@ import pytest
 from autodiff import np, autograd
 from autodiff.errors import DTypeError, ShapeError
 from helpers import (FLOATS, LAYOUTS, UNARY, ZERO_GRAD, SPECIAL, BINARY, PREDICATES,
-                     assert_close, assert_same, layout_pair, check_grads)
+                     NONDIFF_BINARY, assert_close, assert_same, layout_pair, check_grads)
 
 U_IDS = [u.name for u in UNARY]
 B_IDS = [b.name for b in BINARY]
@@ -176,3 +176,44 @@ def test_integer_to_negative_integer_power_is_refused():
         k ** -1
     with pytest.raises(ValueError, match='negative integer powers'):
         np.power(k, np.array(onp.array([1, -2])))
+
+
+# ---- not differentiable: heaviside, integer-only and bitwise ops -----------------------------
+@pytest.mark.parametrize('name,fn,ref,floats', NONDIFF_BINARY, ids=[r[0] for r in NONDIFF_BINARY])
+def test_nondiff_binary_values(name, fn, ref, floats):
+    """Integers keep their dtype (heaviside: float32); float operands are refused by the
+    integer-only ops; a backward through them gives zero gradients (MXNet: none)."""
+    x = onp.array([[4, 6, -3, 0], [12, -8, 5, 7]], onp.int64)
+    y = onp.array([6, 4, 2, 0], onp.int64)
+    got = fn(np.array(x), np.array(y))
+    if floats:
+        f = onp.array([-1.5, 0., 3., -0., onp.nan, onp.inf], onp.float32)
+        assert_same(fn(np.array(f), 0.5), ref(f, onp.float32(0.5)))
+        assert_same(fn(np.array(f), np.array(f[::-1].copy())), ref(f, f[::-1]))
+        assert_same(got, ref(x, y).astype(onp.float32))
+        return
+    assert_same(got, ref(x, y))
+    assert_same(fn(np.array(x), 3), ref(x, onp.int64(3)))
+    assert_same(fn(3, np.array(x)), ref(onp.int64(3), x))
+    t = onp.array([True, False, True])
+    if name != 'lcm':
+        assert_same(fn(np.array(t, dtype='bool'), np.array(t[::-1].copy(), dtype='bool')),
+                    ref(t, t[::-1]))
+    with pytest.raises(DTypeError, match=name):
+        fn(np.array([1.5]), np.array([2.5]))
+
+
+def test_invert_of_integers_and_bools():
+    i = onp.array([-3, 0, 5], onp.int32)
+    assert_same(np.invert(np.array(i)), onp.invert(i))
+    assert_same(np.bitwise_not(np.array(onp.array([True, False]))), onp.array([False, True]))
+    with pytest.raises(DTypeError, match='invert'):
+        np.invert(np.array([1.5]))
+
+
+def test_around_and_round_are_round():
+    x = np.array([0.5, 1.5, 2.5, -0.5, 1.25])
+    assert_same(np.around(x), onp.around(onp.float32([0.5, 1.5, 2.5, -0.5, 1.25])))
+    assert_same(np.round_(x), np.round(x)._data)
+    with pytest.raises(NotImplementedError, match='decimals'):
+        np.around(x, decimals=1)
