@@ -43,7 +43,7 @@ from ..kernels import generated
 from ..ndarray import ndarray
 from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
-from .launch import run
+from .launch import run, PARALLEL_MIN
 from .shape import unbroadcast
 
 SCALARS = (int, float, bool, _onp.integer, _onp.floating, _onp.bool_)
@@ -233,10 +233,15 @@ def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
         else:
             k = kernels.get('f') or row.kernel('f')
             d = d.astype(dtypes.DEFAULT)
-        d = _c_order(d)
+        f = d.flags
+        if not (f.c_contiguous and f.writeable):   # (read-only: another Numba signature)
+            d = _onp.array(d, order='C')            # (0-d stays 0-d, unlike ascontiguousarray)
         out = _onp.empty(d.shape, d.dtype)
-        if out.size:
+        n = out.size
+        if n >= PARALLEL_MIN:
             run(k, d.reshape(-1), out.reshape(-1))
+        elif n:
+            k(d.reshape(-1), out.reshape(-1))
         if op is None:
             return nondiff(name, (x,), wrap(out))
         return result(op, (x,), out)
@@ -332,7 +337,12 @@ def broadcast_run(row, da, db, out_dtype, suffix='', out=None):
     flat_out = out.reshape(-1)
     if da.shape == shape and db.shape == shape and (
             da.flags.c_contiguous and db.flags.c_contiguous):
-        run(row.kernel('aa' + suffix), _flat(da), _flat(db), flat_out)
+        key = 'aa' + suffix if suffix else 'aa'
+        k = row._kernels.get(key) or row.kernel(key)
+        if out.size >= PARALLEL_MIN:
+            run(k, _flat(da), _flat(db), flat_out)
+        else:
+            k(_flat(da), _flat(db), flat_out)
         return out
     sb = _scalar_like(db)
     if sb is not None:
@@ -406,30 +416,35 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     int_suffix = '' if int_expr is None else '_int'
     left_form = 'as_' if commutative else 'sa'
 
+    kernels = row._kernels
+
     def with_scalar(sop, x, s, form):
         d = x._data
         dt = d.dtype
+        key = form
         if dt.kind != 'f':
             dt = dtypes.scalar_result(dt, s)
             if dt.kind != 'f':
                 dt = _nonfloat(row, dt)
-        suffix = ''
-        if dt.kind != 'f':
-            suffix = int_suffix
-            if int_check is not None:
-                if form == 'sa':
-                    _checked(row, s, d)
-                else:
-                    _checked(row, d, s)
-        if d.dtype != dt:
+                key = form + int_suffix
+                if int_check is not None:
+                    if form == 'sa':
+                        _checked(row, s, d)
+                    else:
+                        _checked(row, d, s)
             d = d.astype(dt)
         out = _onp.empty(d.shape, dt)
-        if out.size:
-            k = row.kernel(form + suffix)
-            if form == 'sa':
-                run(k, dt.type(s), _flat(d), out.reshape(-1))
-            else:
-                run(k, _flat(d), dt.type(s), out.reshape(-1))
+        n = out.size
+        if n:
+            k = kernels.get(key) or row.kernel(key)
+            f = d.flags
+            flat = (d if f.c_contiguous and f.writeable else _onp.array(d, order='C')).reshape(-1)
+            args = (dt.type(s), flat, out.reshape(-1)) if form == 'sa' else \
+                (flat, dt.type(s), out.reshape(-1))
+            if n >= PARALLEL_MIN:
+                run(k, *args)
+            else:                       # small: no split, call the kernel directly
+                k(*args)
         return result(sop, (x,), out, (s,))
 
     def apply(a, b):
