@@ -247,6 +247,8 @@ def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
         return result(op, (x,), out)
     row.fn = _named(apply, name, doc or f"Elementwise {name} (differentiable)." if differentiable
                     else doc or f"Elementwise {name} (not differentiable).")
+    if op is not None:
+        row.fn.op = op                   # (the op its results are recorded with)
     return row.fn
 
 
@@ -470,6 +472,7 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
             db = db.astype(dt)
         return result(op, (a, b), broadcast_run(row, da, db, dt, suffix))
     row.fn = _named(apply, name, doc or f"Elementwise {name} with broadcasting (differentiable).")
+    row.fn.op = op                       # (the array-array op; the scalar forms have their own)
     return row.fn
 
 
