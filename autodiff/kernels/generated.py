@@ -8,8 +8,9 @@ and returns the module.  The folder is ``$AUTODIFF_KERNEL_DIR`` or
 module's functions are plain Python; ``jit(module, name)`` compiles one with
 ``_jit.kernel`` (nogil, the safe disk cache, float16 through float32) on first use.
 
-When the folder cannot be created or written, the first failure warns once and the
-modules are compiled in memory (same results; the next process compiles again).
+When the folder cannot be created or written, it warns (once per process, with the
+kernel cache's other warnings: ``_jit``) and the modules are compiled in memory (same
+results; the next process compiles again).
 """
 import hashlib
 import importlib.util
@@ -18,14 +19,12 @@ import os
 import sys
 import tempfile
 import types
-import warnings
 
 from numba import njit
 
-from ._jit import kernel, _take_float16
+from ._jit import kernel, _take_float16, _warn_once as _warn_kernels_once
 
 _modules = {}
-_warned = []
 
 
 def folder():
@@ -91,11 +90,11 @@ def _in_memory(name, source):
 
 
 def _warn_once(where, err):
-    if not _warned:
-        _warned.append(where)
-        warnings.warn(f"autodiff: the kernel folder {where!r} is unusable ({err}); "
-                      "elementwise kernels compile in memory this session (set "
-                      "AUTODIFF_KERNEL_DIR to a writable folder)", RuntimeWarning, stacklevel=4)
+    # one warning per process for the kernel caches (``_jit``'s): a machine whose Numba
+    # cache is unusable usually has no usable kernel folder either
+    _warn_kernels_once(f"the kernel folder {where!r} is unusable ({err}); elementwise "
+                       "kernels compile in memory this session (set AUTODIFF_KERNEL_DIR to a "
+                       "writable folder)")
 
 
 def _same(path, source):

@@ -16,7 +16,9 @@ __all__ = ['_lit', '_tanh', '_sigmoid', '_relu', '_sign', '_sign_int', '_abs_int
            '_maximum', '_minimum', '_logaddexp', '_fix', '_heaviside', '_i0', '_spacing',
            '_lcm_int', '_ldexp_int', '_invert']
 
-_JIT = dict(inline='always', error_model='numpy', nogil=True, cache=True)
+# (no cache=True: inlined into their callers, whose cache holds the machine code; a cached
+# helper would also need a cache locator at import)
+_JIT = dict(inline='always', error_model='numpy', nogil=True)
 
 
 def _lit(v, x):
