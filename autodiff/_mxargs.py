@@ -20,17 +20,12 @@ from .ndarray import ndarray
 _UFUNC = {'where': True, 'casting': 'same_kind', 'order': 'K', 'dtype': None, 'subok': True}
 _OUT = 'out'
 
-_UNARY_UFUNCS = ('abs', 'absolute', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan',
-                 'arctanh', 'cbrt', 'ceil', 'cos', 'cosh', 'exp', 'expm1', 'floor', 'isfinite',
-                 'isinf', 'isnan', 'log', 'log10', 'log1p', 'log2', 'logical_not', 'negative',
-                 'reciprocal', 'rint', 'sign', 'sin', 'sinh', 'sqrt', 'square', 'tan', 'tanh')
-_BINARY_UFUNCS = ('add', 'subtract', 'multiply', 'divide', 'true_divide', 'power', 'maximum',
-                  'minimum', 'mod', 'remainder', 'equal', 'not_equal', 'less', 'less_equal',
-                  'greater', 'greater_equal')
+# MXNet's ufuncs: every elementwise op row (``ops/elementwise.py`` marks its public function
+# ``ufunc = True``) takes ``UFUNC`` below; NP lists the other functions
+UFUNC = dict(_UFUNC, out=None)
 
 # name -> {keyword: accepted value}; 'out' in the dict means out= is supported
-NP = {name: dict(_UFUNC, out=None) for name in _UNARY_UFUNCS + _BINARY_UFUNCS}
-NP.update({
+NP = {
     'sum': {'dtype': None, 'initial': None, 'out': None, 'where': True},
     'mean': {'dtype': None, 'out': None, 'where': True},
     'prod': {'dtype': None, 'out': None, 'initial': None, 'where': True},
@@ -49,6 +44,8 @@ NP.update({
     'reshape': {'out': None},
     'squeeze': {'out': None},
     'round': {'decimals': 0, 'out': None},
+    'around': {'decimals': 0, 'out': None},
+    'round_': {'decimals': 0, 'out': None},
     'ravel': {'order': 'C'},
     'full': {'out': None},
     'zeros_like': {'order': 'C', 'out': None},
@@ -86,7 +83,7 @@ NP.update({
     'nanpercentile': {'out': None, 'method': 'linear'},
     'nanquantile': {'out': None, 'method': 'linear'},
     'nanmedian': {'out': None},
-})
+}
 NPX = {
     'relu': {'out': None, 'name': None},
     'sigmoid': {'out': None, 'name': None},
@@ -215,6 +212,10 @@ def _write_out(where, name, r, out):
 
 
 def apply(namespace, table, where):
-    """Replace each function of ``table`` in ``namespace`` (a module's globals) by its guard."""
-    for name, known in table.items():
-        namespace[name] = guard(namespace[name], where, known)
+    """Replace each function of ``table`` in ``namespace`` (a module's globals) by its guard,
+    and each other ufunc (a function marked ``ufunc``) by its guard with ``UFUNC``."""
+    for name, fn in list(namespace.items()):
+        if name in table:
+            namespace[name] = guard(fn, where, table[name])
+        elif getattr(fn, 'ufunc', False) and not name.startswith('_'):
+            namespace[name] = guard(fn, where, UFUNC)

@@ -15,12 +15,16 @@ from .ops.convert import as_array as _as_array
 from .ops.core import nondiff as _nondiff
 from .ops.creation import (array, asarray, zeros, ones, full, empty, zeros_like, ones_like,
                            full_like, empty_like, arange, linspace, eye, identity)
-from .ops.unary import (negative, abs, absolute, sign, exp, expm1, log, log1p, log2, log10,
-                        sqrt, cbrt, square, reciprocal, sin, cos, tan, arcsin, arccos, arctan,
-                        sinh, cosh, tanh, arcsinh, arccosh, arctanh, floor, ceil, round, rint,
-                        isnan, isinf, isfinite, logical_not)
+from .ops.unary import (negative, positive, abs, absolute, fabs, sign, exp, expm1, log, log1p,
+                        log2, log10, sqrt, cbrt, square, reciprocal, sin, cos, tan, arcsin,
+                        arccos, arctan, sinh, cosh, tanh, arcsinh, arccosh, arctanh, deg2rad,
+                        rad2deg, degrees, radians, floor, ceil, round, rint, around, round_,
+                        trunc, fix, spacing, invert, bitwise_not,
+                        isnan, isinf, isfinite, isposinf, isneginf, signbit, logical_not)
 from .ops.binary import (add, subtract, multiply, divide, true_divide, power, maximum, minimum,
-                         mod, remainder, where, clip, equal, not_equal, less, less_equal,
+                         mod, remainder, arctan2, hypot, logaddexp, copysign, ldexp,
+                         heaviside, lcm, bitwise_and, bitwise_or, bitwise_xor,
+                         where, clip, equal, not_equal, less, less_equal,
                          greater, greater_equal, logical_and, logical_or, logical_xor)
 from .ops.reduce import sum, mean, max, min, amax, amin, prod, product, argmax, argmin
 # statistics, sorting and searching, sets, histograms, financial (issue #14: np-stats)

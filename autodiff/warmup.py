@@ -10,7 +10,9 @@ import time
 
 import numpy as _onp
 
-from .kernels import unary, binary, reduce, nn, indexing
+from .kernels import binary, reduce, nn, indexing
+from .ops.elementwise import ROWS
+from .ops import unary as _unary_rows, binary as _binary_rows  # noqa: F401  (the rows)
 
 
 def _tasks():
@@ -27,23 +29,12 @@ def _tasks():
         tasks.append((label, fn, args))
 
     for dt in (f32, f64):
-        x = _onp.ones(2, dt)
-        name = dt.__name__
-        add(f'unary {name}', unary.unary, unary.TANH, x, _onp.empty(2, dt))
-        add(f'unary_grad {name}', unary.unary_grad, unary.TANH, x, False, x, dt(1),
-            _onp.empty(2, dt))
-        add(f'predicate {name}', unary.predicate, unary.ISNAN, x, _onp.empty(2, b))
-        add(f'sum_flat {name}', reduce.sum_flat, x, 0, 2, _onp.float64(0))
-    add('unary_int int64', unary.unary_int, unary.ABS, _onp.ones(2, i64), _onp.empty(2, i64))
-    add('predicate bool', unary.predicate, unary.LOGICAL_NOT, _onp.ones(2, b), _onp.empty(2, b))
+        add(f'sum_flat {dt.__name__}', reduce.sum_flat, _onp.ones(2, dt), 0, 2, _onp.float64(0))
+    _row_tasks(add)
     for dt in (f32, f64, i64):
         x = _onp.ones(2, dt)
         s = dt(1)
         name = dt.__name__
-        add(f'binary {name}', binary.binary, binary.ADD, x, x, _onp.empty(2, dt))
-        add(f'binary_scalar {name}', binary.binary_scalar, binary.ADD, x, s, _onp.empty(2, dt))
-        add(f'compare {name}', binary.compare, binary.LESS, x, x, _onp.empty(2, b))
-        add(f'compare_scalar {name}', binary.compare_scalar, binary.LESS, x, s, _onp.empty(2, b))
         add(f'where {name}', binary.where, _onp.ones(2, b), x, x, _onp.empty(2, dt))
         add(f'clip {name}', binary.clip, x, s, s, _onp.empty(2, dt))
         m = _onp.ones((2, 2), dt)
@@ -60,14 +51,56 @@ def _tasks():
         add(f'reduce {name}', reduce.reduce_last, reduce.SUM, m, _onp.empty(2, acc), acc(0))
         add(f'sum_first {name}', reduce.sum_first, m, _onp.empty(2, acc), acc(0))
         add(f'sum_flat {name}', reduce.sum_flat, m.reshape(-1), 0, 4, acc(0))
-    add('compare bool', binary.compare, binary.LOGICAL_AND, _onp.ones(2, b), _onp.ones(2, b),
-        _onp.empty(2, b))
     for dt in (f32, f64):
         m = _onp.ones((2, 2), dt)
         add(f'softmax {dt.__name__}', nn.softmax_last, m, _onp.empty((2, 2), dt), False)
         add(f'scatter_add {dt.__name__}', indexing.scatter_add_rows, _onp.zeros((2, 1), dt),
             _onp.zeros(2, i64), _onp.ones((2, 1), dt))
     return tasks
+
+
+class _RowKernel:
+    """A row's kernel of one form, compiled (or loaded) when first called."""
+
+    def __init__(self, row, form):
+        self.row, self.form = row, form
+
+    def dispatcher(self):
+        """The Numba dispatcher (its generated module is written and imported here)."""
+        return self.row.kernel(self.form)
+
+
+def _row_tasks(add):
+    """The elementwise rows' kernels (``ops/elementwise.py``): float32 and float64 for every
+    form the ops call, int64 for the rows that keep integers, bool for the logical rows."""
+    f32, f64, i64, b = _onp.float32, _onp.float64, _onp.int64, _onp.bool_
+    for name, row in ROWS.items():
+        out_dt = row.out_dtype
+        if getattr(row, 'op', None) is None and out_dt is None:
+            continue                           # (integer-only and other rare rows: on use)
+        if row.arity == 1:
+            dts = (f32, f64) + ((i64,) if row.ints is not None else ())
+            if out_dt is not None and name == 'logical_not':
+                dts = (f32, f64, b)
+            for dt in dts:
+                form = 'f_int' if dt is i64 and row.int_expr is not None else 'f'
+                add(f'{name} {dt.__name__}', _RowKernel(row, form), _onp.ones(2, dt),
+                    _onp.empty(2, out_dt or dt))
+            continue
+        compare = out_dt is not None
+        dts = (f32, f64) + ((i64,) if compare or row.ints == 'keep' else ())
+        if name.startswith('logical'):
+            dts += (b,)
+        forms = ('aa', 'as_') + (() if row.commutative else ('sa',))
+        if name in ('tanh_grad', 'sigmoid_grad'):
+            forms = ('aa', 'sa')               # (g broadcast from a sum: the scalar form)
+        for dt in dts:
+            suffix = '_int' if dt is i64 and row.int_expr is not None else ''
+            x, s = _onp.ones(2, dt), dt(1)
+            for form in forms:
+                args = {'aa': (x, x), 'as_': (x, s), 'sa': (s, x)}[form]
+                add(f'{name} {form} {dt.__name__}', _RowKernel(row, form + suffix), *args,
+                    _onp.empty(2, out_dt or dt))
 
 
 def _state_of(fn, before):
@@ -105,6 +138,8 @@ def warmup(out=sys.stderr, listing=False):
     width = 30
     kinds = {'cache': 0, 'compiled': 0, 'in memory': 0}
     for i, (label, fn, args) in enumerate(tasks, 1):
+        if isinstance(fn, _RowKernel):
+            fn = fn.dispatcher()
         before = (sum(getattr(fn, '_cache_hits', {}).values()),
                   sum(getattr(fn, '_cache_misses', {}).values()), len(fn.signatures))
         t0 = time.perf_counter()

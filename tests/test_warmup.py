@@ -14,12 +14,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHILD = r'''
 import contextlib, io, json, runpy, sys
 from autodiff import warmup as W
-from autodiff.kernels import unary, binary, reduce, nn, indexing
+from autodiff.kernels import binary, reduce, nn, indexing
+from autodiff.ops.elementwise import loaded_kernels
 
 
 def signatures():
-    out = {}
-    for mod in (unary, binary, reduce, nn, indexing):
+    out = {name: {str(s) for s in k.signatures} for name, k in loaded_kernels().items()}
+    for mod in (binary, reduce, nn, indexing):
         for name, f in vars(mod).items():
             if hasattr(f, 'signatures') and getattr(f, 'py_func', None) is not None \
                     and f.py_func.__module__ == mod.__name__:

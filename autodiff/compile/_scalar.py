@@ -1,40 +1,16 @@
-"""Scalar helpers the generated kernels import (Numba inlines them).
+"""Scalar helpers the generated fused loops import (Numba inlines them).
 
-Each mirrors the branch structure of the eager kernel for the same op, so a fused kernel
-gives the same values (see ``autodiff.kernels.unary``).
+The elementwise helpers are the op rows' own (``autodiff.kernels.scalar``: the same
+functions the eager kernels call, so a fused loop gives the same values); the block
+reductions and the NaN-aware max/min of reductions are the compiler's.
 """
 import numpy as np
 from numba import njit
 
-from ..kernels.fastmath import tanh as _tanh  # noqa: F401  (re-exported to generated code)
+from ..kernels import scalar as _rows
+from ..kernels.scalar import *  # noqa: F401,F403  (re-exported to generated code)
 
-
-@njit(inline='always', error_model='numpy', nogil=True, cache=True)
-def _sigmoid(v):
-    if v >= 0:
-        return 1 / (1 + np.exp(-v))
-    e = np.exp(v)
-    return e / (1 + e)
-
-
-@njit(inline='always', error_model='numpy', nogil=True, cache=True)
-def _relu(v):
-    # relu(-x) is +0.0 and NaN propagates (the caller casts the result to the dtype)
-    if v > 0 or v != v:
-        return v
-    return 0
-
-
-@njit(inline='always', error_model='numpy', nogil=True, cache=True)
-def _sign(v):
-    # NumPy: sign(-0.0) is +0.0 and sign(NaN) is NaN
-    if v > 0:
-        return 1
-    if v < 0:
-        return -1
-    if v == 0:
-        return 0
-    return v
+__all__ = list(_rows.__all__) + ['_block_sum', '_block_max', '_block_min', '_max', '_min']
 
 
 @njit(nogil=True, error_model='numpy', fastmath={'reassoc'}, cache=True)

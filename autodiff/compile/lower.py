@@ -188,17 +188,23 @@ def lower(heads, guards, tr):
 
 
 # ---- one tape node ------------------------------------------------------------------------
+def _constants(b, template, dt):
+    """The module constants of a row template's literals (``rules.CONSTANTS``), in ``dt``."""
+    return {k: b.scalar(v, dt) for k, v in rules.CONSTANTS.get(template, {}).items()}
+
+
 def unary(b, name, x, dt):
     forward, d = rules.UNARY[name]
     v = b.template(forward, dt, derivs=(d,), x=x, ln2=b.scalar(math.log(2.0), dt),
-                   ln10=b.scalar(math.log(10.0), dt))
+                   ln10=b.scalar(math.log(10.0), dt), **_constants(b, forward, dt))
     v.label = name
     return v
 
 
 def binary(b, name, x, y, dt, shape=None):
     forward, da, db = rules.BINARY[name]
-    v = b.template(forward, dt, shape=shape, derivs=(da, db), a=x, b=y)
+    v = b.template(forward, dt, shape=shape, derivs=(da, db), a=x, b=y,
+                   **_constants(b, forward, dt))
     v.label = name
     return v
 
@@ -228,7 +234,7 @@ def _lower_node(b, n, ins):
         rule = rules.scalar_rule(name, op.scalar_arg, s)
         if rule is None or isinstance(s, complex):
             raise Unsupported(f"op {name!r} with a scalar operand")
-        named = {'x': ins[0], 's': b.scalar(s, dt)}
+        named = {'x': ins[0], 's': b.scalar(s, dt), **_constants(b, rule[0], dt)}
         if (name, op.scalar_arg) == ('power', 0):
             named['logs'] = b.scalar(_onp.log(s) if s > 0 else (-_onp.inf if s == 0 else _onp.nan), dt)
         return [b.template(rule[0], dt, derivs=(rule[1],), **named)]

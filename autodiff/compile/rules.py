@@ -1,96 +1,116 @@
-"""The compiler's elementwise table: forward formula and local derivatives, as source text.
+"""The compiler's elementwise table: forward templates derived from the op rows, and the
+local derivatives, as source text.
 
-Every entry mirrors the eager kernel and backward rule of the same op (``autodiff.kernels``,
-``autodiff.ops``), so a compiled program computes the same values up to float rounding.
-Templates name one element each: ``{x}`` the input of a unary op or of an op with a Python
-scalar operand, ``{a}``/``{b}`` the inputs of an array-array op, ``{s}`` the scalar (a
-constant of the arrays' dtype), ``{ans}`` the op's result and ``{g}`` its adjoint;
-``{one}``, ``{two}``, ``{three}``, ``{zero}`` are constants of the dtype, ``{ln2}``/``{ln10}``
-too.  ``_tanh`` and friends are scalar helpers (``autodiff.compile._scalar``).
+Forward templates come from each op's row (``autodiff.ops.elementwise``: ``Row.template``),
+the same expression its eager kernel is generated from, so a compiled program computes the
+same values up to float rounding.  Templates name one element each: ``{x}`` the input of a
+unary op or of an op with a Python scalar operand, ``{a}``/``{b}`` the inputs of an
+array-array op, ``{s}`` the scalar (a constant of the arrays' dtype), ``{k_<op>_0}``...
+the expression's numeric constants (``CONSTANTS``: values, made constants of the dtype by
+``lower``), ``{ans}`` the op's result and ``{g}`` its adjoint; ``{one}``, ``{two}``,
+``{three}``, ``{zero}`` are constants of the dtype, ``{ln2}``/``{ln10}`` too.  ``_tanh`` and
+friends are scalar helpers (``autodiff.kernels.scalar``, re-exported by ``_scalar``).
 
 A derivative template gives ``g * d ans / d input``; None means the op passes no gradient
-(eager mode gives zeros there).
+(eager mode gives zeros there).  An op takes part in the compiler's own differentiation
+only with a derivative entry below; ``FORWARD_*`` hold the forward templates of every row.
 """
+from ..ops.elementwise import ROWS
+from ..ops import unary as _unary, binary as _binary  # noqa: F401  (declare the rows)
 
-# name -> (forward, derivative)
-UNARY = {
-    'negative': ('-{x}', '-{g}'),
-    'abs': ('np.abs({x})', '{g} * _sign({x})'),
-    'exp': ('np.exp({x})', '{g} * {ans}'),
-    'expm1': ('np.expm1({x})', '{g} * np.exp({x})'),
-    'log': ('np.log({x})', '{g} / {x}'),
-    'log1p': ('np.log1p({x})', '{g} / ({x} + {one})'),
-    'log2': ('np.log2({x})', '{g} / ({x} * {ln2})'),
-    'log10': ('np.log10({x})', '{g} / ({x} * {ln10})'),
-    'sqrt': ('np.sqrt({x})', '{g} / ({ans} * {two})'),
-    'cbrt': ('np.cbrt({x})', '{g} / ({ans} * {ans} * {three})'),
-    'square': ('{x} * {x}', '{g} * {x} * {two}'),
-    'reciprocal': ('{one} / {x}', '-{g} * {ans} * {ans}'),
-    'sin': ('np.sin({x})', '{g} * np.cos({x})'),
-    'cos': ('np.cos({x})', '-{g} * np.sin({x})'),
-    'tan': ('np.tan({x})', '{g} * ({ans} * {ans} + {one})'),
-    'arcsin': ('np.arcsin({x})', '{g} / np.sqrt({one} - {x} * {x})'),
-    'arccos': ('np.arccos({x})', '-{g} / np.sqrt({one} - {x} * {x})'),
-    'arctan': ('np.arctan({x})', '{g} / ({x} * {x} + {one})'),
-    'sinh': ('np.sinh({x})', '{g} * np.cosh({x})'),
-    'cosh': ('np.cosh({x})', '{g} * np.sinh({x})'),
-    'tanh': ('_tanh({x})', '{g} * ({one} - {ans} * {ans})'),
-    'arcsinh': ('np.arcsinh({x})', '{g} / np.sqrt({x} * {x} + {one})'),
-    'arccosh': ('np.arccosh({x})', '{g} / np.sqrt({x} * {x} - {one})'),
-    'arctanh': ('np.arctanh({x})', '{g} / ({one} - {x} * {x})'),
-    'sigmoid': ('_sigmoid({x})', '{g} * {ans} * ({one} - {ans})'),
-    'relu': ('_relu({x})', '({g} if {x} > {zero} else {zero})'),
-    'sign': ('_sign({x})', None),
-    'floor': ('np.floor({x})', None),
-    'ceil': ('np.ceil({x})', None),
-    'round': ('np.rint({x})', None),
-    'copy': ('{x}', '{g}'),
+_DIFFERENTIABLE = {name for name, row in ROWS.items() if getattr(row, 'op', None) is not None}
+
+# every row's forward: name -> template; CONSTANTS: template -> {constant name: value}
+# (a constant's name holds its op's name, so one template text has one set of values)
+CONSTANTS = {}
+
+
+def _forward(row, form):
+    text, consts = row.template(form)
+    if consts:
+        CONSTANTS[text] = consts
+    return text
+
+
+FORWARD_UNARY = {n: _forward(r, 'x') for n, r in ROWS.items()
+                 if r.arity == 1 and n in _DIFFERENTIABLE}
+FORWARD_BINARY = {n: _forward(r, 'aa') for n, r in ROWS.items()
+                  if r.arity == 2 and n in _DIFFERENTIABLE}
+FORWARD_SCALAR = {(n, pos): _forward(r, 'as' if pos == 1 else 'sa') for n, r in ROWS.items()
+                  if r.arity == 2 and n in _DIFFERENTIABLE for pos in (1, 0)}
+
+# name -> derivative (the compiler's own differentiation, ``ad``)
+_UNARY_DERIVATIVES = {
+    'negative': '-{g}',
+    'abs': '{g} * _sign({x})',
+    'exp': '{g} * {ans}',
+    'expm1': '{g} * np.exp({x})',
+    'log': '{g} / {x}',
+    'log1p': '{g} / ({x} + {one})',
+    'log2': '{g} / ({x} * {ln2})',
+    'log10': '{g} / ({x} * {ln10})',
+    'sqrt': '{g} / ({ans} * {two})',
+    'cbrt': '{g} / ({ans} * {ans} * {three})',
+    'square': '{g} * {x} * {two}',
+    'reciprocal': '-{g} * {ans} * {ans}',
+    'sin': '{g} * np.cos({x})',
+    'cos': '-{g} * np.sin({x})',
+    'tan': '{g} * ({ans} * {ans} + {one})',
+    'arcsin': '{g} / np.sqrt({one} - {x} * {x})',
+    'arccos': '-{g} / np.sqrt({one} - {x} * {x})',
+    'arctan': '{g} / ({x} * {x} + {one})',
+    'sinh': '{g} * np.cosh({x})',
+    'cosh': '{g} * np.sinh({x})',
+    'tanh': '{g} * ({one} - {ans} * {ans})',
+    'arcsinh': '{g} / np.sqrt({x} * {x} + {one})',
+    'arccosh': '{g} / np.sqrt({x} * {x} - {one})',
+    'arctanh': '{g} / ({one} - {x} * {x})',
+    'sigmoid': '{g} * {ans} * ({one} - {ans})',
+    'relu': '({g} if {x} > {zero} else {zero})',
+    'sign': None,
+    'floor': None,
+    'ceil': None,
+    'round': None,
 }
-
-# name -> (forward, derivative wrt a, derivative wrt b); operands broadcast
-BINARY = {
-    'add': ('{a} + {b}', '{g}', '{g}'),
-    'subtract': ('{a} - {b}', '{g}', '-{g}'),
-    'multiply': ('{a} * {b}', '{g} * {b}', '{g} * {a}'),
-    'divide': ('{a} / {b}', '{g} / {b}', '-{g} * {ans} / {b}'),
-    'power': ('{a} ** {b}', '{g} * {b} * {a} ** ({b} - {one})', '{g} * {ans} * np.log({a})'),
+# name -> (derivative wrt a, derivative wrt b); operands broadcast
+_BINARY_DERIVATIVES = {
+    'add': ('{g}', '{g}'),
+    'subtract': ('{g}', '-{g}'),
+    'multiply': ('{g} * {b}', '{g} * {a}'),
+    'divide': ('{g} / {b}', '-{g} * {ans} / {b}'),
+    'power': ('{g} * {b} * {a} ** ({b} - {one})', '{g} * {ans} * np.log({a})'),
     # ties go to the first operand (MXNet)
-    'maximum': ('np.maximum({a}, {b})', '({g} if {a} >= {b} else {zero})',
-                '({g} if {a} < {b} else {zero})'),
-    'minimum': ('np.minimum({a}, {b})', '({g} if {a} <= {b} else {zero})',
-                '({g} if {a} > {b} else {zero})'),
-    'mod': ('np.mod({a}, {b})', '{g}', '-{g} * np.floor({a} / {b})'),
+    'maximum': ('({g} if {a} >= {b} else {zero})', '({g} if {a} < {b} else {zero})'),
+    'minimum': ('({g} if {a} <= {b} else {zero})', '({g} if {a} > {b} else {zero})'),
+    'mod': ('{g}', '-{g} * np.floor({a} / {b})'),
+}
+# (name, scalar position) -> derivative wrt the array input x.  Position 1: ``x (op) s``;
+# position 0: ``s (op) x``.  ``{logs}`` is log(s) as eager mode computes it (-inf at 0, NaN
+# below).
+_SCALAR_DERIVATIVES = {
+    ('add', 1): '{g}', ('add', 0): '{g}',
+    ('subtract', 1): '{g}', ('subtract', 0): '-{g}',
+    ('multiply', 1): '{g} * {s}', ('multiply', 0): '{g} * {s}',
+    ('divide', 1): '{g} / {s}', ('divide', 0): '-{g} * {ans} / {x}',
+    ('power', 1): '{g} * {s} * {x} ** ({s} - {one})', ('power', 0): '{g} * {ans} * {logs}',
+    # the array gets a tie (MXNet)
+    ('maximum', 1): '({g} if {x} >= {s} else {zero})',
+    ('maximum', 0): '({g} if {x} >= {s} else {zero})',
+    ('minimum', 1): '({g} if {x} <= {s} else {zero})',
+    ('minimum', 0): '({g} if {x} <= {s} else {zero})',
+    ('mod', 1): '{g}', ('mod', 0): '-{g} * np.floor({s} / {x})',
 }
 
-# (name, scalar position) -> (forward, derivative wrt the array input x).
-# Position 1: ``x (op) s``; position 0: ``s (op) x``.  ``{logs}`` is log(s) as eager mode
-# computes it (-inf at 0, NaN below).
-SCALAR = {
-    ('add', 1): ('{x} + {s}', '{g}'),
-    ('add', 0): ('{s} + {x}', '{g}'),
-    ('subtract', 1): ('{x} - {s}', '{g}'),
-    ('subtract', 0): ('{s} - {x}', '-{g}'),
-    ('multiply', 1): ('{x} * {s}', '{g} * {s}'),
-    ('multiply', 0): ('{s} * {x}', '{g} * {s}'),
-    ('divide', 1): ('{x} / {s}', '{g} / {s}'),
-    ('divide', 0): ('{s} / {x}', '-{g} * {ans} / {x}'),
-    ('power', 1): ('{x} ** {s}', '{g} * {s} * {x} ** ({s} - {one})'),
-    ('power', 0): ('{s} ** {x}', '{g} * {ans} * {logs}'),
-    # the array gets a tie (MXNet)
-    ('maximum', 1): ('np.maximum({x}, {s})', '({g} if {x} >= {s} else {zero})'),
-    ('maximum', 0): ('np.maximum({s}, {x})', '({g} if {x} >= {s} else {zero})'),
-    ('minimum', 1): ('np.minimum({x}, {s})', '({g} if {x} <= {s} else {zero})'),
-    ('minimum', 0): ('np.minimum({s}, {x})', '({g} if {x} <= {s} else {zero})'),
-    ('mod', 1): ('np.mod({x}, {s})', '{g}'),
-    ('mod', 0): ('np.mod({s}, {x})', '-{g} * np.floor({s} / {x})'),
-}
+# the table the compiler lowers: name -> (forward, derivative...)
+UNARY = {n: (FORWARD_UNARY[n], d) for n, d in _UNARY_DERIVATIVES.items()}
+UNARY['copy'] = ('{x}', '{g}')
+BINARY = {n: (FORWARD_BINARY[n],) + d for n, d in _BINARY_DERIVATIVES.items()}
+SCALAR = {k: (FORWARD_SCALAR[k], d) for k, d in _SCALAR_DERIVATIVES.items()}
 
 # comparisons (bool results, no gradient): what the tracer sees user code compute from
 # recorded values, e.g. a relu mask ``x > 0`` or a loop condition
-COMPARE = {
-    'greater': '{a} > {b}', 'greater_equal': '{a} >= {b}', 'less': '{a} < {b}',
-    'less_equal': '{a} <= {b}', 'equal': '{a} == {b}', 'not_equal': '{a} != {b}',
-}
+COMPARE = {n: ROWS[n].template('aa')[0] for n in ('greater', 'greater_equal', 'less',
+                                                   'less_equal', 'equal', 'not_equal')}
 
 # reductions over axes: op name -> IR reduction kind
 REDUCTIONS = {'sum': 'sum', 'mean': 'sum', 'max': 'max', 'min': 'min'}

@@ -1,91 +1,128 @@
-"""Elementwise binary ops with NumPy broadcasting, scalar operands, comparisons, where, clip.
+"""Elementwise binary ops: one row each (``ops/elementwise.py``), then comparisons, where, clip.
 
-Gradients are summed back to each input's shape with ``unbroadcast``.  A Python
-scalar operand is kept out of the graph as an op parameter (``scalar``), so
-``y * 1.01`` costs one kernel call and records one node.
+A row is the op's name, its scalar expression over ``a`` and ``b`` and its VJP
+``vjp(g, ans, a, b, needs) -> (grad_a, grad_b)`` before unbroadcasting (``needs`` says
+which are wanted).  Broadcasting, Python-scalar operands (kept out of the graph as the
+op's ``scalar`` parameter, so ``y * 1.01`` costs one kernel call and records one node)
+and the dtype rules are the shared machinery's; in a scalar form the VJP gets the
+Python scalar as ``a`` or ``b``.
 """
+import math
+
 import numpy as _onp
 
 from .. import dtypes
-from ..errors import ShapeError, DTypeError
+from ..errors import ShapeError
 from ..kernels import binary as K
 from ..ndarray import ndarray
-from .core import defop, result, output, wrap, nondiff
+from .core import defop, result
 from .convert import as_array
-from .launch import launch, PARALLEL_MIN
+from .elementwise import (ROWS, SCALARS as _SCALARS, binary, compare, promote,  # noqa: F401
+                          broadcast_run, is_scalar)
+from .launch import run
 from .shape import unbroadcast
 from . import unary
 
-_SCALARS = (int, float, bool, _onp.integer, _onp.floating, _onp.bool_)
-_REVERSED = {K.ADD: K.ADD, K.MULTIPLY: K.MULTIPLY, K.SUBTRACT: K.RSUBTRACT,
-             K.DIVIDE: K.RDIVIDE, K.POWER: K.RPOWER, K.MOD: K.RMOD,
-             K.MAXIMUM: K.MAXIMUM, K.MINIMUM: K.MINIMUM}
-_SWAPPED_CMP = {K.EQUAL: K.EQUAL, K.NOT_EQUAL: K.NOT_EQUAL, K.LESS: K.GREATER,
-                K.LESS_EQUAL: K.GREATER_EQUAL, K.GREATER: K.LESS, K.GREATER_EQUAL: K.LESS_EQUAL,
-                K.LOGICAL_AND: K.LOGICAL_AND, K.LOGICAL_OR: K.LOGICAL_OR,
-                K.LOGICAL_XOR: K.LOGICAL_XOR}
+_BOOL_SUBTRACT = ("numpy boolean subtract, the `-` operator, is not supported; use the "
+                  "logical_xor function (or `^`) instead, or cast to an integer type first")
 
 
-def _flat(d):
-    """``d`` as a 1-D C-contiguous writable buffer (a view when it already is one).
-
-    Read-only views (e.g. a size-1 broadcast) are copied: for Numba a read-only array
-    is another type, i.e. another signature to compile at first use.
-    """
-    f = d.flags
-    if f.c_contiguous:
-        return (d if f.writeable else d.copy()).reshape(-1)
-    return _onp.ascontiguousarray(d).reshape(-1)
-
-
-def _scalar_like(d):
-    """The single value of a size-1 or fully broadcast (all strides 0) buffer, else None."""
-    if d.size == 1 or (d.size and not any(d.strides)):
-        return d[(slice(0, 1),) * d.ndim].reshape(1)    # (ravel would copy all of it)
+def _negative_power(a, b):
+    """NumPy refuses integers to negative integer powers (a silent 0 otherwise)."""
+    if (_onp.asarray(b) < 0).any():
+        return "Integers to negative integer powers are not allowed"
     return None
 
 
-def _broadcast(name, da, db):
-    if da.shape == db.shape:
-        return da.shape
-    try:
-        return _onp.broadcast_shapes(da.shape, db.shape)
-    except ValueError:
-        raise ShapeError(f"{name}: operands could not be broadcast together with shapes "
-                         f"{da.shape} and {db.shape}") from None
+def _log(v):
+    """log of an operand: an array's through the ``log`` op, a Python scalar's in float64
+    (-inf at 0, NaN below, as NumPy)."""
+    if is_scalar(v):
+        return math.log(v) if v > 0 else (float('-inf') if v == 0 else float('nan'))
+    return unary.log(v)
 
 
-def _run(name, code, da, db, out_dtype, array_kernel, scalar_kernel, reverse, out=None):
-    """Compute ``da (op) db`` into a new buffer of the broadcast shape (or into ``out``:
-    C-contiguous, of that shape and ``out_dtype``, overlapping neither operand)."""
-    shape = _broadcast(name, da, db)
-    if out is None:
-        out = _onp.empty(shape, out_dtype)
-    if out.size == 0:
-        return out
-    flat_out = out.reshape(-1)
-    if da.shape == shape and db.shape == shape and (
-            da.flags.c_contiguous and db.flags.c_contiguous):
-        launch(array_kernel, code, _flat(da), _flat(db), flat_out)
-        return out
-    # a stride-0 (broadcast) operand, e.g. the gradient sum's backward hands on, is read
-    # as a scalar: no contiguous copy of it is made
-    sb = _scalar_like(db)
-    if sb is not None:
-        launch(scalar_kernel, code, _flat(_expand(da, shape)), sb[0], flat_out)
-        return out
-    sa = _scalar_like(da)
-    if sa is not None:
-        launch(scalar_kernel, reverse[code], _flat(_expand(db, shape)), sa[0], flat_out)
-        return out
-    launch(array_kernel, code, _flat(_expand(da, shape)), _flat(_expand(db, shape)), flat_out)
-    return out
+def _power_vjp(g, ans, a, b, n):
+    ga = gb = None
+    if n[0]:
+        ga = g * 0 if is_scalar(b) and b == 0 else g * b * a ** (b - 1)
+    if n[1]:
+        gb = g * ans * _log(a)
+    return ga, gb
 
 
-def _expand(d, shape):
-    """``d`` broadcast to ``shape``; ``d`` itself when it has that shape (broadcast_to's view
-    is read-only, and a read-only array is a separate Numba signature to compile)."""
-    return d if d.shape == shape else _onp.broadcast_to(d, shape)
+# ---- arithmetic ----------------------------------------------------------------------------
+add = binary('add', 'a + b', lambda g, ans, a, b, n: (g, g), commutative=True)
+subtract = binary('subtract', 'a - b', lambda g, ans, a, b, n: (g, -g if n[1] else None),
+                  bools=_BOOL_SUBTRACT)
+multiply = binary('multiply', 'a * b',
+                  lambda g, ans, a, b, n: (g * b if n[0] else None, g * a if n[1] else None),
+                  commutative=True)
+divide = binary('divide', 'a / b',
+                lambda g, ans, a, b, n: (g / b if n[0] else None, -g * ans / b if n[1] else None),
+                ints='float')
+power = binary('power', 'a ** b', _power_vjp, bools='int64', int_check=_negative_power)
+mod = binary('mod', 'np.mod(a, b)',
+             lambda g, ans, a, b, n: (g, -g * unary.floor(a / b) if n[1] else None),
+             bools='int64')
+# ties go to the first operand (MXNet); with a Python scalar, to the array (commutative)
+maximum = binary('maximum', '_maximum(a, b)',
+                 lambda g, ans, a, b, n: (g * (a >= b) if n[0] else None,
+                                          g * (a < b) if n[1] else None), commutative=True)
+minimum = binary('minimum', '_minimum(a, b)',
+                 lambda g, ans, a, b, n: (g * (a <= b) if n[0] else None,
+                                          g * (a > b) if n[1] else None), commutative=True)
+true_divide = divide
+remainder = mod
+# d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2); integers compute in float32 (MXNet refuses
+# them); at (0, 0) the gradient is NaN, as MXNet 1.9.1's
+arctan2 = binary('arctan2', 'np.arctan2(a, b)',
+                 lambda g, ans, a, b, n: (g * b / (a * a + b * b) if n[0] else None,
+                                          -g * a / (a * a + b * b) if n[1] else None),
+                 ints='float')
+# at (0, 0) the gradient is NaN (0 / 0), as MXNet 1.9.1's
+hypot = binary('hypot', 'np.hypot(a, b)',
+               lambda g, ans, a, b, n: (g * a / ans if n[0] else None,
+                                        g * b / ans if n[1] else None),
+               ints='float', commutative=True)
+logaddexp = binary('logaddexp', '_logaddexp(a, b)',
+                   lambda g, ans, a, b, n: (g * unary.exp(a - ans) if n[0] else None,
+                                            g * unary.exp(b - ans) if n[1] else None),
+                   ints='float', commutative=True)
+# d/da = +1 where a and b have the same sign bit, else -1 (MXNet 1.9.1 gives +-1 at a = 0
+# too); d/db = 0.  Integers keep their dtype, as MXNet's.
+copysign = binary('copysign', 'np.copysign(a, b)',
+                  lambda g, ans, a, b, n: (g * copysign(1.0, a) * copysign(1.0, b) if n[0]
+                                           else None, None),
+                  int_expr='_abs_int(a) if b >= 0 else -_abs_int(a)')
+
+# d/da = 2^b = ans / a, d/db = ans log 2; integers keep their dtype as in MXNet 1.9.1
+ldexp = binary('ldexp', 'a * np.exp2(b)',
+               lambda g, ans, a, b, n: (g * 2.0 ** b if n[0] else None,
+                                        g * ans * 0.6931471805599453 if n[1] else None),
+               int_expr='_ldexp_int(a, b)')
+
+# ---- not differentiable: heaviside, integer-only ops -----------------------------------------
+heaviside = binary('heaviside', '_heaviside(a, b)', None, ints='float')
+_INT_ONLY = "supported only for integer and bool inputs (as in NumPy)"
+lcm = binary('lcm', 'a', None, int_expr='_lcm_int(a, b)', commutative=True, floats=_INT_ONLY)
+bitwise_and = binary('bitwise_and', 'a', None, int_expr='a & b', commutative=True,
+                     floats=_INT_ONLY)
+bitwise_or = binary('bitwise_or', 'a', None, int_expr='a | b', commutative=True,
+                    floats=_INT_ONLY)
+bitwise_xor = binary('bitwise_xor', 'a', None, int_expr='a ^ b', commutative=True,
+                     floats=_INT_ONLY)
+
+# ---- comparisons and logical ops: bool arrays, not differentiable --------------------------
+equal = compare('equal', 'a == b')
+not_equal = compare('not_equal', 'a != b')
+less = compare('less', 'a < b')
+less_equal = compare('less_equal', 'a <= b')
+greater = compare('greater', 'a > b')
+greater_equal = compare('greater_equal', 'a >= b')
+logical_and = compare('logical_and', '(a != 0) & (b != 0)')
+logical_or = compare('logical_or', '(a != 0) | (b != 0)')
+logical_xor = compare('logical_xor', '(a != 0) != (b != 0)')
 
 
 def add_into(da, db, out):
@@ -102,227 +139,11 @@ def add_into(da, db, out):
             or (da is not out and _onp.may_share_memory(out, da))
             or _onp.may_share_memory(out, db)):
         return False
-    _run('add', K.ADD, da, db, dt, K.binary, K.binary_scalar, _REVERSED, out)
+    broadcast_run(ROWS['add'], da, db, dt, out=out)
     return True
 
 
-def promote(ta, tb):
-    """Result dtype of two array dtypes: a float with an integer or bool gives that float
-    (MXNet 1.9.1: float32 with int64 is float32); otherwise NumPy's promotion."""
-    if ta == tb:
-        return ta
-    fa, fb = ta.kind == 'f', tb.kind == 'f'
-    if fa != fb:
-        return ta if fa else tb
-    return _onp.result_type(ta, tb)
-
-
-_BOOL_SUBTRACT = ("numpy boolean subtract, the `-` operator, is not supported; use the "
-                  "logical_xor function (or `^`) instead, or cast to an integer type first")
-_NEGATIVE_POWER = "Integers to negative integer powers are not allowed"
-
-
-def _nonfloat_dtype(code, dt):
-    """Result dtype of ``code`` when the promoted operand dtype ``dt`` is an integer or bool."""
-    if code == K.DIVIDE or code == K.RDIVIDE:
-        return dtypes.DEFAULT                      # int / int gives float32, as in MXNet
-    if dt.kind == 'b':
-        if code == K.SUBTRACT or code == K.RSUBTRACT:
-            raise DTypeError(_BOOL_SUBTRACT)
-        if code in (K.POWER, K.RPOWER, K.MOD, K.RMOD):
-            return _onp.dtype(_onp.int64)
-    return dt                                      # bool + bool is logical or, as NumPy's
-
-
-def _check_int_power(code, exponent):
-    """NumPy refuses integer arrays to negative integer powers (a silent 0 otherwise)."""
-    if code == K.POWER and (exponent < 0).any():
-        raise ValueError(_NEGATIVE_POWER)
-
-
-def _binary(name, code, vjp):
-    """Define array-array and array-scalar forms of an arithmetic op; return ``f(a, b)``."""
-    def backward(node, grads, needs):
-        a, b = node.inputs
-        ga, gb = vjp(grads[0], output(node), a, b, needs)
-        return (unbroadcast(ga, a.shape) if needs[0] else None,
-                unbroadcast(gb, b.shape) if needs[1] else None)
-    op = defop(name, backward)
-    scalar_op = defop(name, _scalar_rule(name), params=('scalar',), scalar_arg=1)
-    rscalar_op = defop(name, _rscalar_rule(name), params=('scalar',), scalar_arg=0)
-    rcode = _REVERSED[code]
-
-    def apply(a, b):
-        if isinstance(b, _SCALARS) and isinstance(a, ndarray):
-            return _with_scalar(scalar_op, code, a, b)
-        if isinstance(a, _SCALARS) and isinstance(b, ndarray):
-            return _with_scalar(rscalar_op, rcode, b, a)
-        a, b = as_array(a), as_array(b)
-        da, db = a._data, b._data
-        dt = da.dtype
-        if dt != db.dtype:
-            dt = promote(dt, db.dtype)
-        if dt.kind != 'f':
-            dt = _nonfloat_dtype(code, dt)
-            if dt.kind in 'iu':
-                _check_int_power(code, db)
-        if da.dtype != dt:
-            da = da.astype(dt)
-        if db.dtype != dt:
-            db = db.astype(dt)
-        return result(op, (a, b), _run(name, code, da, db, dt, K.binary, K.binary_scalar, _REVERSED))
-    apply.__name__ = apply.__qualname__ = name
-    apply.__doc__ = f"Elementwise {name} with broadcasting (differentiable)."
-    return apply
-
-
-def _with_scalar(op, code, x, s):
-    """``x (op) s`` (or ``s (op) x`` for the R* codes) with the scalar kept as a parameter."""
-    d = x._data
-    dt = d.dtype
-    if dt.kind != 'f':                       # (a float array keeps its dtype)
-        dt = dtypes.scalar_result(dt, s)
-    if dt.kind != 'f':
-        dt = _nonfloat_dtype(code, dt)
-        if dt.kind in 'iu':
-            if code == K.POWER and s < 0:
-                raise ValueError(_NEGATIVE_POWER)
-            if code == K.RPOWER:
-                _check_int_power(K.POWER, d)
-    if d.dtype != dt:
-        d = d.astype(dt)
-    out = _onp.empty(d.shape, dt)
-    n = out.size
-    if n >= PARALLEL_MIN:
-        launch(K.binary_scalar, code, _flat(d), dt.type(s), out.reshape(-1))
-    elif n:                        # small: no split, call the kernel directly
-        K.binary_scalar(code, _flat(d), dt.type(s), out.reshape(-1))
-    return result(op, (x,), out, (s,))
-
-
-# Backward rules of the scalar forms: x is the array input, s the scalar, ans the result.
-def _scalar_rule(name):
-    rule = {
-        'add': lambda g, ans, x, s: g,
-        'subtract': lambda g, ans, x, s: g,
-        'multiply': lambda g, ans, x, s: g * s,
-        'divide': lambda g, ans, x, s: g / s,
-        'power': lambda g, ans, x, s: g * s * x ** (s - 1) if s != 0 else g * 0,
-        'maximum': lambda g, ans, x, s: g * (x >= s),      # a tie goes to the array (MXNet)
-        'minimum': lambda g, ans, x, s: g * (x <= s),
-        'mod': lambda g, ans, x, s: g,
-    }[name]
-    return _scalar_backward(rule, name in ('power',))
-
-
-def _rscalar_rule(name):
-    rule = {
-        'add': lambda g, ans, x, s: g,
-        'subtract': lambda g, ans, x, s: -g,
-        'multiply': lambda g, ans, x, s: g * s,
-        'divide': lambda g, ans, x, s: -g * ans / x,
-        'power': lambda g, ans, x, s: g * ans * _log_scalar(s),
-        'maximum': lambda g, ans, x, s: g * (x >= s),      # here too the array gets a tie (MXNet)
-        'minimum': lambda g, ans, x, s: g * (x <= s),
-        'mod': lambda g, ans, x, s: -g * unary.floor(s / x),
-    }[name]
-    return _scalar_backward(rule, name in ('divide', 'power'))
-
-
-def _scalar_backward(rule, needs_ans):
-    """The backward of a scalar-operand op from ``rule(g, ans, x, s)``; the result array
-    ``ans`` is only built for the rules that use it (per-op overhead)."""
-    if needs_ans:
-        return lambda node, grads, needs: (rule(grads[0], output(node), node.inputs[0],
-                                                node.attrs[0]),)
-    return lambda node, grads, needs: (rule(grads[0], None, node.inputs[0], node.attrs[0]),)
-
-
-def _log_scalar(s):
-    return float(_onp.log(s)) if s > 0 else (float('-inf') if s == 0 else float('nan'))
-
-
-def _power_vjp(g, ans, a, b, needs):
-    ga = g * b * a ** (b - 1) if needs[0] else None
-    gb = g * ans * unary.log(a) if needs[1] else None
-    return ga, gb
-
-
-# ---- the table (vjp(g, ans, a, b, needs) -> (grad_a, grad_b) before unbroadcast) ----------
-add = _binary('add', K.ADD, lambda g, ans, a, b, n: (g, g))
-subtract = _binary('subtract', K.SUBTRACT, lambda g, ans, a, b, n: (g, -g if n[1] else None))
-multiply = _binary('multiply', K.MULTIPLY,
-                   lambda g, ans, a, b, n: (g * b if n[0] else None, g * a if n[1] else None))
-divide = _binary('divide', K.DIVIDE,
-                 lambda g, ans, a, b, n: (g / b if n[0] else None, -g * ans / b if n[1] else None))
-power = _binary('power', K.POWER, _power_vjp)
-# ties go to the first operand (MXNet)
-maximum = _binary('maximum', K.MAXIMUM,
-                  lambda g, ans, a, b, n: (g * (a >= b) if n[0] else None, g * (a < b) if n[1] else None))
-minimum = _binary('minimum', K.MINIMUM,
-                  lambda g, ans, a, b, n: (g * (a <= b) if n[0] else None, g * (a > b) if n[1] else None))
-mod = _binary('mod', K.MOD,
-              lambda g, ans, a, b, n: (g, -g * unary.floor(a / b) if n[1] else None))
-true_divide = divide
-remainder = mod
-
-
-# ---- comparisons and logical ops: bool arrays, not differentiable --------------------------
-def _compare(name, code):
-    def apply(a, b):
-        if isinstance(b, _SCALARS) and isinstance(a, ndarray):
-            d = a._data
-            dt = _onp.result_type(d.dtype, b)
-            if dt.kind in 'iub' and not _fits(b, dt):
-                dt = _onp.dtype(_onp.float64)     # e.g. uint8_array < 300: compare exactly
-            d = d if d.dtype == dt else d.astype(dt)
-            out = _onp.empty(d.shape, _onp.bool_)
-            if out.size:
-                K.compare_scalar(code, _flat(d), dt.type(b), out.reshape(-1))
-            return nondiff(name, (a, b), wrap(out))
-        if isinstance(a, _SCALARS) and isinstance(b, ndarray):
-            return apply_swapped(b, a)
-        a, b = as_array(a), as_array(b)
-        da, db = a._data, b._data
-        dt = _onp.result_type(da.dtype, db.dtype)
-        da = da if da.dtype == dt else da.astype(dt)
-        db = db if db.dtype == dt else db.astype(dt)
-        return nondiff(name, (a, b), wrap(_run(name, code, da, db, _onp.bool_, K.compare,
-                                                K.compare_scalar, _SWAPPED_CMP)))
-
-    swapped_code = _SWAPPED_CMP[code]
-
-    def apply_swapped(arr, s):
-        return _COMPARES[swapped_code](arr, s)
-    apply.__name__ = apply.__qualname__ = name
-    apply.__doc__ = f"Elementwise {name} (bool result, not differentiable)."
-    _COMPARES[code] = apply
-    return apply
-
-
-def _fits(s, dt):
-    """Whether Python scalar ``s`` is representable in integer/bool dtype ``dt``."""
-    if dt.kind == 'b':
-        return isinstance(s, (bool, _onp.bool_))
-    if not isinstance(s, (int, _onp.integer)):
-        return False
-    info = _onp.iinfo(dt)
-    return info.min <= s <= info.max
-
-
-_COMPARES = {}
-equal = _compare('equal', K.EQUAL)
-not_equal = _compare('not_equal', K.NOT_EQUAL)
-less = _compare('less', K.LESS)
-less_equal = _compare('less_equal', K.LESS_EQUAL)
-greater = _compare('greater', K.GREATER)
-greater_equal = _compare('greater_equal', K.GREATER_EQUAL)
-logical_and = _compare('logical_and', K.LOGICAL_AND)
-logical_or = _compare('logical_or', K.LOGICAL_OR)
-logical_xor = _compare('logical_xor', K.LOGICAL_XOR)
-
-
-# ---- where and clip ----------------------------------------------------------------------
+# ---- where and clip (selections; their kernels are in kernels/binary.py) -------------------
 def _where_backward(node, grads, needs):
     # select, not multiply by a mask: a NaN or inf upstream gradient stays in the branch
     # taken (``g * 0`` would leak NaN into the other one; MXNet's where_backward selects)
@@ -339,8 +160,15 @@ _where_op = defop('where', _where_backward)
 def _where_operand(v, other):
     """A Python scalar beside an array takes the array's dtype (as in arithmetic)."""
     if isinstance(v, _SCALARS) and isinstance(other, ndarray):
-        return wrap(_onp.asarray(v, dtypes.scalar_result(other.dtype, v)))
+        return as_array(_onp.asarray(v, dtypes.scalar_result(other.dtype, v)))
     return as_array(v)
+
+
+def _flat(d):
+    f = d.flags
+    if f.c_contiguous:
+        return (d if f.writeable else d.copy()).reshape(-1)
+    return _onp.ascontiguousarray(d).reshape(-1)
 
 
 def where(condition, x, y):
@@ -396,9 +224,5 @@ def clip(a, a_min=None, a_max=None):
     if out.size:
         lo_v = d.dtype.type(max(lo, _onp.iinfo(d.dtype).min) if d.dtype.kind in 'iu' else lo)
         hi_v = d.dtype.type(min(hi, _onp.iinfo(d.dtype).max) if d.dtype.kind in 'iu' else hi)
-        launch(_clip_kernel, None, _flat(d), lo_v, hi_v, out.reshape(-1))
+        run(K.clip, _flat(d), lo_v, hi_v, out.reshape(-1))
     return result(_clip_op, (x,), out, (a_min, a_max))
-
-
-def _clip_kernel(_code, a, lo, hi, out):
-    K.clip(a, lo, hi, out)

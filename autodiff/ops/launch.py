@@ -48,14 +48,20 @@ def run_split(fn, n, *args):
     return [first] + [f.result() for f in futures]
 
 
-def launch(kernel, code, *args):
-    """Call ``kernel(code, *args)``; the last arg is the output, its length sets the split."""
+def run(kernel, *args):
+    """Call ``kernel(*args)``; the last arg is the output, its length sets the split (1-D
+    arrays of that length are cut into pieces, everything else is passed whole)."""
     n = args[-1].shape[0]
     if n < PARALLEL_MIN or THREADS == 1:
-        kernel(code, *args)
+        kernel(*args)
         return
 
     def piece(lo, hi):
-        kernel(code, *[a[lo:hi] if isinstance(a, _ndarray) and a.ndim == 1 and a.shape[0] == n
-                       else a for a in args])
+        kernel(*[a[lo:hi] if isinstance(a, _ndarray) and a.ndim == 1 and a.shape[0] == n
+                 else a for a in args])
     run_split(piece, n)
+
+
+def launch(kernel, code, *args):
+    """``run(kernel, code, *args)``: a kernel that selects its operation by an opcode."""
+    run(kernel, code, *args)

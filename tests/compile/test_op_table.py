@@ -489,6 +489,11 @@ FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'se
                 'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
                 'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
                 'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal'}
+# elementwise rows with a forward template (rules.FORWARD_*) but no derivative template: the
+# compiler's own differentiation (compile/ad.py) cannot take them, so they run eagerly until
+# the compiler lowers the recorded backward instead (then they join its table)
+FALLBACK_OPS |= ((set(rules.FORWARD_UNARY) | set(rules.FORWARD_BINARY)) - set(rules.UNARY)
+                 - set(rules.BINARY) - {'tanh_grad', 'sigmoid_grad'})
 # recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
 # the normalizations, embedding and the sliding windows)
 BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',

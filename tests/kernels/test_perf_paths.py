@@ -1,11 +1,11 @@
 """The fast paths added for the benchmarks give the same answers as NumPy (float64 references):
-the fused tanh/sigmoid backward kernel, the vectorized full sum (and its two-thread split),
+the fused tanh/sigmoid backward rows, the vectorized full sum (and its two-thread split),
 the integer split bounds, and summing a leaf's gradient contributions straight into ``.grad``."""
 import numpy as onp
 import pytest
 
 from autodiff import np, npx, autograd
-from autodiff.kernels import unary as KU, reduce as KR
+from autodiff.kernels import reduce as KR
 from autodiff.ops import launch as L, reduce as R, unary as U
 from helpers import assert_close
 
@@ -14,29 +14,27 @@ SIZES = [1, 7, 1000, L.PARALLEL_MIN + 17]
 
 @pytest.mark.parametrize('n', SIZES)
 @pytest.mark.parametrize('dt', [onp.float32, onp.float64])
-def test_unary_grad_kernel_matches_numpy(n, dt):
+def test_fused_tanh_sigmoid_backward_rows_match_numpy(n, dt):
+    """The tanh_grad / sigmoid_grad rows (one pass over g and ans), also split over threads
+    (the largest size) and with a broadcast (scalar) upstream gradient."""
     r = onp.random.default_rng(n)
     g = r.standard_normal(n).astype(dt)
     a = r.uniform(-1, 1, n).astype(dt)
     g64, a64 = g.astype(onp.float64), a.astype(onp.float64)
-    for code, ref in ((KU.TANH, g64 * (1 - a64 * a64)), (KU.SIGMOID, g64 * a64 * (1 - a64))):
-        out = onp.empty(n, dt)
-        L.launch(KU.unary_grad, code, g, False, a, dt(1), out)
+    tol = dict(rtol=1e-5 if dt == onp.float32 else 1e-12, atol=1e-6 if dt == onp.float32 else 1e-14)
+    for fn, ref in ((U.tanh_grad, lambda g: g * (1 - a64 * a64)),
+                    (U.sigmoid_grad, lambda g: g * a64 * (1 - a64))):
+        out = fn(np.array(g), np.array(a))._data
         assert out.dtype == dt
-        onp.testing.assert_allclose(out, ref, rtol=1e-5 if dt == onp.float32 else 1e-12,
-                                    atol=1e-6 if dt == onp.float32 else 1e-14)
-        out_s = onp.empty(n, dt)                       # the broadcast (scalar) upstream gradient
-        L.launch(KU.unary_grad, code, g[:1].copy(), True, a, dt(1), out_s)
-        ref_s = g64[0] * (1 - a64 * a64) if code == KU.TANH else g64[0] * a64 * (1 - a64)
-        onp.testing.assert_allclose(out_s, ref_s, rtol=1e-5 if dt == onp.float32 else 1e-12,
-                                    atol=1e-6 if dt == onp.float32 else 1e-14)
+        onp.testing.assert_allclose(out, ref(g64), **tol)
+        g_s = np.array(onp.broadcast_to(g[:1], (n,)))      # stride-0: read as a scalar
+        onp.testing.assert_allclose(fn(g_s, np.array(a))._data, ref(g64[0]), **tol)
 
 
-def test_unary_grad_propagates_nan_and_inf():
+def test_fused_backward_propagates_nan_and_inf():
     g = onp.array([onp.nan, 1, onp.inf, 2], onp.float32)
     a = onp.array([0.5, onp.nan, 0.5, 1], onp.float32)
-    out = onp.empty(4, onp.float32)
-    KU.unary_grad(KU.TANH, g, False, a, onp.float32(1), out)
+    out = U.tanh_grad(np.array(g), np.array(a))._data
     expected = g.astype(onp.float64) * (1 - a.astype(onp.float64) ** 2)
     onp.testing.assert_array_equal(onp.isnan(out), onp.isnan(expected))
     assert out[2] == onp.inf and out[3] == 0

@@ -1,0 +1,105 @@
+"""Kernels generated from source text, kept as real files so Numba's disk cache works.
+
+``load(stem, source)`` writes ``source`` to ``<folder>/<stem>_<hash>.py`` (once: a file
+of that name is never rewritten, since Numba's cache index is keyed by the file's
+modification time; the write is atomic, so two processes at once are safe), imports it
+and returns the module.  The folder is ``$AUTODIFF_KERNEL_DIR`` or
+``~/.cache/autodiff/kernels``, outside the package, so a read-only install works.  The
+module's functions are plain Python; ``jit(module, name)`` compiles one with
+``_jit.kernel`` (nogil, the safe disk cache, float16 through float32) on first use.
+
+When the folder cannot be created or written, it warns (once per process, with the
+kernel cache's other warnings: ``_jit``) and the modules are compiled in memory (same
+results; the next process compiles again).
+"""
+import hashlib
+import importlib.util
+import linecache
+import os
+import sys
+import tempfile
+import types
+
+from numba import njit
+
+from ._jit import kernel, _take_float16, _warn_once as _warn_kernels_once
+
+_modules = {}
+
+
+def folder():
+    """Where generated kernel modules go: ``$AUTODIFF_KERNEL_DIR`` or ``~/.cache/autodiff/kernels``."""
+    return os.environ.get('AUTODIFF_KERNEL_DIR') or os.path.join(
+        os.path.expanduser('~'), '.cache', 'autodiff', 'kernels')
+
+
+def load(stem, source):
+    """The module of ``source`` (imported from the cache folder, or compiled in memory)."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    name = f"autodiff_kernel_{stem}_{digest}"
+    mod = _modules.get(name)
+    if mod is not None:
+        return mod
+    where = folder()
+    try:
+        os.makedirs(where, exist_ok=True)
+        path = os.path.join(where, name + '.py')
+        if not _same(path, source):
+            fd, tmp = tempfile.mkstemp(suffix='.tmp', dir=where)
+            with os.fdopen(fd, 'w') as f:
+                f.write(source)
+            os.replace(tmp, path)           # atomic: a concurrent reader sees all or nothing
+        mod = _from_file(name, path)
+        mod.__in_memory__ = False
+    except OSError as err:
+        _warn_once(where, err)
+        mod = _in_memory(name, source)
+    _modules[name] = mod
+    return mod
+
+
+def jit(mod, fname):
+    """Function ``fname`` of generated module ``mod`` compiled as a kernel (lazily, cached)."""
+    fn = getattr(mod, fname)
+    if mod.__in_memory__:
+        d = njit(nogil=True, error_model='numpy')(fn)
+        _take_float16(d)
+        return d
+    return kernel(fn)
+
+
+def _from_file(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod                  # (Numba's cache locates functions by module)
+    try:
+        spec.loader.exec_module(mod)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return mod
+
+
+def _in_memory(name, source):
+    filename = f"<autodiff kernel {name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    mod = types.ModuleType(name)
+    exec(compile(source, filename, 'exec'), mod.__dict__)
+    mod.__in_memory__ = True
+    return mod
+
+
+def _warn_once(where, err):
+    # one warning per process for the kernel caches (``_jit``'s): a machine whose Numba
+    # cache is unusable usually has no usable kernel folder either
+    _warn_kernels_once(f"the kernel folder {where!r} is unusable ({err}); elementwise "
+                       "kernels compile in memory this session (set AUTODIFF_KERNEL_DIR to a "
+                       "writable folder)")
+
+
+def _same(path, source):
+    try:
+        with open(path) as f:
+            return f.read() == source
+    except OSError:
+        return False
