@@ -127,7 +127,7 @@ def _check_freed(freed, deps, heads):
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
-             create_graph=False, variables=None):
+             create_graph=False, variables=None, rule_of=None):
     """Back-propagate from ``heads``.
 
     Writes ``.grad`` of the marked variables (by their ``grad_req``), or, when
@@ -135,6 +135,9 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
     With ``create_graph`` the pass is recorded, and every returned gradient has
     history (one that does not depend on the variables is tied to its variable by a
     ``constant_gradient`` node, so it can be differentiated again, giving zeros).
+
+    ``rule_of(node) -> rule`` (internal: ``autograd.compile``'s traced backward) picks the
+    backward rule to run for each node instead of ``node.op.backward``.
     """
     if head_grads is None:
         head_grads = [None] * len(heads)
@@ -182,14 +185,14 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
                     p = n._ed
                     if p is not None:
                         if gs is not None and not p.nondiff:
-                            g = _run_rule(n, gs)[0]
+                            g = _run_rule(n, gs, rule_of)[0]
                             if g is not None:
                                 _accumulate(grads, p, n._ix, g, into_leaves)
                         deps[p] -= 1
                         if deps[p] == 0:
                             ready.append(p)
                     continue
-                in_grads = _run_rule(n, gs) if gs is not None else None
+                in_grads = _run_rule(n, gs, rule_of) if gs is not None else None
             for i, e in enumerate(n.edges):
                 if e is None:
                     continue
@@ -277,13 +280,14 @@ def _accumulate(grads, node, idx, g, into_leaves=False):
 _NEED_ONE = (True,)
 
 
-def _run_rule(n, gs):
+def _run_rule(n, gs, rule_of=None):
+    rule = n.op.backward if rule_of is None else rule_of(n)
     if len(gs) > 1:
         gs = [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
     if _versions.last_write > n.id:
         _versions.check_node(n)
     if n._one:            # (only called when its input needs a gradient)
-        in_grads = n.op.backward(n, gs, _NEED_ONE)
+        in_grads = rule(n, gs, _NEED_ONE)
         if len(in_grads) != 1:
             raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                              f"for 1 inputs")
@@ -293,7 +297,7 @@ def _run_rule(n, gs):
                              f"{g.shape} for an input of shape {n._in.shape}")
     else:
         needs = tuple(e is not None and not e[0].nondiff for e in n.edges)
-        in_grads = n.op.backward(n, gs, needs)
+        in_grads = rule(n, gs, needs)
         if len(in_grads) != len(n.edges):
             raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                              f"for {len(n.edges)} inputs")

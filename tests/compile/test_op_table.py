@@ -23,6 +23,8 @@ import pytest
 from autodiff import np, npx, autograd
 from autodiff.compile import rules
 from autodiff.ops.core import registered_ops
+from autodiff.ops.indexing import scatter_add
+from autodiff.ops.unary import sigmoid_grad, tanh_grad
 from .helpers import marked, assert_close, central_grad
 
 DTYPES = ('float32', 'float64')
@@ -323,6 +325,20 @@ def _astype_promote_case(dtype):
                 rtol=RTOL['float32'])
 
 
+def _backward_only(g, a, h, b):
+    # the ops tanh's and sigmoid's rules record (the compiled backward lowers them like any
+    # op); and getitem's adjoint, basic keys as getitem records them
+    return (tanh_grad(g, a) * 1.5 + sigmoid_grad(g, a),
+            (scatter_add(h, (1, slice(None, None, -2)), (4, 5, 6)) * 2.0).sum()
+            + scatter_add(b, (Ellipsis, -1), (4, 5, 6)))
+
+
+def _logical(x, y):
+    # masks combined (clip's backward does): bool and float operands (floats count as != 0)
+    return (x * np.logical_and(x > 0, y < 0.25) + y * np.logical_or(x < -0.5, y > 0.5)
+            + (x + y) * np.logical_xor(x > 0, y) + y * np.logical_and(x, y))
+
+
 def _split(x, w):
     a, b = np.split(x, 2, axis=1)                  # equal sections
     p, q, r = np.split(x, [1, 3], axis=0)          # at indices
@@ -363,6 +379,10 @@ _STRUCTURAL = [
     Case('split', {'split'}, _split, [((4, 4), _u), ((4, 2), _u)]),
     Case('flip', {'flip'}, _flip, [((2, 3, 4), _u), ((2, 3, 4), _u)]),
     Case('tile', {'tile'}, _tile, [((2, 3), _u), ((3,), _u)]),
+    Case('backward-only', {'tanh_grad', 'sigmoid_grad', 'scatter_add'}, _backward_only,
+         [((3, 4), _u), ((3, 4), U(-0.9, 0.9)), ((3, 6), _u), ((4, 5), _u)]),
+    Case('logical', {('logical', n) for n in rules.LOGICAL}, _logical,
+         [((3, 4), GRID(0.25, 3)), ((4,), GRID(0.25, 3))]),
     Case('repeat', {'repeat'}, _repeat, [((2, 3), _u), ((2, 6), _u)]),
 ]
 
@@ -406,6 +426,7 @@ def test_every_op_of_the_compiler_table_is_covered():
     assert names - set(rules.supported_names()) == set(), "cases of ops not in the table"
     assert set(rules.SCALAR) <= cov, "scalar forms without a case"
     assert {('compare', n) for n in rules.COMPARE} <= cov, "comparisons without a case"
+    assert {('logical', n) for n in rules.LOGICAL} <= cov, "logical ops without a case"
 
 
 # ---- float64 gradients of composite programs against central differences --------------------
@@ -475,9 +496,11 @@ OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
 # embedding's indices are integers; prod and roi_pooling have no opaque forward registered;
 # setitem is an in-place write, which a replay would not repeat
 FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'setitem'}
-# recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
-# the normalizations, embedding and the sliding windows)
-BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
+# recorded only by backward passes under create_graph (adjoints of the normalizations,
+# embedding and the sliding windows): the compiler's traced backward runs the rules of the
+# opaque ops that record them as opaque steps, so none of them is lowered (the adjoints of
+# getitem, tanh and sigmoid are in the table: scatter_add, tanh_grad, sigmoid_grad)
+BACKWARD_ONLY_OPS = {'norm_sums',
                      'embedding_scatter', 'convolution_weight_grad', 'pooling_adjoint',
                      'pooling_max_scatter', 'pooling_max_gather',
                      'roi_pooling_scatter', 'roi_pooling_gather'}
