@@ -171,6 +171,8 @@ class Builder:
 
     def transpose(self, x, axes):
         axes = tuple(axes)
+        if x.kind == 'transpose':              # a transpose of a transpose: one permutation
+            axes, x = tuple(x.attrs[i] for i in axes), x.args[0]
         if axes == tuple(range(len(axes))):
             return x
         return self._new('transpose', (x,), axes, tuple(x.shape[i] for i in axes), x.dtype)

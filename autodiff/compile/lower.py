@@ -121,6 +121,9 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
                               "are compiled)")
         pos = arg_pos.get(id(arr))
         if var is None:
+            if b.backward and pos is None and _reads_forward(arr._data, nodes, bstart):
+                raise Unsupported("a backward rule used a forward value without its history "
+                                  "(a replay would reuse the recorded data)")
             lf = Leaf(pos, arr if pos is None else None, None, False, None)
         elif id(arr) in tr.proxies:
             lf = Leaf(pos, None, var, False, None)
@@ -388,6 +391,21 @@ def _lower_node(b, n, ins):
         return [b.opaque(op, opaque.FORWARDS[name], ins, n.attrs, out.shape, dt)]
     raise Unsupported(f"op {name!r} ({why}; not in the compiler's table: "
                       f"{', '.join(rules.supported_names())})")
+
+
+def _reads_forward(d, nodes, bstart):
+    """Whether buffer ``d`` (an array without history met in the backward) shares memory
+    with a value or an input of the recorded forward."""
+    for n in nodes:
+        if n.id >= bstart:
+            continue
+        for o in n.outputs:
+            if o is not None and _onp.may_share_memory(d, o):
+                return True
+        for a in n.inputs:            # (the arguments' stand-ins; a constant stays one)
+            if a._node is not None and _onp.may_share_memory(d, a._data):
+                return True
+    return False
 
 
 def _basic(items):
