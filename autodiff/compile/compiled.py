@@ -295,11 +295,6 @@ class Compiled:
             raise GraphError(engine.no_history(0, heads[0]))
         graph = build_graph(heads if many else out)
         reason = _refusal_of(tr)
-        if reason is None:
-            try:
-                lower.lower(heads, tr.guards, tr)        # the forward lowers: trace backward
-            except Unsupported as err:
-                reason = f"not compiled: {err}"
         low, results, prog = None, [h._data for h in heads], None
         if reason is None:
             marked = trace.marked_arrays(tr, heads)
@@ -310,7 +305,8 @@ class Compiled:
             try:
                 bw = trace.record_backward(tr, heads, marked)
             except Exception as err:          # (e.g. a rule that refuses create_graph)
-                reason = f"not compiled: the backward could not be recorded ({err})"
+                reason = (_forward_refusal(heads, tr) or
+                          f"not compiled: the backward could not be recorded ({err})")
             else:
                 done = True
                 reason = _refusal_of(tr)          # (a rule read values or branched)
@@ -389,6 +385,16 @@ class Compiled:
         return value
 
 
+def _forward_refusal(heads, tr):
+    """Why the forward alone does not lower (the reason to give when the traced backward
+    failed: an op outside the table usually explains both), or None."""
+    try:
+        lower.lower(heads, tr.guards, tr)
+    except Unsupported as err:
+        return f"not compiled: {err}"
+    return None
+
+
 def _deliver(bw):
     """Write the traced backward's gradients into the marked arrays' ``.grad`` by their
     ``grad_req``, as ``backward()`` does ('write' overwrites, 'add' adds)."""
@@ -443,7 +449,8 @@ def _build_mode(name, tr, heads, mode):
         try:
             bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
         except Exception as err:              # (e.g. a rule that refuses create_graph)
-            return f"not compiled: the backward could not be recorded ({err})"
+            return (_forward_refusal(heads, tr) or
+                    f"not compiled: the backward could not be recorded ({err})")
         why = _refusal_of(tr)
         if why is not None:
             return why

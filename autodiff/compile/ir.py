@@ -70,6 +70,9 @@ def broadcast_shape(shapes, what='operands'):
         raise Unsupported(f"{what} of shapes {shapes} do not broadcast") from None
 
 
+_CONSTS = (('one', 1), ('two', 2), ('zero', 0), ('three', 3))   # template constants
+
+
 class Builder:
     """Creates values; keeps the program's scalar constants (module-level names ``K0``...)."""
 
@@ -115,8 +118,7 @@ class Builder:
         names; ``{one}``, ``{two}``, ``{zero}`` are constants of the compute dtype.
         """
         cdt = _onp.dtype(cdtype or dtype)
-        consts = {'one': self.scalar(1, cdt), 'two': self.scalar(2, cdt),
-                  'zero': self.scalar(0, cdt), 'three': self.scalar(3, cdt)}
+        consts = {name: self.scalar(k, cdt) for name, k in _CONSTS if '{' + name + '}' in tmpl}
         args, expr = [], tmpl
         for name, val in named.items():
             if isinstance(val, Value):

@@ -251,8 +251,7 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
 
 # ---- one tape node ------------------------------------------------------------------------
 def unary(b, name, x, dt):
-    v = b.template(rules.UNARY[name], dt, x=x, ln2=b.scalar(math.log(2.0), dt),
-                   ln10=b.scalar(math.log(10.0), dt))
+    v = b.template(rules.UNARY[name], dt, x=x)
     v.label = name
     return v
 

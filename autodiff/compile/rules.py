@@ -8,7 +8,7 @@ derivatives here: the compiler lowers the backward the eager rules recorded
 Templates name one element each: ``{x}`` the input of a unary op or of an op with a Python
 scalar operand, ``{a}``/``{b}`` the inputs of an array-array op, ``{s}`` the scalar (a
 constant of the arrays' dtype); ``{one}``, ``{two}``, ``{three}``, ``{zero}`` are constants
-of the dtype, ``{ln2}``/``{ln10}`` too.  ``_tanh`` and friends are scalar helpers
+of the dtype.  ``_tanh`` and friends are scalar helpers
 (``autodiff.compile._scalar``).
 """
 
