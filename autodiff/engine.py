@@ -129,7 +129,7 @@ def _check_freed(freed, deps, heads):
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
-             create_graph=False, variables=None):
+             create_graph=False, variables=None, rule_of=None):
     """Back-propagate from ``heads``.
 
     Writes ``.grad`` of the marked variables (by their ``grad_req``), or, when
@@ -137,6 +137,9 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
     With ``create_graph`` the pass is recorded, and every returned gradient has
     history (one that does not depend on the variables is tied to its variable by a
     ``constant_gradient`` node, so it can be differentiated again, giving zeros).
+
+    ``rule_of(node) -> rule`` (internal: ``autograd.compile``'s traced backward) picks the
+    backward rule to run for each node instead of ``node.op.backward``.
     """
     if head_grads is None:
         head_grads = [None] * len(heads)
@@ -172,7 +175,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         for h, g in zip(heads, hgs):
             _accumulate(grads, h._node, h._idx, g)
         _pass(deps, grads, [n for n in grads if deps[n] == 0], wanted, retain_graph,
-              into_leaves, st.anomaly)
+              into_leaves, st.anomaly, rule_of)
         out = _results(variables, wanted, create_graph, hgs) if wanted is not None else None
     finally:
         st.recording, st.training, st.views = prev
@@ -250,7 +253,7 @@ _NEED_ONE = (True,)
 _NEED_TWO = {(a, b): (a, b) for a in (False, True) for b in (False, True)}
 
 
-def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly):
+def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_of=None):
     """Process nodes in Kahn order: run each node's rule once its consumers are done.
 
     The per-node work is kept in this one loop (no helper call per node or per edge in
@@ -259,6 +262,8 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly):
     ``_run_rule``.  What is checked per node: the rule returned one gradient per input,
     each of its input's shape (a wrong shape would otherwise broadcast silently further
     down); ``versions`` in-place writes only for nodes older than the newest write.
+    ``rule_of(node)``, when given, picks the rule to run instead of the op's own
+    (``autograd.compile``'s traced backward runs opaque ops' rules behind a stand-in).
     """
     variable = Variable
     pop, push = ready.pop, ready.append
@@ -280,7 +285,7 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly):
                     gs = _fill(n, gs)
                 if _versions.last_write > n.id:
                     _versions.check_node(n)
-                in_grads = n.op.backward(n, gs, _NEED_ONE)
+                in_grads = (n.op.backward if rule_of is None else rule_of(n))(n, gs, _NEED_ONE)
                 if len(in_grads) != 1:
                     raise GraphError(f"backward of op {n.op.name!r} returned "
                                      f"{len(in_grads)} gradients for 1 inputs")
@@ -304,7 +309,7 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly):
                 push(p)
             continue
         edges = n._ed
-        in_grads = _run_rule(n, gs, anomaly) if gs is not None else None
+        in_grads = _run_rule(n, gs, anomaly, rule_of) if gs is not None else None
         for i, e in enumerate(edges):
             if e is None:
                 continue
@@ -328,8 +333,9 @@ def _fill(n, gs):
     return [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
 
 
-def _run_rule(n, gs, anomaly=False):
-    """Run the backward rule of multi-input node ``n`` on its output gradients ``gs``."""
+def _run_rule(n, gs, anomaly=False, rule_of=None):
+    """Run the backward rule of multi-input node ``n`` on its output gradients ``gs``
+    (``rule_of(n)``'s instead of the op's own when given)."""
     if len(gs) > 1:
         gs = _fill(n, gs)
     if _versions.last_write > n.id:
@@ -341,7 +347,7 @@ def _run_rule(n, gs, anomaly=False):
                           e1 is not None and not e1[0].nondiff]
     else:
         needs = tuple([e is not None and not e[0].nondiff for e in edges])
-    in_grads = n.op.backward(n, gs, needs)
+    in_grads = (n.op.backward if rule_of is None else rule_of(n))(n, gs, needs)
     if len(in_grads) != len(edges):
         raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                          f"for {len(edges)} inputs")

@@ -1,8 +1,11 @@
 """``autograd.compile``: record a function once, replay it as generated Numba code.
 
 The first call with given input shapes, dtypes and marks records ``fn`` under
-``autograd.record()`` and runs its backward eagerly (that call's result).  The tape is then
-lowered to a small program form (``lower``, ``ir``), differentiated there (``ad``), cut into
+``autograd.record()`` and runs its backward eagerly with ``create_graph=True`` (that call's
+result), so the ops of the backward rules are recorded too (``trace``).  Forward and backward
+tape are lowered together to a small program form (``lower``, ``ir``) by the forward
+templates of ``rules`` — the compiler owns no derivative: the marked inputs' gradients are
+ordinary values of the program —, cut into
 steps — fused elementwise loops with broadcasting and reductions as sinks, BLAS calls for
 matmul, views, copies, guards (``schedule``) — written as one generated module (``codegen``,
 a real ``.py`` file in a cache folder: ``cache``) and run with a memory plan (``program``).

@@ -32,7 +32,7 @@ from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..ops.core import Op
 from ..tape import Node, Variable
-from . import ad, lower, program, trace
+from . import lower, program, trace
 from .graph import mark_recorded_graph, program_graph
 from .ir import Unsupported
 
@@ -294,38 +294,38 @@ class Compiled:
             # only the stand-ins of unmarked arguments: eager mode's result has no history
             raise GraphError(engine.no_history(0, heads[0]))
         graph = build_graph(heads if many else out)
-        reason, low, grads = None, None, None
-        draws = sorted({r for r in tr.reads if r.startswith('np.random.')})
-        if draws:
-            reason = ("random draws inside the function: a replay would repeat the recorded "
-                      f"draws ({', '.join(draws)}); pass them in as arguments instead")
-        elif tr.wrote:
-            reason = ("an in-place write inside the function (x[...] = v, x += y): a replay "
-                      "would not repeat it")
-        elif tr.reads:
-            reason = ("data-dependent control flow: the function read array values into "
-                      f"Python ({', '.join(sorted(set(tr.reads)))})")
-        else:
+        reason = _refusal_of(tr)
+        low, results, prog = None, [h._data for h in heads], None
+        if reason is None:
+            marked = trace.marked_arrays(tr, heads)
+            if not marked:
+                reason = "not compiled: no marked input reaches the result"
+        done = False                              # the backward ran (this call's .grad)
+        if reason is None:
             try:
-                low = lower.lower(heads, tr.guards, tr)
-                for lf in low.leaves:
-                    lf.reached = lf.var in deps
-                wanted = [v for v in low.builder.values
-                          if v.kind == 'input' and low.leaves[v.attrs].grad]
-                grads = ad.gradients(low.builder, low.heads, wanted)
-                if not wanted:
-                    raise Unsupported("no marked input reaches the result")
-            except Unsupported as err:
-                reason, low = f"not compiled: {err}", None
-        before = None
-        if low is not None:
-            before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
-        engine.backward(heads)
-        results = [h._data for h in heads]
+                bw = trace.record_backward(tr, heads, marked)
+            except Exception as err:          # (e.g. a rule that refuses create_graph)
+                reason = (_forward_refusal(heads, tr) or
+                          f"not compiled: the backward could not be recorded ({err})")
+            else:
+                done = True
+                reason = _refusal_of(tr)          # (a rule read values or branched)
+                if reason is None:
+                    try:
+                        low = lower.lower(heads, tr.guards, tr, bw)
+                        for lf in low.leaves:
+                            lf.reached = lf.var in deps
+                    except Unsupported as err:
+                        reason, low = f"not compiled: {err}", None
+                before = None
+                if low is not None:
+                    before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
+                _deliver(bw)
+                if low is not None:
+                    prog, reason = _build(low, low.grads, tr.call_args, results, before)
+        if not done:
+            engine.backward(heads)
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
-        prog = None
-        if low is not None:
-            prog, reason = _build(low, grads, tr.call_args, results, before)
         mark_recorded_graph(graph, prog, reason)
         if prog is None:
             entry = Fallback(reason, graph)
@@ -385,6 +385,28 @@ class Compiled:
         return value
 
 
+def _forward_refusal(heads, tr):
+    """Why the forward alone does not lower (the reason to give when the traced backward
+    failed: an op outside the table usually explains both), or None."""
+    try:
+        lower.lower(heads, tr.guards, tr)
+    except Unsupported as err:
+        return f"not compiled: {err}"
+    return None
+
+
+def _deliver(bw):
+    """Write the traced backward's gradients into the marked arrays' ``.grad`` by their
+    ``grad_req``, as ``backward()`` does ('write' overwrites, 'add' adds)."""
+    for a, g in zip(bw.marked, bw.grads):
+        var = a._node
+        buf = var.grad._data
+        if var.grad_req == 'add':
+            buf += g._data.astype(buf.dtype, copy=False)
+        else:
+            _onp.copyto(buf, g._data, casting='unsafe')
+
+
 def _refusal_of(tr):
     """Why a recording cannot be replayed (random draws, in-place writes, value reads)."""
     draws = sorted({r for r in tr.reads if r.startswith('np.random.')})
@@ -420,26 +442,32 @@ def _build_mode(name, tr, heads, mode):
             return "not compiled: the compiled program disagreed with eager mode"
     fwd.vjp = None
     if mode == 'return':
-        low = lower.lower(heads, tr.guards, tr)
-        b, nargs = low.builder, len(tr.call_args)
-        seeds = []
-        for k, h in enumerate(low.heads):
-            low.leaves.append(lower.Leaf(nargs + k, None, None, False, None))
-            seeds.append(b.input(len(low.leaves) - 1, h.shape, h.dtype))
-        wanted = [v for v in b.values if v.kind == 'input' and low.leaves[v.attrs].grad]
-        if not wanted:
+        taped = [k for k, h in enumerate(heads) if h._node is not None]
+        marked = trace.marked_arrays(tr, [heads[k] for k in taped]) if taped else []
+        if not marked:
             raise Unsupported("no input reaches the result")
-        grads = ad.gradients(b, low.heads, wanted, seeds)
-        vjp = program.build(low, grads, mode='return')
-        ones = [wrap(_onp.ones(h.shape, h.dtype)) for h in low.heads]
+        try:
+            bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
+        except Exception as err:              # (e.g. a rule that refuses create_graph)
+            return (_forward_refusal(heads, tr) or
+                    f"not compiled: the backward could not be recorded ({err})")
+        why = _refusal_of(tr)
+        if why is not None:
+            return why
+        nargs = len(tr.call_args)
+        low = lower.lower(heads, tr.guards, tr, bw,
+                          seed_inputs={j: nargs + k for j, k in enumerate(taped)})
+        vjp = program.build(low, low.grads, mode='return')
+        ones = [wrap(_onp.ones(h.shape, h.dtype)) for h in heads]
         got = _quiet_run(vjp, list(tr.call_args) + ones)
         if got is program.GUARD_FAILED or got is program.STALE:
             return "not compiled: the program did not replay its own recording"
-        taped = [h for h in heads if h._node is not None]
-        eager = engine.backward(taped, variables=_leaf_arrays(vjp, tr), retain_graph=True)
+        eager = {a._node: g._data for a, g in zip(bw.marked, bw.grads)}
         noise = _rounding_noise(results)
-        for g, e in zip(got[len(heads):], eager):
-            e = e._data
+        for lf, g in zip(vjp.grad_leaves, got[len(heads):]):
+            e = eager.get(lf.var)
+            if e is None:
+                e = _onp.zeros(lf.var.shape, lf.var.dtype)
             if (g is None and e.any()) or (g is not None and not _close(g, e, noise)):
                 return "not compiled: the compiled gradient disagreed with eager mode"
         fwd.vjp = vjp
@@ -453,12 +481,6 @@ def _quiet_run(prog, args):
         # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
         warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
         return prog.run(args)
-
-
-def _leaf_arrays(prog, tr):
-    """The arrays behind a 'return' program's marked inputs (stand-ins of the arguments,
-    closed-over marked arrays), in ``prog.grad_leaves`` order."""
-    return [tr.call_args[lf.pos] if lf.pos is not None else lf.obj for lf in prog.grad_leaves]
 
 
 def _node_inputs(prog, args):

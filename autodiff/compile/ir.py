@@ -9,13 +9,15 @@ A recorded tape is lowered (``lower``) to a list of ``Value`` objects in creatio
 - ``sum`` / ``max`` / ``min``: a reduction over ``axes``, keeping the reduced axes (size 1);
 - ``matmul``: a 2-D matrix product, either operand possibly transposed (a BLAS call);
 - ``reshape`` / ``transpose`` / ``getitem``: views of another value (basic indexing only);
-- ``scatter``: zeros of a shape with a value written at a basic index (getitem's adjoint);
+- ``scatter``: zeros of a shape with a value written at a basic index (``scatter_add``,
+  getitem's adjoint);
 - ``concat``: arrays joined along an axis (a copy into one buffer);
 - ``opaque``: an op outside the table, run by its own eager code (``opaque``), and
   ``opaque_grad``: one input's gradient of it, by the op's eager backward rule.
 
-Differentiation happens on this form (``ad``), so the backward pass is more values of the
-same primitives, and fusion (``schedule``) sees forward and backward as one program.
+Nothing is differentiated on this form: the backward is the eager rules' recorded ops,
+lowered like the forward (``lower``), so fusion (``schedule``) sees forward and backward as
+one program.
 """
 import math
 
@@ -34,24 +36,23 @@ class Unsupported(Exception):
 class Value:
     """One value of the program.
 
-    ``ew`` values carry ``expr``, the compute dtype ``cdtype`` (arguments of another dtype
-    are cast to it first), and for differentiation ``names`` (the template names of the
-    arguments), ``derivs`` (per argument: a template of ``g * d value / d argument``, or
-    None) and ``named`` (constants the derivative templates use).  ``nograd`` stops
-    gradients (``detach``; the max of a softmax).  ``origin`` is the tape node the value
-    was lowered from (for drawing the compiled program).
+    ``ew`` values carry ``expr`` and the compute dtype ``cdtype`` (arguments of another
+    dtype are cast to it first).  ``nograd`` marks a value whose history was cut
+    (``detach``, an op under ``pause()``: drawn so).  ``origin`` is the tape node the value
+    was lowered from and ``backward`` whether that node was recorded by the traced backward
+    (for drawing the compiled program).
     """
-    __slots__ = ('id', 'kind', 'args', 'attrs', 'shape', 'dtype', 'cdtype', 'expr', 'names',
-                 'derivs', 'named', 'nograd', 'origin', 'backward', 'label')
+    __slots__ = ('id', 'kind', 'args', 'attrs', 'shape', 'dtype', 'cdtype', 'expr',
+                 'nograd', 'origin', 'backward', 'label')
 
     def __init__(self, id, kind, args, attrs, shape, dtype):
         self.id, self.kind, self.args, self.attrs = id, kind, tuple(args), attrs
         self.shape, self.dtype = tuple(shape), _onp.dtype(dtype)
         self.cdtype = self.dtype
-        self.expr = self.names = self.derivs = self.named = None
+        self.expr = None
         self.nograd = False
         self.origin = None
-        self.backward = False         # made by differentiation (``ad``)
+        self.backward = False         # lowered from the traced backward
         self.label = None             # the table entry it computes, for pictures ('exp')
 
     @property
@@ -69,6 +70,9 @@ def broadcast_shape(shapes, what='operands'):
         raise Unsupported(f"{what} of shapes {shapes} do not broadcast") from None
 
 
+_CONSTS = (('one', 1), ('two', 2), ('zero', 0), ('three', 3))   # template constants
+
+
 class Builder:
     """Creates values; keeps the program's scalar constants (module-level names ``K0``...)."""
 
@@ -77,7 +81,7 @@ class Builder:
         self.const_names = {}        # (dtype name, repr) -> name
         self.const_lines = []
         self.origin = None           # tape node being lowered (stamped on new values)
-        self.backward = False        # set while ``ad`` differentiates (stamped too)
+        self.backward = False        # set while backward nodes are lowered (stamped too)
 
     def _new(self, kind, args, attrs, shape, dtype):
         v = Value(len(self.values), kind, args, attrs, shape, dtype)
@@ -109,55 +113,37 @@ class Builder:
         v.cdtype = _onp.dtype(cdtype) if cdtype is not None else v.dtype
         return v
 
-    def template(self, tmpl, dtype, cdtype=None, shape=None, derivs=None, **named):
+    def template(self, tmpl, dtype, cdtype=None, shape=None, **named):
         """An ``ew`` value from a named template: ``{x}``, ``{g}``... name values or constant
         names; ``{one}``, ``{two}``, ``{zero}`` are constants of the compute dtype.
-
-        ``derivs``: per value argument (in the order of ``named``), a derivative template
-        (over the same names plus ``{g}`` and ``{ans}``) or None.
         """
         cdt = _onp.dtype(cdtype or dtype)
-        consts = {'one': self.scalar(1, cdt), 'two': self.scalar(2, cdt),
-                  'zero': self.scalar(0, cdt), 'three': self.scalar(3, cdt)}
-        args, names, kept, expr = [], [], [], tmpl
-        k = -1
+        consts = {name: self.scalar(k, cdt) for name, k in _CONSTS if '{' + name + '}' in tmpl}
+        args, expr = [], tmpl
         for name, val in named.items():
             if isinstance(val, Value):
-                k += 1
                 if '{' + name + '}' not in expr:
                     continue
-                kept.append(k)
                 expr = expr.replace('{' + name + '}', '{' + str(len(args)) + '}')
                 args.append(val)
-                names.append(name)
             else:
                 consts[name] = val
         for name, text in consts.items():
             expr = expr.replace('{' + name + '}', text)
         v = self.ew(expr, args, dtype, cdt, shape)
-        v.names = tuple(names)
-        v.named = consts
-        v.derivs = tuple(derivs[k] for k in kept) if derivs is not None else (None,) * len(args)
         return v
 
     def full(self, value, shape, dtype):
         return self.template(self.scalar(value, dtype), dtype, shape=shape)
 
-    def add(self, a, b):
-        dt = _onp.result_type(a.dtype, b.dtype)
-        return self.template('{a} + {b}', dt, a=a, b=b, derivs=('{g}', '{g}'))
-
     def cast(self, x, dtype):
         if x.dtype == dtype:
             return x
-        v = self.template('{x}', dtype, x=x, derivs=('{g}',))
-        v.attrs = 'cast'              # (its adjoint is cast back: see ``ad``)
-        return v
+        return self.template('{x}', dtype, x=x)
 
     def broadcast(self, x, shape):
         shape = tuple(shape)
-        return x if x.shape == shape else self.template('{x}', x.dtype, shape=shape, x=x,
-                                                           derivs=('{g}',))
+        return x if x.shape == shape else self.template('{x}', x.dtype, shape=shape, x=x)
 
     def stop(self, x):
         v = self.template('{x}', x.dtype, x=x)
@@ -187,6 +173,8 @@ class Builder:
 
     def transpose(self, x, axes):
         axes = tuple(axes)
+        if x.kind == 'transpose':              # a transpose of a transpose: one permutation
+            axes, x = tuple(x.attrs[i] for i in axes), x.args[0]
         if axes == tuple(range(len(axes))):
             return x
         return self._new('transpose', (x,), axes, tuple(x.shape[i] for i in axes), x.dtype)
@@ -211,13 +199,3 @@ class Builder:
         a = v.args[i]
         return self._new('opaque_grad', (v, g) + tuple(v.args), (i, tuple(needs)), a.shape,
                          a.dtype)
-
-    def unbroadcast(self, g, shape):
-        """Sum ``g`` over the axes broadcasting added or stretched, giving ``shape``."""
-        shape = tuple(shape)
-        if g.shape == shape:
-            return g
-        lead = len(g.shape) - len(shape)
-        axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
-                                          if s == 1 and g.shape[i + lead] != 1)
-        return self.reshape(self.reduce('sum', g, axes), shape)

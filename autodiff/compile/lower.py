@@ -1,12 +1,20 @@
 """Lower a recorded tape (plus what the tracer saw) to the compiler's program form (``ir``).
 
 Each tape node becomes one or a few primitive values (``log_softmax`` becomes max, subtract,
-exp, sum, log, subtract).  Arrays without history that the function computed outside the
+exp, sum, log, subtract), by the forward templates of ``rules`` and the structural code
+below.  The backward is lowered the same way: the eager backward ran under the tracer with
+``create_graph=True`` (``trace.record_backward``), so its rules' ops are tape nodes like the
+forward ones, starting from stand-in head gradients (``seeds``: ones, or inputs of the
+program holding the incoming head gradients); the marked inputs' gradients are then ordinary
+values of the program.  The compiler differentiates nothing itself.
+
+Arrays without history that the function computed outside the
 tape (a comparison such as ``x > 0``, ``detach()``, anything computed from a closed-over
 array) are lowered from the tracer's notes, so a replay recomputes them instead of reusing
 the recorded data; an array without history and without such a note (a closed-over array,
 one created from no array) is an input, read on every call.
-An op outside the table that ``opaque`` takes becomes one opaque step (its eager code).
+An op outside the table that ``opaque`` takes becomes one opaque step (its eager code), and
+its backward (a ``trace.OPAQUE_GRAD`` node) the op's eager backward rule as one step.
 Anything else raises ``Unsupported`` with the reason; the caller then runs eagerly.
 """
 import math
@@ -18,6 +26,7 @@ from ..ndarray import ndarray
 from ..ops.core import Op
 from ..tape import Variable
 from . import opaque, rules
+from .trace import OPAQUE_GRAD
 from .ir import BOOL, FLOATS, Builder, Unsupported, Value
 
 
@@ -45,8 +54,10 @@ class _OffTape:
 
 
 class Lowered:
-    """The forward program: heads, guards (value, expected truth) and inputs."""
-    __slots__ = ('builder', 'heads', 'guards', 'leaves')
+    """The program: heads, guards (value, expected truth), inputs (``leaves``) and, when a
+    traced backward was lowered, ``grads``: ``{input value id: gradient Value}`` of the
+    marked inputs it differentiates."""
+    __slots__ = ('builder', 'heads', 'guards', 'leaves', 'grads')
 
 
 def _tape_nodes(arrays, start, derived):
@@ -80,11 +91,21 @@ def _tape_nodes(arrays, start, derived):
     return sorted(nodes, key=lambda n: n.id)
 
 
-def lower(heads, guards, tr):
-    """The ``Lowered`` program of ``heads`` (arrays) given the trace ``tr``."""
+def lower(heads, guards, tr, bw=None, seed_inputs=None):
+    """The ``Lowered`` program of ``heads`` (arrays) given the trace ``tr``.
+
+    ``bw`` (a ``trace.Backward``): lower its gradients too (``low.grads``).  Its seeds are
+    constants of ones, or with ``seed_inputs`` (``{head index: input position}``) inputs of
+    the program at those positions (for a tape node's backward: the head gradients).
+    """
     b = Builder()
     low = Lowered()
-    low.builder, low.leaves = b, []
+    low.builder, low.leaves, low.grads = b, [], {}
+    seeds = {}                                # seed Variable -> (head index, seed array)
+    if bw is not None:
+        for k, s in enumerate(bw.seeds):
+            seeds[s._node] = (k, s)
+    seed_values = {}
     leaf_values = {}                          # Variable (or ('const', id)) -> input Value
     arg_pos = {id(a): i for i, a in reversed(list(enumerate(tr.call_args)))}
     values = {}                               # (tape node, output index) -> Value
@@ -100,6 +121,9 @@ def lower(heads, guards, tr):
                               "are compiled)")
         pos = arg_pos.get(id(arr))
         if var is None:
+            if b.backward and pos is None and _reads_forward(arr._data, nodes, bstart):
+                raise Unsupported("a backward rule used a forward value without its history "
+                                  "(a replay would reuse the recorded data)")
             lf = Leaf(pos, arr if pos is None else None, None, False, None)
         elif id(arr) in tr.proxies:
             lf = Leaf(pos, None, var, False, None)
@@ -110,10 +134,26 @@ def lower(heads, guards, tr):
         v = leaf_values[key] = b.input(len(low.leaves) - 1, arr.shape, arr.dtype)
         return v
 
+    def seed(p):
+        v = seed_values.get(p)
+        if v is None:
+            k, s = seeds[p]
+            if seed_inputs is None:
+                b.origin = None
+                v = b.full(1, s.shape, s.dtype)
+            else:
+                low.leaves.append(Leaf(seed_inputs[k], None, None, False, None))
+                v = b.input(len(low.leaves) - 1, s.shape, s.dtype)
+            v.backward = True
+            seed_values[p] = v
+        return v
+
     def value(arr, edge):
         if edge is not None:
             p = edge[0]
             if type(p) is Variable:
+                if p in seeds:
+                    return seed(p)
                 if p.edges or p.id > tr.start:
                     raise Unsupported("a marked intermediate (attach_grad inside the function)")
                 return leaf(arr, p)
@@ -150,32 +190,54 @@ def lower(heads, guards, tr):
             return b.cast(b.stop(operand(operands[0])), out.dtype)
         if name == 'reshape':                  # reshape to the same shape (shape.reshape)
             return b.reshape(operand(operands[0]), out.shape)
-        if name in rules.COMPARE and len(operands) == 2:
+        logical = name in rules.LOGICAL
+        if (name in rules.COMPARE or logical) and len(operands) == 2:
             named = {}
             for key, x in zip('ab', operands):
                 scalar = isinstance(x, numbers.Real) and not isinstance(x, bool)
                 named[key] = x if scalar else operand(x)
             cdt = _onp.result_type(*[v.dtype if isinstance(v, Value) else v
                                      for v in named.values()])
-            if cdt not in FLOATS:
+            if cdt not in FLOATS and not (logical and cdt == BOOL):
                 raise Unsupported(f"{name} in dtype {cdt}")
             for key, x in named.items():
                 if not isinstance(x, Value):
                     named[key] = b.scalar(x, cdt)
-            return b.template(rules.COMPARE[name], BOOL, cdtype=cdt, shape=out.shape, **named)
+            tmpl = rules.LOGICAL[name] if logical else rules.COMPARE[name]
+            return b.template(tmpl, BOOL, cdtype=cdt, shape=out.shape, **named)
         label = name if isinstance(name, str) else name.name
         raise Unsupported(f"{label}() of an array computed from the inputs (arguments or "
                           "arrays the function reads; its result is not recorded, so a "
                           "replay could not recompute it)")
 
-    nodes = _tape_nodes(list(heads) + [a for a, _ in guards], tr.start, tr.derived)
+    grads = [g for g in bw.grads if g is not None] if bw is not None else []
+    nodes = _tape_nodes(list(heads) + [a for a, _ in guards] + grads, tr.start, tr.derived)
+    bstart = bw.start if bw is not None else None
     for n in nodes:
+        b.backward = bstart is not None and n.id >= bstart
         ins = [value(a, e) for a, e in zip(n.inputs, n.edges)]
         b.origin = n
-        outs = _lower_node(b, n, ins)
+        if n.op is OPAQUE_GRAD:
+            outs = _opaque_grads(b, n, ins)
+        else:
+            outs = _lower_node(b, n, ins)
         for i, v in enumerate(outs):
             values[(n, i)] = v
     b.origin = None
+    if bw is not None:
+        b.backward = True
+        inputs = {lf.var: v for v in b.values if v.kind == 'input'
+                  for lf in (low.leaves[v.attrs],) if lf.grad}
+        for arr, g in zip(bw.marked, bw.grads):
+            iv = inputs.get(arr._node)
+            if iv is None or g is None:
+                continue
+            gv = value(g, (g._node, g._idx)) if g._node is not None else operand(g)
+            if gv.shape != iv.shape:
+                raise Unsupported(f"a gradient of shape {gv.shape} for an input of shape "
+                                  f"{iv.shape}")
+            low.grads[iv.id] = gv
+        b.backward = False
     low.heads = [value(h, (h._node, h._idx)) if h._node is not None else operand(h)
                  for h in heads]
     low.guards = [(operand(a), bool(expect)) for a, expect in guards]
@@ -194,19 +256,36 @@ def _constants(b, template, dt):
 
 
 def unary(b, name, x, dt):
-    forward, d = rules.UNARY[name]
-    v = b.template(forward, dt, derivs=(d,), x=x, ln2=b.scalar(math.log(2.0), dt),
-                   ln10=b.scalar(math.log(10.0), dt), **_constants(b, forward, dt))
+    forward = rules.UNARY[name]
+    v = b.template(forward, dt, x=x, **_constants(b, forward, dt))
     v.label = name
     return v
 
 
 def binary(b, name, x, y, dt, shape=None):
-    forward, da, db = rules.BINARY[name]
-    v = b.template(forward, dt, shape=shape, derivs=(da, db), a=x, b=y,
-                   **_constants(b, forward, dt))
+    forward = rules.BINARY[name]
+    v = b.template(forward, dt, shape=shape, a=x, b=y, **_constants(b, forward, dt))
     v.label = name
     return v
+
+
+def _opaque_grads(b, n, ins):
+    """The ``opaque_grad`` values of a ``trace.OPAQUE_GRAD`` node (inputs: the opaque op's
+    output, its incoming gradient, its inputs): one per input its eager rule gave a
+    gradient."""
+    fwd_node, needs, which = n.attrs
+    v = ins[0]
+    if v.kind != 'opaque':
+        raise Unsupported(f"the backward of {fwd_node.op.name!r} without its opaque forward")
+    g = b.cast(ins[1], v.dtype)
+    return [b.opaque_grad(v, g, i, needs) for i in which]
+
+
+def _gemm_operand(x):
+    """``(base, transposed)``: a 2-D transpose folded into the GEMM call (no copy)."""
+    if x.kind == 'transpose' and x.attrs == (1, 0):
+        return x.args[0], True
+    return x, False
 
 
 def _lower_node(b, n, ins):
@@ -234,10 +313,7 @@ def _lower_node(b, n, ins):
         rule = rules.scalar_rule(name, op.scalar_arg, s)
         if rule is None or isinstance(s, complex):
             raise Unsupported(f"op {name!r} with a scalar operand")
-        named = {'x': ins[0], 's': b.scalar(s, dt), **_constants(b, rule[0], dt)}
-        if (name, op.scalar_arg) == ('power', 0):
-            named['logs'] = b.scalar(_onp.log(s) if s > 0 else (-_onp.inf if s == 0 else _onp.nan), dt)
-        return [b.template(rule[0], dt, derivs=(rule[1],), **named)]
+        return [b.template(rule, dt, x=ins[0], s=b.scalar(s, dt), **_constants(b, rule, dt))]
     if name in rules.UNARY and len(ins) == 1:
         return [unary(b, name, ins[0], dt)]
     if name in rules.BINARY and len(ins) == 2:
@@ -248,14 +324,15 @@ def _lower_node(b, n, ins):
         r = b.reduce(rules.REDUCTIONS[name], x, axes)
         if name == 'mean':
             count = math.prod(x.shape[i] for i in axes)
-            r = b.template('{x} / {s}', dt, derivs=('{g} / {s}',), x=r, s=b.scalar(count, dt))
+            r = b.template('{x} / {s}', dt, x=r, s=b.scalar(count, dt))
         return [b.reshape(r, out.shape)]
     if name == 'matmul':
         x, y = ins
         if len(x.shape) != 2 or len(y.shape) != 2:
             raise Unsupported(f"matmul of shapes {x.shape} and {y.shape} (only 2-D @ 2-D is "
                               "compiled)")
-        return [b.matmul(b.cast(x, dt), b.cast(y, dt))]    # (eager mode promotes too)
+        (x, ta), (y, tb) = _gemm_operand(b.cast(x, dt)), _gemm_operand(b.cast(y, dt))
+        return [b.matmul(x, y, ta, tb)]    # (eager mode promotes too)
     if name in ('reshape', 'expand_dims', 'squeeze'):
         return [b.reshape(ins[0], out.shape)]
     if name == 'transpose':
@@ -267,8 +344,7 @@ def _lower_node(b, n, ins):
     if name == 'getitem':
         key = n.attrs[0]
         items = key if isinstance(key, tuple) else (key,)
-        if not all(k is None or k is Ellipsis or isinstance(k, (slice, int, _onp.integer))
-                   for k in items):
+        if not _basic(items):
             raise Unsupported("getitem with an array index (only basic indexing is compiled)")
         if not any(k is Ellipsis for k in items):
             key = items + (Ellipsis,)   # (a full integer index then gives a 0-d view)
@@ -292,7 +368,6 @@ def _lower_node(b, n, ins):
         m = b.reduce('max', x, (ax,))
         # (eager's kernel shifts by 0 when a row's max is infinite)
         shift = b.template('({zero} if ({x} == np.inf or {x} == -np.inf) else {x})', dt, x=m)
-        shift.nograd = True
         z = binary(b, 'subtract', x, shift, dt)
         e = unary(b, 'exp', z, dt)
         s = b.reduce('sum', e, (ax,))
@@ -301,21 +376,48 @@ def _lower_node(b, n, ins):
         return [binary(b, 'subtract', z, unary(b, 'log', s, dt), dt)]
     if name == 'where':
         c, x, y = ins
-        return [b.template('({a} if {c} else {b})', dt, shape=out.shape,
-                           derivs=(None, '({g} if {c} else {zero})', '({zero} if {c} else {g})'),
-                           c=c, a=x, b=y)]
+        return [b.template('({a} if {c} else {b})', dt, shape=out.shape, c=c, a=x, b=y)]
     if name == 'clip':
         lo, hi = n.attrs
         lo = -_onp.inf if lo is None else lo
         hi = _onp.inf if hi is None else hi
         return [b.template('np.minimum(np.maximum({x}, {lo}), {hi})', dt,
-                           derivs=('({g} if ({x} >= {lo} and {x} <= {hi}) else {zero})',),
                            x=ins[0], lo=b.scalar(lo, dt), hi=b.scalar(hi, dt))]
+    if name == 'scatter_add':          # getitem's adjoint: zeros with g written at the key
+        key, shape = n.attrs
+        items = key if isinstance(key, tuple) else (key,)
+        if not _basic(items):
+            raise Unsupported("scatter_add with an array index (only basic indexing is "
+                              "compiled)")
+        if not any(k is Ellipsis for k in items):
+            key = items + (Ellipsis,)
+        return [b.scatter(b.cast(ins[0], dt), key, tuple(shape))]
     why = opaque.refusal(n)
     if why is None:                   # the op's own eager code as one step
         return [b.opaque(op, opaque.FORWARDS[name], ins, n.attrs, out.shape, dt)]
     raise Unsupported(f"op {name!r} ({why}; not in the compiler's table: "
                       f"{', '.join(rules.supported_names())})")
+
+
+def _reads_forward(d, nodes, bstart):
+    """Whether buffer ``d`` (an array without history met in the backward) shares memory
+    with a value or an input of the recorded forward."""
+    for n in nodes:
+        if n.id >= bstart:
+            continue
+        for o in n.outputs:
+            if o is not None and _onp.may_share_memory(d, o):
+                return True
+        for a in n.inputs:            # (the arguments' stand-ins; a constant stays one)
+            if a._node is not None and _onp.may_share_memory(d, a._data):
+                return True
+    return False
+
+
+def _basic(items):
+    """Whether index items are basic indexing (slices, integers, None, Ellipsis)."""
+    return all(k is None or k is Ellipsis or isinstance(k, (slice, int, _onp.integer))
+               for k in items)
 
 
 def _tile(b, x, reps):

@@ -30,13 +30,25 @@ so recordings in several threads run at once, each told only of its own thread's
 that signature run eagerly, which is safe).  Arrays the
 function creates from no array (``np.ones(3)``) count as inputs too: they are the same on
 every call, so replaying them is merely exact.
+
+The backward is traced the same way (``record_backward``): the eager ``engine.backward`` runs
+under the trace with ``create_graph=True`` from stand-in head gradients (leaves marked
+'null', so every rule's ops are recorded; ``lower`` makes them ones or program inputs), and
+the gradients of the marked inputs are arrays with history like any result.  The rules of
+ops the compiler runs opaquely (``opaque.FORWARDS``) run unrecorded behind one
+``OPAQUE_GRAD`` node each, which ``lower`` turns into the op's eager backward as one step.
 """
 import contextlib
 
-from .. import versions
+import numpy as _onp
+
+from .. import engine, versions
 from .._state import state, Tracer
+from ..errors import GraphError
 from ..ndarray import ndarray, wrap
-from ..tape import tick
+from ..ops.core import Op, output, record
+from ..tape import Variable, tick
+from . import opaque
 
 
 class Trace(Tracer):
@@ -158,3 +170,98 @@ def record_call(fn, args, names=(), mark_args=False, train_mode=True):
     finally:
         state.tracer = outer
     return tr
+
+
+# ---- the traced backward ------------------------------------------------------------------
+def _opaque_grad_rule(node, grads, needs):
+    raise GraphError(f"{node.op.name}: the compiler's stand-in for an opaque op's backward "
+                     "is not differentiable")
+
+
+# stand-in node of an opaque op's backward in the traced backward (``lower`` makes it
+# ``opaque_grad`` values: the op's eager backward rule runs as one step on replay)
+OPAQUE_GRAD = Op('opaque_grad', _opaque_grad_rule)
+
+
+def _opaque_rule(node, grads, needs):
+    """An opaque op's backward in the traced backward: its eager rule computes the values
+    unrecorded, and one ``OPAQUE_GRAD`` node over the forward node's output, the incoming
+    gradient and its inputs stands for them (attrs: the forward node, ``needs``)."""
+    with opaque.Unrecorded():
+        got = node.op.backward(node, grads, needs)
+    ins = node.inputs
+    which = [i for i, (g, need) in enumerate(zip(got, needs)) if need and g is not None]
+    datas = tuple(_onp.ascontiguousarray(got[i]._data, dtype=ins[i].dtype) for i in which)
+    outs = [wrap(d) for d in datas]
+    record(OPAQUE_GRAD, (output(node), grads[0]) + tuple(ins), outs, datas,
+           (node, tuple(needs), tuple(which)))
+    res = [None] * len(ins)
+    for i, o in zip(which, outs):
+        res[i] = o
+    return tuple(res)
+
+
+def _rule_of(node):
+    """The rule the traced backward runs for ``node``: an opaque op's stand-in, else its own."""
+    if node.op.name in opaque.FORWARDS:
+        return _opaque_rule
+    return node.op.backward
+
+
+def marked_arrays(tr, heads):
+    """The marked leaves (not the stand-ins of unmarked arguments) the recorded ``heads``
+    depend on, as arrays: what the traced backward differentiates."""
+    deps = engine._collect(heads)
+    found = {}
+    for a in tr.call_args:
+        v = a._node
+        if v in deps and type(v) is Variable and v not in tr.proxy_vars:
+            found.setdefault(v, a)
+    for n in deps:
+        if type(n) is Variable:
+            continue
+        for a in n.inputs:
+            v = a._node
+            if (type(v) is Variable and v in deps and v not in tr.proxy_vars
+                    and v.grad_req != 'null'):
+                found.setdefault(v, a)
+    return [a for v, a in found.items() if v.grad_req != 'null']
+
+
+class Backward:
+    """The traced backward of a recording: ``seeds`` (one stand-in head gradient per head,
+    marked 'null': the recorded backward starts from them), ``marked`` (the arrays
+    differentiated), ``grads`` (their gradients, arrays with history; None where the
+    gradient is a constant the lowering reads as such) and ``start`` (the tape clock when it
+    began: later nodes are backward nodes)."""
+    __slots__ = ('seeds', 'marked', 'grads', 'start')
+
+
+def record_backward(tr, heads, marked):
+    """Run the eager backward of ``heads`` toward ``marked`` with ``create_graph=True`` under
+    the trace ``tr``, from head gradients of ones (stand-in leaves, so every rule's ops are
+    recorded and seen), and return its ``Backward``.  Opaque ops' rules run unrecorded
+    behind one ``OPAQUE_GRAD`` node each (``_rule_of``)."""
+    bw = Backward()
+    bw.marked = list(marked)
+    bw.seeds = []
+    for h in heads:
+        s = wrap(_onp.ones(h.shape, h.dtype))
+        s.attach_grad('null')
+        bw.seeds.append(s)
+    outer = state.tracer
+    try:
+        state.tracer = tr
+        bw.start = tick()
+        grads = engine.backward(heads, head_grads=bw.seeds, retain_graph=True,
+                                create_graph=True, variables=bw.marked, rule_of=_rule_of)
+    finally:
+        state.tracer = outer
+    derived = {id(rec[3]._data): rec[3] for rec in tr.derived.values()}
+    bw.grads = []
+    for g in grads:
+        n = g._node
+        if n is not None and n.op.name == 'constant_gradient':   # no history of its own
+            g = derived.get(id(g._data), wrap(g._data))
+        bw.grads.append(g)
+    return bw

@@ -23,7 +23,10 @@ import pytest
 from autodiff import np, npx, autograd
 from autodiff.compile import rules
 from autodiff.ops.core import registered_ops
+from autodiff.ops.indexing import scatter_add
+from autodiff.ops.unary import sigmoid_grad, tanh_grad
 from .helpers import marked, assert_close, central_grad
+from helpers import optable
 
 DTYPES = ('float32', 'float64')
 RTOL = {'float32': 2e-5,   # float32 rounding
@@ -323,6 +326,20 @@ def _astype_promote_case(dtype):
                 rtol=RTOL['float32'])
 
 
+def _backward_only(g, a, h, b):
+    # the ops tanh's and sigmoid's rules record (the compiled backward lowers them like any
+    # op); and getitem's adjoint, basic keys as getitem records them
+    return (tanh_grad(g, a) * 1.5 + sigmoid_grad(g, a),
+            (scatter_add(h, (1, slice(None, None, -2)), (4, 5, 6)) * 2.0).sum()
+            + scatter_add(b, (Ellipsis, -1), (4, 5, 6)))
+
+
+def _logical(x, y):
+    # masks combined (clip's backward does): bool and float operands (floats count as != 0)
+    return (x * np.logical_and(x > 0, y < 0.25) + y * np.logical_or(x < -0.5, y > 0.5)
+            + (x + y) * np.logical_xor(x > 0, y) + y * np.logical_and(x, y))
+
+
 def _split(x, w):
     a, b = np.split(x, 2, axis=1)                  # equal sections
     p, q, r = np.split(x, [1, 3], axis=0)          # at indices
@@ -363,12 +380,36 @@ _STRUCTURAL = [
     Case('split', {'split'}, _split, [((4, 4), _u), ((4, 2), _u)]),
     Case('flip', {'flip'}, _flip, [((2, 3, 4), _u), ((2, 3, 4), _u)]),
     Case('tile', {'tile'}, _tile, [((2, 3), _u), ((3,), _u)]),
+    Case('backward-only', {'tanh_grad', 'sigmoid_grad', 'scatter_add'}, _backward_only,
+         [((3, 4), _u), ((3, 4), U(-0.9, 0.9)), ((3, 6), _u), ((4, 5), _u)]),
+    Case('logical', {('logical', n) for n in rules.LOGICAL}, _logical,
+         [((3, 4), GRID(0.25, 3)), ((4,), GRID(0.25, 3))]),
     Case('repeat', {'repeat'}, _repeat, [((2, 3), _u), ((2, 6), _u)]),
 ]
 
-CASES = ([_unary_case(n, op, gen) for n, (op, gen) in _UNARY.items()]
+# the rows of the op tables (tests/helpers/optable.py) that the hand-drawn cases above do not
+# take (their domains come from the table): one unary, binary and scalar-form case each
+def _points(row):
+    return lambda rng, shape: row.points(shape, seed=int(rng.integers(1 << 30)))
+
+
+_ROW_UNARY = {u.name: (u.fn, _points(u)) for u in optable.UNARY
+              if u.name in rules.UNARY and u.name not in _UNARY}
+_ROW_BINARY = [b for b in optable.BINARY if b.name in rules.BINARY and b.name not in _BINARY]
+for _b in _ROW_BINARY:
+    _SCALAR_FORMS[_b.name] = (lambda fn: lambda x, s, pos: fn(x, s) if pos else fn(s, x))(_b.fn)
+_ROW_SCALAR = [(b.name, [(b.right, 1), (b.left, 0)], b.a) for b in _ROW_BINARY
+               if (b.name, 1) in rules.SCALAR]
+# the backward-only rows take a Python scalar on either side too (e.g. tanh_grad(h, 0.5))
+for _f in (tanh_grad, sigmoid_grad):
+    _SCALAR_FORMS[_f.__name__] = (lambda fn: lambda x, s, pos: fn(x, s) if pos else fn(s, x))(_f)
+    _ROW_SCALAR.append((_f.__name__, [(0.5, 1), (-1.5, 0)], U(-2, 2)))
+
+CASES = ([_unary_case(n, op, gen) for n, (op, gen) in {**_UNARY, **_ROW_UNARY}.items()]
          + [_binary_case(n, *spec) for n, spec in _BINARY.items()]
-         + [_scalar_case(n, forms, gen, k) for k, (n, forms, gen) in enumerate(_SCALAR)]
+         + [_binary_case(b.name, b.fn, b.a, b.b) for b in _ROW_BINARY]
+         + [_scalar_case(n, forms, gen, k)
+            for k, (n, forms, gen) in enumerate(_SCALAR + _ROW_SCALAR)]
          + [_compare_case(n) for n in rules.COMPARE]
          + [_reduce_case(n, _REDUCE_DATA[n]) for n in rules.REDUCTIONS]
          + _STRUCTURAL)
@@ -406,6 +447,7 @@ def test_every_op_of_the_compiler_table_is_covered():
     assert names - set(rules.supported_names()) == set(), "cases of ops not in the table"
     assert set(rules.SCALAR) <= cov, "scalar forms without a case"
     assert {('compare', n) for n in rules.COMPARE} <= cov, "comparisons without a case"
+    assert {('logical', n) for n in rules.LOGICAL} <= cov, "logical ops without a case"
 
 
 # ---- float64 gradients of composite programs against central differences --------------------
@@ -489,14 +531,11 @@ FALLBACK_OPS = {'prod', 'batch_norm', 'dropout', 'embedding', 'roi_pooling', 'se
                 'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
                 'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
                 'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal'}
-# elementwise rows with a forward template (rules.FORWARD_*) but no derivative template: the
-# compiler's own differentiation (compile/ad.py) cannot take them, so they run eagerly until
-# the compiler lowers the recorded backward instead (then they join its table)
-FALLBACK_OPS |= ((set(rules.FORWARD_UNARY) | set(rules.FORWARD_BINARY)) - set(rules.UNARY)
-                 - set(rules.BINARY) - {'tanh_grad', 'sigmoid_grad'})
-# recorded only by backward passes under create_graph (adjoints of getitem, tanh, sigmoid,
-# the normalizations, embedding and the sliding windows)
-BACKWARD_ONLY_OPS = {'scatter_add', 'tanh_grad', 'sigmoid_grad', 'norm_sums',
+# recorded only by backward passes under create_graph (adjoints of the normalizations,
+# embedding and the sliding windows): the compiler's traced backward runs the rules of the
+# opaque ops that record them as opaque steps, so none of them is lowered (the adjoints of
+# getitem, tanh and sigmoid are in the table: scatter_add, tanh_grad, sigmoid_grad)
+BACKWARD_ONLY_OPS = {'norm_sums',
                      'embedding_scatter', 'convolution_weight_grad', 'pooling_adjoint',
                      'pooling_max_scatter', 'pooling_max_gather',
                      'roi_pooling_scatter', 'roi_pooling_gather'}
