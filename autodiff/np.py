@@ -28,6 +28,7 @@ from .ops.binary import (add, subtract, multiply, divide, true_divide, power, ma
                          greater, greater_equal, logical_and, logical_or, logical_xor)
 from .ops.reduce import sum, mean, max, min, amax, amin, prod, product, argmax, argmin
 # statistics, sorting and searching, sets, histograms, financial (issue #14: np-stats)
+from .ops.compound import divmod, float_power, frexp, i0, modf, nan_to_num  # noqa: A004
 from .ops.cumulative import cumsum, nancumprod, nancumsum
 from .ops.financial import mirr, npv, ppmt, pv, rate
 from .ops.histogram import bincount, histogram, histogram2d, histogram_bin_edges, histogramdd
