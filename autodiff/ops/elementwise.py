@@ -239,9 +239,9 @@ def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
         out = _onp.empty(d.shape, d.dtype)
         n = out.size
         if n >= PARALLEL_MIN:
-            run(k, d.reshape(-1), out.reshape(-1))
+            run(k, d.ravel(), out.ravel())
         elif n:
-            k(d.reshape(-1), out.reshape(-1))
+            k(d.ravel(), out.ravel())
         if op is None:
             return nondiff(name, (x,), wrap(out))
         return result(op, (x,), out)
@@ -278,7 +278,7 @@ def predicate(name, expr, int_answer=None, doc=None):
             out.fill(int_answer)
         elif out.size:
             d = _c_order(d)
-            run(kernels.get('f') or row.kernel('f'), d.reshape(-1), out.reshape(-1))
+            run(kernels.get('f') or row.kernel('f'), d.ravel(), out.ravel())
         return nondiff(name, (x,), wrap(out))
     row.fn = _named(apply, name, doc or f"Elementwise {name} (bool result, not differentiable).")
     return row.fn
@@ -297,11 +297,12 @@ def promote(ta, tb):
 
 
 def _flat(d):
-    """``d`` as a 1-D C-contiguous writable buffer (a view when it already is one)."""
+    """``d`` as a 1-D C-contiguous writable buffer (a view when it already is one; ``ravel`` of a
+    C-contiguous array is a view, and cheaper than ``reshape(-1)``)."""
     f = d.flags
     if f.c_contiguous:
-        return (d if f.writeable else d.copy()).reshape(-1)
-    return _onp.ascontiguousarray(d).reshape(-1)
+        return (d if f.writeable else d.copy()).ravel()
+    return _onp.ascontiguousarray(d).ravel()
 
 
 def _scalar_like(d):
@@ -326,6 +327,17 @@ def broadcast_run(row, da, db, out_dtype, suffix='', out=None):
     (no copy of it is made); anything else is broadcast and made contiguous first.
     """
     shape = da.shape
+    if out is None and shape == db.shape:
+        # the common case, decided once: same shape, both C-contiguous and writable, small
+        # (no thread split); ravel() is a view of such a buffer and cheaper than reshape
+        fa, fb = da.flags, db.flags
+        if fa.c_contiguous and fb.c_contiguous and fa.writeable and fb.writeable \
+                and 0 < da.size < PARALLEL_MIN:
+            key = 'aa' + suffix if suffix else 'aa'
+            k = row._kernels.get(key) or row.kernel(key)
+            out = _onp.empty(shape, out_dtype)
+            k(da.ravel(), db.ravel(), out.ravel())
+            return out
     if shape != db.shape:
         try:
             shape = _onp.broadcast_shapes(shape, db.shape)
@@ -336,7 +348,7 @@ def broadcast_run(row, da, db, out_dtype, suffix='', out=None):
         out = _onp.empty(shape, out_dtype)
     if out.size == 0:
         return out
-    flat_out = out.reshape(-1)
+    flat_out = out.ravel()
     if da.shape == shape and db.shape == shape and (
             da.flags.c_contiguous and db.flags.c_contiguous):
         key = 'aa' + suffix if suffix else 'aa'
@@ -440,9 +452,9 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
         if n:
             k = kernels.get(key) or row.kernel(key)
             f = d.flags
-            flat = (d if f.c_contiguous and f.writeable else _onp.array(d, order='C')).reshape(-1)
-            args = (dt.type(s), flat, out.reshape(-1)) if form == 'sa' else \
-                (flat, dt.type(s), out.reshape(-1))
+            flat = (d if f.c_contiguous and f.writeable else _onp.array(d, order='C')).ravel()
+            args = (dt.type(s), flat, out.ravel()) if form == 'sa' else \
+                (flat, dt.type(s), out.ravel())
             if n >= PARALLEL_MIN:
                 run(k, *args)
             else:                       # small: no split, call the kernel directly
@@ -499,9 +511,9 @@ def _nondiff_binary(row, floats, doc):
             if out.size:
                 suffix = int_suffix if dt.kind != 'f' else ''
                 if scalar_right or row.commutative:
-                    run(row.kernel('as_' + suffix), _flat(d), dt.type(s), out.reshape(-1))
+                    run(row.kernel('as_' + suffix), _flat(d), dt.type(s), out.ravel())
                 else:
-                    run(row.kernel('sa' + suffix), dt.type(s), _flat(d), out.reshape(-1))
+                    run(row.kernel('sa' + suffix), dt.type(s), _flat(d), out.ravel())
             return nondiff(name, (a, b), wrap(out))
         a, b = as_array(a), as_array(b)
         da, db = a._data, b._data
@@ -532,9 +544,9 @@ def compare(name, expr, doc=None):
         out = _onp.empty(d.shape, _BOOL)
         if out.size:
             if form == 'sa':
-                run(row.kernel('sa'), dt.type(s), _flat(d), out.reshape(-1))
+                run(row.kernel('sa'), dt.type(s), _flat(d), out.ravel())
             else:
-                run(row.kernel('as_'), _flat(d), dt.type(s), out.reshape(-1))
+                run(row.kernel('as_'), _flat(d), dt.type(s), out.ravel())
         return out
 
     def apply(a, b):
