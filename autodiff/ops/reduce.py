@@ -115,9 +115,17 @@ def _make_reduction(name, code, vjp, needs_ans=True):
         return (vjp(g, ans, x, axes),)
     op = defop(name, backward, params=('axis', 'keepdims'))
 
+    full_float_sum = code == K.SUM and name == 'sum'
+
     def apply(a, axis=None, keepdims=False):
         x = as_array(a)
         d = x._data
+        if full_float_sum and axis is None and not keepdims and d.dtype.kind == 'f' \
+                and 0 < d.size < SUM_PARALLEL_MIN:
+            # the common small case (a loss, W9), decided once: the float64 total of the
+            # flat buffer as a 0-d array of the dtype, as reduce_data computes it
+            total = K.sum_flat(d.ravel(), 0, d.size, _F64_ZERO)
+            return result(op, (x,), _onp.asarray(total, d.dtype), (tuple(range(d.ndim)), False))
         axes = normalize_axes(axis, d.ndim, name, reduction=True)
         if code in (K.MAX, K.MIN) and any(d.shape[i] == 0 for i in axes):
             raise ValueError(f"{name}: zero-size array to reduction operation {name} "
