@@ -8,10 +8,10 @@ members onto ``ndarray``.  Three kinds:
   into an array.  MXNet 1.9.1's np ndarray lists these names but raises AttributeError when
   they are called (``expand_dims`` and ``tile`` too, which this library already runs): here
   they work, as the function of the same name does.
-- **forwarded by name** (``_later``): functions other parts of the library define
-  (``std``, ``cumsum``, ``sort``, ``nonzero``, ``norm``...) are looked up in
-  ``autodiff.np`` when the method is called, so the method works as soon as the function
-  exists; before that it raises NotImplementedError naming the function.
+- **forwarded to ``autodiff.np``** (``_np_function``): ``std``, ``cumsum``, ``sort``,
+  ``nonzero``, ``norm`` (``np.linalg.norm``)... call the ``np`` function itself, looked up when
+  the method is called (``np`` sits above this layer), so its keyword checks and ``out=``
+  apply to the method too.
 - **MXNet's legacy NDArray methods** with no NumPy function (``rsqrt``, ``softmin``,
   ``slice_axis``, ``broadcast_axes``, ``depth_to_space``, ``nansum``...): short compositions
   of differentiable ops, with the legacy operator's arguments, so gradients (of any order)
@@ -38,22 +38,8 @@ def _np_function(name):
     from .. import np as _np    # (np sits above the op layer; its functions are read at call time)
     obj = _np
     for part in name.split('.'):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            raise NotImplementedError(f"ndarray.{name.split('.')[-1]} forwards to np.{name}, "
-                                      f"which this build of autodiff does not have yet")
+        obj = getattr(obj, part)
     return obj
-
-
-def _later(name, method=None, doc=None):
-    """A method calling ``np.<name>(self, *args, **kwargs)``, resolved when called."""
-    method = method or name.split('.')[-1]
-
-    def forward(self, *args, **kwargs):
-        return _np_function(name)(self, *args, **kwargs)
-    forward.__name__ = method
-    forward.__doc__ = doc or f"``np.{name}(x, ...)`` as a method (the same arguments after x)."
-    return forward
 
 
 def _elementwise(name, fn):
@@ -65,7 +51,7 @@ def _elementwise(name, fn):
     return _guard(method, 'ndarray', _OUT)
 
 
-# name -> the op function; None: forwarded by name to ``np.<name>`` (being added elsewhere)
+# name -> the op function
 _ELEMENTWISE = {
     'abs': _unary.abs, 'sign': _unary.sign, 'exp': _unary.exp, 'expm1': _unary.expm1,
     'log': _unary.log, 'log10': _unary.log10, 'log2': _unary.log2, 'log1p': _unary.log1p,
@@ -77,7 +63,8 @@ _ELEMENTWISE = {
     'arccosh': _unary.arccosh, 'arctanh': _unary.arctanh,
     'floor': _unary.floor, 'ceil': _unary.ceil, 'rint': _unary.rint,
     'relu': _unary.relu, 'sigmoid': _unary.sigmoid,
-    'trunc': None, 'fix': None, 'degrees': None, 'radians': None,
+    'trunc': _unary.trunc, 'fix': _unary.fix, 'degrees': _unary.degrees,
+    'radians': _unary.radians,
 }
 
 
@@ -141,7 +128,9 @@ class _FluentMethods:
         """``np.nonzero(x)``: a tuple of index arrays, one per axis."""
         return _np_function('nonzero')(self)
 
-    norm = _later('linalg.norm', doc="``np.linalg.norm(x, ...)`` as a method.")
+    def norm(self, ord=None, axis=None, keepdims=False):
+        """``np.linalg.norm(x, ord, axis, keepdims)`` as a method (differentiable)."""
+        return _np_function('linalg.norm')(self, ord, axis, keepdims)
 
     # ---- numpy-mode functions of np / npx with the array first ------------------------------
     def take(self, indices, axis=None, mode='raise'):
@@ -396,7 +385,7 @@ def _given(**kwargs):
 
 def _attach_elementwise():
     for name, fn in _ELEMENTWISE.items():
-        setattr(_FluentMethods, name, _elementwise(name, fn) if fn is not None else _later(name))
+        setattr(_FluentMethods, name, _elementwise(name, fn))
 
 
 _attach_elementwise()
