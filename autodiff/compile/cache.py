@@ -12,15 +12,11 @@ memory instead (``load`` returns no path): slower start-up, same results — as 
 cache does (``kernels._jit``), whose guard also wraps the generated kernels' Numba cache.
 """
 import hashlib
-import importlib.util
-import linecache
 import os
-import sys
-import tempfile
-import types
 import warnings
 
 from ..kernels._jit import _SafeCache
+from ..kernels.generated import exec_in_memory, import_file, write_once
 from . import codegen
 
 _modules = {}
@@ -31,13 +27,6 @@ def folder():
     """Where generated modules go: ``$AUTODIFF_COMPILE_DIR`` or ``~/.cache/autodiff/compiled``."""
     return os.environ.get('AUTODIFF_COMPILE_DIR') or os.path.join(
         os.path.expanduser('~'), '.cache', 'autodiff', 'compiled')
-
-
-def cache_dir():
-    """The folder of generated modules (created on first use; ``OSError`` if it cannot be)."""
-    d = folder()
-    os.makedirs(d, exist_ok=True)
-    return d
 
 
 def load(source):
@@ -52,12 +41,7 @@ def load(source):
         return mod, getattr(mod, '__file__', None)
     where = folder()
     try:
-        path = os.path.join(cache_dir(), name + '.py')
-        if not _same(path, source):
-            fd, tmp = tempfile.mkstemp(suffix='.tmp', dir=os.path.dirname(path))
-            with os.fdopen(fd, 'w') as f:
-                f.write(source)
-            os.replace(tmp, path)    # atomic: a concurrent reader never sees half a file
+        path = write_once(where, name, source)
         mod = _from_file(name, path)
     except (OSError, RuntimeError) as err:
         # RuntimeError: Numba found no writable place for its cache beside the file
@@ -68,14 +52,7 @@ def load(source):
 
 
 def _from_file(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod          # (Numba's cache locates functions by module)
-    try:
-        spec.loader.exec_module(mod)
-    except BaseException:
-        del sys.modules[name]
-        raise
+    mod = import_file(name, path)
     for obj in vars(mod).values():   # a corrupted cache file: a warning and a recompile
         if (hasattr(obj, 'enable_caching') and getattr(obj, '_cache', None) is not None
                 and getattr(obj.py_func, '__module__', None) == name):
@@ -86,11 +63,7 @@ def _from_file(name, path):
 def _in_memory(name, source):
     """The module compiled without a file (Numba's on-disk cache off)."""
     source = source.replace(codegen.DECORATOR, codegen.IN_MEMORY)
-    filename = f"<autodiff.compile {name}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    mod = types.ModuleType(name)
-    exec(compile(source, filename, 'exec'), mod.__dict__)
-    return mod
+    return exec_in_memory(name, source, f"<autodiff.compile {name}>")
 
 
 def _warn_once(where, err):
@@ -100,11 +73,3 @@ def _warn_once(where, err):
                       "autograd.compile compiles in memory this session (nothing is reused "
                       "by the next process; set AUTODIFF_COMPILE_DIR to a writable folder)",
                       RuntimeWarning, stacklevel=4)
-
-
-def _same(path, source):
-    try:
-        with open(path) as f:
-            return f.read() == source
-    except OSError:
-        return False

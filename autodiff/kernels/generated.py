@@ -42,18 +42,12 @@ def load(stem, source):
         return mod
     where = folder()
     try:
-        os.makedirs(where, exist_ok=True)
-        path = os.path.join(where, name + '.py')
-        if not _same(path, source):
-            fd, tmp = tempfile.mkstemp(suffix='.tmp', dir=where)
-            with os.fdopen(fd, 'w') as f:
-                f.write(source)
-            os.replace(tmp, path)           # atomic: a concurrent reader sees all or nothing
-        mod = _from_file(name, path)
+        mod = import_file(name, write_once(where, name, source))
         mod.__in_memory__ = False
     except OSError as err:
         _warn_once(where, err)
-        mod = _in_memory(name, source)
+        mod = exec_in_memory(name, source, f"<autodiff kernel {name}>")
+        mod.__in_memory__ = True
     _modules[name] = mod
     return mod
 
@@ -68,10 +62,27 @@ def jit(mod, fname):
     return kernel(fn)
 
 
-def _from_file(name, path):
+def write_once(where, name, source):
+    """The path of ``<where>/<name>.py`` holding ``source``: written only when it does not
+    hold it yet (a file Numba cached from is never rewritten: its index is keyed by the
+    file's modification time), atomically, so a concurrent reader sees all or nothing.
+    ``OSError`` when the folder cannot be created or written."""
+    os.makedirs(where, exist_ok=True)
+    path = os.path.join(where, name + '.py')
+    if not _same(path, source):
+        fd, tmp = tempfile.mkstemp(suffix='.tmp', dir=where)
+        with os.fdopen(fd, 'w') as f:
+            f.write(source)
+        os.replace(tmp, path)
+    return path
+
+
+def import_file(name, path):
+    """The module ``name`` imported from ``path`` (registered in ``sys.modules``: Numba's
+    cache locates functions by module)."""
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod                  # (Numba's cache locates functions by module)
+    sys.modules[name] = mod
     try:
         spec.loader.exec_module(mod)
     except BaseException:
@@ -80,12 +91,11 @@ def _from_file(name, path):
     return mod
 
 
-def _in_memory(name, source):
-    filename = f"<autodiff kernel {name}>"
+def exec_in_memory(name, source, filename):
+    """The module of ``source`` executed without a file (tracebacks still show its lines)."""
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     mod = types.ModuleType(name)
     exec(compile(source, filename, 'exec'), mod.__dict__)
-    mod.__in_memory__ = True
     return mod
 
 
