@@ -327,19 +327,22 @@ class Compiled:
             engine.backward(heads)
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         mark_recorded_graph(graph, prog, reason)
+        self._keep(key, paths, prog, reason, graph)
+        return value
+
+    def _keep(self, key, paths, prog, reason, graph):
+        """Store what a recording call produced: a new compiled path of signature ``key``, or
+        a ``Fallback`` (kept for the signature only when no other path of it compiled)."""
         if prog is None:
-            entry = Fallback(reason, graph)
-            if paths:      # other paths compiled: keep them, this one runs eagerly
-                self._last = entry
-                return value
-            self._entries[key] = self._last = entry
-            return value
+            self._last = entry = Fallback(reason, graph)
+            if not paths:
+                self._entries[key] = entry
+            return
         prog.graph = graph
         if paths is None:
             paths = self._entries[key] = []
         paths.append(prog)
         self._last = prog
-        return value
 
     def _record_mode(self, key, args, names, paths, mode):
         """``_record`` for forward-only calls and calls inside ``record()``."""
@@ -371,17 +374,7 @@ class Compiled:
             value = _node_call(progs, args, names, results)
         else:
             value = _traced_node(self.__name__, tr, heads, args, many)
-        if progs is None:
-            entry = Fallback(reason, graph)
-            self._last = entry
-            if not paths:
-                self._entries[key] = entry
-            return value
-        progs.graph = graph
-        if paths is None:
-            paths = self._entries[key] = []
-        paths.append(progs)
-        self._last = progs
+        self._keep(key, paths, progs, reason, graph)
         return value
 
 
