@@ -23,7 +23,6 @@ import time
 import warnings
 
 import numpy as _onp
-from numba.core.errors import NumbaIRAssumptionWarning
 
 from .. import engine
 from .._state import state
@@ -470,6 +469,7 @@ def _build_mode(name, tr, heads, mode):
 
 
 def _quiet_run(prog, args):
+    from numba.core.errors import NumbaIRAssumptionWarning  # (here: no Numba at import)
     with warnings.catch_warnings():
         # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
         warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
@@ -589,6 +589,7 @@ def _build(low, grads, call_args, results, before):
             saved.append(lf.var.grad)
             lf.var.grad = wrap(_onp.zeros(lf.var.grad.shape, lf.var.grad.dtype))
     scratch = [lf.var.grad for lf in low.leaves if lf.grad]
+    from numba.core.errors import NumbaIRAssumptionWarning  # (here: no Numba at import)
     try:
         with warnings.catch_warnings():
             # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless

@@ -13,13 +13,22 @@ float16 arrays or scalars runs on float32 copies, and the float16 arrays are wri
 back (storage and results stay float16, the arithmetic is float32).  This sits on
 Numba's slow path — the one taken when no compiled signature matches the arguments —
 so calls with other dtypes pay nothing for it.
+
+Lazy: ``import autodiff`` does not import Numba (~0.4 s, with llvmlite, scipy and yaml).
+``@kernel`` returns a ``LazyKernel``; its first call (or first use of a dispatcher
+attribute: ``py_func``, ``signatures``, ``overloads``, ``stats``...) imports Numba and builds
+the real dispatcher, then puts that dispatcher in the kernel's module in place of the lazy
+object, so later calls through the module (``K.where(...)``) go straight to Numba.  A
+kernel that calls another types it from its globals: Numba asks the ``LazyKernel`` for
+``_numba_type_``, which (forwarded like any attribute) builds the callee's dispatcher.
 """
 import glob
 import os
+import sys
+import threading
 import warnings
 
 import numpy as _np
-from numba import njit
 
 _HALF = _np.dtype(_np.float16)
 
@@ -99,10 +108,17 @@ class _SafeCache:
 def kernel(fn=None, **options):
     """Compile ``fn`` lazily with Numba (``nogil``), cached on disk when the cache works.
 
-    ``@kernel`` or ``@kernel(fastmath={'reassoc'}, ...)``: extra Numba options.
+    ``@kernel`` or ``@kernel(fastmath={'reassoc'}, ...)``: extra Numba options.  Returns a
+    ``LazyKernel``: Numba is imported and the dispatcher built at its first call.
     """
     if fn is None:
         return lambda f: kernel(f, **options)
+    return LazyKernel(fn, options)
+
+
+def build(fn, **options):
+    """The Numba dispatcher of ``fn`` now (``kernel``'s options, cache and float16 path)."""
+    from numba import njit      # (here: importing Numba is most of the library's start-up)
     # error_model='numpy': x / 0 gives inf or NaN as in NumPy (not ZeroDivisionError), and
     # loops without that check vectorize
     dispatcher = njit(nogil=True, error_model='numpy', **options)(fn)
@@ -116,6 +132,67 @@ def kernel(fn=None, **options):
                    "NUMBA_CACHE_DIR to a writable directory)")
     _take_float16(dispatcher)
     return dispatcher
+
+
+_build_lock = threading.RLock()     # (re-entrant: building a kernel may build its callees)
+
+
+class LazyKernel:
+    """A kernel whose Numba dispatcher is built at first use (see the module docstring).
+
+    Calling it, or reading any dispatcher attribute, builds the dispatcher once (under a
+    lock: the ops call kernels from several threads) and forwards to it.
+    """
+
+    def __init__(self, fn, options):
+        self._fn, self._options, self._real = fn, options, None
+        self.__name__ = fn.__name__
+        self.__qualname__ = getattr(fn, '__qualname__', fn.__name__)
+        self.__module__ = fn.__module__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args, **kwargs):
+        real = self._real
+        if real is None:
+            real = self.dispatcher()
+        return real(*args, **kwargs)
+
+    def __getattr__(self, name):
+        if name.startswith('__') or name in ('_fn', '_options', '_real'):
+            raise AttributeError(name)
+        return getattr(self.dispatcher(), name)
+
+    def __repr__(self):
+        state = 'built' if self._real is not None else 'not built yet'
+        return f"<autodiff kernel {self.__module__}.{self.__qualname__} ({state})>"
+
+    def dispatcher(self):
+        """The real Numba dispatcher (built now if it is not yet)."""
+        if self._real is not None:
+            return self._real
+        with _build_lock:
+            if self._real is None:
+                fn = self._fn
+                real = build(fn, **self._options)
+                home = sys.modules.get(fn.__module__)
+                if home is not None and vars(home).get(fn.__name__) is self:
+                    setattr(home, fn.__name__, real)
+                self._real = real
+        return self._real
+
+
+def check_cache():
+    """Locate Numba's disk cache now (builds one small dispatcher): when it is unusable,
+    its warning is the one this process shows.  The kernel folder's fallback calls this
+    first, so that the more general problem is the one named."""
+    _PROBE.dispatcher()
+
+
+def _probe():
+    return 0
+
+
+_PROBE = LazyKernel(_probe, {})
 
 
 def _is_half(a):

@@ -6,7 +6,7 @@ modification time; the write is atomic, so two processes at once are safe), impo
 and returns the module.  The folder is ``$AUTODIFF_KERNEL_DIR`` or
 ``~/.cache/autodiff/kernels``, outside the package, so a read-only install works.  The
 module's functions are plain Python; ``jit(module, name)`` compiles one with
-``_jit.kernel`` (nogil, the safe disk cache, float16 through float32) on first use.
+``_jit.build`` (nogil, the safe disk cache, float16 through float32) on first use.
 
 When the folder cannot be created or written, it warns (once per process, with the
 kernel cache's other warnings: ``_jit``) and the modules are compiled in memory (same
@@ -20,9 +20,7 @@ import sys
 import tempfile
 import types
 
-from numba import njit
-
-from ._jit import kernel, _take_float16, _warn_once as _warn_kernels_once
+from ._jit import build, check_cache, _take_float16, _warn_once as _warn_kernels_once
 
 _modules = {}
 
@@ -45,6 +43,7 @@ def load(stem, source):
         mod = import_file(name, write_once(where, name, source))
         mod.__in_memory__ = False
     except OSError as err:
+        check_cache()       # (an unusable Numba cache is the warning to show, if it is one)
         _warn_once(where, err)
         mod = exec_in_memory(name, source, f"<autodiff kernel {name}>")
         mod.__in_memory__ = True
@@ -53,13 +52,15 @@ def load(stem, source):
 
 
 def jit(mod, fname):
-    """Function ``fname`` of generated module ``mod`` compiled as a kernel (lazily, cached)."""
+    """Function ``fname`` of generated module ``mod`` as a Numba dispatcher (built now, as the
+    caller is about to call it; compiled or loaded from the disk cache at its first call)."""
     fn = getattr(mod, fname)
     if mod.__in_memory__:
+        from numba import njit      # (here: Numba loads at the first kernel, not at import)
         d = njit(nogil=True, error_model='numpy')(fn)
         _take_float16(d)
         return d
-    return kernel(fn)
+    return build(fn)
 
 
 def write_once(where, name, source):
