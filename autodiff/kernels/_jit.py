@@ -116,12 +116,17 @@ def kernel(fn=None, **options):
     return LazyKernel(fn, options)
 
 
+# error_model='numpy': x / 0 gives inf or NaN as in NumPy (not ZeroDivisionError), and loops
+# without that check vectorize.  no_cfunc_wrapper: kernels are called from Python (the
+# CPython wrapper) and from other kernels (directly), never as C function pointers, so the
+# C-callable wrapper Numba would also build is left out (~10% of a small kernel's compile).
+OPTIONS = dict(nogil=True, error_model='numpy', no_cfunc_wrapper=True)
+
+
 def build(fn, **options):
     """The Numba dispatcher of ``fn`` now (``kernel``'s options, cache and float16 path)."""
     from numba import njit      # (here: importing Numba is most of the library's start-up)
-    # error_model='numpy': x / 0 gives inf or NaN as in NumPy (not ZeroDivisionError), and
-    # loops without that check vectorize
-    dispatcher = njit(nogil=True, error_model='numpy', **options)(fn)
+    dispatcher = njit(**OPTIONS, **options)(fn)
     try:
         dispatcher.enable_caching()
         dispatcher._cache = _SafeCache(dispatcher._cache)

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import types
 
-from ._jit import build, check_cache, _take_float16, _warn_once as _warn_kernels_once
+from ._jit import OPTIONS, build, check_cache, _take_float16, _warn_once as _warn_kernels_once
 
 _modules = {}
 
@@ -57,7 +57,7 @@ def jit(mod, fname):
     fn = getattr(mod, fname)
     if mod.__in_memory__:
         from numba import njit      # (here: Numba loads at the first kernel, not at import)
-        d = njit(nogil=True, error_model='numpy')(fn)
+        d = njit(**OPTIONS)(fn)
         _take_float16(d)
         return d
     return build(fn)
