@@ -19,7 +19,6 @@ from .errors import DTypeError as _DTypeError, ShapeError as _ShapeError
 from .ndarray import ndarray as _ndarray, wrap as _wrap
 from .ops import random_ops as _ops
 
-_rng = _onp.random.default_rng()
 _FLOATS = ('float16', 'float32', 'float64')
 
 
@@ -27,6 +26,19 @@ def seed(seed=None):
     """Reseed the generator, so draws repeat."""
     global _rng
     _rng = _onp.random.default_rng(seed)
+
+
+def _gen():
+    """The generator, made at the first draw (``numpy.random`` is ~15 ms of start-up)."""
+    if '_rng' not in globals():
+        seed()              # (sets the module's ``_rng``)
+    return _rng
+
+
+def __getattr__(name):
+    if name == '_rng':      # (``ops/dropout.py`` draws from ``random._rng``)
+        return _gen()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _size(size):
@@ -55,7 +67,7 @@ def _finish(r, name, ctx=None, device=None, out=None):
 def _dist(name, params, size, dtype, ctx, device, out):
     _drawn(name)
     dt = _float_dtype(f"np.random.{name}", dtype)
-    return _finish(_ops.draw(name, _rng, params, size, dt), name, ctx, device, out)
+    return _finish(_ops.draw(name, _gen(), params, size, dt), name, ctx, device, out)
 
 
 # ---- continuous distributions (reparameterised: differentiable in array parameters) -----------
@@ -134,8 +146,8 @@ def beta(a, b, size=None, dtype=None, ctx=None, device=None):
     dt = _float_dtype(where, dtype)
     shape = _ops.out_shape(where, size, [_shape_of(a), _shape_of(b)])
     _drawn('beta')
-    x = _ops.draw('gamma', _rng, (a, 1.0), shape, _onp.float64)
-    y = _ops.draw('gamma', _rng, (b, 1.0), shape, _onp.float64)
+    x = _ops.draw('gamma', _gen(), (a, 1.0), shape, _onp.float64)
+    y = _ops.draw('gamma', _gen(), (b, 1.0), shape, _onp.float64)
     r = x / (x + y)
     return _finish(r if r.dtype == dt else r.astype(dt), 'beta', ctx, device)
 
@@ -150,7 +162,7 @@ def chisquare(df, size=None, dtype=None, ctx=None, device=None):
     half = df * 0.5 if isinstance(df, _ndarray) else _onp.asarray(df, dtype=_onp.float64) * 0.5
     if not _onp.all(_onp.asarray(half._data if isinstance(half, _ndarray) else half) > 0):
         raise ValueError(f"np.random.chisquare: df must be > 0, got {df!r}")
-    return _finish(_ops.draw('gamma', _rng, (half, 2.0), size, dt), 'chisquare', ctx, device)
+    return _finish(_ops.draw('gamma', _gen(), (half, 2.0), size, dt), 'chisquare', ctx, device)
 
 
 def multivariate_normal(mean, cov, size=None, check_valid=None, tol=None):
@@ -173,7 +185,7 @@ def multivariate_normal(mean, cov, size=None, check_valid=None, tol=None):
     lead = () if size is None else ((int(size),) if isinstance(size, (int, _onp.integer))
                                     else tuple(size))
     _drawn('multivariate_normal')
-    z = _rng.standard_normal(lead + batch)
+    z = _gen().standard_normal(lead + batch)
     dt = m.dtype if m.dtype.kind == 'f' else _dtypes.DEFAULT
     return _ops.mvn_apply(m, c, z, dt)
 
@@ -184,7 +196,7 @@ def randint(low, high=None, size=None, dtype=None, ctx=None, out=None, device=No
     """Integers in [low, high) (in [0, low) without ``high``); int64 by default."""
     dt = _onp.int64 if dtype is None else _dtypes.check(dtype)
     _drawn('randint')
-    r = _wrap(_onp.asarray(_rng.integers(low, high, _size(size)), dtype=dt))
+    r = _wrap(_onp.asarray(_gen().integers(low, high, _size(size)), dtype=dt))
     return _finish(r, 'randint', ctx, device, out)
 
 
@@ -223,7 +235,7 @@ def choice(a, size=None, replace=True, p=None, ctx=None, out=None, device=None):
     if not replace and count > n:
         raise ValueError(f"{where}: cannot take {count} samples from {n} without replacement")
     _drawn('choice')
-    idx = _rng.choice(n, size, replace, q)
+    idx = _gen().choice(n, size, replace, q)
     if isinstance(a, _ndarray):
         return _finish(a[_onp.asarray(idx, dtype=_onp.int64)], 'choice', ctx, device, out)
     return _finish(_wrap(_onp.asarray(idx, dtype=_onp.int64)), 'choice', ctx, device, out)
@@ -239,7 +251,7 @@ def multinomial(n, pvals, size=None):
         raise ValueError(f"{where}: pvals must sum to 1, got {q.sum()!r}")
     q = q / q.sum()
     _drawn('multinomial')
-    return _wrap(_onp.asarray(_rng.multinomial(int(n), q, size), dtype=_onp.int64))
+    return _wrap(_onp.asarray(_gen().multinomial(int(n), q, size), dtype=_onp.int64))
 
 
 def shuffle(x):
@@ -247,7 +259,7 @@ def shuffle(x):
     if not isinstance(x, _ndarray):
         raise TypeError(f"np.random.shuffle: x must be an autodiff array, got {type(x).__name__}")
     _drawn('shuffle')
-    _rng.shuffle(x._data)
+    _gen().shuffle(x._data)
 
 
 # ---- shortcuts ----------------------------------------------------------------------------------

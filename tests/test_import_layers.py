@@ -189,7 +189,8 @@ def test_each_module_imports_alone_in_a_fresh_interpreter():
 def test_import_autodiff_leaves_numba_networkx_scipy_and_gluon_for_later():
     """Start-up: Numba (~0.4 s, with llvmlite, yaml and scipy), the graph view's networkx
     (~130 ms), graphviz and Gluon load when first used, not at ``import autodiff``."""
-    heavy = ('numba', 'llvmlite', 'scipy', 'yaml', 'networkx', 'graphviz', 'autodiff.gluon')
+    heavy = ('numba', 'llvmlite', 'scipy', 'yaml', 'networkx', 'graphviz', 'numpy.random',
+             'autodiff.gluon')
     out = subprocess.run([sys.executable, '-c', 'import sys, autodiff; print(sorted(m for m in '
                           f'{heavy!r} if m in sys.modules))'],
                          capture_output=True, text=True, check=True).stdout.strip()
