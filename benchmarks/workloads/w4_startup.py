@@ -6,6 +6,11 @@ first, untimed run of the seed page; a new empty one for every empty-cache run. 
 ``import torch`` in a fresh process. Floors: ``python`` doing nothing, and ``import numba``
 (which autodiff cannot start faster than). Times are wall-clock, spawn to exit: what a user
 waits for.
+
+The untimed first runs also write Python's bytecode (``__pycache__``), as any first run or
+``pip install`` does: they run without ``PYTHONDONTWRITEBYTECODE`` (set in some shells and
+CI images), else every timed run of a source checkout would compile autodiff's ~110
+modules from source (~0.15 s CPU) while the installed peer loads its bytecode.
 """
 import importlib.util
 import shutil
@@ -50,6 +55,11 @@ def run(selected, repeats, cold_repeats, log):
         env = subproc.child_env(**extra)
         return lambda: (env, None)
 
+    def warming_env(**extra):      # (the untimed runs: they may write bytecode)
+        env = subproc.child_env(**extra)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        return env
+
     def fresh_cache_env():
         d = tempfile.mkdtemp(prefix="bench_numba_cold_")
         return subproc.child_env(NUMBA_CACHE_DIR=d), d
@@ -66,7 +76,7 @@ def run(selected, repeats, cold_repeats, log):
     if "autodiff" in selected and not ok:
         skipped["autodiff"] = why
     elif "autodiff" in selected:
-        first = subproc.run_python([CHILD, "seed", SEED], env=subproc.child_env(NUMBA_CACHE_DIR=warm_dir))
+        first = subproc.run_python([CHILD, "seed", SEED], env=warming_env(NUMBA_CACHE_DIR=warm_dir))
         if first["error"]:
             probe = subproc.run_python([CHILD, "import", "autodiff"])
             if probe["error"]:
@@ -103,7 +113,7 @@ def run(selected, repeats, cold_repeats, log):
     # OS page cache (the seed page already had its untimed first run above).
     for label, (args, _) in entries.items():
         if args[0] == "import":
-            subproc.run_python([CHILD, *args], env=subproc.child_env(NUMBA_CACHE_DIR=warm_dir))
+            subproc.run_python([CHILD, *args], env=warming_env(NUMBA_CACHE_DIR=warm_dir))
     counts = {label: cold_repeats for label in entries if "empty cache" in label}
     _, _, others = timing.alternate(fns, repeats=repeats, warmup=0, counts=counts,
                      on_error=lambda name, exc: errors.setdefault(name, str(exc)))
