@@ -63,3 +63,40 @@ def test_kernels_build_at_first_call_and_replace_themselves():
     dpda = (sp.gammainc(a + h, z) - sp.gammainc(a - h, z)) / (2 * h)
     dens = onp.exp((a - 1) * onp.log(z) - z - sp.gammaln(a))
     onp.testing.assert_allclose(out['gamma_grad'], -dpda / dens, rtol=1e-6)
+
+
+EXIT_CHILD = r'''
+import atexit, gc
+atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, flush=True))  # runs last
+from autodiff import np
+
+
+class Finalized:
+    def __del__(self):
+        print('finalized', flush=True)
+
+
+gc.disable()
+print('value', (np.array([1.5]) * 2).asnumpy()[0], flush=True)
+c = Finalized()
+c.self = c                      # cyclic garbage that exists at exit
+del c
+'''
+
+
+def _exit_lines(**env):
+    proc = subprocess.run([sys.executable, '-c', EXIT_CHILD], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), **env))
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split('\n')[:-1]
+
+
+def test_exit_finalizes_garbage_then_freezes_the_rest():
+    """Once kernels are loaded, exit collects (the cyclic garbage's __del__ runs) and then
+    freezes the survivors, so the shutdown skips its collections over Numba's objects."""
+    assert _exit_lines() == ['value 3.0', 'finalized', 'frozen True']
+
+
+def test_exit_freeze_can_be_turned_off():
+    assert _exit_lines(AUTODIFF_GC_AT_EXIT='1')[:2] == ['value 3.0', 'frozen False']
