@@ -462,7 +462,22 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
         return result(sop, (x,), out, (s,))
 
     def apply(a, b):
-        if isinstance(b, SCALARS) and isinstance(a, ndarray):
+        if type(a) is ndarray and type(b) is ndarray:
+            # the common case, decided once with the cheapest checks: two arrays of one
+            # float dtype (``is``: NumPy's builtin dtypes are singletons; anything else
+            # takes the general path), the same shape, below the thread split, writable
+            # (a read-only buffer is another Numba signature).  ``ravel()`` is a view of a
+            # C-contiguous buffer and a contiguous copy of any other.
+            da, db = a._data, b._data
+            dt = da.dtype
+            if dt is db.dtype and dt.kind == 'f':
+                shape = da.shape
+                if shape == db.shape and 0 < da.size < PARALLEL_MIN \
+                        and da.flags.writeable and db.flags.writeable:
+                    out = _onp.empty(shape, dt)
+                    (kernels.get('aa') or row.kernel('aa'))(da.ravel(), db.ravel(), out.ravel())
+                    return result(op, (a, b), out)
+        elif isinstance(b, SCALARS) and isinstance(a, ndarray):
             return with_scalar(right, a, b, 'as_')
         if isinstance(a, SCALARS) and isinstance(b, ndarray):
             return with_scalar(left, b, a, left_form)
