@@ -7,24 +7,33 @@ from .core import defop, result
 from .convert import as_array
 from .binary import promote
 from .shape import unbroadcast
-from .shape import swapaxes
+from .shape import matrix_transpose
 from . import blas
 
 
 def _matmul_backward(node, grads, needs):
     a, b = node.inputs
     g = grads[0]
+    ga = gb = None
+    if a.ndim == 2 and b.ndim == 2:         # the common case: no promotion, no batch axes
+        if needs[0]:
+            ga = matmul(g, matrix_transpose(b))
+        if needs[1]:
+            gb = matmul(matrix_transpose(a), g)
+        return ga, gb
     a2 = a if a.ndim > 1 else a.reshape((1, a.shape[0]))
     b2 = b if b.ndim > 1 else b.reshape((b.shape[0], 1))
-    g2 = g.reshape(_promoted_out_shape(a, b))
-    ga = gb = None
+    g2 = _as_shape(g, _promoted_out_shape(a, b))
     if needs[0]:
-        ga = matmul(g2, swapaxes(b2, -1, -2))
-        ga = unbroadcast(ga, a2.shape).reshape(a.shape)
+        ga = _as_shape(unbroadcast(matmul(g2, matrix_transpose(b2)), a2.shape), a.shape)
     if needs[1]:
-        gb = matmul(swapaxes(a2, -1, -2), g2)
-        gb = unbroadcast(gb, b2.shape).reshape(b.shape)
+        gb = _as_shape(unbroadcast(matmul(matrix_transpose(a2), g2), b2.shape), b.shape)
     return ga, gb
+
+
+def _as_shape(x, shape):
+    """``x`` reshaped to ``shape``; ``x`` itself (no op) when it has that shape already."""
+    return x if x.shape == shape else x.reshape(shape)
 
 
 def _promoted_out_shape(a, b):
