@@ -3,6 +3,7 @@
 import numpy as _onp
 
 from ..errors import ShapeError
+from ..ndarray import ndarray
 from .core import defop, result
 from .convert import as_array
 from .binary import promote
@@ -49,6 +50,15 @@ _matmul_op = defop('matmul', _matmul_backward)
 
 def matmul(a, b):
     """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions)."""
+    if type(a) is ndarray and type(b) is ndarray:
+        # the common case decided once: two matrices of one dtype, aligned, a product
+        # small enough that OpenBLAS runs it on one thread anyway (``blas``): NumPy's call
+        da, db = a._data, b._data
+        if da.ndim == 2 and db.ndim == 2 and da.dtype is db.dtype:
+            m, k = da.shape
+            kb, n = db.shape
+            if k == kb and m * k * n <= blas.ONE_THREAD_ANYWAY:
+                return result(_matmul_op, (a, b), _onp.matmul(da, db))
     a, b = as_array(a), as_array(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
