@@ -305,7 +305,7 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                     check_backward(n, in_grads)
                 g = in_grads[0]
                 if g is not None:
-                    if g.shape != n._in.shape:
+                    if g._data.shape != n._in._data.shape:
                         raise GraphError(f"backward of op {n.op.name!r} produced a gradient of "
                                          f"shape {g.shape} for an input of shape "
                                          f"{n._in.shape}")
@@ -364,7 +364,7 @@ def _run_rule(n, gs, anomaly=False, rule_of=None):
         raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                          f"for {len(edges)} inputs")
     for x, g, need in zip(n._in, in_grads, needs):
-        if need and g is not None and g.shape != x.shape:
+        if need and g is not None and g._data.shape != x._data.shape:
             raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
                              f"{g.shape} for an input of shape {x.shape}")
     if anomaly:

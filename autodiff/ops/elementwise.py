@@ -411,8 +411,18 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     def backward(node, grads, needs):
         a, b = node.inputs
         ga, gb = vjp(grads[0], output(node) if uses_ans else None, a, b, needs)
-        return (unbroadcast(ga, a.shape) if needs[0] and ga is not None else None,
-                unbroadcast(gb, b.shape) if needs[1] and gb is not None else None)
+        # (unbroadcast only where broadcasting happened: most operands have one shape)
+        if ga is not None:
+            if not needs[0]:
+                ga = None
+            elif ga._data.shape != a._data.shape:
+                ga = unbroadcast(ga, a._data.shape)
+        if gb is not None:
+            if not needs[1]:
+                gb = None
+            elif gb._data.shape != b._data.shape:
+                gb = unbroadcast(gb, b._data.shape)
+        return ga, gb
 
     def right_backward(node, grads, needs):          # x (op) s
         ga, _ = vjp(grads[0], output(node) if uses_ans else None, node.inputs[0],
