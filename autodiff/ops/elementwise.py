@@ -445,6 +445,16 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     def with_scalar(sop, x, s, form):
         d = x._data
         dt = d.dtype
+        if dt.kind == 'f' and 0 < d.size < PARALLEL_MIN and d.flags.writeable:
+            # the common case decided once (as ``apply``'s array-array one): a float array,
+            # below the thread split, writable; ``ravel()`` views it or copies it contiguous
+            out = _onp.empty(d.shape, dt)
+            k = kernels.get(form) or row.kernel(form)
+            if form == 'sa':
+                k(dt.type(s), d.ravel(), out.ravel())
+            else:
+                k(d.ravel(), dt.type(s), out.ravel())
+            return result(sop, (x,), out, (s,))
         key = form
         if dt.kind != 'f':
             dt = dtypes.scalar_result(dt, s)
