@@ -233,14 +233,23 @@ def broadcast_to(array, shape):
     shape = int_tuple(shape, 'broadcast_to', 'shape')
     if any(s < 0 for s in shape):
         shape = _keep_dims(shape, x.shape)
-    if x.shape == shape:
-        return x if state.views else copy(x)
     try:
-        d = _onp.broadcast_to(x._data, shape)
+        return expand_to(x, shape)
     except ValueError:
         raise ShapeError(f"broadcast_to: cannot broadcast array of shape {x.shape} "
                          f"to shape {shape}") from None
-    return result(_broadcast_op, (x,), d if state.views else d.copy(), (shape,))
+
+
+def expand_to(x, shape):
+    """Array ``x`` broadcast to ``shape``, a tuple of non-negative ints (``broadcast_to``
+    without its argument checks, for backward rules: ``sum``'s hands its gradient on with
+    it).  Inside backward rules a read-only stride-0 view, else a copy; ``x`` itself
+    there when it has that shape.  NumPy's ValueError when ``x`` does not broadcast."""
+    d = x._data
+    if d.shape == shape:
+        return x if state.views else copy(x)
+    b = _onp.broadcast_to(d, shape)
+    return result(_broadcast_op, (x,), b if state.views else b.copy(), (shape,))
 
 
 def _keep_dims(shape, in_shape):
