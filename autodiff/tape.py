@@ -55,7 +55,9 @@ class Node:
             self._ed, self._ix = x._node, x._idx
         else:
             self._one = False
-            self._in = inputs = tuple(inputs)
+            if type(inputs) is not tuple:
+                inputs = tuple(inputs)
+            self._in = inputs
             if len(inputs) == 2:              # (most of the rest: no generator to run)
                 a, b = inputs
                 pa, pb = a._node, b._node

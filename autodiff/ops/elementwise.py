@@ -411,8 +411,18 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     def backward(node, grads, needs):
         a, b = node.inputs
         ga, gb = vjp(grads[0], output(node) if uses_ans else None, a, b, needs)
-        return (unbroadcast(ga, a.shape) if needs[0] and ga is not None else None,
-                unbroadcast(gb, b.shape) if needs[1] and gb is not None else None)
+        # (unbroadcast only where broadcasting happened: most operands have one shape)
+        if ga is not None:
+            if not needs[0]:
+                ga = None
+            elif ga._data.shape != a._data.shape:
+                ga = unbroadcast(ga, a._data.shape)
+        if gb is not None:
+            if not needs[1]:
+                gb = None
+            elif gb._data.shape != b._data.shape:
+                gb = unbroadcast(gb, b._data.shape)
+        return ga, gb
 
     def right_backward(node, grads, needs):          # x (op) s
         ga, _ = vjp(grads[0], output(node) if uses_ans else None, node.inputs[0],
@@ -435,6 +445,16 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     def with_scalar(sop, x, s, form):
         d = x._data
         dt = d.dtype
+        if dt.kind == 'f' and 0 < d.size < PARALLEL_MIN and d.flags.writeable:
+            # the common case decided once (as ``apply``'s array-array one): a float array,
+            # below the thread split, writable; ``ravel()`` views it or copies it contiguous
+            out = _onp.empty(d.shape, dt)
+            k = kernels.get(form) or row.kernel(form)
+            if form == 'sa':
+                k(dt.type(s), d.ravel(), out.ravel())
+            else:
+                k(d.ravel(), dt.type(s), out.ravel())
+            return result(sop, (x,), out, (s,))
         key = form
         if dt.kind != 'f':
             dt = dtypes.scalar_result(dt, s)
@@ -462,7 +482,22 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
         return result(sop, (x,), out, (s,))
 
     def apply(a, b):
-        if isinstance(b, SCALARS) and isinstance(a, ndarray):
+        if type(a) is ndarray and type(b) is ndarray:
+            # the common case, decided once with the cheapest checks: two arrays of one
+            # float dtype (``is``: NumPy's builtin dtypes are singletons; anything else
+            # takes the general path), the same shape, below the thread split, writable
+            # (a read-only buffer is another Numba signature).  ``ravel()`` is a view of a
+            # C-contiguous buffer and a contiguous copy of any other.
+            da, db = a._data, b._data
+            dt = da.dtype
+            if dt is db.dtype and dt.kind == 'f':
+                shape = da.shape
+                if shape == db.shape and 0 < da.size < PARALLEL_MIN \
+                        and da.flags.writeable and db.flags.writeable:
+                    out = _onp.empty(shape, dt)
+                    (kernels.get('aa') or row.kernel('aa'))(da.ravel(), db.ravel(), out.ravel())
+                    return result(op, (a, b), out)
+        elif isinstance(b, SCALARS) and isinstance(a, ndarray):
             return with_scalar(right, a, b, 'as_')
         if isinstance(a, SCALARS) and isinstance(b, ndarray):
             return with_scalar(left, b, a, left_form)

@@ -3,28 +3,38 @@
 import numpy as _onp
 
 from ..errors import ShapeError
+from ..ndarray import ndarray
 from .core import defop, result
 from .convert import as_array
 from .binary import promote
 from .shape import unbroadcast
-from .shape import swapaxes
+from .shape import matrix_transpose
 from . import blas
 
 
 def _matmul_backward(node, grads, needs):
     a, b = node.inputs
     g = grads[0]
+    ga = gb = None
+    if a.ndim == 2 and b.ndim == 2:         # the common case: no promotion, no batch axes
+        if needs[0]:
+            ga = matmul(g, matrix_transpose(b))
+        if needs[1]:
+            gb = matmul(matrix_transpose(a), g)
+        return ga, gb
     a2 = a if a.ndim > 1 else a.reshape((1, a.shape[0]))
     b2 = b if b.ndim > 1 else b.reshape((b.shape[0], 1))
-    g2 = g.reshape(_promoted_out_shape(a, b))
-    ga = gb = None
+    g2 = _as_shape(g, _promoted_out_shape(a, b))
     if needs[0]:
-        ga = matmul(g2, swapaxes(b2, -1, -2))
-        ga = unbroadcast(ga, a2.shape).reshape(a.shape)
+        ga = _as_shape(unbroadcast(matmul(g2, matrix_transpose(b2)), a2.shape), a.shape)
     if needs[1]:
-        gb = matmul(swapaxes(a2, -1, -2), g2)
-        gb = unbroadcast(gb, b2.shape).reshape(b.shape)
+        gb = _as_shape(unbroadcast(matmul(matrix_transpose(a2), g2), b2.shape), b.shape)
     return ga, gb
+
+
+def _as_shape(x, shape):
+    """``x`` reshaped to ``shape``; ``x`` itself (no op) when it has that shape already."""
+    return x if x.shape == shape else x.reshape(shape)
 
 
 def _promoted_out_shape(a, b):
@@ -40,6 +50,15 @@ _matmul_op = defop('matmul', _matmul_backward)
 
 def matmul(a, b):
     """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions)."""
+    if type(a) is ndarray and type(b) is ndarray:
+        # the common case decided once: two matrices of one dtype, aligned, a product
+        # small enough that OpenBLAS runs it on one thread anyway (``blas``): NumPy's call
+        da, db = a._data, b._data
+        if da.ndim == 2 and db.ndim == 2 and da.dtype is db.dtype:
+            m, k = da.shape
+            kb, n = db.shape
+            if k == kb and m * k * n <= blas.ONE_THREAD_ANYWAY:
+                return result(_matmul_op, (a, b), _onp.matmul(da, db))
     a, b = as_array(a), as_array(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")

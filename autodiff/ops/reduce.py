@@ -15,7 +15,7 @@ from .convert import as_array
 from .launch import run_split, THREADS
 from .axes import normalize_axes, normalize_axis
 from .binary import where
-from .shape import broadcast_to, expand_dims, transpose, unbroadcast  # noqa: F401 (re-export)
+from .shape import broadcast_to, expand_dims, expand_to, transpose, unbroadcast  # noqa: F401 (re-export)
 
 
 def _reduced_shape(shape, axes, keepdims):
@@ -165,10 +165,10 @@ def _count(x, axes):
 
 # vjp(g, ans, x, axes): g and ans broadcast against x (the keepdims shape, or 0-d after a
 # full reduction); ans is None for the rules that do not use it
-sum = _make_reduction('sum', K.SUM, lambda g, ans, x, axes: broadcast_to(g, x.shape),
+sum = _make_reduction('sum', K.SUM, lambda g, ans, x, axes: expand_to(g, x.shape),
                       needs_ans=False)
 mean = _make_reduction('mean', K.SUM,
-                       lambda g, ans, x, axes: broadcast_to(g, x.shape) / _count(x, axes),
+                       lambda g, ans, x, axes: expand_to(g, x.shape) / _count(x, axes),
                        needs_ans=False)
 # every tied extremum gets the full upstream gradient (MXNet)
 max = _make_reduction('max', K.MAX, lambda g, ans, x, axes: g * (x == ans))

@@ -139,10 +139,27 @@ _squeeze_op = _one('squeeze', lambda n, g, needs: (g[0].reshape(n.inputs[0].shap
 # ---- axes permutation -------------------------------------------------------------------
 def _transpose_backward(node, grads, needs):
     perm = node.attrs[0]
-    return (transpose(grads[0], tuple(_onp.argsort(perm))),)
+    inverse = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inverse[p] = i
+    return (permute(grads[0], tuple(inverse)),)
 
 
 _transpose_op = _one('transpose', _transpose_backward, params=('axes',))
+
+
+def permute(x, perm):
+    """``transpose(x, perm)`` for an array ``x`` and a valid permutation ``perm`` (a tuple of
+    non-negative axes), without checking them: the op for backward rules (a view there)."""
+    d = x._data
+    return result(_transpose_op, (x,), fresh(d.transpose(perm), d), (perm,))
+
+
+def matrix_transpose(x):
+    """Array ``x`` (at least 2-D) with its last two axes swapped: one ``transpose`` op (a
+    view inside backward rules), the transposed operand of a matrix product's gradient."""
+    nd = x._data.ndim
+    return permute(x, (1, 0) if nd == 2 else tuple(range(nd - 2)) + (nd - 1, nd - 2))
 
 
 def transpose(a, axes=None):
@@ -160,7 +177,7 @@ def transpose(a, axes=None):
             raise TypeError(f"transpose: axis must be an int, got {tuple(axes)!r}") from None
         if sorted(perm) != list(range(nd)):
             raise ValueError(f"transpose: repeated axis in {tuple(axes)}")
-    return result(_transpose_op, (x,), fresh(x._data.transpose(perm), x._data), (perm,))
+    return permute(x, perm)
 
 
 def _bad_axis(p, nd):
@@ -216,14 +233,23 @@ def broadcast_to(array, shape):
     shape = int_tuple(shape, 'broadcast_to', 'shape')
     if any(s < 0 for s in shape):
         shape = _keep_dims(shape, x.shape)
-    if x.shape == shape:
-        return x if state.views else copy(x)
     try:
-        d = _onp.broadcast_to(x._data, shape)
+        return expand_to(x, shape)
     except ValueError:
         raise ShapeError(f"broadcast_to: cannot broadcast array of shape {x.shape} "
                          f"to shape {shape}") from None
-    return result(_broadcast_op, (x,), d if state.views else d.copy(), (shape,))
+
+
+def expand_to(x, shape):
+    """Array ``x`` broadcast to ``shape``, a tuple of non-negative ints (``broadcast_to``
+    without its argument checks, for backward rules: ``sum``'s hands its gradient on with
+    it).  Inside backward rules a read-only stride-0 view, else a copy; ``x`` itself
+    there when it has that shape.  NumPy's ValueError when ``x`` does not broadcast."""
+    d = x._data
+    if d.shape == shape:
+        return x if state.views else copy(x)
+    b = _onp.broadcast_to(d, shape)
+    return result(_broadcast_op, (x,), b if state.views else b.copy(), (shape,))
 
 
 def _keep_dims(shape, in_shape):

@@ -34,8 +34,8 @@ log2 = unary('log2', 'np.log2(x)', lambda g, ans, x: g / (x * _LN2))
 log10 = unary('log10', 'np.log10(x)', lambda g, ans, x: g / (x * _LN10))
 
 # ---- trigonometric and hyperbolic -----------------------------------------------------------
-sin = unary('sin', 'np.sin(x)', lambda g, ans, x: g * cos(x))
-cos = unary('cos', 'np.cos(x)', lambda g, ans, x: -g * sin(x))
+sin = unary('sin', 'np.sin(x)', lambda g, ans, x: sin_grad(g, x))
+cos = unary('cos', 'np.cos(x)', lambda g, ans, x: cos_grad(g, x))
 tan = unary('tan', 'np.tan(x)', lambda g, ans, x: g * (ans * ans + 1))
 arcsin = unary('arcsin', 'np.arcsin(x)', lambda g, ans, x: g / sqrt(1 - x * x))
 arccos = unary('arccos', 'np.arccos(x)', lambda g, ans, x: -g / sqrt(1 - x * x))
@@ -76,6 +76,21 @@ sigmoid_grad = binary('sigmoid_grad', 'a * b * (1 - b)',
                                                h * g * (1 - y * 2) if n[1] else None),
                       doc="g * ans * (1 - ans): sigmoid's backward from its result "
                           "(differentiable).")
+
+# ---- fused backward helpers of sin and cos: binary rows of (g, x), one op instead of two
+# (three for cos: -g * sin(x)); each differentiates into the other, so every order of a
+# sin/cos chain records one op per rule.  Integers compute in float32 (as sin and cos).
+# d/dg = cos(x) (sin_grad of h), d/dx = -g sin(x) (cos_grad of h g)
+sin_grad = binary('sin_grad', 'a * np.cos(b)',
+                  lambda h, ans, g, x, n: (sin_grad(h, x) if n[0] else None,
+                                           cos_grad(h * g, x) if n[1] else None),
+                  ints='float', doc="g * cos(x): sin's backward from its input (differentiable).")
+# d/dg = -sin(x) (cos_grad of h), d/dx = -g cos(x) (minus sin_grad of h g)
+cos_grad = binary('cos_grad', '-(a * np.sin(b))',
+                  lambda h, ans, g, x, n: (cos_grad(h, x) if n[0] else None,
+                                           -sin_grad(h * g, x) if n[1] else None),
+                  ints='float', doc="-g * sin(x): cos's backward from its input "
+                                    "(differentiable).")
 
 # ---- activations ----------------------------------------------------------------------------
 relu = unary('relu', '_relu(x)', lambda g, ans, x: g * (x > 0), ints='x if x > 0 else 0')  # relu'(0) = 0

@@ -174,6 +174,9 @@ FUSED = {
     'tanh_grad broadcast': (lambda g, a: unary.tanh_grad(np.broadcast_to(g, S), a),
                             [U((1, 1), -2, 2, 3), U(S, -.9, .9, 4)]),
     'sigmoid_grad': (unary.sigmoid_grad, [U(S, -2, 2, 5), U(S, .1, .9, 6)]),
+    # sin's and cos's rules (g * cos(x), -g * sin(x)): each differentiates into the other
+    'sin_grad': (unary.sin_grad, [U(S, -2, 2, 7), U(S, -3, 3, 8)]),
+    'cos_grad': (unary.cos_grad, [U(S, -2, 2, 9), U(S, -3, 3, 10)]),
 }
 
 # Sliding windows (npx.convolution, deconvolution, pooling) and the ops only their backward

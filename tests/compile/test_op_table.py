@@ -24,7 +24,7 @@ from autodiff import np, npx, autograd
 from autodiff.compile import rules
 from autodiff.ops.core import registered_ops
 from autodiff.ops.indexing import scatter_add
-from autodiff.ops.unary import sigmoid_grad, tanh_grad
+from autodiff.ops.unary import cos_grad, sigmoid_grad, sin_grad, tanh_grad
 from .helpers import marked, assert_close, central_grad
 from helpers import optable
 
@@ -327,9 +327,9 @@ def _astype_promote_case(dtype):
 
 
 def _backward_only(g, a, h, b):
-    # the ops tanh's and sigmoid's rules record (the compiled backward lowers them like any
-    # op); and getitem's adjoint, basic keys as getitem records them
-    return (tanh_grad(g, a) * 1.5 + sigmoid_grad(g, a),
+    # the ops tanh's, sigmoid's, sin's and cos's rules record (the compiled backward lowers
+    # them like any op); and getitem's adjoint, basic keys as getitem records them
+    return (tanh_grad(g, a) * 1.5 + sigmoid_grad(g, a) + sin_grad(g, a) * cos_grad(a, g),
             (scatter_add(h, (1, slice(None, None, -2)), (4, 5, 6)) * 2.0).sum()
             + scatter_add(b, (Ellipsis, -1), (4, 5, 6)))
 
@@ -380,7 +380,8 @@ _STRUCTURAL = [
     Case('split', {'split'}, _split, [((4, 4), _u), ((4, 2), _u)]),
     Case('flip', {'flip'}, _flip, [((2, 3, 4), _u), ((2, 3, 4), _u)]),
     Case('tile', {'tile'}, _tile, [((2, 3), _u), ((3,), _u)]),
-    Case('backward-only', {'tanh_grad', 'sigmoid_grad', 'scatter_add'}, _backward_only,
+    Case('backward-only', {'tanh_grad', 'sigmoid_grad', 'sin_grad', 'cos_grad', 'scatter_add'},
+         _backward_only,
          [((3, 4), _u), ((3, 4), U(-0.9, 0.9)), ((3, 6), _u), ((4, 5), _u)]),
     Case('logical', {('logical', n) for n in rules.LOGICAL}, _logical,
          [((3, 4), GRID(0.25, 3)), ((4,), GRID(0.25, 3))]),
@@ -401,7 +402,7 @@ for _b in _ROW_BINARY:
 _ROW_SCALAR = [(b.name, [(b.right, 1), (b.left, 0)], b.a) for b in _ROW_BINARY
                if (b.name, 1) in rules.SCALAR]
 # the backward-only rows take a Python scalar on either side too (e.g. tanh_grad(h, 0.5))
-for _f in (tanh_grad, sigmoid_grad):
+for _f in (tanh_grad, sigmoid_grad, sin_grad, cos_grad):
     _SCALAR_FORMS[_f.__name__] = (lambda fn: lambda x, s, pos: fn(x, s) if pos else fn(s, x))(_f)
     _ROW_SCALAR.append((_f.__name__, [(0.5, 1), (-1.5, 0)], U(-2, 2)))
 
