@@ -92,7 +92,7 @@ def _row_tasks(add):
         if name.startswith('logical'):
             dts += (b,)
         forms = ('aa', 'as_') + (() if row.commutative else ('sa',))
-        if name in ('tanh_grad', 'sigmoid_grad'):
+        if name in ('tanh_grad', 'sigmoid_grad', 'sin_grad', 'cos_grad'):
             forms = ('aa', 'sa')               # (g broadcast from a sum: the scalar form)
         for dt in dts:
             suffix = '_int' if dt is i64 and row.int_expr is not None else ''
