@@ -97,11 +97,11 @@ def one_thread_available():
     return _set is not None
 
 
-def matmul(a, b, macs=None, limit=SMALL_GEMM):
-    """``numpy.matmul(a, b)``, on one BLAS thread when the product has at most ``limit``
-    multiply-adds (``macs``; computed from the shapes when None)."""
+def matmul(a, b, macs=None, limit=SMALL_GEMM, out=None):
+    """``numpy.matmul(a, b, out=out)``, on one BLAS thread when the product has at most
+    ``limit`` multiply-adds (``macs``; computed from the shapes when None)."""
     if _set is None:
-        return _onp.matmul(a, b)
+        return _product(a, b, out)
     if macs is None:
         if a.ndim == 2 and b.ndim == 2:
             macs = a.size * b.shape[1]
@@ -112,9 +112,13 @@ def matmul(a, b, macs=None, limit=SMALL_GEMM):
             batch = max(a.size // max(m * k, 1), b.size // max(k * n, 1), 1)
             macs = batch * m * k * n
     if macs > limit or macs <= ONE_THREAD_ANYWAY:
-        return _onp.matmul(a, b)
+        return _product(a, b, out)
     _enter()
     try:
-        return _onp.matmul(a, b)
+        return _product(a, b, out)
     finally:
         _exit()
+
+
+def _product(a, b, out):
+    return _onp.matmul(a, b) if out is None else _onp.matmul(a, b, out=out)

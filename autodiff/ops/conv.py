@@ -20,6 +20,7 @@ from collections import namedtuple
 
 import numpy as _onp
 
+from .._state import state
 from ..errors import ShapeError
 from ..kernels import conv as K
 from .core import defop, result
@@ -36,7 +37,14 @@ Geometry = namedtuple('Geometry', 'kernel stride dilate pad num_group')
 # GEMMs: W6b's forward took 1.0 s with 2^22 and 0.7 s with 2^24 (2026-12, busy machine).
 CHUNK_VALUES = 1 << 24
 # Pack / unpack on the two cores once a chunk has this many values (the kernels are nogil).
-SPLIT_VALUES = 1 << 17
+# Waking the pool thread costs 50-60 us on a quiet machine and milliseconds on a busy one;
+# W6's packings (0.6-0.9M values, 0.15-0.3 ms on one thread) stay on one (2026-12: 2^17
+# before, when im2col took ~1 ms for them).
+SPLIT_VALUES = 1 << 21
+# A recorded convolution whose weight has history keeps its forward columns for the weight
+# gradient when the whole batch's fit in this many bytes (W6's: 3.7 MB and 2.5 MB); they
+# are dropped by the first backward through the node (``Columns``).
+KEEP_BYTES = 16 << 20
 # GEMMs of at most this many multiply-adds run on one BLAS thread (ops/blas.py): OpenBLAS on
 # two threads took 5-11 ms (median 12-40 ms) for LeNet's first convolution (6x25 @ 25x36864,
 # 5.5M) on the busy machine, 0.5 ms on one thread; the one-thread Numba loops used before
@@ -81,6 +89,51 @@ def _workspace(shape, dtype):
     return buf[:size].reshape(shape)
 
 
+def _kept_columns(shape, dtype):
+    """A buffer for columns a node keeps: one handed back by an earlier weight gradient
+    (``_give_back``) when there is one of this shape, else a fresh one.  Fresh memory costs
+    its page faults on first touch: W6's im2col into new 3.7 MB took 1.3-6 ms, into reused
+    0.17-0.3 ms (2026-12)."""
+    spares = getattr(_LOCAL, 'spares', None)
+    if spares:
+        buf = spares.pop((shape, _onp.dtype(dtype)), None)
+        if buf is not None:
+            return buf
+    return _onp.empty(shape, dtype)
+
+
+def _give_back(col):
+    """Keep ``col`` (no longer used by anyone) for the next ``_kept_columns`` of its shape;
+    at most ``KEEP_BYTES`` per thread are held this way."""
+    spares = getattr(_LOCAL, 'spares', None)
+    if spares is None:
+        spares = _LOCAL.spares = {}
+    key = (col.shape, col.dtype)
+    spares.pop(key, None)
+    held = sum(b.nbytes for b in spares.values())
+    while spares and held + col.nbytes > KEEP_BYTES:
+        held -= spares.pop(next(iter(spares))).nbytes
+    if col.nbytes <= KEEP_BYTES:
+        spares[key] = col
+
+
+_primed = []
+
+
+def _prime_allocator():
+    """Once per process: allocate and free one ``KEEP_BYTES`` block.
+
+    glibc serves allocations above its mmap threshold (128 KB at start) with fresh pages,
+    which fault on first touch, every time; freeing such a block raises the threshold to
+    its size (glibc's own adaptive rule, which any program freeing a large array
+    triggers).  Until that happens every convolution output, gradient and GEMM temporary
+    of W6 (0.2-0.9 MB) cost its page faults: ~1,100 faults and 1.5-2 ms of a 9-10 ms step
+    (2026-12).  The block is never touched (no memory is used)."""
+    if not _primed:
+        _primed.append(True)
+        _onp.empty(KEEP_BYTES, _onp.uint8)      # (freed at once)
+
+
 def _chunks(n, per_sample):
     per = max(1, min(n, CHUNK_VALUES // max(per_sample, 1)))
     return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
@@ -107,43 +160,48 @@ def _c(d):
     return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
 
 
-def _matmul(a, b):
-    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, on one thread when small."""
-    groups, rows, inner = a.shape
-    return blas.matmul(a, b, groups * rows * inner * b.shape[2], SMALL_GEMM)
-
-
-def _matmul_t(a, b):
-    """``a @ b.T`` for 3-D stacks (``(G, M, K)``, ``(G, N, K)``), as ``_matmul``."""
-    groups, rows, inner = a.shape
-    return blas.matmul(a, b.transpose(0, 2, 1), groups * rows * inner * b.shape[1], SMALL_GEMM)
-
-
-def _batch_last(gy3, lo, hi):
-    """``gy3[lo:hi]`` (n, O, P) as a C-contiguous (O, n, P): the GEMMs' batch order."""
-    return _onp.ascontiguousarray(gy3[lo:hi].transpose(1, 0, 2))
+def _matmul(a, b, out=None):
+    """``a @ b`` for stacks (``(..., M, K) @ (..., K, N)``, broadcast): BLAS, on one thread
+    when small; ``out`` as NumPy's."""
+    macs = max(a.size // a.shape[-1], 1) * a.shape[-1] * b.shape[-1]
+    if b.ndim > a.ndim:
+        macs *= math.prod(b.shape[:b.ndim - a.ndim])
+    return blas.matmul(a, b, macs, SMALL_GEMM, out)
 
 
 # ---- the three computations on NumPy buffers ---------------------------------------------
-def conv_data(x, w, b, g):
+# The columns are per sample, (n, C*K, P): the batched GEMM W @ col[n] writes y[n] in place
+# and W.T @ gy[n] reads the output gradient as it is (W6's convolutions: 3-4x faster than
+# one (O, C*K) @ (C*K, n*P) GEMM on columns laid out (C*K, n, P), whose output and output
+# gradient had to be transposed to and from batch order; 2026-12).
+
+def conv_data(x, w, b, g, keep=None):
     """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
-    per chunk of samples, im2col and one GEMM per group; the bias is added while the
-    result is put back in batch order."""
+    per chunk of samples, im2col and one batched GEMM per group, the bias added in place.
+
+    ``keep``: a list; when given and the whole batch's columns fit ``KEEP_BYTES``, they are
+    packed into a fresh array appended to it (the weight gradient can reuse them)."""
+    _prime_allocator()
     x = _c(x)
     N, C = x.shape[:2]
     O, G = w.shape[0], g.num_group
     osp = out_lengths(x.shape[2:], g)
     P, CK = math.prod(osp), C * math.prod(g.kernel)
     w3 = w.reshape(G, O // G, CK // G)
-    bias = _onp.zeros(O, x.dtype) if b is None else _c(b)
     y = _onp.empty((N, O, P), x.dtype)
     geo, x5 = _geometry3(g, osp), win.as5(x)
-    for lo, hi in _chunks(N, CK * P):
+    chunks = _chunks(N, CK * P)
+    for lo, hi in chunks:
         n = hi - lo
-        col = _workspace((CK, n, P), x.dtype)
+        if keep is not None and len(chunks) == 1 and N * CK * P * x.itemsize <= KEEP_BYTES:
+            col = _kept_columns((n, CK, P), x.dtype)
+            keep.append(col)
+        else:
+            col = _workspace((n, CK, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
-        t = _matmul(w3, col.reshape(G, CK // G, n * P))
-        K.unpack_rows(t.reshape(O, n, P), y[lo:hi], bias, b is not None)
+        _matmul(w3, col.reshape(n, G, CK // G, P), out=y[lo:hi].reshape(n, G, O // G, P))
+    if b is not None:
+        K.add_bias(y, _c(b))
     return y.reshape((N, O) + osp)
 
 
@@ -178,7 +236,7 @@ def conv_transpose_data(gy, w, b, g, spatial):
 
     Stride 1: the convolution of ``gy`` with the flipped, transposed weight (its GEMM has
     the long contraction ``O*K`` and writes the result in place; W6b's data gradient went
-    from W.T @ g + col2im to this).  Otherwise one GEMM per group, then col2im."""
+    from W.T @ g + col2im to this).  Otherwise one batched GEMM per group, then col2im."""
     g2 = _adjoint_geometry(g, gy.shape[2:], spatial)
     if g2 is not None:
         return conv_data(gy, _flipped_transpose(w, g.num_group), b, g2)
@@ -187,38 +245,61 @@ def conv_transpose_data(gy, w, b, g, spatial):
     C = w.shape[1] * G
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
     wt = w.reshape(G, O // G, CK // G).transpose(0, 2, 1)
-    gy3 = gy.reshape(N, O, P)
+    gy4 = gy.reshape(N, G, O // G, P)
     x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        # (W.T @ g measured faster overall than g.T @ W, whose transposed result col2im
-        # reads 3x slower)
-        col = _matmul(wt, _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
-        _run(K.col2im, col.reshape(CK, n, P), x5[lo:hi], geo, C)
+        col = _workspace((n, CK, P), gy.dtype)
+        _matmul(wt, gy4[lo:hi], out=col.reshape(n, G, CK // G, P))
+        _run(K.col2im, col, x5[lo:hi], geo, C)
     if b is not None:
         K.add_bias(x.reshape(N, C, -1), _c(b))
     return x
 
 
-def conv_weight_data(x, gy, g):
-    """The weight gradient of a convolution: ``gy @ im2col(x).T`` over the whole batch."""
+def conv_weight_data(x, gy, g, col=None):
+    """The weight gradient of a convolution: ``sum_n gy[n] @ im2col(x)[n].T``.
+
+    ``col``: the whole batch's columns of ``x`` when the forward kept them (no im2col)."""
     x = _c(x)
     N, C = x.shape[:2]
     O, G = gy.shape[1], g.num_group
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
-    gy3 = gy.reshape(N, O, P)
+    gy4 = gy.reshape(N, G, O // G, P)
     dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        col = _workspace((CK, n, P), x.dtype)
-        _run(K.im2col, x5[lo:hi], col, geo, C)
-        # dW.T = col @ g.T (the long axis as the contraction; g @ col.T was several times
-        # slower in OpenBLAS)
-        dwt += _matmul_t(col.reshape(G, CK // G, n * P),
-                         _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
+        if col is None or col.shape != (N, CK, P):
+            c = _workspace((n, CK, P), x.dtype)
+            _run(K.im2col, x5[lo:hi], c, geo, C)
+        else:
+            c = col[lo:hi]
+        # dW.T[n] = col[n] @ gy[n].T, summed over the samples (col @ gy.T measured faster
+        # than gy @ col.T on LeNet's second convolution)
+        dwt += _matmul(c.reshape(n, G, CK // G, P),
+                       gy4[lo:hi].transpose(0, 1, 3, 2)).sum(axis=0)
+    if col is not None and col.shape == (N, CK, P):
+        _give_back(col)          # (the forward's columns: this was their last use)
     return _onp.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape((O, C // G) + tuple(g.kernel))
+
+
+class Columns:
+    """A convolution's forward columns kept on its tape node (in ``attrs``, after the
+    geometry) for the weight gradient: ``take`` hands them out once, for the same data
+    buffer, and drops them, so they never outlive the first backward through the node
+    (a later one, with ``retain_graph=True``, packs them again) nor the node."""
+    __slots__ = ('x', 'col')
+
+    def __init__(self, x, col):
+        self.x, self.col = x, col
+
+    def take(self, x):
+        """The columns if they were packed from buffer ``x``, else None; dropped either way."""
+        col = self.col if x is self.x else None
+        self.x = self.col = None
+        return col
 
 
 # ---- the ops and their backward rules (written with the ops themselves) -----------------
@@ -226,16 +307,20 @@ def _bias_grad(gy):
     return gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))
 
 
+_NG = len(Geometry._fields)
+
+
 def _geometry(node):
     """The node's Geometry (its attrs hold the fields one by one, so graphs show them)."""
-    return Geometry(*node.attrs[:len(Geometry._fields)])
+    return Geometry(*node.attrs[:_NG])
 
 
 def _conv_backward(node, grads, needs):
     x, w = node.inputs[0], node.inputs[1]
     g, gy = _geometry(node), grads[0]
+    kept = node.attrs[_NG].take(x._data) if len(node.attrs) > _NG else None
     dx = conv_transpose(gy, w, None, g, x.shape[2:]) if needs[0] else None
-    dw = conv_weight(x, gy, g) if needs[1] else None
+    dw = conv_weight(x, gy, g, kept) if needs[1] else None
     if len(node.inputs) == 2:
         return dx, dw
     return dx, dw, (_bias_grad(gy) if needs[2] else None)
@@ -268,9 +353,15 @@ def _inputs(x, w, b):
 
 
 def conv(x, w, b, g):
-    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable)."""
-    data = conv_data(x._data, w._data, None if b is None else b._data, g)
-    return result(_conv_op, _inputs(x, w, b), data, tuple(g))
+    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable).
+
+    Recorded with a weight that has history, the node keeps the forward's columns for the
+    weight gradient when they fit ``KEEP_BYTES`` (``Columns``, after the geometry in its
+    attrs: not drawn)."""
+    keep = [] if state.recording and w._node is not None else None
+    data = conv_data(x._data, w._data, None if b is None else b._data, g, keep)
+    attrs = tuple(g) + (Columns(x._data, keep[0]),) if keep else tuple(g)
+    return result(_conv_op, _inputs(x, w, b), data, attrs)
 
 
 def conv_transpose(x, w, b, g, spatial):
@@ -279,12 +370,13 @@ def conv_transpose(x, w, b, g, spatial):
     return result(_deconv_op, _inputs(x, w, b), data, tuple(g) + (tuple(spatial),))
 
 
-def conv_weight(x, gy, g):
-    """The weight gradient of ``conv(x, ., g)`` for output gradient ``gy`` (differentiable)."""
+def conv_weight(x, gy, g, col=None):
+    """The weight gradient of ``conv(x, ., g)`` for output gradient ``gy`` (differentiable);
+    ``col``: ``x``'s columns when a forward kept them."""
     if tuple(gy.shape[2:]) != out_lengths(x.shape[2:], g) or gy.shape[0] != x.shape[0]:
         raise ShapeError(f"convolution_weight_grad: output gradient of shape {gy.shape} does "
                          f"not fit data of shape {x.shape}")
-    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g), tuple(g))
+    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g, col), tuple(g))
 
 
 # ---- public functions: MXNet's arguments, checked ----------------------------------------
