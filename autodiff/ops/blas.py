@@ -13,6 +13,12 @@ with ctypes in the library NumPy loaded, as ``threadpoolctl`` does): it is lower
 the duration of the small product and restored after the last concurrent one (a counter
 under a lock).  A large product that another thread starts meanwhile runs on one thread
 (slower, never wrong).  Without OpenBLAS (MKL, Accelerate) nothing is changed.
+
+``gemm`` is the one BLAS call NumPy does not offer: ``C = alpha * op(A) @ B + beta * C``
+into an existing (strided) ``C``, which lets a sum of products accumulate in place (the
+implicit-GEMM convolution).  It calls the CBLAS ``?gemm`` of the same library through
+ctypes (ILP64 symbols with the ``64_`` suffix only, whose integer width is known), and
+NumPy (a product into a temporary, then added) when there is none.
 """
 import ctypes
 import glob
@@ -69,6 +75,78 @@ def _find():
 
 
 _get, _set = _find()
+
+_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+
+
+def _find_gemm():
+    """``{dtype: cblas ?gemm}`` for float32 / float64 from the OpenBLAS NumPy loaded, or {}."""
+    for path in _candidates():
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ('scipy_cblas_', 'cblas_'):
+            found = {}
+            for letter, real, dtype in (('s', ctypes.c_float, _onp.float32),
+                                        ('d', ctypes.c_double, _onp.float64)):
+                fn = getattr(lib, f'{prefix}{letter}gemm64_', None)
+                if fn is None:
+                    break
+                i64, ptr = ctypes.c_int64, ctypes.c_void_p
+                fn.restype = None
+                fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i64, i64, i64, real,
+                               ptr, i64, ptr, i64, real, ptr, i64]
+                found[_onp.dtype(dtype)] = fn
+            if len(found) == 2:
+                return found
+    return {}
+
+
+_GEMM = _find_gemm()
+
+
+def gemm_available(dtype):
+    """True when ``gemm`` calls BLAS directly for ``dtype`` (else it uses NumPy)."""
+    return _onp.dtype(dtype) in _GEMM
+
+
+def gemm(a, b, c, beta, trans_a=False, use_blas=True):
+    """``c[...] = op(a) @ b + beta * c`` in place (``op(a)`` is ``a.T`` when ``trans_a``);
+    ``beta`` 0 or 1.  ``a``, ``b``, ``c``: 2-D views of one float dtype with unit stride
+    along their rows (any row stride), as slices of larger row-major arrays are.
+
+    The CBLAS call runs on OpenBLAS's current thread count and releases the GIL;
+    ``use_blas=False`` (and a missing CBLAS) take NumPy's route."""
+    fn = _GEMM.get(c.dtype) if use_blas else None
+    if fn is None:
+        p = _onp.matmul(a.T if trans_a else a, b)
+        if beta:
+            c += p
+        else:
+            c[...] = p
+        return
+    size = c.itemsize
+    m, n = c.shape
+    k = a.shape[0] if trans_a else a.shape[1]
+    fn(_ROW_MAJOR, _TRANS if trans_a else _NO_TRANS, _NO_TRANS, m, n, k, 1.0,
+       a.ctypes.data, a.strides[0] // size, b.ctypes.data, b.strides[0] // size, float(beta),
+       c.ctypes.data, c.strides[0] // size)
+
+
+class one_thread:
+    """``with blas.one_thread():`` OpenBLAS on one thread inside (as the small products
+    here; restored after the last concurrent user).  For callers that split their own
+    work over threads."""
+
+    def __enter__(self):
+        if _set is not None:
+            _enter()
+        return self
+
+    def __exit__(self, *exc):
+        if _set is not None:
+            _exit()
 _lock = threading.Lock()
 _active = 0
 _saved = 1

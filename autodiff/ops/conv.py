@@ -27,6 +27,7 @@ from .core import defop, result
 from .convert import as_array
 from .launch import THREADS, _executor
 from . import blas
+from . import conv_implicit as implicit
 from . import window as win
 
 # (all tuples have one entry per spatial dimension)
@@ -183,6 +184,8 @@ def conv_data(x, w, b, g, keep=None):
     packed into a fresh array appended to it (the weight gradient can reuse them)."""
     _prime_allocator()
     x = _c(x)
+    if implicit.usable(x.shape, w.shape[0], g, x.itemsize):
+        return implicit.conv_forward(x, w, b, g)
     N, C = x.shape[:2]
     O, G = w.shape[0], g.num_group
     osp = out_lengths(x.shape[2:], g)
@@ -265,6 +268,8 @@ def conv_weight_data(x, gy, g, col=None):
     x = _c(x)
     N, C = x.shape[:2]
     O, G = gy.shape[1], g.num_group
+    if implicit.usable(x.shape, O, g, x.itemsize):
+        return implicit.conv_weight(x, _c(gy), g)
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
     gy4 = gy.reshape(N, G, O // G, P)
     dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
