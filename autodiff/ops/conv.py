@@ -46,11 +46,8 @@ SPLIT_VALUES = 1 << 21
 # gradient when the whole batch's fit in this many bytes (W6's: 3.7 MB and 2.5 MB); they
 # are dropped by the first backward through the node (``Columns``).
 KEEP_BYTES = 16 << 20
-# GEMMs of at most this many multiply-adds run on one BLAS thread (ops/blas.py): OpenBLAS on
-# two threads took 5-11 ms (median 12-40 ms) for LeNet's first convolution (6x25 @ 25x36864,
-# 5.5M) on the busy machine, 0.5 ms on one thread; the one-thread Numba loops used before
-# took 2-4x longer than one BLAS thread (2026-12).
-SMALL_GEMM = 1 << 24
+# (The GEMMs' threads: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
+# LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
 # The stride-1 data gradient is a convolution of the output gradient when the input has at
 # most this many times the output's positions (padded 'same' convolutions: 1).
 ADJOINT_GROWTH = 1.25
@@ -162,12 +159,16 @@ def _c(d):
 
 
 def _matmul(a, b, out=None):
-    """``a @ b`` for stacks (``(..., M, K) @ (..., K, N)``, broadcast): BLAS, on one thread
-    when small; ``out`` as NumPy's."""
+    """``a @ b`` for stacks (``(..., M, K) @ (..., K, N)``, broadcast; the samples first):
+    BLAS on one thread when small, split by samples over the threads when large
+    (``blas.matmul_batched``); into ``out`` when given."""
     macs = max(a.size // a.shape[-1], 1) * a.shape[-1] * b.shape[-1]
     if b.ndim > a.ndim:
         macs *= math.prod(b.shape[:b.ndim - a.ndim])
-    return blas.matmul(a, b, macs, SMALL_GEMM, out)
+    if out is None:
+        out = _onp.empty(_onp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+                         + (a.shape[-2], b.shape[-1]), _onp.result_type(a, b))
+    return blas.matmul_batched(a, b, macs, out)
 
 
 # ---- the three computations on NumPy buffers ---------------------------------------------

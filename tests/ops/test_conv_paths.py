@@ -182,3 +182,17 @@ def test_columns_are_kept_only_for_a_weight_with_history():
     with autograd.record():
         y = npx.convolution(x, w, None, kernel=(3, 3), num_filter=2, no_bias=True)
     assert len(y._node.attrs) == len(C.Geometry._fields)
+
+
+def test_batched_products_split_by_samples(monkeypatch):
+    """Large batched products run as sample shares on the threads (forced here for small
+    ones); the result is NumPy's, with the 3-D operand broadcast."""
+    monkeypatch.setattr(blas, 'SPLIT_BATCH', 0)
+    w, col = sample((1, 4, 6)), sample((5, 1, 6, 7), seed=1)
+    out = onp.empty((5, 1, 4, 7))
+    blas.matmul_batched(w, col, w.size * 7 * 5, out)
+    onp.testing.assert_allclose(out, onp.matmul(w, col), rtol=1e-12)
+    a = sample((5, 1, 6, 7), seed=2)
+    out2 = onp.empty((5, 1, 6, 6))
+    blas.matmul_batched(a, col.transpose(0, 1, 3, 2), a.size * 6, out2)
+    onp.testing.assert_allclose(out2, onp.matmul(a, col.transpose(0, 1, 3, 2)), rtol=1e-12)
