@@ -125,15 +125,15 @@ def conv_forward(x, w, b, g):
     X = plan.grid('in', x, plan.at)
     out = _scratch('out', (plan.rows, O), x.dtype)
     offsets = plan.offsets
+    product = blas.RowGemm(X, wk.reshape(taps * G * Cg, Og), out)
 
     def work(lo, hi):
         for r0 in range(lo, hi, BLOCK_ROWS):
-            r1 = min(hi, r0 + BLOCK_ROWS)
+            m = min(hi, r0 + BLOCK_ROWS) - r0
             for gi in range(G):
-                c0, o0 = gi * Cg, gi * Og
-                dst = out[r0:r1, o0:o0 + Og]
                 for t, off in enumerate(offsets):
-                    blas.gemm(X[r0 + off:r1 + off, c0:c0 + Cg], wk[t, gi], dst, 1 if t else 0)
+                    product(r0 + off, gi * Cg, (t * G + gi) * Cg, 0, r0, gi * Og, m, Og, Cg,
+                            1 if t else 0)
 
     _split_rows(work, plan.used)
     y = _onp.empty((x.shape[0], O) + plan.out, x.dtype)
@@ -156,14 +156,12 @@ def conv_weight(x, gy, g):
 
     def work(lo, hi):
         dwk = _onp.zeros((taps, G, Cg, Og), x.dtype)
+        product = blas.RowGemm(X, D, dwk.reshape(taps * G * Cg, Og), trans_a=True)
         for r0 in range(lo, hi, BLOCK_ROWS):
-            r1 = min(hi, r0 + BLOCK_ROWS)
+            k = min(hi, r0 + BLOCK_ROWS) - r0
             for gi in range(G):
-                c0, o0 = gi * Cg, gi * Og
-                src = D[r0:r1, o0:o0 + Og]
                 for t, off in enumerate(offsets):
-                    blas.gemm(X[r0 + off:r1 + off, c0:c0 + Cg], src, dwk[t, gi], 1,
-                              trans_a=True)
+                    product(r0 + off, gi * Cg, r0, gi * Og, (t * G + gi) * Cg, 0, Cg, Og, k, 1)
         return dwk
 
     parts = _split_rows(work, plan.used)

@@ -196,3 +196,19 @@ def test_batched_products_split_by_samples(monkeypatch):
     out2 = onp.empty((5, 1, 6, 6))
     blas.matmul_batched(a, col.transpose(0, 1, 3, 2), a.size * 6, out2)
     onp.testing.assert_allclose(out2, onp.matmul(a, col.transpose(0, 1, 3, 2)), rtol=1e-12)
+
+
+@pytest.mark.parametrize('cblas', [True, False])
+def test_row_gemm_blocks(cblas, monkeypatch):
+    if not cblas:
+        monkeypatch.setattr(blas, '_GEMM', {})
+    a, b, c = sample((8, 6), onp.float32), sample((5, 7), onp.float32, seed=1), \
+        sample((9, 8), onp.float32, seed=2)
+    want = c.astype(onp.float64)
+    want[2:5, 1:5] += a[3:6, 1:5].astype(onp.float64) @ b[1:5, 3:7]
+    blas.RowGemm(a, b, c)(3, 1, 1, 3, 2, 1, 3, 4, 4, 1)
+    onp.testing.assert_allclose(c, want, rtol=1e-5, atol=1e-5)
+    blas.RowGemm(a, b, c, trans_a=True)(0, 2, 0, 0, 4, 0, 3, 7, 5, 0)   # a[0:5, 2:5].T @ b
+    onp.testing.assert_allclose(c[4:7, 0:7], a[0:5, 2:5].T @ b, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match='C-contiguous'):
+        blas.RowGemm(a[:, ::2], b, c)
