@@ -6,13 +6,15 @@ gradients of any order follow:
 - ``convolution(x, w)``: ``y = W @ im2col(x)``;
 - ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution
   (with stride 1 computed as the convolution of ``y`` with the flipped, transposed weight);
-- ``convolution_weight_grad(x, gy)``: ``dW = (im2col(x) @ gy.T).T``.
+- ``convolution_weight_grad(x, gy)``: ``dW = sum_n gy[n] @ im2col(x)[n].T``.
 
-The columns are laid out ``(C*K, samples, positions)``, so one GEMM per group covers a
-chunk of samples (no per-sample GEMMs, no sum over the batch).  The packing (with
-implicit zero padding), col2im and the bias epilogue (fused into putting the GEMM's
-result back in batch order) are Numba kernels (``kernels/conv.py``); the GEMMs are
-NumPy's matmul (BLAS; small ones on one BLAS thread, ``ops/blas.py``).
+The columns are laid out per sample, ``(samples, C*K, positions)``: a batched GEMM per
+group writes the output in batch order and reads the output gradient as it is.  The
+packing (with implicit zero padding), col2im and the bias epilogue are Numba kernels
+(``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS; small ones on one BLAS
+thread, large batches split by samples over the threads, ``ops/blas.py``).  Stride-1
+convolutions with many channels skip im2col: ``ops/conv_implicit.py`` (its rule,
+``implicit.usable``, is checked first in ``conv_data`` and ``conv_weight_data``).
 """
 import math
 import threading
@@ -20,7 +22,6 @@ from collections import namedtuple
 
 import numpy as _onp
 
-from .._state import state
 from ..errors import ShapeError
 from ..kernels import conv as K
 from .core import defop, result
@@ -42,10 +43,6 @@ CHUNK_VALUES = 1 << 24
 # W6's packings (0.6-0.9M values, 0.15-0.3 ms on one thread) stay on one (2026-12: 2^17
 # before, when im2col took ~1 ms for them).
 SPLIT_VALUES = 1 << 21
-# A recorded convolution whose weight has history keeps its forward columns for the weight
-# gradient when the whole batch's fit in this many bytes (W6's: 3.7 MB and 2.5 MB); they
-# are dropped by the first backward through the node (``Columns``).
-KEEP_BYTES = 16 << 20
 # (The GEMMs' threads: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
 # LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
 # The stride-1 data gradient is a convolution of the output gradient when the input has at
@@ -87,39 +84,13 @@ def _workspace(shape, dtype):
     return buf[:size].reshape(shape)
 
 
-def _kept_columns(shape, dtype):
-    """A buffer for columns a node keeps: one handed back by an earlier weight gradient
-    (``_give_back``) when there is one of this shape, else a fresh one.  Fresh memory costs
-    its page faults on first touch: W6's im2col into new 3.7 MB took 1.3-6 ms, into reused
-    0.17-0.3 ms (2026-12)."""
-    spares = getattr(_LOCAL, 'spares', None)
-    if spares:
-        buf = spares.pop((shape, _onp.dtype(dtype)), None)
-        if buf is not None:
-            return buf
-    return _onp.empty(shape, dtype)
-
-
-def _give_back(col):
-    """Keep ``col`` (no longer used by anyone) for the next ``_kept_columns`` of its shape;
-    at most ``KEEP_BYTES`` per thread are held this way."""
-    spares = getattr(_LOCAL, 'spares', None)
-    if spares is None:
-        spares = _LOCAL.spares = {}
-    key = (col.shape, col.dtype)
-    spares.pop(key, None)
-    held = sum(b.nbytes for b in spares.values())
-    while spares and held + col.nbytes > KEEP_BYTES:
-        held -= spares.pop(next(iter(spares))).nbytes
-    if col.nbytes <= KEEP_BYTES:
-        spares[key] = col
-
-
+# The block ``_prime_allocator`` frees (glibc's dynamic mmap threshold stops at 32 MB).
+PRIME_BYTES = 16 << 20
 _primed = []
 
 
 def _prime_allocator():
-    """Once per process: allocate and free one ``KEEP_BYTES`` block.
+    """Once per process: allocate and free one ``PRIME_BYTES`` block.
 
     glibc serves allocations above its mmap threshold (128 KB at start) with fresh pages,
     which fault on first touch, every time; freeing such a block raises the threshold to
@@ -129,7 +100,7 @@ def _prime_allocator():
     (2026-12).  The block is never touched (no memory is used)."""
     if not _primed:
         _primed.append(True)
-        _onp.empty(KEEP_BYTES, _onp.uint8)      # (freed at once)
+        _onp.empty(PRIME_BYTES, _onp.uint8)     # (freed at once)
 
 
 def _chunks(n, per_sample):
@@ -177,12 +148,10 @@ def _matmul(a, b, out=None):
 # one (O, C*K) @ (C*K, n*P) GEMM on columns laid out (C*K, n, P), whose output and output
 # gradient had to be transposed to and from batch order; 2026-12).
 
-def conv_data(x, w, b, g, keep=None):
+def conv_data(x, w, b, g):
     """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
-    per chunk of samples, im2col and one batched GEMM per group, the bias added in place.
-
-    ``keep``: a list; when given and the whole batch's columns fit ``KEEP_BYTES``, they are
-    packed into a fresh array appended to it (the weight gradient can reuse them)."""
+    per chunk of samples, im2col and one batched GEMM per group, the bias added in place
+    (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``)."""
     _prime_allocator()
     x = _c(x)
     if implicit.usable(x.shape, w.shape[0], g, x.itemsize):
@@ -194,14 +163,9 @@ def conv_data(x, w, b, g, keep=None):
     w3 = w.reshape(G, O // G, CK // G)
     y = _onp.empty((N, O, P), x.dtype)
     geo, x5 = _geometry3(g, osp), win.as5(x)
-    chunks = _chunks(N, CK * P)
-    for lo, hi in chunks:
+    for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        if keep is not None and len(chunks) == 1 and N * CK * P * x.itemsize <= KEEP_BYTES:
-            col = _kept_columns((n, CK, P), x.dtype)
-            keep.append(col)
-        else:
-            col = _workspace((n, CK, P), x.dtype)
+        col = _workspace((n, CK, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
         _matmul(w3, col.reshape(n, G, CK // G, P), out=y[lo:hi].reshape(n, G, O // G, P))
     if b is not None:
@@ -262,10 +226,9 @@ def conv_transpose_data(gy, w, b, g, spatial):
     return x
 
 
-def conv_weight_data(x, gy, g, col=None):
-    """The weight gradient of a convolution: ``sum_n gy[n] @ im2col(x)[n].T``.
-
-    ``col``: the whole batch's columns of ``x`` when the forward kept them (no im2col)."""
+def conv_weight_data(x, gy, g):
+    """The weight gradient of a convolution: ``sum_n gy[n] @ im2col(x)[n].T`` (stride 1
+    with many channels: the implicit GEMM)."""
     x = _c(x)
     N, C = x.shape[:2]
     O, G = gy.shape[1], g.num_group
@@ -277,35 +240,13 @@ def conv_weight_data(x, gy, g, col=None):
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        if col is None or col.shape != (N, CK, P):
-            c = _workspace((n, CK, P), x.dtype)
-            _run(K.im2col, x5[lo:hi], c, geo, C)
-        else:
-            c = col[lo:hi]
+        c = _workspace((n, CK, P), x.dtype)
+        _run(K.im2col, x5[lo:hi], c, geo, C)
         # dW.T[n] = col[n] @ gy[n].T, summed over the samples (col @ gy.T measured faster
         # than gy @ col.T on LeNet's second convolution)
         dwt += _matmul(c.reshape(n, G, CK // G, P),
                        gy4[lo:hi].transpose(0, 1, 3, 2)).sum(axis=0)
-    if col is not None and col.shape == (N, CK, P):
-        _give_back(col)          # (the forward's columns: this was their last use)
     return _onp.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape((O, C // G) + tuple(g.kernel))
-
-
-class Columns:
-    """A convolution's forward columns kept on its tape node (in ``attrs``, after the
-    geometry) for the weight gradient: ``take`` hands them out once, for the same data
-    buffer, and drops them, so they never outlive the first backward through the node
-    (a later one, with ``retain_graph=True``, packs them again) nor the node."""
-    __slots__ = ('x', 'col')
-
-    def __init__(self, x, col):
-        self.x, self.col = x, col
-
-    def take(self, x):
-        """The columns if they were packed from buffer ``x``, else None; dropped either way."""
-        col = self.col if x is self.x else None
-        self.x = self.col = None
-        return col
 
 
 # ---- the ops and their backward rules (written with the ops themselves) -----------------
@@ -313,20 +254,16 @@ def _bias_grad(gy):
     return gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))
 
 
-_NG = len(Geometry._fields)
-
-
 def _geometry(node):
     """The node's Geometry (its attrs hold the fields one by one, so graphs show them)."""
-    return Geometry(*node.attrs[:_NG])
+    return Geometry(*node.attrs[:len(Geometry._fields)])
 
 
 def _conv_backward(node, grads, needs):
     x, w = node.inputs[0], node.inputs[1]
     g, gy = _geometry(node), grads[0]
-    kept = node.attrs[_NG].take(x._data) if len(node.attrs) > _NG else None
     dx = conv_transpose(gy, w, None, g, x.shape[2:]) if needs[0] else None
-    dw = conv_weight(x, gy, g, kept) if needs[1] else None
+    dw = conv_weight(x, gy, g) if needs[1] else None
     if len(node.inputs) == 2:
         return dx, dw
     return dx, dw, (_bias_grad(gy) if needs[2] else None)
@@ -359,15 +296,9 @@ def _inputs(x, w, b):
 
 
 def conv(x, w, b, g):
-    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable).
-
-    Recorded with a weight that has history, the node keeps the forward's columns for the
-    weight gradient when they fit ``KEEP_BYTES`` (``Columns``, after the geometry in its
-    attrs: not drawn)."""
-    keep = [] if state.recording and w._node is not None else None
-    data = conv_data(x._data, w._data, None if b is None else b._data, g, keep)
-    attrs = tuple(g) + (Columns(x._data, keep[0]),) if keep else tuple(g)
-    return result(_conv_op, _inputs(x, w, b), data, attrs)
+    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable)."""
+    data = conv_data(x._data, w._data, None if b is None else b._data, g)
+    return result(_conv_op, _inputs(x, w, b), data, tuple(g))
 
 
 def conv_transpose(x, w, b, g, spatial):
@@ -376,13 +307,12 @@ def conv_transpose(x, w, b, g, spatial):
     return result(_deconv_op, _inputs(x, w, b), data, tuple(g) + (tuple(spatial),))
 
 
-def conv_weight(x, gy, g, col=None):
-    """The weight gradient of ``conv(x, ., g)`` for output gradient ``gy`` (differentiable);
-    ``col``: ``x``'s columns when a forward kept them."""
+def conv_weight(x, gy, g):
+    """The weight gradient of ``conv(x, ., g)`` for output gradient ``gy`` (differentiable)."""
     if tuple(gy.shape[2:]) != out_lengths(x.shape[2:], g) or gy.shape[0] != x.shape[0]:
         raise ShapeError(f"convolution_weight_grad: output gradient of shape {gy.shape} does "
                          f"not fit data of shape {x.shape}")
-    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g, col), tuple(g))
+    return result(_weight_op, (x, gy), conv_weight_data(x._data, gy._data, g), tuple(g))
 
 
 # ---- public functions: MXNet's arguments, checked ----------------------------------------

@@ -1,7 +1,7 @@
 """The convolution's fast paths against independent references: the implicit GEMM
 (stride 1, ``ops/conv_implicit.py``), its layout kernels (``kernels/gemm_pack.py``), the
-in-place BLAS product (``blas.gemm``), the rule choosing between implicit GEMM and
-im2col, and the forward's columns kept for the weight gradient.
+in-place BLAS products (``blas.gemm``, ``blas.RowGemm``), the rule choosing between
+implicit GEMM and im2col, and batched products split by samples.
 
 References are NumPy loops over the kernel taps of a zero-padded copy (independent of
 both the im2col and the implicit formulation) and central differences."""
@@ -156,32 +156,6 @@ def test_gemm_accumulates_into_strided_views(dtype, use_blas):
     blas.gemm(a[1:5, 0:5], b[0:4, 2:8], c[0:5, 4:10], 0, trans_a=True, use_blas=use_blas)
     onp.testing.assert_allclose(c[0:5, 4:10], a[1:5, 0:5].T @ b[0:4, 2:8], rtol=tol, atol=tol)
     onp.testing.assert_allclose(c[5:], want[5:], rtol=tol, atol=tol)     # rows left alone
-
-
-# ---- the forward's columns, kept for the weight gradient ----------------------------------
-def test_kept_columns_serve_one_backward_and_are_dropped():
-    x, w = sample((2, 2, 6, 6)), sample((3, 2, 3, 3), seed=1)
-    xs, ws = np.array(x, dtype='float64'), np.array(w, dtype='float64')
-    ws.attach_grad()
-    with autograd.record():
-        y = npx.convolution(xs, ws, None, kernel=(3, 3), num_filter=3, no_bias=True)
-    kept = y._node.attrs[len(C.Geometry._fields)]
-    assert isinstance(kept, C.Columns) and kept.col is not None
-    gy = sample(y.shape, seed=2)
-    y.backward(np.array(gy, dtype='float64'), retain_graph=True)
-    assert kept.col is None                                   # dropped by the first backward
-    want = _weight_grad_ref(x, gy, (3, 3), (0, 0), (1, 1), 1)
-    onp.testing.assert_allclose(ws.grad.asnumpy(), want, rtol=1e-12)
-    y.backward(np.array(gy, dtype='float64'))                 # packs them again
-    onp.testing.assert_allclose(ws.grad.asnumpy(), want, rtol=1e-12)
-
-
-def test_columns_are_kept_only_for_a_weight_with_history():
-    x, w = np.array(sample((1, 1, 5, 5))), np.array(sample((2, 1, 3, 3), seed=1))
-    x.attach_grad()
-    with autograd.record():
-        y = npx.convolution(x, w, None, kernel=(3, 3), num_filter=2, no_bias=True)
-    assert len(y._node.attrs) == len(C.Geometry._fields)
 
 
 def test_batched_products_split_by_samples(monkeypatch):
