@@ -251,7 +251,10 @@ def conv_weight_data(x, gy, g):
 
 # ---- the ops and their backward rules (written with the ops themselves) -----------------
 def _bias_grad(gy):
-    return gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))
+    """``gy`` summed over all axes but the channels: first over the positions (contiguous
+    rows), then over the samples.  One sum over ``(0, 2, 3)`` moved the axes first: W6b's
+    took 25 ms of thread CPU in the step, this 5-6 ms (2026-12)."""
+    return gy.sum(axis=tuple(range(2, gy.ndim))).sum(axis=0)
 
 
 def _geometry(node):

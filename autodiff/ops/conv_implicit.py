@@ -38,6 +38,9 @@ MAX_BYTES = 1 << 29
 # Rows per block: a block's output (2048 x 64 float32: 0.5 MB) stays in L2 across the
 # kernel offsets.
 BLOCK_ROWS = 2048
+# The grid copies run on the threads (by samples) from this many values (W6b's: 6.4M, ~8 ms
+# each on one thread; waking the pool thread costs ~0.05 ms quiet, milliseconds busy).
+SPLIT_VALUES = 1 << 21
 # Grids up to this size are kept per thread between calls (fresh memory costs its page
 # faults on every call).
 SCRATCH_BYTES = 1 << 26
@@ -95,8 +98,25 @@ class _Plan:
         """``a (N, ch, *sp)`` copied into a zero grid of this plan's extent at ``at``."""
         ch = a.shape[1]
         grid = _scratch(role, (self.n,) + self.extent + (ch,), a.dtype)
-        KP.to_grid(_onp.ascontiguousarray(win.as5(a)), grid, at)
+        _by_samples(KP.to_grid, _onp.ascontiguousarray(win.as5(a)), grid, at)
         return grid.reshape(self.rows, ch)
+
+
+def _by_samples(kern, a, b, *args):
+    """``kern(a, b, *args)`` with the samples (first axis of both) shared out over the
+    threads when there are many values (the layout kernels are nogil)."""
+    n = a.shape[0]
+    parts = min(THREADS, n)
+    if parts < 2 or a.size < SPLIT_VALUES:
+        kern(a, b, *args)
+        return
+    bounds = [n * k // parts for k in range(parts + 1)]
+    pool = _executor()
+    futures = [pool.submit(kern, a[bounds[k]:bounds[k + 1]], b[bounds[k]:bounds[k + 1]], *args)
+               for k in range(1, parts)]
+    kern(a[:bounds[1]], b[:bounds[1]], *args)
+    for f in futures:
+        f.result()
 
 
 def _split_rows(work, used):
@@ -137,9 +157,9 @@ def conv_forward(x, w, b, g):
 
     _split_rows(work, plan.used)
     y = _onp.empty((x.shape[0], O) + plan.out, x.dtype)
-    KP.from_grid(out.reshape((plan.n,) + plan.extent + (O,)), y,
-                 _onp.zeros(O, x.dtype) if b is None else _onp.ascontiguousarray(b),
-                 b is not None)
+    _by_samples(KP.from_grid, out.reshape((plan.n,) + plan.extent + (O,)), y,
+                _onp.zeros(O, x.dtype) if b is None else _onp.ascontiguousarray(b),
+                b is not None)
     return y.reshape((x.shape[0], O) + tuple(plan.out[3 - (x.ndim - 2):]))
 
 
