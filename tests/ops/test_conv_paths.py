@@ -186,3 +186,18 @@ def test_row_gemm_blocks(cblas, monkeypatch):
     onp.testing.assert_allclose(c[4:7, 0:7], a[0:5, 2:5].T @ b, rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match='C-contiguous'):
         blas.RowGemm(a[:, ::2], b, c)
+
+
+def test_implicit_gemm_shares_rows_and_samples_over_the_threads(any_channels, monkeypatch):
+    """Small cases forced onto the split paths (row blocks and grid copies by samples)."""
+    monkeypatch.setattr(I, 'SPLIT_VALUES', 0)
+    monkeypatch.setattr(I, 'BLOCK_ROWS', 8)
+    shape, nf, k, p, d, groups = IMPLICIT[1]
+    x, w, b = (sample(shape), sample((nf, shape[1] // groups) + k, seed=1),
+               sample((nf,), seed=2))
+    g = C.Geometry(k, (1, 1), d, p, groups)
+    want = conv_ref(x, w, b, None, p, d, groups)
+    onp.testing.assert_allclose(I.conv_forward(x, w, b, g), want, rtol=1e-12, atol=1e-12)
+    gy = sample(want.shape, seed=3)
+    onp.testing.assert_allclose(I.conv_weight(x, gy, g), _weight_grad_ref(x, gy, k, p, d, groups),
+                                rtol=1e-12, atol=1e-12)
