@@ -6,13 +6,15 @@ gradients of any order follow:
 - ``convolution(x, w)``: ``y = W @ im2col(x)``;
 - ``deconvolution(y, w)``: ``x = col2im(W.T @ y)``, the data gradient of a convolution
   (with stride 1 computed as the convolution of ``y`` with the flipped, transposed weight);
-- ``convolution_weight_grad(x, gy)``: ``dW = (im2col(x) @ gy.T).T``.
+- ``convolution_weight_grad(x, gy)``: ``dW = sum_n gy[n] @ im2col(x)[n].T``.
 
-The columns are laid out ``(C*K, samples, positions)``, so one GEMM per group covers a
-chunk of samples (no per-sample GEMMs, no sum over the batch).  The packing (with
-implicit zero padding), col2im and the bias epilogue (fused into putting the GEMM's
-result back in batch order) are Numba kernels (``kernels/conv.py``); the GEMMs are
-NumPy's matmul (BLAS; small ones on one BLAS thread, ``ops/blas.py``).
+The columns are laid out per sample, ``(samples, C*K, positions)``: a batched GEMM per
+group writes the output in batch order and reads the output gradient as it is.  The
+packing (with implicit zero padding), col2im and the bias epilogue are Numba kernels
+(``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS; small ones on one BLAS
+thread, large batches split by samples over the threads, ``ops/blas.py``).  Stride-1
+convolutions with many channels skip im2col: ``ops/conv_implicit.py`` (its rule,
+``implicit.usable``, is checked first in ``conv_data`` and ``conv_weight_data``).
 """
 import math
 import threading
@@ -26,6 +28,7 @@ from .core import defop, result
 from .convert import as_array
 from .launch import THREADS, _executor
 from . import blas
+from . import conv_implicit as implicit
 from . import window as win
 
 # (all tuples have one entry per spatial dimension)
@@ -36,12 +39,12 @@ Geometry = namedtuple('Geometry', 'kernel stride dilate pad num_group')
 # GEMMs: W6b's forward took 1.0 s with 2^22 and 0.7 s with 2^24 (2026-12, busy machine).
 CHUNK_VALUES = 1 << 24
 # Pack / unpack on the two cores once a chunk has this many values (the kernels are nogil).
-SPLIT_VALUES = 1 << 17
-# GEMMs of at most this many multiply-adds run on one BLAS thread (ops/blas.py): OpenBLAS on
-# two threads took 5-11 ms (median 12-40 ms) for LeNet's first convolution (6x25 @ 25x36864,
-# 5.5M) on the busy machine, 0.5 ms on one thread; the one-thread Numba loops used before
-# took 2-4x longer than one BLAS thread (2026-12).
-SMALL_GEMM = 1 << 24
+# Waking the pool thread costs 50-60 us on a quiet machine and milliseconds on a busy one;
+# W6's packings (0.6-0.9M values, 0.15-0.3 ms on one thread) stay on one (2026-12: 2^17
+# before, when im2col took ~1 ms for them).
+SPLIT_VALUES = 1 << 21
+# (The GEMMs' threads: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
+# LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
 # The stride-1 data gradient is a convolution of the output gradient when the input has at
 # most this many times the output's positions (padded 'same' convolutions: 1).
 ADJOINT_GROWTH = 1.25
@@ -81,6 +84,25 @@ def _workspace(shape, dtype):
     return buf[:size].reshape(shape)
 
 
+# The block ``_prime_allocator`` frees (glibc's dynamic mmap threshold stops at 32 MB).
+PRIME_BYTES = 16 << 20
+_primed = []
+
+
+def _prime_allocator():
+    """Once per process: allocate and free one ``PRIME_BYTES`` block.
+
+    glibc serves allocations above its mmap threshold (128 KB at start) with fresh pages,
+    which fault on first touch, every time; freeing such a block raises the threshold to
+    its size (glibc's own adaptive rule, which any program freeing a large array
+    triggers).  Until that happens every convolution output, gradient and GEMM temporary
+    of W6 (0.2-0.9 MB) cost its page faults: ~1,100 faults and 1.5-2 ms of a 9-10 ms step
+    (2026-12).  The block is never touched (no memory is used)."""
+    if not _primed:
+        _primed.append(True)
+        _onp.empty(PRIME_BYTES, _onp.uint8)     # (freed at once)
+
+
 def _chunks(n, per_sample):
     per = max(1, min(n, CHUNK_VALUES // max(per_sample, 1)))
     return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
@@ -107,43 +129,47 @@ def _c(d):
     return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
 
 
-def _matmul(a, b):
-    """``a @ b`` for 3-D stacks (``(G, M, K) @ (G, K, N)``): BLAS, on one thread when small."""
-    groups, rows, inner = a.shape
-    return blas.matmul(a, b, groups * rows * inner * b.shape[2], SMALL_GEMM)
-
-
-def _matmul_t(a, b):
-    """``a @ b.T`` for 3-D stacks (``(G, M, K)``, ``(G, N, K)``), as ``_matmul``."""
-    groups, rows, inner = a.shape
-    return blas.matmul(a, b.transpose(0, 2, 1), groups * rows * inner * b.shape[1], SMALL_GEMM)
-
-
-def _batch_last(gy3, lo, hi):
-    """``gy3[lo:hi]`` (n, O, P) as a C-contiguous (O, n, P): the GEMMs' batch order."""
-    return _onp.ascontiguousarray(gy3[lo:hi].transpose(1, 0, 2))
+def _matmul(a, b, out=None):
+    """``a @ b`` for stacks (``(..., M, K) @ (..., K, N)``, broadcast; the samples first):
+    BLAS on one thread when small, split by samples over the threads when large
+    (``blas.matmul_batched``); into ``out`` when given."""
+    macs = max(a.size // a.shape[-1], 1) * a.shape[-1] * b.shape[-1]
+    if b.ndim > a.ndim:
+        macs *= math.prod(b.shape[:b.ndim - a.ndim])
+    if out is None:
+        out = _onp.empty(_onp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+                         + (a.shape[-2], b.shape[-1]), _onp.result_type(a, b))
+    return blas.matmul_batched(a, b, macs, out)
 
 
 # ---- the three computations on NumPy buffers ---------------------------------------------
+# The columns are per sample, (n, C*K, P): the batched GEMM W @ col[n] writes y[n] in place
+# and W.T @ gy[n] reads the output gradient as it is (W6's convolutions: 3-4x faster than
+# one (O, C*K) @ (C*K, n*P) GEMM on columns laid out (C*K, n, P), whose output and output
+# gradient had to be transposed to and from batch order; 2026-12).
+
 def conv_data(x, w, b, g):
     """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
-    per chunk of samples, im2col and one GEMM per group; the bias is added while the
-    result is put back in batch order."""
+    per chunk of samples, im2col and one batched GEMM per group, the bias added in place
+    (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``)."""
+    _prime_allocator()
     x = _c(x)
+    if implicit.usable(x.shape, w.shape[0], g, x.itemsize):
+        return implicit.conv_forward(x, w, b, g)
     N, C = x.shape[:2]
     O, G = w.shape[0], g.num_group
     osp = out_lengths(x.shape[2:], g)
     P, CK = math.prod(osp), C * math.prod(g.kernel)
     w3 = w.reshape(G, O // G, CK // G)
-    bias = _onp.zeros(O, x.dtype) if b is None else _c(b)
     y = _onp.empty((N, O, P), x.dtype)
     geo, x5 = _geometry3(g, osp), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        col = _workspace((CK, n, P), x.dtype)
+        col = _workspace((n, CK, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C)
-        t = _matmul(w3, col.reshape(G, CK // G, n * P))
-        K.unpack_rows(t.reshape(O, n, P), y[lo:hi], bias, b is not None)
+        _matmul(w3, col.reshape(n, G, CK // G, P), out=y[lo:hi].reshape(n, G, O // G, P))
+    if b is not None:
+        K.add_bias(y, _c(b))
     return y.reshape((N, O) + osp)
 
 
@@ -178,7 +204,7 @@ def conv_transpose_data(gy, w, b, g, spatial):
 
     Stride 1: the convolution of ``gy`` with the flipped, transposed weight (its GEMM has
     the long contraction ``O*K`` and writes the result in place; W6b's data gradient went
-    from W.T @ g + col2im to this).  Otherwise one GEMM per group, then col2im."""
+    from W.T @ g + col2im to this).  Otherwise one batched GEMM per group, then col2im."""
     g2 = _adjoint_geometry(g, gy.shape[2:], spatial)
     if g2 is not None:
         return conv_data(gy, _flipped_transpose(w, g.num_group), b, g2)
@@ -187,43 +213,48 @@ def conv_transpose_data(gy, w, b, g, spatial):
     C = w.shape[1] * G
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
     wt = w.reshape(G, O // G, CK // G).transpose(0, 2, 1)
-    gy3 = gy.reshape(N, O, P)
+    gy4 = gy.reshape(N, G, O // G, P)
     x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        # (W.T @ g measured faster overall than g.T @ W, whose transposed result col2im
-        # reads 3x slower)
-        col = _matmul(wt, _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
-        _run(K.col2im, col.reshape(CK, n, P), x5[lo:hi], geo, C)
+        col = _workspace((n, CK, P), gy.dtype)
+        _matmul(wt, gy4[lo:hi], out=col.reshape(n, G, CK // G, P))
+        _run(K.col2im, col, x5[lo:hi], geo, C)
     if b is not None:
         K.add_bias(x.reshape(N, C, -1), _c(b))
     return x
 
 
 def conv_weight_data(x, gy, g):
-    """The weight gradient of a convolution: ``gy @ im2col(x).T`` over the whole batch."""
+    """The weight gradient of a convolution: ``sum_n gy[n] @ im2col(x)[n].T`` (stride 1
+    with many channels: the implicit GEMM)."""
     x = _c(x)
     N, C = x.shape[:2]
     O, G = gy.shape[1], g.num_group
+    if implicit.usable(x.shape, O, g, x.itemsize):
+        return implicit.conv_weight(x, _c(gy), g)
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
-    gy3 = gy.reshape(N, O, P)
+    gy4 = gy.reshape(N, G, O // G, P)
     dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
     for lo, hi in _chunks(N, CK * P):
         n = hi - lo
-        col = _workspace((CK, n, P), x.dtype)
-        _run(K.im2col, x5[lo:hi], col, geo, C)
-        # dW.T = col @ g.T (the long axis as the contraction; g @ col.T was several times
-        # slower in OpenBLAS)
-        dwt += _matmul_t(col.reshape(G, CK // G, n * P),
-                         _batch_last(gy3, lo, hi).reshape(G, O // G, n * P))
+        c = _workspace((n, CK, P), x.dtype)
+        _run(K.im2col, x5[lo:hi], c, geo, C)
+        # dW.T[n] = col[n] @ gy[n].T, summed over the samples (col @ gy.T measured faster
+        # than gy @ col.T on LeNet's second convolution)
+        dwt += _matmul(c.reshape(n, G, CK // G, P),
+                       gy4[lo:hi].transpose(0, 1, 3, 2)).sum(axis=0)
     return _onp.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape((O, C // G) + tuple(g.kernel))
 
 
 # ---- the ops and their backward rules (written with the ops themselves) -----------------
 def _bias_grad(gy):
-    return gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))
+    """``gy`` summed over all axes but the channels: first over the positions (contiguous
+    rows), then over the samples.  One sum over ``(0, 2, 3)`` moved the axes first: W6b's
+    took 25 ms of thread CPU in the step, this 5-6 ms (2026-12)."""
+    return gy.sum(axis=tuple(range(2, gy.ndim))).sum(axis=0)
 
 
 def _geometry(node):

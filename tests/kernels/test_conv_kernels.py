@@ -1,6 +1,6 @@
-"""Convolution kernels (im2col, col2im, add_bias, unpack_rows) against direct NumPy loops.
+"""Convolution kernels (im2col, col2im, add_bias) against direct NumPy loops.
 
-``col`` is ``(C*K, N, P)`` (rows, samples, output positions); ``c0, c1`` the channels done."""
+``col`` is ``(N, C*K, P)`` (samples, rows, output positions); ``c0, c1`` the channels done."""
 import itertools
 
 import numpy as onp
@@ -29,9 +29,9 @@ def _out(shape, k, s, p, d):
 def test_im2col_matches_slicing_of_a_padded_copy(shape, k, s, p, d, dtype):
     x = sample(shape, dtype)
     out = _out(shape, k, s, p, d)
-    col = onp.full((shape[1] * int(onp.prod(k)), shape[0], int(onp.prod(out))), onp.nan, dtype)
+    col = onp.full((shape[0], shape[1] * int(onp.prod(k)), int(onp.prod(out))), onp.nan, dtype)
     K.im2col(x, col, k, s, p, d, out, 0, shape[1])
-    onp.testing.assert_array_equal(col, im2col_ref(x, k, s, p, d, out).transpose(1, 0, 2))
+    onp.testing.assert_array_equal(col, im2col_ref(x, k, s, p, d, out))
 
 
 def test_im2col_and_col2im_do_only_their_channels():
@@ -39,10 +39,10 @@ def test_im2col_and_col2im_do_only_their_channels():
     out = _out(shape, k, s, p, d)
     x = sample(shape)
     K3 = int(onp.prod(k))
-    col = onp.full((shape[1] * K3, shape[0], int(onp.prod(out))), onp.nan)
+    col = onp.full((shape[0], shape[1] * K3, int(onp.prod(out))), onp.nan)
     K.im2col(x, col, k, s, p, d, out, 1, 2)
-    assert onp.isnan(col[:K3]).all()
-    onp.testing.assert_array_equal(col[K3:], im2col_ref(x, k, s, p, d, out).transpose(1, 0, 2)[K3:])
+    assert onp.isnan(col[:, :K3]).all()
+    onp.testing.assert_array_equal(col[:, K3:], im2col_ref(x, k, s, p, d, out)[:, K3:])
     dx = onp.zeros(shape)
     K.col2im(onp.ones_like(col), dx, k, s, p, d, out, 1, 2)
     assert not dx[:, 0].any() and dx[:, 1].any()
@@ -59,7 +59,7 @@ def _col2im_loop(col, shape, k, s, p, d, out):
                 for j, o in enumerate(itertools.product(*map(range, out))):
                     pos = tuple(o[i] * s[i] - p[i] + off[i] * d[i] for i in range(3))
                     if all(0 <= pos[i] < shape[2 + i] for i in range(3)):
-                        x[(n, c) + pos] += col[row, n, j]
+                        x[(n, c) + pos] += col[n, row, j]
                 row += 1
     return x
 
@@ -68,7 +68,7 @@ def _col2im_loop(col, shape, k, s, p, d, out):
 @pytest.mark.parametrize('shape,k,s,p,d', GEOMETRIES, ids=str)
 def test_col2im_matches_a_loop_and_is_the_adjoint(shape, k, s, p, d, dtype):
     out = _out(shape, k, s, p, d)
-    col = sample((shape[1] * int(onp.prod(k)), shape[0], int(onp.prod(out))), dtype, seed=1)
+    col = sample((shape[0], shape[1] * int(onp.prod(k)), int(onp.prod(out))), dtype, seed=1)
     x = onp.zeros(shape, dtype)
     K.col2im(col, x, k, s, p, d, out, 0, shape[1])
     tol = 1e-5 if dtype == onp.float32 else 1e-12
@@ -83,7 +83,7 @@ def test_col2im_matches_a_loop_and_is_the_adjoint(shape, k, s, p, d, dtype):
 def test_col2im_adds_to_what_is_there():
     shape, k, s, p, d = GEOMETRIES[1]
     out = _out(shape, k, s, p, d)
-    col = sample((shape[1] * 6, shape[0], int(onp.prod(out))), seed=3)
+    col = sample((shape[0], shape[1] * 6, int(onp.prod(out))), seed=3)
     base = sample(shape, seed=4)
     x = base.copy()
     K.col2im(col, x, k, s, p, d, out, 0, shape[1])
@@ -101,16 +101,7 @@ def test_add_bias(dtype):
 
 def test_im2col_nan_and_inf_pass_through():
     x = onp.array([onp.nan, onp.inf, -onp.inf, 1.0]).reshape(1, 1, 1, 1, 4)
-    col = onp.empty((2, 1, 4))
+    col = onp.empty((1, 2, 4))
     K.im2col(x, col, (1, 1, 2), (1, 1, 1), (0, 0, 1), (1, 1, 1), (1, 1, 4), 0, 1)
     onp.testing.assert_array_equal(col[0, 0], [0, onp.nan, onp.inf, -onp.inf])
-    onp.testing.assert_array_equal(col[1, 0], [onp.nan, onp.inf, -onp.inf, 1.0])
-
-
-@pytest.mark.parametrize('with_bias', [True, False])
-def test_unpack_rows(with_bias):
-    t = sample((3, 2, 5), seed=6)
-    b = sample((3,), seed=7)
-    y = onp.empty((2, 3, 5))
-    K.unpack_rows(t, y, b, with_bias)
-    onp.testing.assert_array_equal(y, t.transpose(1, 0, 2) + (b[None, :, None] if with_bias else 0))
+    onp.testing.assert_array_equal(col[0, 1], [onp.nan, onp.inf, -onp.inf, 1.0])

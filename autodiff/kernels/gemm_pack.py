@@ -1,0 +1,58 @@
+"""Layout moves around the implicit-GEMM convolution (``ops/conv_implicit.py``).
+
+The implicit GEMM works on channels-last grids ``(N, D, H, W, C)`` flattened to rows of
+``C`` values.  ``to_grid`` copies a channels-first ``(N, C, d, h, w)`` array into such a
+grid at an offset, zeros around it (the convolution's zero padding, or the zero rows of
+an output gradient placed on the padded grid); ``from_grid`` reads a channels-first
+array back out of a grid's leading corner, adding a bias per channel.  Hot-loop indices
+are unsigned (``U``): with signed ones Numba tests each index for being negative, which
+keeps the loops from vectorising.
+"""
+import numpy as np
+
+from ._jit import kernel
+
+U = np.uintp
+
+
+@kernel
+def to_grid(x, grid, at):
+    """``grid[n, at_d + d, at_h + h, at_w + w, c] = x[n, c, d, h, w]``; every other grid entry
+    is set to 0.  ``x`` is ``(N, C, D, H, W)``, ``grid`` ``(N, GD, GH, GW, C)`` with
+    ``at + (D, H, W) <= (GD, GH, GW)``; ``at`` a 3-tuple.  (Writes in grid order, reads
+    strided: W6b's 6.4M values in 12-15 ms, half the time of the opposite order.)"""
+    N, C, D, H, W = x.shape
+    _, GD, GH, GW, _ = grid.shape
+    AD, AH, AW = at
+    zero = grid.dtype.type(0)
+    for n in range(N):
+        for gd in range(GD):
+            d = gd - AD
+            for gh in range(GH):
+                h = gh - AH
+                if d < 0 or d >= D or h < 0 or h >= H:
+                    grid[n, gd, gh] = zero
+                    continue
+                for gw in range(AW):
+                    grid[n, gd, gh, gw] = zero
+                for gw in range(AW + W, GW):
+                    grid[n, gd, gh, gw] = zero
+                for w in range(U(W)):
+                    for c in range(U(C)):
+                        grid[n, gd, gh, U(AW) + w, c] = x[n, c, d, h, w]
+
+
+@kernel
+def from_grid(grid, y, b, with_bias):
+    """``y[n, o, d, h, w] = grid[n, d, h, w, o] (+ b[o])`` for the leading ``(D, H, W)``
+    corner of ``grid`` ``(N, GD, GH, GW, O)``; ``y`` is ``(N, O, D, H, W)``.  (Writes in
+    ``y`` order, reads strided: 5x faster than the opposite order on W6b.)"""
+    N, O, D, H, W = y.shape
+    zero = y.dtype.type(0)
+    for n in range(N):
+        for d in range(D):
+            for h in range(H):
+                for o in range(O):
+                    v = b[o] if with_bias else zero
+                    for w in range(U(W)):
+                        y[n, o, d, h, w] = grid[n, d, h, w, U(o)] + v
