@@ -507,6 +507,17 @@ def _node_inputs(prog, args):
     return inputs, where
 
 
+class _CompiledNode(Node):
+    """The tape node of a compiled call inside ``record()``: releasing it (a backward
+    without ``retain_graph``) also drops the residuals its forward kept, so they are
+    freed while the results live on."""
+    __slots__ = ()
+
+    def release(self):
+        Node.release(self)
+        self.attrs = None
+
+
 def _node_call(prog, args, names, out):
     """The results of a replayed call inside ``record()``: one tape node whose backward
     runs the backward half of ``prog`` on this call's residuals (``_compiled_rule``).
@@ -515,7 +526,7 @@ def _node_call(prog, args, names, out):
     inputs, where = _node_inputs(prog, args)
     outs = [wrap(o) for o in results]
     if any(a._node is not None for a in inputs):
-        node = Node(prog.op, inputs, tuple(results), (prog, where, saved))
+        node = _CompiledNode(prog.op, inputs, tuple(results), (prog, where, saved))
         for i, o in enumerate(outs):
             o._node, o._idx = node, i
     return outs[0] if len(outs) == 1 else tuple(outs)
