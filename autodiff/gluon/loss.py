@@ -9,6 +9,8 @@ KLDiv losses call legacy operators that fail in numpy mode; here they follow the
 ``CTCLoss`` has no operator of its own: its alpha recursion is written with existing ops
 (``gluon._ctc``), so it is exact but runs one small group of ops per time step.
 """
+import math
+
 import numpy as _onp
 
 from .. import np, npx
@@ -153,10 +155,10 @@ class SoftmaxCrossEntropyLoss(Loss):
         want = pred.shape[:ax] + (1,) + pred.shape[ax + 1:]
         if not isinstance(label, ndarray):
             label = np.array(label)
-        if label.size != int(_onp.prod(want)):
+        if label.size != math.prod(want):
             raise ShapeError(f"{self.name}: sparse label of shape {label.shape} does not fit "
                              f"pred of shape {pred.shape} (one class index per row along axis "
-                             f"{self._axis} means {int(_onp.prod(want))} labels)")
+                             f"{self._axis} means {math.prod(want)} labels)")
         classes_shape = tuple(-1 if i == ax else 1 for i in range(pred.ndim))
         if state.tracer is None:
             idx = label._data.reshape(want)
