@@ -7,8 +7,8 @@ without recorded history; eager mode's graph would be freed by that backward any
 fills ``.grad`` of the marked inputs by their ``grad_req``.
 
 Inside ``autograd.record()`` a call is one differentiable tape node instead (``_node_call``:
-a forward-only replay, and a backward rule running the compiled backward program with the
-head gradients); ``Compiled(fn, backward=False)`` replays forward-only programs.
+the program's forward half, which keeps the call's residuals, and a backward rule running
+its backward half from them with the head gradients); ``Compiled(fn, backward=False)`` replays forward-only programs.
 
 Keyword arguments are bound to ``fn``'s parameters: those that can be passed by position
 are, the others follow by sorted name (the names are part of the signature).

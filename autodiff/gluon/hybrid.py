@@ -13,10 +13,11 @@ going in as arguments:
 - prediction-mode calls outside ``record()`` (inference) replay a forward-only program
   (``autograd.compile(..., backward=False)``): no backward steps, no gradient buffer read
   or written;
-- calls inside ``autograd.record()`` (either training flag) replay the forward program and
-  leave one tape node (``compiled:<block>``) whose backward runs the compiled backward
-  program with the incoming head gradients, so ``loss.backward()`` fills the parameters'
-  gradients through it.  A block whose recording cannot be replayed (BatchNorm's
+- calls inside ``autograd.record()`` (either training flag) run the forward half of the
+  program (keeping the residuals its backward reads) and leave one tape node
+  (``compiled:<block>``) whose backward runs the backward half from them with the
+  incoming head gradients, so ``loss.backward()`` fills the parameters' gradients
+  through it (one forward evaluation per call).  A block whose recording cannot be replayed (BatchNorm's
   running-statistics update in training mode is an in-place write, dropout draws random
   numbers, an op outside the compiler's table) runs eagerly, recorded as usual, and
   ``block.compiled_fallback_reason`` says why;
