@@ -21,6 +21,7 @@ import threading
 
 import numpy as _onp
 
+from ..ops import blas as _blas
 from ..ops.launch import PARALLEL_MIN, THREADS, run_split
 from . import cache, codegen, opaque
 from .schedule import live_values, schedule
@@ -355,6 +356,20 @@ def _call(st, slot, mod, names, extra):
     if k == 'matmul':
         b = slot[v.args[1].id]
         ta, tb = v.attrs
+        x0 = v.args[0].shape
+        macs = x0[0] * x0[1] * v.shape[1]
+        if (_blas.one_thread_available()
+                and _blas.ONE_THREAD_ANYWAY < macs <= _blas.SMALL_GEMM):
+            # a small product on one BLAS thread, as eager matmul runs it (ops.blas: the
+            # second thread costs more than it saves at these sizes)
+            def matmul(env):
+                x, y = env[a], env[b]
+                _blas._enter()
+                try:
+                    _onp.matmul(x.T if ta else x, y.T if tb else y, out=env[o])
+                finally:
+                    _blas._exit()
+            return matmul
 
         def matmul(env):
             x, y = env[a], env[b]
