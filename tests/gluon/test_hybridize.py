@@ -445,3 +445,31 @@ def test_softmax_ce_hybridized_equals_eager_and_follows_mxnet_pick():
     p = onp.exp(x.asnumpy()) / onp.exp(x.asnumpy()).sum(1, keepdims=True)
     p[[0, 1, 2, 3], [0, 2, 2, 0]] -= 1                   # softmax - onehot(picked)
     onp.testing.assert_allclose(xm.grad.asnumpy(), p, rtol=1e-5, atol=1e-6)
+
+
+def test_a_block_added_after_a_hybridized_call_is_seen():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(4, in_units=3))
+    net.initialize()
+    net.hybridize()
+    x = np.array(onp.random.default_rng(7).uniform(-1, 1, (2, 3)).astype('float32'))
+    with autograd.record():
+        assert net(x).shape == (2, 4)
+    extra = nn.Dense(2, in_units=4)
+    extra.initialize()
+    net.add(extra)                              # a new child: the cached list is stale
+    with autograd.record():
+        y = net(x)
+        total = y.sum()
+    total.backward()
+    assert y.shape == (2, 2)
+    w0, b0 = net[0].weight.data().asnumpy(), net[0].bias.data().asnumpy()
+    w1, b1 = extra.weight.data().asnumpy(), extra.bias.data().asnumpy()
+    onp.testing.assert_allclose(y.asnumpy(), (x.asnumpy() @ w0.T + b0) @ w1.T + b1,
+                                rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(extra.bias.grad().asnumpy(), [2.0, 2.0])
+    # every parameter went in as an argument of the compiled call (a stale list would have
+    # left the new layer's parameters as closed-over arrays)
+    prog = net.compiled_program.program
+    assert net.compiled_fallback_reason is None and len(prog.grad_leaves) == 5   # x + 4
+    assert all(lf.pos is not None for lf in prog.grad_leaves)
