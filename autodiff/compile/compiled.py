@@ -463,9 +463,7 @@ def _build_mode(name, tr, heads, mode):
     got_heads, saved = got
     if not _same(got_heads, results):
         return "not compiled: the compiled program disagreed with eager mode"
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
-        grads = prog.run_backward(saved, [_onp.ones(h.shape, h.dtype) for h in heads])
+    grads = _quiet_backward(prog, saved, [_onp.ones(h.shape, h.dtype) for h in heads])
     if grads is program.GUARD_FAILED:
         return "not compiled: the program did not replay its own recording"
     eager = {a._node: g._data for a, g in zip(bw.marked, bw.grads)}
@@ -480,6 +478,15 @@ def _build_mode(name, tr, heads, mode):
     prog.first_saved = saved
     prog.compile_seconds = time.perf_counter() - t0
     return prog
+
+
+def _quiet_backward(prog, saved, head_grads):
+    """``prog.run_backward`` with Numba's pedantic SSA warning silenced (as ``_quiet_run``;
+    the warning class is imported here, where it is used)."""
+    from numba.core.errors import NumbaIRAssumptionWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
+        return prog.run_backward(saved, head_grads)
 
 
 def _same(got, results):
