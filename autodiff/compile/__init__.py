@@ -35,10 +35,10 @@ def compile(fn=None, *, backward=True):
       A non-scalar ``y`` gets a head gradient of ones, as ``backward()`` gives it.
     - inside ``autograd.record()``: the call is differentiable.  Its result is one tape
       node (op ``compiled:<fn name>``) over the arguments and the marked arrays ``fn``
-      closes over; the call replays a forward-only program, and the node's backward runs
-      the compiled backward program with the incoming head gradients (it recomputes the
-      forward from the saved inputs, so no buffer is held between call and backward) and
-      gives every input its gradient, so ``with record(): loss = g(compiled(x))`` then
+      closes over; the call runs the forward half of the program, which keeps this call's
+      residuals (what the backward reads, in buffers of its own), and the node's backward
+      runs the backward half from them with the incoming head gradients (the forward is
+      evaluated once per call) and gives every input its gradient, so ``with record(): loss = g(compiled(x))`` then
       ``loss.backward()`` fills ``.grad`` through it.  Nothing is written into ``.grad``
       by the call itself.  Higher order: a backward with ``create_graph=True`` through
       such a node raises ``GraphError`` (the compiled backward is not recorded); call

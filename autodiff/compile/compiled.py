@@ -7,8 +7,8 @@ without recorded history; eager mode's graph would be freed by that backward any
 fills ``.grad`` of the marked inputs by their ``grad_req``.
 
 Inside ``autograd.record()`` a call is one differentiable tape node instead (``_node_call``:
-a forward-only replay, and a backward rule running the compiled backward program with the
-head gradients); ``Compiled(fn, backward=False)`` replays forward-only programs.
+the program's forward half, which keeps the call's residuals, and a backward rule running
+its backward half from them with the head gradients); ``Compiled(fn, backward=False)`` replays forward-only programs.
 
 Keyword arguments are bound to ``fn``'s parameters: those that can be passed by position
 are, the others follow by sorted name (the names are part of the signature).
@@ -370,7 +370,8 @@ class Compiled:
         if mode == 'forward':
             value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         elif progs is not None:
-            value = _node_call(progs, args, names, results)
+            saved, progs.first_saved = progs.first_saved, None
+            value = _node_call(progs, args, names, (results, saved))
         else:
             value = _traced_node(self.__name__, tr, heads, args, many)
         self._keep(key, paths, progs, reason, graph)
@@ -415,57 +416,81 @@ def _refusal_of(tr):
 
 
 def _build_mode(name, tr, heads, mode):
-    """The checked program(s) of a forward-only or in-``record()`` recording, or the reason
-    (a string) they disagree with eager mode.
+    """The checked program of a forward-only or in-``record()`` recording, or the reason
+    (a string) it disagrees with eager mode.
 
-    'forward': one forward-only Program.  'return': the forward-only Program (what the call
-    runs) carrying ``.vjp``, a Program whose inputs are the arguments followed by one head
-    gradient per result and which returns the results and every marked input's gradient.
+    'forward': one forward-only Program.  'return': one Program cut in two halves
+    (``program.build``): ``run`` on the arguments gives the results and this call's
+    residuals, ``run_backward`` on the residuals and one head gradient per result gives
+    every marked input's gradient.  The residuals of the check run are kept as
+    ``first_saved`` for the recording call's own tape node.
     """
     t0 = time.perf_counter()
-    low = lower.lower(heads, tr.guards, tr)
-    fwd = program.build(low, {}, mode='forward')
-    got = _quiet_run(fwd, list(tr.call_args))
     results = [h._data for h in heads]
-    if got is program.GUARD_FAILED or got is program.STALE:
-        return "not compiled: the program did not replay its own recording"
-    for g, r in zip(got, results):
-        if g.shape != r.shape or not _close(g, r):
-            return "not compiled: the compiled program disagreed with eager mode"
-    fwd.vjp = None
-    if mode == 'return':
-        taped = [k for k, h in enumerate(heads) if h._node is not None]
-        marked = trace.marked_arrays(tr, [heads[k] for k in taped]) if taped else []
-        if not marked:
-            raise Unsupported("no input reaches the result")
-        try:
-            bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
-        except Exception as err:              # (e.g. a rule that refuses create_graph)
-            return (_forward_refusal(heads, tr) or
-                    f"not compiled: the backward could not be recorded ({err})")
-        why = _refusal_of(tr)
-        if why is not None:
-            return why
-        nargs = len(tr.call_args)
-        low = lower.lower(heads, tr.guards, tr, bw,
-                          seed_inputs={j: nargs + k for j, k in enumerate(taped)})
-        vjp = program.build(low, low.grads, mode='return')
-        ones = [wrap(_onp.ones(h.shape, h.dtype)) for h in heads]
-        got = _quiet_run(vjp, list(tr.call_args) + ones)
+    if mode == 'forward':
+        low = lower.lower(heads, tr.guards, tr)
+        prog = program.build(low, {}, mode='forward')
+        got = _quiet_run(prog, list(tr.call_args))
         if got is program.GUARD_FAILED or got is program.STALE:
             return "not compiled: the program did not replay its own recording"
-        eager = {a._node: g._data for a, g in zip(bw.marked, bw.grads)}
-        noise = _rounding_noise(results)
-        for lf, g in zip(vjp.grad_leaves, got[len(heads):]):
-            e = eager.get(lf.var)
-            if e is None:
-                e = _onp.zeros(lf.var.shape, lf.var.dtype)
-            if (g is None and e.any()) or (g is not None and not _close(g, e, noise)):
-                return "not compiled: the compiled gradient disagreed with eager mode"
-        fwd.vjp = vjp
-        vjp.op = Op(f"compiled:{name}", _compiled_rule)
-    fwd.compile_seconds = time.perf_counter() - t0
-    return fwd
+        if not _same(got, results):
+            return "not compiled: the compiled program disagreed with eager mode"
+        prog.compile_seconds = time.perf_counter() - t0
+        return prog
+    # the forward must lower before its backward is traced: a rule may write state
+    # (batch_norm's running statistics), which only the eager fallback may do
+    lower.lower(heads, tr.guards, tr)
+    taped = [k for k, h in enumerate(heads) if h._node is not None]
+    marked = trace.marked_arrays(tr, [heads[k] for k in taped]) if taped else []
+    if not marked:
+        raise Unsupported("no input reaches the result")
+    try:
+        bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
+    except Exception as err:              # (e.g. a rule that refuses create_graph)
+        return (_forward_refusal(heads, tr) or
+                f"not compiled: the backward could not be recorded ({err})")
+    why = _refusal_of(tr)
+    if why is not None:
+        return why
+    nargs = len(tr.call_args)
+    low = lower.lower(heads, tr.guards, tr, bw,
+                      seed_inputs={j: nargs + k for j, k in enumerate(taped)})
+    prog = program.build(low, low.grads, mode='return', nargs=nargs)
+    got = _quiet_run(prog, list(tr.call_args))
+    if got is program.GUARD_FAILED or got is program.STALE:
+        return "not compiled: the program did not replay its own recording"
+    got_heads, saved = got
+    if not _same(got_heads, results):
+        return "not compiled: the compiled program disagreed with eager mode"
+    grads = _quiet_backward(prog, saved, [_onp.ones(h.shape, h.dtype) for h in heads])
+    if grads is program.GUARD_FAILED:
+        return "not compiled: the program did not replay its own recording"
+    eager = {a._node: g._data for a, g in zip(bw.marked, bw.grads)}
+    noise = _rounding_noise(results)
+    for lf, g in zip(prog.grad_leaves, grads):
+        e = eager.get(lf.var)
+        if e is None:
+            e = _onp.zeros(lf.var.shape, lf.var.dtype)
+        if (g is None and e.any()) or (g is not None and not _close(g, e, noise)):
+            return "not compiled: the compiled gradient disagreed with eager mode"
+    prog.op = Op(f"compiled:{name}", _compiled_rule)
+    prog.first_saved = saved
+    prog.compile_seconds = time.perf_counter() - t0
+    return prog
+
+
+def _quiet_backward(prog, saved, head_grads):
+    """``prog.run_backward`` with Numba's pedantic SSA warning silenced (as ``_quiet_run``;
+    the warning class is imported here, where it is used)."""
+    from numba.core.errors import NumbaIRAssumptionWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
+        return prog.run_backward(saved, head_grads)
+
+
+def _same(got, results):
+    """Whether a program's heads equal the eager results (shape, and up to rounding)."""
+    return all(g.shape == r.shape and _close(g, r) for g, r in zip(got, results))
 
 
 def _quiet_run(prog, args):
@@ -489,40 +514,52 @@ def _node_inputs(prog, args):
     return inputs, where
 
 
-def _node_call(fwd, args, names, out):
+class _CompiledNode(Node):
+    """The tape node of a compiled call inside ``record()``: releasing it (a backward
+    without ``retain_graph``) also drops the residuals its forward kept, so they are
+    freed while the results live on."""
+    __slots__ = ()
+
+    def release(self):
+        Node.release(self)
+        self.attrs = None
+
+
+def _node_call(prog, args, names, out):
     """The results of a replayed call inside ``record()``: one tape node whose backward
-    runs the compiled backward program (``_compiled_rule``)."""
-    vjp = fwd.vjp
-    inputs, where = _node_inputs(vjp, args)
-    outs = [wrap(o) for o in out]
+    runs the backward half of ``prog`` on this call's residuals (``_compiled_rule``).
+    ``out``: ``(results, residuals)`` as ``prog.run`` gives them."""
+    results, saved = out
+    inputs, where = _node_inputs(prog, args)
+    outs = [wrap(o) for o in results]
     if any(a._node is not None for a in inputs):
-        node = Node(vjp.op, inputs, tuple(out), (vjp, len(args), where))
+        node = _CompiledNode(prog.op, inputs, tuple(results), (prog, where, saved))
         for i, o in enumerate(outs):
             o._node, o._idx = node, i
     return outs[0] if len(outs) == 1 else tuple(outs)
 
 
 def _compiled_rule(node, grads, needs):
-    """Backward of a compiled call: the compiled backward program on the saved inputs with
-    the incoming head gradients (it recomputes the forward, so no buffer of the call is
-    kept between forward and backward)."""
-    vjp, nargs, where = node.attrs
+    """Backward of a compiled call: the program's backward half on the residuals its
+    forward kept for this call, with the incoming head gradients (the forward is not
+    evaluated again)."""
+    prog, where, saved = node.attrs
     if state.recording:
         raise GraphError(
             f"create_graph=True through {node.op.name!r}: a compiled function's backward is "
             "not recorded, so it has no higher-order gradients; call the function uncompiled "
             "(or hybridize(active=False)) inside record() to differentiate twice")
-    ins = node.inputs
     hg = []
     for g, o in zip(grads, node.outputs):
-        d = _onp.zeros_like(o) if g is None else g._data
-        hg.append(wrap(_onp.ascontiguousarray(d, dtype=o.dtype)))
-    out = vjp.run(list(ins[:nargs]) + hg)
-    if out is program.GUARD_FAILED or out is program.STALE:
-        raise GraphError(f"backward of {node.op.name!r}: a closed-over array changed (or was "
-                         "re-marked) between the call and backward(); call it again")
+        hg.append(_onp.zeros_like(o) if g is None else
+                  _onp.ascontiguousarray(g._data, dtype=o.dtype))
+    out = prog.run_backward(saved, hg)
+    if out is program.GUARD_FAILED:
+        raise GraphError(f"backward of {node.op.name!r}: a branch of its backward went "
+                         "another way than when it was recorded; call it uncompiled")
+    ins = node.inputs
     res = [None] * len(ins)
-    for k, g in zip(where, out[len(node.outputs):]):
+    for k, g in zip(where, out):
         if g is not None:
             res[k] = wrap(g.astype(ins[k].dtype, copy=False))
     return tuple(res)

@@ -7,12 +7,21 @@ lifetimes do not overlap share buffers (greedy, by step order).  Gradients go st
 into the marked inputs' ``.grad`` buffers where a step can write them there; the rest are
 copied (or added) at the end.  A program with guards keeps every gradient in its own
 buffers until all guards have passed, so a failed guard leaves ``.grad`` untouched.
+
+A 'return' program (a compiled call inside ``record()``) is cut in two: ``run`` is the
+forward (what the heads need) and hands back, beside the heads, the *residuals* — the
+forward values and inputs the backward steps read, and the attrs of the opaque steps their
+backward rules read (pooling's argmax...) — in buffers of that call's own (never the shared
+arena, so a second call before the first backward cannot overwrite them);
+``run_backward(residuals, head_grads)`` runs the backward steps from them.  Each call
+evaluates the forward once, as eager mode does.
 """
 import math
 import threading
 
 import numpy as _onp
 
+from ..ops import blas as _blas
 from ..ops.launch import PARALLEL_MIN, THREADS, run_split
 from . import cache, codegen, opaque
 from .schedule import live_values, schedule
@@ -45,14 +54,15 @@ class Program:
             if not (d.flags.c_contiguous and d.flags.writeable):
                 d = _onp.array(d, order='C')
             env[slot] = d
-        if self.mode == 'return':       # gradients returned, not written into .grad
+        if self.mode == 'return':       # the forward half: heads and this call's residuals
+            for s, shape, dtype in self.fresh:
+                env[s] = _onp.empty(shape, dtype)
             with self.lock:
                 for call in self.calls:
                     if call(env) is False:
                         return GUARD_FAILED
                 heads = [env[s].copy() for s in self.head_slots]
-                return heads + [env[s].copy() if s is not None else None
-                                for s in self.grad_slots]
+            return heads, [env[s] for s in self.saved_slots]
         grads = []
         for lf in self.grad_leaves:
             a = args[lf.pos] if lf.pos is not None else lf.obj
@@ -77,17 +87,37 @@ class Program:
                     _onp.copyto(g, env[slot])
             return [env[s].copy() for s in self.head_slots]
 
+    def run_backward(self, saved, head_grads):
+        """The backward half of a 'return' program: from the residuals ``saved`` that ``run``
+        returned and one head gradient (NumPy, of the head's shape and dtype) per head, one
+        gradient (NumPy) or None per marked input — or GUARD_FAILED."""
+        env = self.benv0[:]
+        for s, d in zip(self.saved_slots, saved):
+            env[s] = d
+        for s, k in self.seed_slots:
+            g = head_grads[k]
+            if not (g.flags.c_contiguous and g.flags.writeable):
+                g = _onp.array(g, order='C')
+            env[s] = g
+        with self.lock:
+            for call in self.bcalls:
+                if call(env) is False:
+                    return GUARD_FAILED
+            return [env[s].copy() if s is not None else None for s in self.grad_slots]
+
 
 MODES = ('fill', 'forward', 'return')
 
 
-def build(low, grad_of, mode='fill'):
+def build(low, grad_of, mode='fill', nargs=None):
     """The ``Program`` of the lowered ``low`` with adjoints ``grad_of`` (value id -> Value).
 
     ``mode``: 'fill' writes the gradients into the marked inputs' ``.grad`` (by grad_req);
     'forward' has no backward steps at all (``grad_of`` is ignored) and touches no
-    ``.grad``; 'return' gives ``run`` the heads followed by one gradient per marked input
-    (None where no path reaches it), for a tape node's backward rule.
+    ``.grad``; 'return' is cut into a forward half (``run``: the heads and the residuals)
+    and a backward half (``run_backward``: one gradient per marked input, None where no
+    path reaches it), for a tape node's backward rule.  Its program inputs at positions
+    ``nargs`` and after are the head gradients (``lower``'s ``seed_inputs``).
     """
     if mode not in MODES:
         raise ValueError(f"build: mode must be one of {MODES}, got {mode!r}")
@@ -97,8 +127,25 @@ def build(low, grad_of, mode='fill'):
     gvals = [grad_of.get(leaf_value[i].id) if i in leaf_value else None for i in grad_leaves]
     roots = list(low.heads) + [g for g in gvals if g is not None]
     values = live_values(low.builder.values, roots + [v for v, _ in low.guards])
-    steps, stored = schedule(values, roots, low.guards)
 
+    prog = Program()
+    prog.mode = mode
+    prog.grad_leaves = [leaves[i] for i in grad_leaves]
+    prog.heads, prog.grads, prog.guards = list(low.heads), gvals, list(low.guards)
+    prog.leaves = leaves
+    prog.values = values
+    slot = {v.id: i for i, v in enumerate(values)}
+    # two more slots per opaque value: the attrs its forward returned (what its backward
+    # rule reads) and, once a backward step asked, the gradients of its inputs
+    extra = {}
+    for v in values:
+        if v.kind == 'opaque':
+            extra[v.id] = (len(slot) + 2 * len(extra), len(slot) + 2 * len(extra) + 1)
+    nslots = len(values) + 2 * len(extra)
+    if mode == 'return':
+        return _build_split(prog, low, values, gvals, slot, extra, nslots, nargs)
+
+    steps, stored = schedule(values, roots, low.guards)
     users = {}
     for v in values:
         for a in v.args:
@@ -117,16 +164,10 @@ def build(low, grad_of, mode='fill'):
             st.outputs = [(v, leaves[grad_leaves[direct[v.id]]].req if v.id in direct else 'write')
                           for v, _ in st.outputs]
 
-    prog = Program()
-    prog.mode = mode
-    prog.grad_leaves = [leaves[i] for i in grad_leaves]
-    slot = {v.id: i for i, v in enumerate(values)}
     prog.inputs = [(slot[v.id], leaves[v.attrs], v.shape, v.dtype)
                    for v in values if v.kind == 'input']
     prog.direct = [(slot[vid], k) for vid, k in direct.items()]
     prog.head_slots = [slot[h.id] for h in low.heads]
-    prog.heads, prog.grads, prog.guards = list(low.heads), gvals, list(low.guards)
-    prog.leaves = leaves
     prog.writeback = []
     prog.grad_slots = [slot[g.id] if g is not None else None for g in gvals]
     for k, g in enumerate(gvals if mode == 'fill' else ()):
@@ -138,6 +179,18 @@ def build(low, grad_of, mode='fill'):
         elif g.id not in direct or direct[g.id] != k:
             prog.writeback.append((k, slot[g.id], prog.grad_leaves[k].req))
 
+    mod, names = _generate(prog, low, steps)
+    prog.steps = steps
+    prog.env0, prog.arena_bytes, prog.naive_bytes = _plan_memory(
+        values, steps, stored, slot, set(direct), roots, nslots)
+    prog.calls = [_call(st, slot, mod, names, extra) for st in steps]
+    return prog
+
+
+def _generate(prog, low, steps):
+    """Write the fused loops of ``steps`` into one module and load it (``cache``);
+    returns (module, {step index: kernel name}) and sets the program's source, path and
+    kernels."""
     kernels, names = [], {}
     for st in steps:
         if st.kind == 'group':
@@ -145,20 +198,98 @@ def build(low, grad_of, mode='fill'):
             kernels.append(codegen.group_kernel(names[st.index], st))
     prog.source = codegen.module_source(low.builder.const_lines, kernels)
     mod, prog.path = cache.load(prog.source)
-    prog.steps = steps
-    prog.env0, prog.arena_bytes, prog.naive_bytes = _plan_memory(values, steps, stored, slot,
-                                                                 set(direct), roots)
-    box = {}
-    prog.calls = [_call(st, slot, mod, names, box) for st in steps]
     prog.kernels = [getattr(mod, names[st.index]) for st in steps if st.kind == 'group']
-    prog.values = values
+    return mod, names
+
+
+_VIEWS = ('reshape', 'transpose', 'getitem')
+_BOUND = ('input', 'opaque') + _VIEWS      # kinds whose slot a call binds (no buffer)
+
+
+def _build_split(prog, low, values, gvals, slot, extra, nslots, nargs):
+    """A 'return' program cut into its forward and backward halves (see ``build``).
+
+    Forward: every value the heads and the forward guards need.  Backward: the rest of
+    what the gradients need; the forward values it reads (and every input it reads but the
+    head gradients) are its residuals, kept per call.  A forward value the backward reads
+    lives in a buffer allocated by each ``run`` (``fresh``: the residual, and the base of
+    a residual view), so the arena, shared between calls, never holds one.
+    """
+    seeds = {v.id for v in values if v.kind == 'input' and low.leaves[v.attrs].pos is not None
+             and low.leaves[v.attrs].pos >= nargs}
+    dep = set(seeds)                           # values that depend on a head gradient
+    for v in values:
+        if v.id not in dep and any(a.id in dep for a in v.args):
+            dep.add(v.id)
+    fguards = [(v, e) for v, e in low.guards if v.id not in dep]
+    bguards = [(v, e) for v, e in low.guards if v.id in dep]
+    fwd = live_values(values, list(low.heads) + [v for v, _ in fguards])
+    fids = {v.id for v in fwd}
+    groots = [g for g in gvals if g is not None]
+    bwd = live_values(values, groots + [v for v, _ in bguards])
+    given = {v.id for v in bwd
+             if v.id in fids or (v.kind == 'input' and v.id not in seeds)}
+    saved, seen = [], set()
+
+    def keep(a):
+        if a.id not in seen:
+            seen.add(a.id)
+            saved.append(a)
+    for v in bwd:
+        if v.id in given:
+            continue
+        for a in v.args:
+            if a.id in given:
+                keep(a)
+    for v in groots + [v for v, _ in bguards]:
+        if v.id in given:
+            keep(v)
+    # a forward that reads inputs the backward reads but the forward does not: bind them too
+    fin = [v for v in values if v.kind == 'input' and v.id not in seeds
+           and (v.id in fids or v.id in given)]
+    ffull = [v for v in values if v.id in fids or v in fin]
+
+    fresh = set()
+    by_id = {v.id: v for v in values}
+    for v in saved:
+        while v.kind in _VIEWS:               # a view is kept with its base
+            v = v.args[0]
+        if v.kind not in _BOUND:
+            fresh.add(v.id)
+    steps_f, stored_f = schedule(ffull, list(low.heads) + saved, fguards)
+    steps_b, stored_b = schedule(bwd, groots, bguards, given=given)
+    for st in steps_b:                        # one numbering: kernel names, pictures
+        if st.kind != 'guard':
+            st.index += len(steps_f)
+    steps = steps_f + steps_b
+    mod, names = _generate(prog, low, steps)
+    prog.steps = steps
+    prog.inputs = [(slot[v.id], low.leaves[v.attrs], v.shape, v.dtype) for v in fin]
+    prog.seed_slots = [(slot[v.id], low.leaves[v.attrs].pos - nargs) for v in values
+                       if v.id in seeds]
+    prog.fresh = [(slot[i], by_id[i].shape, by_id[i].dtype) for i in sorted(fresh)]
+    prog.saved_slots = [slot[v.id] for v in saved] + [
+        extra[v.id][0] for v in saved if v.kind == 'opaque']
+    prog.saved = saved
+    prog.head_slots = [slot[h.id] for h in low.heads]
+    prog.grad_slots = [slot[g.id] if g is not None else None for g in gvals]
+    prog.direct, prog.writeback = [], []
+    prog.env0, fa, fn = _plan_memory(ffull, steps_f, stored_f, slot, fresh,
+                                     list(low.heads) + saved, nslots)
+    prog.benv0, ba, bn = _plan_memory(bwd, steps_b, stored_b, slot, given, groots, nslots)
+    prog.arena_bytes, prog.naive_bytes = fa + ba, fn + bn
+    prog.saved_bytes = sum(math.prod(by_id[i].shape) * by_id[i].dtype.itemsize
+                           for i in fresh)
+    prog.calls = [_call(st, slot, mod, names, extra) for st in steps_f]
+    prog.bcalls = [_call(st, slot, mod, names, extra) for st in steps_b]
     return prog
 
 
 # ---- memory plan -------------------------------------------------------------------------
-def _plan_memory(values, steps, stored, slot, direct, roots):
-    """Environment template: a buffer view for every stored intermediate (shared where
-    lifetimes allow), None for what each call binds (inputs, direct gradients, views)."""
+def _plan_memory(values, steps, stored, slot, direct, roots, nslots):
+    """Environment template (``nslots`` long): a buffer view for every stored intermediate
+    (shared where lifetimes allow), None for what each call binds (inputs, direct
+    gradients, views, residuals: the ids in ``direct``)."""
     pos = {}
     for i, st in enumerate(steps):
         if st.kind == 'group':
@@ -171,7 +302,8 @@ def _plan_memory(values, steps, stored, slot, direct, roots):
         reads = ([v.id for v in st.inputs] if st.kind == 'group' else
                  [st.value.id] if st.kind == 'guard' else [a.id for a in st.value.args])
         for r in reads:
-            last[r] = max(last[r], i)
+            if r in last:
+                last[r] = max(last[r], i)
     end = len(steps)
     for v in roots:
         last[v.id] = end
@@ -179,7 +311,7 @@ def _plan_memory(values, steps, stored, slot, direct, roots):
         if v.kind in ('reshape', 'transpose', 'getitem'):
             b = v.args[0].id
             last[b] = max(last[b], last[v.id])
-    env = [None] * len(values)
+    env = [None] * nslots
     free, naive, total = {}, 0, 0
     by_step = {}
     for v in values:
@@ -208,9 +340,10 @@ def _plan_memory(values, steps, stored, slot, direct, roots):
 
 
 # ---- one step as a call on the environment ----------------------------------------------
-def _call(st, slot, mod, names, box):
-    """The step ``st`` as ``call(env)``; ``box`` holds per-call state of opaque steps (the
-    attrs their backward reads; the program's lock keeps calls apart)."""
+def _call(st, slot, mod, names, extra):
+    """The step ``st`` as ``call(env)``; ``extra[value id]`` are the two slots of an opaque
+    value beyond its output: the attrs its forward returned (what its backward reads) and
+    its inputs' gradients once the first of its ``opaque_grad`` steps ran."""
     if st.kind == 'guard':
         s, expect = slot[st.value.id], st.expect
         return lambda env: bool(env[s].reshape(-1)[0]) == expect
@@ -223,6 +356,20 @@ def _call(st, slot, mod, names, box):
     if k == 'matmul':
         b = slot[v.args[1].id]
         ta, tb = v.attrs
+        x0 = v.args[0].shape
+        macs = x0[0] * x0[1] * v.shape[1]
+        if (_blas.one_thread_available()
+                and _blas.ONE_THREAD_ANYWAY < macs <= _blas.SMALL_GEMM):
+            # a small product on one BLAS thread, as eager matmul runs it (ops.blas: the
+            # second thread costs more than it saves at these sizes)
+            def matmul(env):
+                x, y = env[a], env[b]
+                _blas._enter()
+                try:
+                    _onp.matmul(x.T if ta else x, y.T if tb else y, out=env[o])
+                finally:
+                    _blas._exit()
+            return matmul
 
         def matmul(env):
             x, y = env[a], env[b]
@@ -238,26 +385,24 @@ def _call(st, slot, mod, names, box):
     if k == 'opaque':
         op, forward, attrs = v.attrs
         ins = [slot[x.id] for x in v.args]
-        vid = v.id
+        at = extra[v.id][0]
 
         def run_opaque(env):
-            y, env_attrs = opaque.run_forward(op, forward, [env[s] for s in ins], attrs)
-            env[o] = y
-            box[vid] = [env_attrs, None]        # (this call's attrs, gradients not yet)
+            env[o], env[at] = opaque.run_forward(op, forward, [env[s] for s in ins], attrs)
         return run_opaque
     if k == 'opaque_grad':
         i, needs = v.attrs
         fwd = v.args[0]
         op, fslot, gslot = fwd.attrs[0], slot[fwd.id], slot[v.args[1].id]
         ins = [slot[x.id] for x in v.args[2:]]
-        fid = fwd.id
+        at, got = extra[fwd.id]
 
         def run_opaque_grad(env):
-            entry = box[fid]
-            if entry[1] is None:
-                entry[1] = opaque.run_backward(op, [env[s] for s in ins], env[fslot],
-                                               entry[0], env[gslot], needs)
-            env[o] = entry[1][i]
+            grads = env[got]
+            if grads is None:
+                grads = env[got] = opaque.run_backward(op, [env[s] for s in ins], env[fslot],
+                                                       env[at], env[gslot], needs)
+            env[o] = grads[i]
         return run_opaque_grad
     if k == 'scatter':
         key = v.attrs

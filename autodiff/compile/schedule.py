@@ -92,10 +92,12 @@ def live_values(values, roots):
     return [v for v in values if v.id in live]
 
 
-def schedule(values, roots, guards):
+def schedule(values, roots, guards, given=frozenset()):
     """(steps, stored): the ordered steps and the ids of values kept in memory.
 
-    ``roots``: values the caller reads (heads, gradients); ``guards``: (value, expect).
+    ``roots``: values the caller reads (heads, gradients); ``guards``: (value, expect);
+    ``given``: ids of values made before these steps run (a backward half's residuals),
+    read like inputs.
     """
     keep = {v.id for v in roots} | {v.id for v, _ in guards}
     users = {v.id: [] for v in values}
@@ -105,6 +107,8 @@ def schedule(values, roots, guards):
 
     loop = {}
     for v in reversed(values):
+        if v.id in given:
+            continue
         if v.kind in _SINKS:
             loop[v.id] = v.args[0].shape
         elif v.kind == 'ew':
@@ -121,14 +125,14 @@ def schedule(values, roots, guards):
     steps, latest, ready, group_of = [], {}, {}, {}
 
     def available(a, g):
-        if a.kind == 'input':
+        if a.kind == 'input' or a.id in given:
             return True
         if group_of.get(a.id) is g:
             return a.kind == 'ew'          # a register; a sink's result is not ready inside
         return ready[a.id] < g.index
 
     for v in values:
-        if v.kind == 'input':
+        if v.kind == 'input' or v.id in given:
             ready[v.id] = -1
             continue
         if v.kind == 'ew' or v.kind in _SINKS:
@@ -151,6 +155,8 @@ def schedule(values, roots, guards):
     # what each group reads from outside and must store
     stored = set()
     for v in values:
+        if v.id in given:
+            continue
         if v.kind in ('matmul', 'scatter', 'concat') or v.kind in _SINKS:
             stored.add(v.id)
         elif v.kind == 'ew':

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from ._naming import BlockScope, new_prefix
 from ._io import save_arrays, load_arrays
-from .parameter import Parameter
+from .parameter import Parameter, structure_changed
 from .parameter_dict import ParameterDict, _brief
 from ..scope import block_scope
 
@@ -108,6 +108,7 @@ class Block:
             self.register_child(value, name)
         elif isinstance(value, Parameter):
             self._reg_params[name] = value
+            structure_changed()
         object.__setattr__(self, name, value)
 
     def register_child(self, block, name=None):
@@ -115,6 +116,7 @@ class Block:
         if name is None:
             name = str(len(self._children))
         self._children[name] = block
+        structure_changed()
 
     @property
     def prefix(self):
@@ -141,20 +143,20 @@ class Block:
         regex (``'.*weight|.*bias'``) matched against full names."""
         ret = ParameterDict(self._params.prefix)
         own = ParameterDict(self._params.prefix)
-        own.update(self._params)
+        own._merge(self._params)
         # a Parameter assigned as an attribute (``self.w = Parameter('w', ...)``, as MXNet 2
         # and its crash course write custom layers) is this block's own too
         mine = {id(p) for p in self._params.values()}
-        own.update(_by_name(p for p in self._reg_params.values() if id(p) not in mine))
+        own._merge(_by_name(p for p in self._reg_params.values() if id(p) not in mine))
         if not select:
-            ret.update(own)
+            ret._merge(own)
         else:
             pattern = re.compile(select)
             for name, value in own.items():
                 if pattern.match(name):
                     ret._params[name] = value
         for child in self._children.values():
-            ret.update(child.collect_params(select=select))
+            ret._merge(child.collect_params(select=select))
         return ret
 
     def _collect_params_with_prefix(self, prefix=''):

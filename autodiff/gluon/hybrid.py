@@ -13,10 +13,11 @@ going in as arguments:
 - prediction-mode calls outside ``record()`` (inference) replay a forward-only program
   (``autograd.compile(..., backward=False)``): no backward steps, no gradient buffer read
   or written;
-- calls inside ``autograd.record()`` (either training flag) replay the forward program and
-  leave one tape node (``compiled:<block>``) whose backward runs the compiled backward
-  program with the incoming head gradients, so ``loss.backward()`` fills the parameters'
-  gradients through it.  A block whose recording cannot be replayed (BatchNorm's
+- calls inside ``autograd.record()`` (either training flag) run the forward half of the
+  program (keeping the residuals its backward reads) and leave one tape node
+  (``compiled:<block>``) whose backward runs the backward half from them with the
+  incoming head gradients, so ``loss.backward()`` fills the parameters' gradients
+  through it (one forward evaluation per call).  A block whose recording cannot be replayed (BatchNorm's
   running-statistics update in training mode is an in-place write, dropout draws random
   numbers, an op outside the compiler's table) runs eagerly, recorded as usual, and
   ``block.compiled_fallback_reason`` says why;
@@ -25,11 +26,12 @@ going in as arguments:
 import threading
 
 from .. import autograd, np
+from .._state import state
 from ..compile import compile as _compile
 from ._io import save_arrays
 from ..ndarray import ndarray
 from .block import Block
-from .parameter import DeferredInitializationError
+from .parameter import DeferredInitializationError, Structure
 from . import F as _F
 
 __all__ = ['HybridBlock', 'SymbolBlock']
@@ -51,6 +53,7 @@ class HybridBlock(Block):
         self._compiled = None          # the autograd.compile object the last call used
         self._compiled_by_mode = {}    # 'predict' / 'record' -> autograd.compile object
         self._compiled_params = None
+        self._param_cache = None       # (Structure.version, collect_params() as a list)
         self._last_inputs = None
 
     def hybridize(self, active=True, static_alloc=False, static_shape=False, backend=None,
@@ -82,33 +85,49 @@ class HybridBlock(Block):
 
     # ---- calling ------------------------------------------------------------------------
     def __call__(self, *args):
-        if args and all(isinstance(a, ndarray) for a in args):
-            self._last_inputs = [(a.shape, a.dtype) for a in args]
-        if (self._active and not _in_trace()
-                and (autograd.is_recording() or not autograd.is_training())
-                and args and all(isinstance(a, ndarray) for a in args)):
-            return self._call_compiled(args)
+        arrays = bool(args)
+        for a in args:
+            if not isinstance(a, ndarray):
+                arrays = False
+                break
+        if arrays:
+            self._last_inputs = [(a._data.shape, a._data.dtype) for a in args]
+            if (self._active and (state.recording or not state.training)
+                    and not _in_trace()):
+                return self._call_compiled(args)
         return super().__call__(*args)
 
+    def _params_list(self):
+        """``collect_params()``'s Parameters as a list, kept while no Block or ParameterDict
+        changed its make-up (``parameter.Structure``): a call does not walk the tree."""
+        cache = self._param_cache
+        if cache is None or cache[0] != Structure.version:
+            cache = self._param_cache = (Structure.version,
+                                         list(self.collect_params().values()))
+        return cache[1]
+
     def _call_compiled(self, args):
-        params = list(self.collect_params().values())
-        if any(p._data is None for p in params):
-            return super().__call__(*args)      # the first call initialises deferred shapes
-        recording = autograd.is_recording()
-        mode = 'record' if recording else 'predict'
-        ids = [id(p) for p in params]
-        if self._compiled_params != ids:
+        params = self._params_list()
+        for p in params:
+            if p._data is None:
+                return super().__call__(*args)  # the first call initialises deferred shapes
+        recording = state.recording
+        if self._compiled_params is not params:
             self._compiled_by_mode = {}
-            self._compiled_params = ids
-        compiled = self._compiled_by_mode.get(mode)
+            self._compiled_params = params
+        compiled = self._compiled_by_mode.get(recording)
         if compiled is None:
-            compiled = self._compiled_by_mode[mode] = _compile(self._traced,
-                                                               backward=recording)
+            compiled = self._compiled_by_mode[recording] = _compile(self._traced,
+                                                                    backward=recording)
         self._compiled = compiled
         self._n_standins = len(params)
         if recording:
             # the parameters' own arrays: the compiled call's tape node reaches them
-            values = [p.data() for p in params]
+            # (what ``Parameter.data()`` gives, and a recorded use: fresh gradients)
+            values = []
+            for p in params:
+                p._fresh_grad = True
+                values.append(p._data)
             return compiled(*args, *values)
         fresh = [p._fresh_grad for p in params]
         try:

@@ -9,11 +9,14 @@ KLDiv losses call legacy operators that fail in numpy mode; here they follow the
 ``CTCLoss`` has no operator of its own: its alpha recursion is written with existing ops
 (``gluon._ctc``), so it is exact but runs one small group of ops per time step.
 """
+import math
+
 import numpy as _onp
 
 from .. import np, npx
+from .._state import state
 from ..errors import ShapeError
-from ..ndarray import ndarray
+from ..ndarray import ndarray, wrap
 from ._ctc import ctc_nll
 from .hybrid import HybridBlock
 
@@ -141,23 +144,49 @@ class SoftmaxCrossEntropyLoss(Loss):
         self._sparse_label = sparse_label
         self._from_logits = from_logits
 
-    def _pick_mask(self, pred, label):
+    def _pick_mask(self, pred, label, sign=1):
+        """``sign`` at each row's label along the axis, 0 elsewhere, in ``pred``'s dtype: what
+        MXNet's ``pick(pred, label, axis, mode='clip')`` selects (float labels truncated,
+        labels outside ``[0, C)`` clipped into it).  The labels carry no gradient, so
+        eagerly the mask is made in NumPy (one array, no tape work); inside a compile trace
+        it is made with library ops, so that a replay recomputes it from new labels."""
         ax = self._axis % pred.ndim
+        n = pred.shape[ax]
         want = pred.shape[:ax] + (1,) + pred.shape[ax + 1:]
         if not isinstance(label, ndarray):
             label = np.array(label)
-        if label.size != int(_onp.prod(want)):
+        if label.size != math.prod(want):
             raise ShapeError(f"{self.name}: sparse label of shape {label.shape} does not fit "
                              f"pred of shape {pred.shape} (one class index per row along axis "
-                             f"{self._axis} means {int(_onp.prod(want))} labels)")
-        classes = np.arange(pred.shape[ax]).reshape(
-            tuple(-1 if i == ax else 1 for i in range(pred.ndim)))
-        return np.equal(label.reshape(want).astype(classes.dtype), classes).astype(pred.dtype)
+                             f"{self._axis} means {math.prod(want)} labels)")
+        classes_shape = tuple(-1 if i == ax else 1 for i in range(pred.ndim))
+        if state.tracer is None:
+            idx = label._data.reshape(want)
+            if idx.dtype.kind == 'f':
+                if not _onp.isfinite(idx).all():
+                    raise ValueError(f"{self.name}: the sparse label holds NaN or inf")
+                idx = _onp.trunc(idx)
+            elif idx.dtype.kind not in 'biu':
+                raise TypeError(f"{self.name}: sparse labels must be numbers, got dtype "
+                                f"{idx.dtype}")
+            idx = _onp.clip(idx, 0, n - 1)
+            hot = idx == _onp.arange(n).reshape(classes_shape)
+            return wrap(hot.astype(pred.dtype) if sign == 1 else
+                        _onp.where(hot, pred.dtype.type(sign), pred.dtype.type(0)))
+        classes = np.arange(n).reshape(classes_shape)
+        idx = np.floor(np.clip(label.reshape(want).astype(classes.dtype), 0, n - 1))
+        return np.equal(idx, classes).astype(pred.dtype) * sign
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         """One loss value per sample (see the class docstring)."""
         if not self._from_logits:
             pred = npx.log_softmax(pred, self._axis)
+        if (self._sparse_label and sample_weight is None and pred.ndim == 2
+                and self._batch_axis % 2 != self._axis % 2):
+            # (N, C) rows: the per-sample sum is already the loss (a mean over the one
+            # remaining axis of length 1 would divide by 1): two recorded ops, not four
+            loss = (pred * self._pick_mask(pred, label, -1)).sum(axis=self._axis)
+            return self._weighted(loss, None)
         if self._sparse_label:
             loss = -(pred * self._pick_mask(pred, label)).sum(axis=self._axis, keepdims=True)
         else:

@@ -28,6 +28,18 @@ class DeferredInitializationError(RuntimeError):
     """A parameter was used before its deferred initialisation (its first forward pass)."""
 
 
+class Structure:
+    """The version of every Block tree's make-up: bumped whenever a Block gains or replaces
+    a child or a Parameter, or a ParameterDict gains one.  ``HybridBlock`` keeps its
+    ``collect_params()`` list between calls while the version stays the same."""
+    version = 0
+
+
+def structure_changed():
+    """Bump ``Structure.version`` (caches of collected parameters are stale)."""
+    Structure.version += 1
+
+
 def _known(shape):
     return shape is not None and all(s > 0 for s in shape)
 

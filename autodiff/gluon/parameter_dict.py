@@ -12,7 +12,7 @@ import numpy as _onp
 
 from ..device import cpu
 from .. import init as _init
-from .parameter import Parameter, Constant
+from .parameter import Parameter, Constant, structure_changed
 from ._io import save_arrays, load_arrays
 
 __all__ = ['ParameterDict']
@@ -72,6 +72,7 @@ class ParameterDict:
             return self._params[name]
         if self._shared is not None and name in self._shared._params:
             self._params[name] = self._shared._params[name]
+            structure_changed()
             return self._params[name]
         return None
 
@@ -83,6 +84,7 @@ class ParameterDict:
         if param is None:
             param = Parameter(full, **kwargs)
             self._params[full] = param
+            structure_changed()
             return param
         for k, v in kwargs.items():
             existing = getattr(param, k, None)
@@ -114,6 +116,7 @@ class ParameterDict:
                                "want to create a new constant.")
             param = Constant(full, value)
             self._params[full] = param
+            structure_changed()
         elif value is not None and not isinstance(param, Constant):
             raise AssertionError(f"Parameter '{full}' already exists but it is not a "
                                  "constant.")
@@ -121,6 +124,11 @@ class ParameterDict:
 
     def update(self, other):
         """Add ``other``'s parameters (a name bound to another Parameter is an error)."""
+        self._merge(other)
+        structure_changed()
+
+    def _merge(self, other):
+        """``update`` of a dict no Block owns (``collect_params``' result): no version bump."""
         for k, v in other.items():
             if k in self._params and self._params[k] is not v:
                 raise ValueError(f"Cannot update self with other because they have different "
@@ -130,6 +138,7 @@ class ParameterDict:
 
     def _add(self, param):
         self._params[param.name] = param
+        structure_changed()
 
     def select(self, select):
         """A new ParameterDict of the parameters whose full name matches regex ``select``."""

@@ -9,7 +9,8 @@ import math
 
 import numpy as _onp
 
-from .base import Optimizer, register, write
+from ..kernels import optim as _kernels
+from .base import Optimizer, flat, register, stamp, write
 
 __all__ = ['Adam', 'AdaGrad', 'RMSProp', 'AdaDelta', 'Adamax', 'Nadam', 'Ftrl', 'LAMB']
 
@@ -33,8 +34,16 @@ class Adam(Optimizer):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
         lr, wd, t, w, f = self._begin(index, weight)
         lr *= math.sqrt(1. - self.beta2 ** t) / (1. - self.beta1 ** t)
-        g = self._grad(grad, w.dtype, w, wd)
         m, v = state
+        views = flat(weight, grad, m, v)
+        if views is not None:                 # one fused pass (the same arithmetic)
+            clip = -1.0 if self.clip_gradient is None else self.clip_gradient
+            _kernels.adam(*views, f(self.rescale_grad), f(clip), f(wd), f(lr),
+                          f(self.beta1), f(1 - self.beta1), f(self.beta2), f(1 - self.beta2),
+                          f(self.epsilon))
+            stamp(weight)
+            return
+        g = self._grad(grad, w.dtype, w, wd)
         m[...] = f(self.beta1) * m + f(1 - self.beta1) * g
         v[...] = f(self.beta2) * v + f(1 - self.beta2) * g * g
         write(weight, w - f(lr) * m / (_onp.sqrt(v) + f(self.epsilon)))

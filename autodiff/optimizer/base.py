@@ -7,9 +7,11 @@ sets it to ``1 / batch_size``), ``clip_gradient`` clips the rescaled gradient to
 ``lr_scheduler(num_update)`` gives the learning rate, ``num_update`` is the largest
 per-weight update count.
 
-The updates are in-place NumPy arithmetic on the arrays' buffers in the weight's dtype
+The updates are in-place arithmetic on the arrays' buffers in the weight's dtype
 (float32 scalars, as MXNet's kernels cast them): an update is not differentiated, and
-this keeps the arrays' gradient marks and memory.
+this keeps the arrays' gradient marks and memory.  SGD with momentum and Adam run one
+fused Numba kernel per update (``kernels.optim``: the same float operations in the same
+order as their NumPy formula, so the same bits) where the buffers allow (``flat``).
 """
 import pickle
 
@@ -51,6 +53,30 @@ def write(weight, value):
     _onp.copyto(d, value, casting='unsafe')
     if isinstance(weight, ndarray):
         _versions.stamp(d, _tick())
+
+
+_FUSED = (_onp.dtype(_onp.float32), _onp.dtype(_onp.float64))
+
+
+def flat(weight, grad, *states):
+    """1-D views of the weight's, the gradient's and the states' buffers when one fused
+    kernel (``kernels.optim``) can update them: all of the weight's dtype (float32 or
+    float64), C-contiguous and of one size; else None (the NumPy formula runs)."""
+    w = buf(weight)
+    if w.dtype not in _FUSED or not w.flags.c_contiguous:
+        return None
+    out = [w.reshape(-1)]
+    for a in (buf(grad),) + states:
+        if a.dtype != w.dtype or a.shape != w.shape or not a.flags.c_contiguous:
+            return None
+        out.append(a.reshape(-1))
+    return out
+
+
+def stamp(weight):
+    """Mark ``weight``'s buffer as written in place (what ``write`` does after a copy)."""
+    if isinstance(weight, ndarray):
+        _versions.stamp(weight._data, _tick())
 
 
 class Optimizer:
@@ -150,8 +176,8 @@ class Optimizer:
         g = buf(grad).astype(dtype, copy=False) * dtype.type(self.rescale_grad)
         if weight is not None:
             g = g + dtype.type(wd) * weight
-        if self.clip_gradient is not None:
-            c = dtype.type(self.clip_gradient)
+        if self.clip_gradient is not None and self.clip_gradient >= 0:   # (< 0: off, as
+            c = dtype.type(self.clip_gradient)                            # MXNet's kernels)
             g = _onp.clip(g, -c, c)
         return g
 

@@ -13,7 +13,8 @@ With ``g = clip(rescale_grad * grad)``:
 """
 import numpy as _onp
 
-from .base import Optimizer, register, write
+from ..kernels import optim as _kernels
+from .base import Optimizer, flat, register, stamp, write
 
 __all__ = ['SGD', 'NAG', 'Signum']
 
@@ -33,6 +34,15 @@ class SGD(Optimizer):
     def update(self, index, weight, grad, state):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
         lr, wd, _, w, t = self._begin(index, weight)
+        if state is not None and type(self)._momentum_step is SGD._momentum_step:
+            views = flat(weight, grad, state)
+            if views is not None:             # one fused pass (the same arithmetic)
+                clip = -1.0 if self.clip_gradient is None else self.clip_gradient
+                lr32 = t(lr)
+                _kernels.sgd_momentum(*views, t(self.rescale_grad), t(clip), lr32,
+                                      lr32 * t(wd), t(self.momentum))
+                stamp(weight)
+                return
         g = self._grad(grad, w.dtype)
         if state is None:
             write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)

@@ -109,7 +109,7 @@ def test_compiled_call_inside_record_is_one_node_with_eager_gradients():
         for k, (x, w) in enumerate(zip(xs, want)):
             assert_close(x.grad.asnumpy(), w, what=f'gradient {k}')
     assert cf.compiled, cf.fallback_reason
-    assert cf.program.vjp.mode == 'return'
+    assert cf.program.mode == 'return'
 
 
 def test_compiled_node_gradients_match_central_differences():
@@ -219,3 +219,46 @@ def test_training_flag_is_part_of_the_signature():
         y.backward()
         assert_close(a.grad.asnumpy(), 2 * (1 - onp.tanh([0.3, -0.2]) ** 2))
     assert cf.signatures == 2
+
+
+def test_a_call_inside_record_runs_the_forward_once_and_backward_from_its_residuals(
+        monkeypatch):
+    from autodiff import npx
+    from autodiff.compile import opaque
+    calls = []
+    gelu = opaque.FORWARDS['gelu']
+
+    def counted(datas, attrs):
+        calls.append(1)
+        return gelu(datas, attrs)
+    monkeypatch.setitem(opaque.FORWARDS, 'gelu', counted)
+
+    def f(x, w):
+        return npx.leaky_relu(x @ w, act_type='gelu') * 2.0
+    cf = autograd.compile(f)
+    rng = onp.random.default_rng(2)
+    for k in range(4):
+        xd, wd = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 2))
+        x, w = marked(xd), marked(wd)
+        if k == 2:
+            calls.clear()
+        with autograd.record():
+            y = cf(x, w)
+            loss = (y * y).sum()
+        loss.backward()
+        if k >= 2:
+            assert len(calls) == k - 1          # one opaque forward per call, none in backward
+            x2, w2 = marked(xd), marked(wd)
+            with autograd.record():
+                loss2 = (f(x2, w2) ** 2).sum()
+            loss2.backward()
+            assert_close(x.grad.asnumpy(), x2.grad.asnumpy())
+            assert_close(w.grad.asnumpy(), w2.grad.asnumpy())
+    prog = cf.program
+    assert cf.compiled and prog.mode == 'return'
+    # the backward half computes no forward value: no matmul of x @ w, no opaque forward
+    assert prog.bcalls and len(prog.calls) + len(prog.bcalls) == len(prog.steps)
+    backward = prog.steps[len(prog.calls):]
+    assert all(st.kind != 'opaque' for st in backward)
+    assert all(st.value.backward for st in backward if st.kind == 'matmul')
+    assert prog.saved_bytes > 0

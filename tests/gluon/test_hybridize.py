@@ -270,3 +270,206 @@ def test_batchnorm_training_inside_record_falls_back_with_a_reason():
     # the running statistics were updated once per backward, as eagerly
     onp.testing.assert_allclose(hyb[1].running_mean.data().asnumpy(),
                                 eager[1].running_mean.data().asnumpy(), rtol=1e-6)
+
+
+# ---- training: hybridized == eager on W7's and W8's networks, one forward per call ----------
+def _w8_net():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(16, in_units=12, activation='relu'), nn.Dense(8, in_units=16,
+                                                                    activation='relu'),
+            nn.Dense(4, in_units=8))
+    return net
+
+
+def _w7_net():
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(3, kernel_size=5, in_channels=1, activation='relu'),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Conv2D(4, kernel_size=3, in_channels=3, activation='relu'),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Dense(10, in_units=16, activation='relu'), nn.Dense(5, in_units=10))
+    return net
+
+
+def _twins(make):
+    eager, hyb = make(), make()
+    eager.initialize()
+    hyb.initialize()
+    for pe, ph in zip(eager.collect_params().values(), hyb.collect_params().values()):
+        ph.set_data(pe.data().asnumpy())
+    hyb.hybridize()
+    return eager, hyb
+
+
+@pytest.mark.parametrize('make, shape', [(_w8_net, (6, 12)), (_w7_net, (3, 1, 16, 16))],
+                         ids=['w8-mlp', 'w7-lenet'])
+def test_training_steps_hybridized_equal_eager_values_and_gradients(make, shape):
+    from autodiff import gluon
+    rng = onp.random.default_rng(3)
+    eager, hyb = _twins(make)
+    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
+    trainers = [gluon.Trainer(n.collect_params(), 'sgd', {'learning_rate': 0.1,
+                                                          'momentum': 0.9})
+                for n in (eager, hyb)]
+    for step in range(4):
+        x = np.array(rng.uniform(-1, 1, shape).astype('float32'))
+        label = np.array(rng.integers(0, 4, shape[0]).astype('int32'))
+        losses = []
+        for net, trainer in zip((eager, hyb), trainers):
+            with autograd.record():
+                loss = loss_fn(net(x), label)
+            loss.backward()
+            losses.append(loss.asnumpy())
+            grads = [p.grad().asnumpy().copy() for p in net.collect_params().values()]
+            trainer.step(shape[0])
+            losses.append(grads)
+        onp.testing.assert_allclose(losses[2], losses[0], rtol=1e-5, atol=1e-6)
+        for ge, gh in zip(losses[1], losses[3]):
+            onp.testing.assert_allclose(gh, ge, rtol=1e-4, atol=1e-6,
+                                        err_msg=f"step {step}")
+        assert hyb.compiled_fallback_reason is None
+    for pe, ph in zip(eager.collect_params().values(), hyb.collect_params().values()):
+        onp.testing.assert_allclose(ph.data().asnumpy(), pe.data().asnumpy(), rtol=1e-5,
+                                    atol=1e-6)
+
+
+def _one_residual_forward(monkeypatch):
+    """Count the eager convolution forwards the compiled programs run."""
+    from autodiff.compile import opaque
+    calls = []
+    conv = opaque.FORWARDS['convolution']
+
+    def counted(datas, attrs):
+        calls.append(1)
+        return conv(datas, attrs)
+    monkeypatch.setitem(opaque.FORWARDS, 'convolution', counted)
+    return calls
+
+
+def test_a_recorded_call_evaluates_the_forward_once(monkeypatch):
+    calls = _one_residual_forward(monkeypatch)
+    _, hyb = _twins(_w7_net)
+    x = np.array(onp.random.default_rng(0).uniform(-1, 1, (2, 1, 16, 16)).astype('float32'))
+    for _ in range(2):                          # records, then replays
+        with autograd.record():
+            loss = hyb(x).sum()
+        loss.backward()
+    calls.clear()
+    for _ in range(3):
+        with autograd.record():
+            loss = hyb(x).sum()
+        loss.backward()
+    assert len(calls) == 2 * 3                  # two convolutions a call, none in backward
+
+
+def test_a_second_forward_before_backward_keeps_each_calls_residuals():
+    rng = onp.random.default_rng(4)
+    eager, hyb = _twins(_w7_net)
+    xs = [np.array(rng.uniform(-1, 1, (2, 1, 16, 16)).astype('float32')) for _ in range(2)]
+    for _ in range(2):                          # (the first round records)
+        grads = []
+        for net in (eager, hyb):
+            with autograd.record():
+                a = net(xs[0])
+                b = net(xs[1])                  # a second call before any backward
+                loss = (a * a).sum() + (b * 3.0).sum()
+            loss.backward()
+            grads.append([p.grad().asnumpy().copy() for p in net.collect_params().values()])
+        for ge, gh in zip(*grads):
+            onp.testing.assert_allclose(gh, ge, rtol=1e-4, atol=1e-6)
+    assert hyb.compiled_fallback_reason is None
+    # the two calls' nodes hold residuals of their own, in buffers no other call writes
+    with autograd.record():
+        a, b = hyb(xs[0]), hyb(xs[1])
+    (_, _, saved_a), (_, _, saved_b) = a._node.attrs, b._node.attrs
+    prog = a._node.attrs[0]
+    fresh = {s for s, _, _ in prog.fresh}
+    owned = [k for k, s in enumerate(prog.saved_slots) if s in fresh]
+    assert owned
+    for k in owned:
+        assert not onp.shares_memory(saved_a[k], saved_b[k])
+        for e in prog.env0 + prog.benv0:
+            assert e is None or not onp.shares_memory(saved_a[k], e)
+
+
+def test_backward_twice_with_retain_graph_and_the_residuals_freed_after():
+    import gc
+    import weakref
+    rng = onp.random.default_rng(6)
+    eager, hyb = _twins(_w8_net)
+    x = np.array(rng.uniform(-1, 1, (5, 12)).astype('float32'))
+    for _ in range(2):
+        _grads(hyb, x)                          # records, replays
+    want, _ = _grads(eager, x)
+    with autograd.record():
+        loss = (hyb(x) ** 2).sum()
+    node = loss._node
+    while not node.op.name.startswith('compiled:'):
+        node = node.edges[0][0]
+    prog, _, saved = node.attrs
+    fresh = {s for s, _, _ in prog.fresh}                 # the buffers this call made
+    refs = [weakref.ref(d) for s, d in zip(prog.saved_slots, saved) if s in fresh]
+    del saved
+    loss.backward(retain_graph=True)
+    first = [p.grad().asnumpy().copy() for p in hyb.collect_params().values()]
+    loss.backward()                             # the same residuals again: the same gradients
+    second = [p.grad().asnumpy().copy() for p in hyb.collect_params().values()]
+    for w, f, s in zip(want, first, second):
+        onp.testing.assert_allclose(f, w, rtol=1e-5, atol=1e-6)
+        onp.testing.assert_array_equal(s, f)
+    with pytest.raises(Exception, match='retain_graph'):
+        loss.backward()
+    gc.collect()
+    assert refs and all(r() is None for r in refs)   # freed by the backward, results kept
+    assert loss.shape == () and node.freed
+
+
+def test_softmax_ce_hybridized_equals_eager_and_follows_mxnet_pick():
+    from autodiff import gluon
+    x = np.array(onp.arange(12, dtype='float32').reshape(4, 3) / 5)
+    label = np.array([0, 2.7, 5, -1])
+    # MXNet 1.9.1: SoftmaxCrossEntropyLoss()(x, [0, 2.7, 5, -1]) (pick: float labels
+    # truncated, out-of-range labels clipped)
+    want = [1.3119023, 0.91190225, 0.91190225, 1.3119023]
+    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
+    onp.testing.assert_allclose(loss_fn(x, label).asnumpy(), want, rtol=1e-6)
+    loss_fn.hybridize()
+    for _ in range(2):
+        xm = np.array(x.asnumpy())
+        xm.attach_grad()
+        with autograd.record():
+            y = loss_fn(xm, label)
+        y.backward()
+        onp.testing.assert_allclose(y.asnumpy(), want, rtol=1e-6)
+        assert loss_fn.compiled_fallback_reason is None
+    p = onp.exp(x.asnumpy()) / onp.exp(x.asnumpy()).sum(1, keepdims=True)
+    p[[0, 1, 2, 3], [0, 2, 2, 0]] -= 1                   # softmax - onehot(picked)
+    onp.testing.assert_allclose(xm.grad.asnumpy(), p, rtol=1e-5, atol=1e-6)
+
+
+def test_a_block_added_after_a_hybridized_call_is_seen():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(4, in_units=3))
+    net.initialize()
+    net.hybridize()
+    x = np.array(onp.random.default_rng(7).uniform(-1, 1, (2, 3)).astype('float32'))
+    with autograd.record():
+        assert net(x).shape == (2, 4)
+    extra = nn.Dense(2, in_units=4)
+    extra.initialize()
+    net.add(extra)                              # a new child: the cached list is stale
+    with autograd.record():
+        y = net(x)
+        total = y.sum()
+    total.backward()
+    assert y.shape == (2, 2)
+    w0, b0 = net[0].weight.data().asnumpy(), net[0].bias.data().asnumpy()
+    w1, b1 = extra.weight.data().asnumpy(), extra.bias.data().asnumpy()
+    onp.testing.assert_allclose(y.asnumpy(), (x.asnumpy() @ w0.T + b0) @ w1.T + b1,
+                                rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(extra.bias.grad().asnumpy(), [2.0, 2.0])
+    # every parameter went in as an argument of the compiled call (a stale list would have
+    # left the new layer's parameters as closed-over arrays)
+    prog = net.compiled_program.program
+    assert net.compiled_fallback_reason is None and len(prog.grad_leaves) == 5   # x + 4
+    assert all(lf.pos is not None for lf in prog.grad_leaves)

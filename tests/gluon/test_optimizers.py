@@ -130,3 +130,90 @@ def test_nag_weight_decay_follows_the_formula_not_mxnets_aliasing():
     m_ref = 0.9 * -0.15 - 0.1 * g
     onp.testing.assert_allclose(m, [m_ref], rtol=1e-5)
     onp.testing.assert_allclose(w.asnumpy(), [0.715 + 0.9 * m_ref - 0.1 * g], rtol=1e-5)
+
+
+# ---- the fused update kernels (kernels/optim.py) --------------------------------------------
+def _sgd_mom_numpy(w, g, m, lr, wd, mom, rescale, clip):
+    """MXNet's sgd_mom_update in float32 NumPy, written out here (the reference)."""
+    t = w.dtype.type
+    g = g * t(rescale)
+    if clip is not None:
+        g = onp.clip(g, -t(clip), t(clip))
+    m = t(mom) * m - t(lr) * t(wd) * w - t(lr) * g
+    return w + m, m
+
+
+def _adam_numpy(w, g, m, v, lr, wd, b1, b2, eps, rescale, clip):
+    """MXNet's adam_update (bias correction folded into lr by the caller), written out."""
+    t = w.dtype.type
+    g = g * t(rescale) + t(wd) * w
+    if clip is not None:
+        g = onp.clip(g, -t(clip), t(clip))
+    m = t(b1) * m + t(1 - b1) * g
+    v = t(b2) * v + t(1 - b2) * g * g
+    return w - t(lr) * m / (onp.sqrt(v) + t(eps)), m, v
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_fused_sgd_momentum_and_adam_give_the_numpy_formulas_bits(dtype):
+    rng = onp.random.default_rng(0)
+    w0 = rng.standard_normal((7, 5)).astype(dtype)
+    grads = [rng.standard_normal((7, 5)).astype(dtype) for _ in range(3)]
+    grads[1][2, 3] = onp.nan                       # NaN passes through the clip
+    sgd = opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.01, rescale_grad=0.5,
+                  clip_gradient=0.3)
+    adam = opt.Adam(learning_rate=0.01, wd=0.01, rescale_grad=0.5, clip_gradient=0.4)
+    for o in (sgd, adam):
+        w = np.array(w0)
+        state = o.create_state(0, w)
+        ref_w, ref_s = w0.copy(), [onp.zeros_like(w0), onp.zeros_like(w0)]
+        for step, g in enumerate(grads, 1):
+            o.update(0, w, np.array(g), state)
+            if o is sgd:
+                ref_w, ref_s[0] = _sgd_mom_numpy(ref_w, g, ref_s[0], 0.1, 0.01, 0.9, 0.5, 0.3)
+                got_s = [state]
+            else:
+                lr = 0.01 * onp.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step)
+                ref_w, *ref_s = _adam_numpy(ref_w, g, *ref_s, lr, 0.01, 0.9, 0.999, 1e-8,
+                                            0.5, 0.4)
+                got_s = list(state)
+            onp.testing.assert_array_equal(w.asnumpy(), ref_w, err_msg=type(o).__name__)
+            for a, b in zip(got_s, ref_s):
+                onp.testing.assert_array_equal(a, b)
+        assert w.dtype == dtype
+
+
+def test_fused_update_falls_back_on_a_strided_gradient_with_the_same_result():
+    rng = onp.random.default_rng(1)
+    w0 = rng.standard_normal((4, 6)).astype('float32')
+    g = rng.standard_normal((6, 4)).astype('float32').T          # not C-contiguous
+    results = []
+    for grad in (g, onp.ascontiguousarray(g)):
+        o = opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.01)
+        w = np.array(w0)
+        state = o.create_state(0, w)
+        for _ in range(2):
+            o.update(0, w, np.array(grad) if grad.flags.c_contiguous else _strided(grad), state)
+        results.append(w.asnumpy())
+    onp.testing.assert_array_equal(results[0], results[1])
+
+
+def _strided(a):
+    """An autodiff array whose buffer is ``a`` itself (kept non-contiguous)."""
+    from autodiff.ndarray import wrap
+    return wrap(a)
+
+
+def test_negative_clip_gradient_means_no_clipping_as_mxnet():
+    w0 = onp.array([1.0, -2.0, 3.0], dtype='float32')
+    g = onp.array([5.0, -7.0, 0.5], dtype='float32')
+    for momentum in (0.0, 0.9):
+        a, b = opt.SGD(learning_rate=0.1, momentum=momentum, clip_gradient=-1.0), \
+            opt.SGD(learning_rate=0.1, momentum=momentum)
+        wa, wb = np.array(w0), np.array(w0)
+        a.update(0, wa, np.array(g), a.create_state(0, wa))
+        b.update(0, wb, np.array(g), b.create_state(0, wb))
+        onp.testing.assert_array_equal(wa.asnumpy(), wb.asnumpy())
+        # MXNet 1.9.1 (SGD(learning_rate=0.1, momentum=0 or 0.9, clip_gradient=-1), one
+        # update from zero momentum) gives [0.5, -1.3, 2.95]: the gradient unclipped
+        onp.testing.assert_allclose(wa.asnumpy(), [0.5, -1.3, 2.95], rtol=1e-6)
