@@ -32,7 +32,7 @@ from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..ops.core import Op
 from ..tape import Node, Variable
-from . import lower, program, trace
+from . import lower, opaque, program, trace
 from .graph import mark_recorded_graph, program_graph
 from .ir import Unsupported
 
@@ -167,6 +167,7 @@ class Compiled:
             return self._eager(args, names, mode)
         for k in range(len(entry) - 1, -1, -1):      # the most recent path first
             prog = entry[k]
+            rng = opaque.generator_state() if getattr(prog, 'draws', False) else None
             out = prog.run(args)
             if out is program.STALE:
                 del self._entries[key]
@@ -176,7 +177,7 @@ class Compiled:
                     entry.append(entry.pop(k))
                 self._last = prog
                 if mode == 'return':
-                    return _node_call(prog, args, names, out)
+                    return _node_call(prog, args, names, out, rng)
                 return self._wrap(out)
         if len(entry) >= MAX_PATHS:
             self._entries[key] = self._last = Fallback(
@@ -276,6 +277,7 @@ class Compiled:
         """
         if mode != 'fill':
             return self._record_mode(key, args, names, paths, mode)
+        rng = opaque.generator_state()       # (the check run repeats the recording's draws)
         tr = trace.record_call(self.fn, args, names)
         out = tr.out
         many = isinstance(out, (tuple, list))
@@ -322,7 +324,7 @@ class Compiled:
                     before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
                 _deliver(bw)
                 if low is not None:
-                    prog, reason = _build(low, low.grads, tr.call_args, results, before)
+                    prog, reason = _build(low, low.grads, tr.call_args, results, before, rng)
         if not done:
             engine.backward(heads)
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
@@ -346,6 +348,7 @@ class Compiled:
 
     def _record_mode(self, key, args, names, paths, mode):
         """``_record`` for forward-only calls and calls inside ``record()``."""
+        rng = opaque.generator_state()       # (check runs repeat the recording's draws)
         tr = trace.record_call(self.fn, args, names, mark_args=(mode == 'return'),
                                train_mode=state.training)
         out = tr.out
@@ -360,7 +363,7 @@ class Compiled:
         progs = None
         if reason is None:
             try:
-                progs = _build_mode(self.__name__, tr, heads, mode)
+                progs = _build_mode(self.__name__, tr, heads, mode, rng)
             except Unsupported as err:
                 reason = f"not compiled: {err}"
         results = [h._data for h in heads]
@@ -371,7 +374,7 @@ class Compiled:
         if mode == 'forward':
             value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         elif progs is not None:
-            value = _node_call(progs, args, names, results)
+            value = _node_call(progs, args, names, results, rng)
         else:
             value = _traced_node(self.__name__, tr, heads, args, many)
         self._keep(key, paths, progs, reason, graph)
@@ -415,7 +418,7 @@ def _refusal_of(tr):
     return None
 
 
-def _build_mode(name, tr, heads, mode):
+def _build_mode(name, tr, heads, mode, rng=None):
     """The checked program(s) of a forward-only or in-``record()`` recording, or the reason
     (a string) they disagree with eager mode.
 
@@ -426,7 +429,9 @@ def _build_mode(name, tr, heads, mode):
     t0 = time.perf_counter()
     low = lower.lower(heads, tr.guards, tr)
     fwd = program.build(low, {}, mode='forward')
-    got = _quiet_run(fwd, list(tr.call_args))
+    fwd.draws = opaque.random_steps(fwd.values)
+    with opaque.replay_draws(rng, write_state=False):
+        got = _quiet_run(fwd, list(tr.call_args))
     results = [h._data for h in heads]
     if got is program.GUARD_FAILED or got is program.STALE:
         return "not compiled: the program did not replay its own recording"
@@ -440,7 +445,9 @@ def _build_mode(name, tr, heads, mode):
         if not marked:
             raise Unsupported("no input reaches the result")
         try:
-            bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
+            # (not this call's backward, which the tape node runs later: no state written)
+            with opaque.replay_draws(None, write_state=False):
+                bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
         except Exception as err:              # (e.g. a rule that refuses create_graph)
             return (_forward_refusal(heads, tr) or
                     f"not compiled: the backward could not be recorded ({err})")
@@ -452,7 +459,8 @@ def _build_mode(name, tr, heads, mode):
                           seed_inputs={j: nargs + k for j, k in enumerate(taped)})
         vjp = program.build(low, low.grads, mode='return')
         ones = [wrap(_onp.ones(h.shape, h.dtype)) for h in heads]
-        got = _quiet_run(vjp, list(tr.call_args) + ones)
+        with opaque.replay_draws(rng, write_state=False):
+            got = _quiet_run(vjp, list(tr.call_args) + ones)
         if got is program.GUARD_FAILED or got is program.STALE:
             return "not compiled: the program did not replay its own recording"
         eager = {a._node: g._data for a, g in zip(bw.marked, bw.grads)}
@@ -489,14 +497,16 @@ def _node_inputs(prog, args):
     return inputs, where
 
 
-def _node_call(fwd, args, names, out):
+def _node_call(fwd, args, names, out, rng=None):
     """The results of a replayed call inside ``record()``: one tape node whose backward
-    runs the compiled backward program (``_compiled_rule``)."""
+    runs the compiled backward program (``_compiled_rule``; ``rng``: the generator's state
+    before the forward ran, so the backward's recomputed forward repeats its draws)."""
     vjp = fwd.vjp
     inputs, where = _node_inputs(vjp, args)
     outs = [wrap(o) for o in out]
     if any(a._node is not None for a in inputs):
-        node = Node(vjp.op, inputs, tuple(out), (vjp, len(args), where))
+        node = Node(vjp.op, inputs, tuple(out),
+                    (vjp, len(args), where, rng if fwd.draws else None))
         for i, o in enumerate(outs):
             o._node, o._idx = node, i
     return outs[0] if len(outs) == 1 else tuple(outs)
@@ -506,7 +516,7 @@ def _compiled_rule(node, grads, needs):
     """Backward of a compiled call: the compiled backward program on the saved inputs with
     the incoming head gradients (it recomputes the forward, so no buffer of the call is
     kept between forward and backward)."""
-    vjp, nargs, where = node.attrs
+    vjp, nargs, where, rng = node.attrs
     if state.recording:
         raise GraphError(
             f"create_graph=True through {node.op.name!r}: a compiled function's backward is "
@@ -517,7 +527,8 @@ def _compiled_rule(node, grads, needs):
     for g, o in zip(grads, node.outputs):
         d = _onp.zeros_like(o) if g is None else g._data
         hg.append(wrap(_onp.ascontiguousarray(d, dtype=o.dtype)))
-    out = vjp.run(list(ins[:nargs]) + hg)
+    with opaque.replay_draws(rng):         # (the forward's draws again: its dropout masks)
+        out = vjp.run(list(ins[:nargs]) + hg)
     if out is program.GUARD_FAILED or out is program.STALE:
         raise GraphError(f"backward of {node.op.name!r}: a closed-over array changed (or was "
                          "re-marked) between the call and backward(); call it again")
@@ -571,7 +582,7 @@ def _traced_node(name, tr, heads, args, many):
     return tuple(outs) if many else outs[0]
 
 
-def _build(low, grads, call_args, results, before):
+def _build(low, grads, call_args, results, before, rng=None):
     """Compile and check the program once against the eager results of the recording call.
 
     Returns (Program, None), or (None, reason) when it disagrees with eager mode (a safety
@@ -593,7 +604,8 @@ def _build(low, grads, call_args, results, before):
         with warnings.catch_warnings():
             # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
             warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
-            got = prog.run(list(call_args))      # compiles (or loads from the disk cache) here
+            with opaque.replay_draws(rng, write_state=False):  # (the recording's draws)
+                got = prog.run(list(call_args))  # compiles (or loads from the disk cache) here
     finally:
         k = 0
         for lf in low.leaves:
