@@ -1,4 +1,4 @@
-"""``HybridBlock`` (and ``SymbolBlock``): Blocks that ``hybridize()`` into compiled code.
+"""``HybridBlock``: Blocks that ``hybridize()`` into compiled code.
 
 Two styles, as MXNet 1.9.1: override ``hybrid_forward(self, F, x, *args, **params)``
 (``F`` is the ``np``/``npx`` facade, ``params`` this block's Parameters' arrays by
@@ -32,7 +32,7 @@ from .block import Block
 from .parameter import DeferredInitializationError
 from . import F as _F
 
-__all__ = ['HybridBlock', 'SymbolBlock']
+__all__ = ['HybridBlock']
 
 _tracing = threading.local()
 
@@ -174,8 +174,12 @@ class HybridBlock(Block):
         inputs = [np.zeros(shape, dtype=dt) for shape, dt in self._last_inputs]
         params = self.collect_params()
         fresh = [p._fresh_grad for p in params.values()]
-        with autograd.record(train_mode=False):
-            out = Block.__call__(self, *inputs)
+        _tracing.depth = getattr(_tracing, 'depth', 0) + 1     # (children run eagerly:
+        try:                                                   # their ops are the graph)
+            with autograd.record(train_mode=False):
+                out = Block.__call__(self, *inputs)
+        finally:
+            _tracing.depth -= 1
         for p, f in zip(params.values(), fresh):
             p._fresh_grad = f
         names = {p.name: p._data for p in params.values()}
@@ -190,19 +194,3 @@ class HybridBlock(Block):
         param_file = f'{path}-{epoch:04d}.params'
         save_arrays(param_file, arrays)
         return sym_file, param_file
-
-
-class SymbolBlock(HybridBlock):
-    """Not available: autodiff has no symbolic executor to run an MXNet symbol file."""
-
-    _MESSAGE = ("SymbolBlock needs a symbolic graph executor, which autodiff does not have: "
-                "rebuild the network from gluon.nn Blocks and use load_parameters "
-                "(HybridBlock.export writes a graph for inspection only)")
-
-    def __init__(self, outputs=None, inputs=None, params=None):
-        raise NotImplementedError(self._MESSAGE)
-
-    @staticmethod
-    def imports(symbol_file, input_names, param_file=None, ctx=None, **kwargs):
-        """Not available (see the class docstring)."""
-        raise NotImplementedError(SymbolBlock._MESSAGE)
