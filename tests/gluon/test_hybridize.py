@@ -6,7 +6,7 @@ import numpy as onp
 import pytest
 
 from autodiff import np, autograd
-from autodiff.gluon import nn, HybridBlock, SymbolBlock
+from autodiff.gluon import nn, HybridBlock
 
 
 def _mlp():
@@ -128,11 +128,6 @@ def test_export_writes_graph_and_params(tmp_path):
 def test_export_before_a_call_is_a_clear_error(tmp_path):
     with pytest.raises(RuntimeError, match='run forward with this block at least once'):
         _mlp().export(str(tmp_path / 'x'))
-
-
-def test_symbolblock_is_not_available():
-    with pytest.raises(NotImplementedError, match='symbolic graph executor'):
-        SymbolBlock.imports('a-symbol.json', ['data'])
 
 
 def test_inference_calls_do_not_count_as_fresh_gradients():
