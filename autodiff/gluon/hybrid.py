@@ -16,10 +16,10 @@ going in as arguments:
 - calls inside ``autograd.record()`` (either training flag) replay the forward program and
   leave one tape node (``compiled:<block>``) whose backward runs the compiled backward
   program with the incoming head gradients, so ``loss.backward()`` fills the parameters'
-  gradients through it.  A block whose recording cannot be replayed (BatchNorm's
-  running-statistics update in training mode is an in-place write, dropout draws random
-  numbers, an op outside the compiler's table) runs eagerly, recorded as usual, and
-  ``block.compiled_fallback_reason`` says why;
+  gradients through it (Dropout draws a fresh mask per call; BatchNorm's training-mode
+  backward updates the running statistics).  A block whose recording cannot be replayed
+  (an op outside the compiler's table, ``np.random`` draws, reads of values into Python)
+  runs eagerly, recorded as usual, and ``block.compiled_fallback_reason`` says why;
 - training-mode calls outside ``record()`` run eagerly.
 """
 import threading
