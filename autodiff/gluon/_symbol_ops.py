@@ -17,7 +17,7 @@ import ast
 import inspect
 
 from .. import np, npx
-from ..ops import pool as _pool
+from ..ops import activation as _activation, pool as _pool, special as _special
 
 # input positions that are auxiliary states (no gradient; ``aux:`` in parameter files)
 AUX_INPUTS = {'BatchNorm': (3, 4), 'batch_norm': (3, 4)}
@@ -163,6 +163,12 @@ _OWN = {
 }
 
 
+# this library's elementwise kernel ops (``ops.special.elementwise``: gelu, erf...), by op
+# name: their function takes the op's parameters positionally
+_ELEMENTWISE = {f.op.name: f for mod in (_activation, _special) for f in vars(mod).values()
+                if callable(f) and getattr(getattr(f, 'op', None), 'name', None)}
+
+
 def runner(op, attrs):
     """``call(inputs) -> array or list of arrays`` for a node of op ``op`` with the string
     attributes ``attrs``; ``NotImplementedError`` naming the op when it does not map."""
@@ -170,6 +176,10 @@ def runner(op, attrs):
     fn = _MX.get(op) or _OWN.get(op)
     if fn is not None:
         return lambda ins: fn(ins, a)
+    ew = _ELEMENTWISE.get(op)
+    if ew is not None:
+        params = [a[p] for p in ew.op.params]
+        return lambda ins: ew(ins[0], *params)
     if 'scalar' in a:                   # this library's array-scalar form of a binary op
         f = getattr(np, op, None)
         if f is None:

@@ -79,6 +79,7 @@ class _Graph:
             for i in _symbol_ops.AUX_INPUTS.get(op, ()):
                 if i < len(n['inputs']):
                     self.aux.add(n['inputs'][i][0])
+        self.needed = self._needed()
 
     def variables(self):
         """``(node index, name)`` of the variables, in file order."""
@@ -87,16 +88,19 @@ class _Graph:
     def run(self, values):
         """The heads, given ``values``: {variable node index: array}."""
         outs = {k: [v] for k, v in values.items()}
-        needed = self._needed()
+        needed = self.needed
         for k, (n, fn) in enumerate(zip(self.nodes, self.runs)):
             if fn is None or k not in needed:
                 continue
             ins = [outs[i][j] for i, j, *_ in n['inputs']]
             try:
                 y = fn(ins)
-            except NotImplementedError as err:
-                raise NotImplementedError(f"SymbolBlock: node {n['name']!r} (op {n['op']!r}): "
-                                          f"{err}") from None
+            except (NotImplementedError, TypeError) as err:
+                # (e.g. a comparison with a Python number: the recorded graph keeps no
+                # node for the number, so the op gets too few operands)
+                raise NotImplementedError(f"SymbolBlock: cannot run node {n['name']!r} (op "
+                                          f"{n['op']!r}) on its {len(ins)} input(s): {err}"
+                                          ) from None
             outs[k] = list(y) if isinstance(y, (list, tuple)) else [y]
         return [outs[k][j] for k, j in self.heads]
 
