@@ -161,3 +161,22 @@ def test_bad_inputs_and_missing_parameters_are_clear_errors(exported):
         sb(x)
     with pytest.raises(TypeError, match='expected 1 inputs'):
         SymbolBlock.imports(sym_file, ['data'], param_file)(x, x)
+
+
+def test_round_trip_of_more_layers(tmp_path):
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(4, 3, in_channels=2), nn.InstanceNorm(), nn.GroupNorm(2), nn.GELU(),
+            nn.AvgPool2D(), nn.Conv2DTranspose(2, 2), nn.GlobalMaxPool2D(), nn.Flatten(),
+            nn.HybridLambda(lambda F, x: F.npx.log_softmax(x) - F.npx.softmax(x, axis=0)))
+    net.initialize()
+    net.hybridize()
+    x = np.random.uniform(-1, 1, (2, 2, 6, 6))
+    net(x)
+    sym_file, param_file = net.export(str(tmp_path / 'more'))
+    sb = SymbolBlock.imports(sym_file, 'data', param_file)
+    want, got = _grads(net, x, False), _grads(sb, x, False)
+    onp.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6)
+    for name in want[2]:
+        onp.testing.assert_allclose(got[2][name], want[2][name], rtol=1e-4, atol=1e-6,
+                                    err_msg=name)
