@@ -37,7 +37,8 @@ def _step(net, trainer, x, seed):
 
 
 def _state(net):
-    return {k.split('_', 1)[1]: p.data().asnumpy() for k, p in net.collect_params().items()}
+    """Every parameter's value by structural name ('2.running_mean'), as save_parameters."""
+    return {k: p.data().asnumpy() for k, p in net._collect_params_with_prefix().items()}
 
 
 def test_training_steps_match_eager_with_dropout_and_batchnorm():
@@ -60,7 +61,8 @@ def test_training_steps_match_eager_with_dropout_and_batchnorm():
     assert set(se) == set(sh)
     for name in se:             # weights, and the running statistics updated in backward
         onp.testing.assert_allclose(sh[name], se[name], rtol=1e-4, atol=1e-6, err_msg=name)
-    assert se['running_mean'].any() and not onp.allclose(se['running_var'], 1)
+    assert len(se) == 8                 # two Dense layers, BatchNorm (4)
+    assert se['2.running_mean'].any() and not onp.allclose(se['2.running_var'], 1)
 
 
 def test_hybridized_dropout_draws_a_fresh_mask_each_call():
