@@ -24,7 +24,11 @@ Two declarations extend the protocol, one rule each:
   would); under ``replay_draws(..., write_state=False)`` (a check run, a traced backward
   that is not the call's own) the written arrays are restored afterwards.
 
-Not taken (``refusal``): ops listed in ``REFUSED`` and ops absent from ``FORWARDS``.
+Not taken (``refusal``): ops listed in ``REFUSED`` and ops absent from ``FORWARDS`` —
+among them ``np.random``'s reparameterised draws (``random_normal``...): they would be
+``RANDOM`` ops too, but their node does not record the draw's dtype, which a redraw needs.
+A ``WRITES`` input that another step of the same program reads after the backward's write
+would see the new value (eager mode's order too, but not checked).
 """
 import contextlib
 import threading
