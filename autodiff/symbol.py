@@ -3,8 +3,10 @@
 Laid out as MXNet 1.9.1 lays out ``autograd.get_symbol(y)`` (checked against it):
 nodes in depth-first post-order from the heads, inputs in argument order;
 variables and unmarked arrays are ``"null"`` nodes (both are MXNet arguments);
-a Python scalar operand is not a node but the op's ``scalar`` attribute; attribute
-values are strings.  Differences: op names are this library's (``multiply``, not
+a Python scalar operand is not a node but the op's ``scalar`` attribute (and
+``scalar_first='True'`` when it is the first operand of an op where order matters,
+``2 - x``, so the graph can be run again: ``gluon.SymbolBlock``); attribute values are
+strings.  Differences: op names are this library's (``multiply``, not
 ``_npi_multiply``), nodes are named ``<op><k>`` as MXNet's symbol API names them
 (``multiply0``) rather than ``node_<k>``, a custom ``autograd.Function`` is
 ``_CustomFunction`` with its class name in ``attrs['op_type']``, and a variable
@@ -15,6 +17,10 @@ import json
 
 from .graph import gc_paused, param_name
 
+# ops whose scalar operand's position does not matter (no ``scalar_first`` attribute)
+_COMMUTATIVE = frozenset({'add', 'multiply', 'maximum', 'minimum', 'hypot', 'equal',
+                          'not_equal', 'logical_and', 'logical_or', 'logical_xor',
+                          'bitwise_and', 'bitwise_or', 'bitwise_xor'})
 _VERSION_ATTRS = {"is_np_shape": ["int", 1], "mxnet_version": ["int", 10901]}
 
 
@@ -138,7 +144,12 @@ class Symbol:
             return None
         if d.get('custom'):
             return {'op_type': d['op']}
-        return {param_name(k): str(d[k]) for k in d.get('params', ())}
+        attrs = {param_name(k): str(d[k]) for k in d.get('params', ())}
+        if d['op'] not in _COMMUTATIVE:
+            for p, e in self.graph.pred[nid].items():
+                if self._d[p].get('is_scalar') and e['index'] == 0:
+                    attrs['scalar_first'] = 'True'   # ``s - x`` (MXNet: ``_rminus_scalar``)
+        return attrs
 
 
 def _heads(graph):

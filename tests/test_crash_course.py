@@ -35,15 +35,15 @@ DETERMINISTIC = {
 # cells that raise on the page itself (MXNet 1.9.1 raises the same)
 PAGE_ERRORS = {('page4_components.py', 16): 'UserWarning',
                ('page4_components.py', 23): 'NameError'}
-# not done: SymbolBlock.imports needs a graph executor (cell 32 uses its result)
-NOT_DONE = {('page2_create_nn.py', 31): 'NotImplementedError',
-            ('page2_create_nn.py', 32): 'NameError'}
+# cells not done yet (none: SymbolBlock.imports runs the exported graph)
+NOT_DONE = {}
 # where MXNet 1.9.1 fails and autodiff runs the page (MXNet 2 behaviour, which the pages
 # were written for): Parameters assigned as attributes are collected and initialised
-# (cells 16, 19, 24), export of a Block whose forward is overridden (30), gluon.metric
+# (cells 16, 19, 24), export of a Block whose forward is overridden (30) and the
+# SymbolBlock.imports of that export and its call (31, 32), gluon.metric
 # (page 4 cells 19, 20, 22, a NameError after them in 23 in MXNet)
 AUTODIFF_RUNS_WHERE_MXNET_FAILED = {
-    'page2_create_nn.py': [16, 19, 24, 30],
+    'page2_create_nn.py': [16, 19, 24, 30, 31, 32],
     'page4_components.py': [19, 20, 22],
 }
 

@@ -31,7 +31,7 @@ from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..ops.core import Op
 from ..tape import Node, Variable
-from . import lower, program, trace
+from . import lower, opaque, program, trace
 from .graph import mark_recorded_graph, program_graph
 from .ir import Unsupported
 
@@ -275,6 +275,7 @@ class Compiled:
         """
         if mode != 'fill':
             return self._record_mode(key, args, names, paths, mode)
+        rng = opaque.generator_state()       # (the check run repeats the recording's draws)
         tr = trace.record_call(self.fn, args, names)
         out = tr.out
         many = isinstance(out, (tuple, list))
@@ -321,7 +322,7 @@ class Compiled:
                     before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
                 _deliver(bw)
                 if low is not None:
-                    prog, reason = _build(low, low.grads, tr.call_args, results, before)
+                    prog, reason = _build(low, low.grads, tr.call_args, results, before, rng)
         if not done:
             engine.backward(heads)
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
@@ -345,6 +346,7 @@ class Compiled:
 
     def _record_mode(self, key, args, names, paths, mode):
         """``_record`` for forward-only calls and calls inside ``record()``."""
+        rng = opaque.generator_state()       # (check runs repeat the recording's draws)
         tr = trace.record_call(self.fn, args, names, mark_args=(mode == 'return'),
                                train_mode=state.training)
         out = tr.out
@@ -359,7 +361,7 @@ class Compiled:
         progs = None
         if reason is None:
             try:
-                progs = _build_mode(self.__name__, tr, heads, mode)
+                progs = _build_mode(self.__name__, tr, heads, mode, rng)
             except Unsupported as err:
                 reason = f"not compiled: {err}"
         results = [h._data for h in heads]
@@ -415,7 +417,7 @@ def _refusal_of(tr):
     return None
 
 
-def _build_mode(name, tr, heads, mode):
+def _build_mode(name, tr, heads, mode, rng=None):
     """The checked program of a forward-only or in-``record()`` recording, or the reason
     (a string) it disagrees with eager mode.
 
@@ -423,14 +425,17 @@ def _build_mode(name, tr, heads, mode):
     (``program.build``): ``run`` on the arguments gives the results and this call's
     residuals, ``run_backward`` on the residuals and one head gradient per result gives
     every marked input's gradient.  The residuals of the check run are kept as
-    ``first_saved`` for the recording call's own tape node.
+    ``first_saved`` for the recording call's own tape node.  The check runs repeat the
+    recording's random draws (``rng``: the generator's state before it) and write no state
+    (``opaque.replay_draws``): the recording call's own backward does that later.
     """
     t0 = time.perf_counter()
     results = [h._data for h in heads]
     if mode == 'forward':
         low = lower.lower(heads, tr.guards, tr)
         prog = program.build(low, {}, mode='forward')
-        got = _quiet_run(prog, list(tr.call_args))
+        with opaque.replay_draws(rng, write_state=False):
+            got = _quiet_run(prog, list(tr.call_args))
         if got is program.GUARD_FAILED or got is program.STALE:
             return "not compiled: the program did not replay its own recording"
         if not _same(got, results):
@@ -445,7 +450,9 @@ def _build_mode(name, tr, heads, mode):
     if not marked:
         raise Unsupported("no input reaches the result")
     try:
-        bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
+        # (not this call's backward, which the tape node runs later: no state written)
+        with opaque.replay_draws(None, write_state=False):
+            bw = trace.record_backward(tr, [heads[k] for k in taped], marked)
     except Exception as err:              # (e.g. a rule that refuses create_graph)
         return (_forward_refusal(heads, tr) or
                 f"not compiled: the backward could not be recorded ({err})")
@@ -456,13 +463,15 @@ def _build_mode(name, tr, heads, mode):
     low = lower.lower(heads, tr.guards, tr, bw,
                       seed_inputs={j: nargs + k for j, k in enumerate(taped)})
     prog = program.build(low, low.grads, mode='return', nargs=nargs)
-    got = _quiet_run(prog, list(tr.call_args))
+    with opaque.replay_draws(rng, write_state=False):
+        got = _quiet_run(prog, list(tr.call_args))
     if got is program.GUARD_FAILED or got is program.STALE:
         return "not compiled: the program did not replay its own recording"
     got_heads, saved = got
     if not _same(got_heads, results):
         return "not compiled: the compiled program disagreed with eager mode"
-    grads = _quiet_backward(prog, saved, [_onp.ones(h.shape, h.dtype) for h in heads])
+    with opaque.replay_draws(None, write_state=False):
+        grads = _quiet_backward(prog, saved, [_onp.ones(h.shape, h.dtype) for h in heads])
     if grads is program.GUARD_FAILED:
         return "not compiled: the program did not replay its own recording"
     eager = {a._node: g._data for a, g in zip(bw.marked, bw.grads)}
@@ -608,7 +617,7 @@ def _traced_node(name, tr, heads, args, many):
     return tuple(outs) if many else outs[0]
 
 
-def _build(low, grads, call_args, results, before):
+def _build(low, grads, call_args, results, before, rng=None):
     """Compile and check the program once against the eager results of the recording call.
 
     Returns (Program, None), or (None, reason) when it disagrees with eager mode (a safety
@@ -631,7 +640,8 @@ def _build(low, grads, call_args, results, before):
         with warnings.catch_warnings():
             # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
             warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
-            got = prog.run(list(call_args))      # compiles (or loads from the disk cache) here
+            with opaque.replay_draws(rng, write_state=False):  # (the recording's draws)
+                got = prog.run(list(call_args))  # compiles (or loads from the disk cache) here
     finally:
         k = 0
         for lf in low.leaves:

@@ -394,6 +394,11 @@ def _lower_node(b, n, ins):
         return [b.scatter(b.cast(ins[0], dt), key, tuple(shape))]
     why = opaque.refusal(n)
     if why is None:                   # the op's own eager code as one step
+        for i in opaque.WRITES.get(name, ()):
+            if ins[i].kind != 'input':
+                raise Unsupported(f"op {name!r} writes its input {i} in place, and that input "
+                                  "is computed inside the function (only an argument or a "
+                                  "closed-over array can be written)")
         return [b.opaque(op, opaque.FORWARDS[name], ins, n.attrs, out.shape, dt)]
     raise Unsupported(f"op {name!r} ({why}; not in the compiler's table: "
                       f"{', '.join(rules.supported_names())})")

@@ -9,16 +9,37 @@ one that runs calls the op's eager backward rule (unrecorded, on a fresh ``Node`
 this call's inputs, output and attrs) for every input the program needs, the others pick
 their part.  The fused loops around these steps stay fused.
 
-Not taken (``refusal``): random ops (dropout: a replay would repeat the mask), ops whose
-eager code writes state (a training-mode ``batch_norm`` updates the running statistics in
-its backward) or reads arrays that are not its inputs (an inference-mode ``batch_norm``
-reads the running statistics outside the tape), and ops absent from ``FORWARDS``.
+Two declarations extend the protocol, one rule each:
+
+- ``RANDOM``: ops whose forward draws from ``np.random``'s generator.  Their opaque forward
+  draws afresh on every replay (a new dropout mask, as MXNet's hybridized dropout), and
+  its attrs (the mask) are what the backward reads, so the tracer does not count their
+  draws as stale ones.  A program that replays a forward twice (the check against the
+  recording call) repeats the draws of the run it repeats with
+  ``replay_draws(generator_state())``; a call inside ``record()`` keeps its masks among
+  the residuals its backward half reads;
+- ``WRITES``: the positions of inputs an op's backward writes in place (a training-mode
+  ``batch_norm`` updates its running statistics, inputs 3 and 4, as MXNet 1.9.1 does in
+  backward).  ``lower`` takes these only when they are inputs of the program (the
+  caller's arrays, so the program writes into them at the point the eager backward
+  would); under ``replay_draws(..., write_state=False)`` (a check run, a traced backward
+  that is not the call's own) the written arrays are restored afterwards.
+
+Not taken (``refusal``): ops listed in ``REFUSED`` and ops absent from ``FORWARDS`` —
+among them ``np.random``'s reparameterised draws (``random_normal``...): they would be
+``RANDOM`` ops too, but their node does not record the draw's dtype, which a redraw needs.
+A ``WRITES`` input that another step of the same program reads after the backward's write
+would see the new value (eager mode's order too, but not checked).
 """
+import contextlib
+import threading
+
 import numpy as _onp
 
+from .. import random as _random
 from .._state import state
 from ..ndarray import wrap
-from ..ops import activation, norm, special
+from ..ops import activation, dropout, norm, special
 from ..ops.conv import Geometry, conv_data, conv_transpose_data
 from ..ops.pool import Pool, _forward_data
 from ..tape import Node
@@ -64,8 +85,22 @@ def _norm_forward(name):
     return forward
 
 
+def _batch_norm(datas, attrs):
+    """Batch norm on this call's data and running statistics (inputs 3 and 4)."""
+    y, new_attrs, _mean, _inv = norm.batch_norm_apply(*(wrap(d) for d in datas), attrs[:6])
+    return y._data, new_attrs
+
+
+def _dropout(datas, attrs):
+    """Dropout with a mask drawn now (an active dropout: predict mode records a copy)."""
+    y, new_attrs = dropout.dropout_apply(wrap(datas[0]), attrs[:3])
+    return y._data, new_attrs
+
+
 # op name -> forward(datas, recorded attrs) -> (output data, attrs for the backward rule)
 FORWARDS = {
+    'batch_norm': _batch_norm,
+    'dropout': _dropout,
     'convolution': _convolution,
     'deconvolution': _deconvolution,
     'pooling': _pooling,
@@ -80,9 +115,14 @@ for _name, _fn in (('softrelu', 'softrelu'), ('softsign', 'softsign'),
                    ('digamma', 'digamma'), ('polygamma', '_polygamma')):
     FORWARDS[_name] = _elementwise(_fn)
 
+# ops whose opaque forward draws from np.random's generator on every replay
+RANDOM = frozenset({'dropout'})
+
+# op name -> positions of the inputs its backward writes in place (state, not gradients)
+WRITES = {'batch_norm': (3, 4)}
+
 # ops that stay eager, and why
 REFUSED = {
-    'dropout': "it draws a random mask (a replay would repeat the recorded one)",
     'embedding': "its indices are integers (the compiler takes float and bool inputs)",
     'prod': "no opaque forward is registered for it",
 }
@@ -91,12 +131,6 @@ REFUSED = {
 def refusal(node):
     """Why the tape node ``node`` cannot be an opaque step (None when it can)."""
     name = node.op.name
-    if name == 'batch_norm':
-        if node.attrs[6] is not None:
-            return ("batch_norm in training mode updates the running statistics in its "
-                    "backward (state a replay would not write)")
-        return ("batch_norm with running statistics reads them outside the tape (a replay "
-                "would reuse the recorded ones)")
     if name in REFUSED:
         return REFUSED[name]
     if name not in FORWARDS:
@@ -124,9 +158,54 @@ def run_forward(op, forward, datas, attrs):
 
 def run_backward(op, datas, out, attrs, g, needs):
     """The op's eager backward rule on this call's values: one gradient (NumPy) or None per
-    input."""
-    with Unrecorded():
+    input (the inputs ``WRITES`` lists are written in place, as eagerly)."""
+    with Unrecorded(), kept_state(op, datas):
         node = Node(op, [wrap(d) for d in datas], (out,), attrs)
         grads = op.backward(node, [wrap(g)], tuple(needs))
     return [_onp.zeros(d.shape, d.dtype) if r is None
             else _onp.ascontiguousarray(r._data, dtype=d.dtype) for r, d in zip(grads, datas)]
+
+
+# ---- random draws and state writes on replay ---------------------------------------------
+_local = threading.local()
+
+
+def generator_state():
+    """The state of ``np.random``'s generator now (for ``replay_draws``)."""
+    return _random._rng.bit_generator.state
+
+
+@contextlib.contextmanager
+def replay_draws(rng_state, write_state=True):
+    """Run a replay that repeats the draws made from ``rng_state`` (None: draw on), leaving
+    the generator as it was on entry; ``write_state=False``: the arrays ``WRITES`` lists
+    are restored after each backward step (a check run, or a traced backward that is not
+    the call's own)."""
+    saved = _random._rng.bit_generator.state if rng_state is not None else None
+    dry = getattr(_local, 'dry', False)
+    try:
+        if rng_state is not None:
+            _random._rng.bit_generator.state = rng_state
+        _local.dry = dry or not write_state
+        yield
+    finally:
+        _local.dry = dry
+        if saved is not None:
+            _random._rng.bit_generator.state = saved
+
+
+@contextlib.contextmanager
+def kept_state(op, datas):
+    """Around an op's backward: under ``replay_draws(..., write_state=False)``, restore the
+    arrays (NumPy buffers or ``ndarray``s) at the positions ``WRITES`` lists for it."""
+    where = WRITES.get(op.name)
+    if not where or not getattr(_local, 'dry', False):
+        yield
+        return
+    bufs = [getattr(datas[i], '_data', datas[i]) for i in where]
+    copies = [b.copy() for b in bufs]
+    try:
+        yield
+    finally:
+        for b, c in zip(bufs, copies):
+            b[...] = c

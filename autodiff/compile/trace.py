@@ -14,7 +14,8 @@ through the protocol of ``autodiff._state.Tracer``:
   noted in ``derived`` with its operands: the compiler recomputes what it knows and refuses
   the rest, so a replay never reuses the recording call's data by mistake;
 - ``on_draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
-  eagerly);
+  eagerly), except a draw by an op of ``opaque.RANDOM``, whose opaque step draws afresh on
+  every replay;
 - ``on_read``: values read into Python, by library functions (``array_equal``...) and by
   ``ndarray``'s own methods (below).
 
@@ -95,8 +96,10 @@ class Trace(Tracer):
                 return
 
     def on_draw(self, name):
-        """A draw from np.random: a replay would repeat it."""
-        self.reads.append(f'np.random.{name}')
+        """A draw from np.random: a replay would repeat it (unless the op drawing is one
+        whose opaque step redraws on every replay)."""
+        if name not in opaque.RANDOM:
+            self.reads.append(f'np.random.{name}')
 
     def on_read(self, name, arrays, value=None):
         """Values read into Python: a branch (``__bool__``) is a guard, the rest forbid
@@ -187,7 +190,7 @@ def _opaque_rule(node, grads, needs):
     """An opaque op's backward in the traced backward: its eager rule computes the values
     unrecorded, and one ``OPAQUE_GRAD`` node over the forward node's output, the incoming
     gradient and its inputs stands for them (attrs: the forward node, ``needs``)."""
-    with opaque.Unrecorded():
+    with opaque.Unrecorded(), opaque.kept_state(node.op, node.inputs):
         got = node.op.backward(node, grads, needs)
     ins = node.inputs
     which = [i for i, (g, need) in enumerate(zip(got, needs)) if need and g is not None]

@@ -7,6 +7,7 @@ layers (``nn``), recurrent layers and cells (``rnn``), losses (``loss``), ``Trai
 from .parameter import Parameter, Constant, DeferredInitializationError  # noqa: F401
 from .parameter_dict import ParameterDict  # noqa: F401
 from .block import Block  # noqa: F401
-from .hybrid import HybridBlock, SymbolBlock  # noqa: F401
+from .hybrid import HybridBlock  # noqa: F401
+from .symbol_block import SymbolBlock  # noqa: F401
 from . import nn, rnn, loss, data, utils, metric  # noqa: F401
 from .trainer import Trainer  # noqa: F401

@@ -1,4 +1,4 @@
-"""``HybridBlock`` (and ``SymbolBlock``): Blocks that ``hybridize()`` into compiled code.
+"""``HybridBlock``: Blocks that ``hybridize()`` into compiled code.
 
 Two styles, as MXNet 1.9.1: override ``hybrid_forward(self, F, x, *args, **params)``
 (``F`` is the ``np``/``npx`` facade, ``params`` this block's Parameters' arrays by
@@ -17,9 +17,10 @@ going in as arguments:
   program (keeping the residuals its backward reads) and leave one tape node
   (``compiled:<block>``) whose backward runs the backward half from them with the
   incoming head gradients, so ``loss.backward()`` fills the parameters' gradients
-  through it (one forward evaluation per call).  A block whose recording cannot be replayed (BatchNorm's
-  running-statistics update in training mode is an in-place write, dropout draws random
-  numbers, an op outside the compiler's table) runs eagerly, recorded as usual, and
+  through it (one forward evaluation per call; Dropout draws a fresh mask per call;
+  BatchNorm's training-mode backward updates the running statistics).  A block whose
+  recording cannot be replayed (an op outside the compiler's table, ``np.random`` draws,
+  reads of values into Python) runs eagerly, recorded as usual, and
   ``block.compiled_fallback_reason`` says why;
 - training-mode calls outside ``record()`` run eagerly.
 """
@@ -34,7 +35,7 @@ from .block import Block
 from .parameter import DeferredInitializationError, Structure
 from . import F as _F
 
-__all__ = ['HybridBlock', 'SymbolBlock']
+__all__ = ['HybridBlock']
 
 _tracing = threading.local()
 
@@ -193,8 +194,12 @@ class HybridBlock(Block):
         inputs = [np.zeros(shape, dtype=dt) for shape, dt in self._last_inputs]
         params = self.collect_params()
         fresh = [p._fresh_grad for p in params.values()]
-        with autograd.record(train_mode=False):
-            out = Block.__call__(self, *inputs)
+        _tracing.depth = getattr(_tracing, 'depth', 0) + 1     # (children run eagerly:
+        try:                                                   # their ops are the graph)
+            with autograd.record(train_mode=False):
+                out = Block.__call__(self, *inputs)
+        finally:
+            _tracing.depth -= 1
         for p, f in zip(params.values(), fresh):
             p._fresh_grad = f
         names = {p.name: p._data for p in params.values()}
@@ -209,19 +214,3 @@ class HybridBlock(Block):
         param_file = f'{path}-{epoch:04d}.params'
         save_arrays(param_file, arrays)
         return sym_file, param_file
-
-
-class SymbolBlock(HybridBlock):
-    """Not available: autodiff has no symbolic executor to run an MXNet symbol file."""
-
-    _MESSAGE = ("SymbolBlock needs a symbolic graph executor, which autodiff does not have: "
-                "rebuild the network from gluon.nn Blocks and use load_parameters "
-                "(HybridBlock.export writes a graph for inspection only)")
-
-    def __init__(self, outputs=None, inputs=None, params=None):
-        raise NotImplementedError(self._MESSAGE)
-
-    @staticmethod
-    def imports(symbol_file, input_names, param_file=None, ctx=None, **kwargs):
-        """Not available (see the class docstring)."""
-        raise NotImplementedError(SymbolBlock._MESSAGE)

@@ -2,8 +2,9 @@
 
 The mask comes from ``np.random``'s seedable generator, is saved on the node and
 reused by the backward (``g * mask``, a library op, so higher orders work: dropout
-is linear in its input).  An ``autograd.compile`` recording is told that random
-numbers were drawn, so it does not replay a stale mask.
+is linear in its input).  An ``autograd.compile`` recording is told that the op drew
+random numbers (``random._drawn('dropout')``): the compiler runs it as an opaque step
+(``dropout_apply``) that draws a fresh mask on every replay.
 """
 import numpy as _onp
 
@@ -50,8 +51,17 @@ def dropout(data, p=0.5, mode='training', axes=(), cudnn_off=False):
                             x.ndim, 'dropout') if axes != () else ()
     if not (mode == 'always' or state.training) or p == 0:
         return x.copy()            # a new array, as MXNet's (writing to it leaves data alone)
-    mask_shape = tuple(1 if i in shared else s for i, s in enumerate(x.shape))
     _random._drawn('dropout')
+    return dropout_apply(x, (float(p), mode, shared))[0]
+
+
+def dropout_apply(x, params):
+    """Dropout of the checked array ``x`` with ``params`` = (p, mode, shared axes), active:
+    ``(result, attrs)`` with a mask freshly drawn from ``np.random``'s generator (attrs: the
+    node's, the mask last).  The one computation behind ``dropout`` and the compiler's
+    opaque step."""
+    p, _mode, shared = params
+    mask_shape = tuple(1 if i in shared else s for i, s in enumerate(x.shape))
     keep = _random._rng.random(mask_shape) >= p
     dt = x.dtype
     if p == 1:
@@ -59,4 +69,5 @@ def dropout(data, p=0.5, mode='training', axes=(), cudnn_off=False):
     else:
         mask = keep.astype(dt) * dt.type(1.0 / (1.0 - p))
     out = _onp.multiply(x._data, mask)
-    return result(_dropout_op, (x,), out, (float(p), mode, shared, mask))
+    attrs = tuple(params) + (mask,)
+    return result(_dropout_op, (x,), out, attrs), attrs

@@ -70,9 +70,12 @@ def _param(v, name, arg, length):
     return a
 
 
-def _normalize(op, x, gamma, beta, shape3, stat_shape, eps, attrs, stats=None, fix_gamma=False):
+def _normalize(op, x, gamma, beta, shape3, stat_shape, eps, attrs, stats=None, fix_gamma=False,
+               extra=()):
     """Run the normalization; ``stats`` = (mean, inv) float64 arrays of ``stat_shape`` to use
     given statistics (batch norm's inference mode), else they are computed from the batch.
+    ``extra``: further inputs of the node after (x, gamma, beta) (batch norm's running
+    statistics: read or written by it, so they are on the tape; no gradient flows to them).
 
     Returns (result, mean, var or None, inv) with the statistics as float64 arrays."""
     d3 = _c(x._data).reshape(shape3)
@@ -92,7 +95,7 @@ def _normalize(op, x, gamma, beta, shape3, stat_shape, eps, attrs, stats=None, f
     if d3.size:
         K.normalize3(d3, mean, inv, g, b, out)
     full = attrs + (shape3, stat_shape, mean, inv, stats is not None, fix_gamma)
-    return result(op, (x, gamma, beta), out.reshape(x.shape), full), mean, var, inv
+    return result(op, (x, gamma, beta) + tuple(extra), out.reshape(x.shape), full), mean, var, inv
 
 
 def _norm_backward(node, grads, needs):
@@ -102,7 +105,7 @@ def _norm_backward(node, grads, needs):
     kernel passes instead (``_kernel_backward``)."""
     if not state.recording:
         return _kernel_backward(node, grads[0], needs)
-    x, gamma, beta = node.inputs
+    x, gamma, beta = node.inputs[:3]
     shape3, stat_shape, mean, inv, fixed_stats, fix_gamma = node.attrs[-6:]
     eps = node.attrs[_EPS_INDEX[node.op.name]]
     g3 = grads[0].reshape(shape3)
@@ -141,13 +144,13 @@ def _norm_backward(node, grads, needs):
             dx = (gg - sg / n - xhat * (sgh / n)) * iv
         dx = dx.reshape(x.shape)
     _after_backward(node)
-    return dx, dgamma, dbeta
+    return (dx, dgamma, dbeta) + (None,) * (len(node.inputs) - 3)
 
 
 def _kernel_backward(node, g, needs):
     """``_norm_backward``'s gradients from two kernel passes (``backward_sums3``: every
     reduction; ``backward_dx3``: the input's gradient), for a backward that is not recorded."""
-    x, gamma, beta = node.inputs
+    x, gamma, beta = node.inputs[:3]
     shape3, stat_shape, mean, inv, fixed_stats, fix_gamma = node.attrs[-6:]
     dt = x.dtype
     C = shape3[1]
@@ -170,7 +173,7 @@ def _kernel_backward(node, g, needs):
         dgamma = wrap(_onp.zeros(C, gamma.dtype) if fix_gamma else c_gh.astype(gamma.dtype))
     dbeta = wrap(c_g.astype(beta.dtype)) if needs[2] else None
     _after_backward(node)
-    return dx, dgamma, dbeta
+    return (dx, dgamma, dbeta) + (None,) * (len(node.inputs) - 3)
 
 
 def _after_backward(node):
@@ -195,18 +198,21 @@ def _defnorm(name, params, hook=None):
 def _update_running(node):
     """MXNet 1.9.1 updates the running statistics in the backward of a training-mode
     batch norm, with the biased batch variance:
-    ``moving = moving * momentum + batch * (1 - momentum)``."""
-    momentum, update = node.attrs[2], node.attrs[6]
-    if update is None:
+    ``moving = moving * momentum + batch * (1 - momentum)``.  The running arrays are the
+    node's inputs 3 and 4 (written in place: ``compile.opaque.WRITES`` declares it)."""
+    momentum, batch = node.attrs[2], node.attrs[6]
+    if batch is None:
         return
-    mm, mv, batch_mean, batch_var = update
-    mm._data[...] = mm._data * momentum + batch_mean * (1 - momentum)
-    mv._data[...] = mv._data * momentum + batch_var * (1 - momentum)
+    mm, mv = node.inputs[3:5]
+    batch_mean, batch_var = batch
+    mm._data[...] = mm._data * momentum + batch_mean.astype(mm.dtype) * (1 - momentum)
+    mv._data[...] = mv._data * momentum + batch_var.astype(mv.dtype) * (1 - momentum)
     for a in (mm, mv):                 # an in-place write: nodes that saved them must know
         _versions.stamp(a._data, tick())
 
 
-# (attrs[6], after the named parameters, holds the running arrays and the batch statistics)
+# (attrs[6], after the named parameters, holds the batch mean and variance (float64, one per
+# channel) when the backward is to update the running statistics, else None)
 _batch_norm_op = _defnorm('batch_norm', ('eps', 'axis', 'momentum', 'fix_gamma',
                                          'use_global_stats', 'training'), _update_running)
 
@@ -215,6 +221,31 @@ def _check_eps(eps, name):
     if not isinstance(eps, (int, float, _onp.floating)) or isinstance(eps, bool) or eps < 0:
         raise ValueError(f"{name}: eps must be a non-negative number, got {eps!r}")
     return float(eps)
+
+
+def batch_norm_apply(x, gamma, beta, mm, mv, params):
+    """Batch normalization of checked arrays with ``params`` = (eps, axis (normalized),
+    momentum, fix_gamma, use_global_stats, training): ``(result, attrs, mean, inv)``.
+
+    The one computation behind ``batch_norm`` and the compiler's opaque step: the node
+    (recorded when recording) has inputs (x, gamma, beta, moving_mean, moving_var) and
+    ``attrs`` are its attributes (its backward rule's reading)."""
+    eps, ax, momentum, fix_gamma, use_global_stats, training = params
+    C = x.shape[ax]
+    shape3 = (math.prod(x.shape[:ax]), C, math.prod(x.shape[ax + 1:]))
+    stat_shape = (1, C, 1)
+    stats = None
+    if use_global_stats or not training:
+        stats = (mm._data.astype(_onp.float64).reshape(stat_shape),
+                 (1.0 / _onp.sqrt(mv._data.astype(_onp.float64) + eps)).reshape(stat_shape))
+    y, mean, var, inv = _normalize(_batch_norm_op, x, gamma, beta, shape3, stat_shape, eps,
+                                   tuple(params) + (None,), stats, fix_gamma, extra=(mm, mv))
+    # the running statistics are updated when this node's backward runs
+    batch = None if stats is not None else (mean.reshape(C), var.reshape(C))
+    attrs = tuple(params) + (batch, shape3, stat_shape, mean, inv, stats is not None, fix_gamma)
+    if y._node is not None:
+        y._node.attrs = attrs
+    return y, attrs, mean, inv
 
 
 def batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
@@ -233,6 +264,9 @@ def batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.
     ``output_mean_var=True`` also returns the mean and the inverse standard deviation
     ``1 / sqrt(var + eps)`` used (no gradient flows through them).  ``cudnn_off`` and
     the calibration ranges are accepted and ignored (CPU only, no quantization).
+    The running statistics are inputs of the recorded node (no gradient flows to them,
+    as to MXNet's auxiliary states), so ``autograd.compile`` reads and writes them as
+    such.
     """
     name = 'batch_norm'
     x = _float_data(as_array(data), name)
@@ -245,22 +279,9 @@ def batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.
     mm = _param(moving_mean, name, 'moving_mean', C)
     mv = _param(moving_var, name, 'moving_var', C)
     eps = _check_eps(eps, name)
-    momentum = float(momentum)
-    shape3 = (math.prod(x.shape[:ax]), C, math.prod(x.shape[ax + 1:]))
-    stat_shape = (1, C, 1)
-    training = state.training
-    stats = None
-    if use_global_stats or not training:
-        stats = (mm._data.astype(_onp.float64).reshape(stat_shape),
-                 (1.0 / _onp.sqrt(mv._data.astype(_onp.float64) + eps)).reshape(stat_shape))
-    y, mean, var, inv = _normalize(_batch_norm_op, x, gamma, beta, shape3, stat_shape, eps,
-                                   (eps, ax, momentum, bool(fix_gamma), bool(use_global_stats),
-                                    training, None), stats, bool(fix_gamma))
-    if stats is None and y._node is not None:
-        # the running statistics are updated when this node's backward runs
-        attrs = list(y._node.attrs)
-        attrs[6] = (mm, mv, mean.reshape(C).astype(mm.dtype), var.reshape(C).astype(mv.dtype))
-        y._node.attrs = tuple(attrs)
+    params = (eps, ax, float(momentum), bool(fix_gamma), bool(use_global_stats),
+              state.training)
+    y, _attrs, mean, inv = batch_norm_apply(x, gamma, beta, mm, mv, params)
     if output_mean_var:
         return [y, wrap(mean.reshape(C).astype(x.dtype)), wrap(inv.reshape(C).astype(x.dtype))]
     return y

@@ -10,4 +10,5 @@ from .conv_layers import (Conv1D, Conv2D, Conv3D, Conv1DTranspose, Conv2DTranspo
                           AvgPool2D, AvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D,
                           GlobalMaxPool3D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D)
 from ..block import Block  # noqa: F401
-from ..hybrid import HybridBlock, SymbolBlock  # noqa: F401
+from ..hybrid import HybridBlock  # noqa: F401
+from ..symbol_block import SymbolBlock  # noqa: F401

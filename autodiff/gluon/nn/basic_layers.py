@@ -1,8 +1,9 @@
 """Basic layers (MXNet 1.9.1's ``gluon.nn.basic_layers``): containers, ``Dense``,
 ``Dropout``, ``Flatten``, ``Lambda``/``HybridLambda``, ``Identity``, ``Embedding``.
 
-``Dense`` is a matmul plus bias (``npx.fully_connected``'s math); ``Dropout`` draws its
-mask from ``np.random`` in training mode; ``Embedding`` uses ``npx.embedding`` when that
+``Dense`` is a matmul plus bias (``npx.fully_connected``'s math); ``Dropout`` is
+``npx.dropout`` in training mode (its mask from ``np.random``; compiled, a fresh one per
+call); ``Embedding`` uses ``npx.embedding`` when that
 operator exists, else integer indexing of the weight (the same values and gradient).
 """
 import math
@@ -155,12 +156,8 @@ class Dropout(HybridBlock):
         """Apply the layer to the input (see the class docstring)."""
         if not autograd.is_training() or self._rate == 0:
             return x
-        if self._rate == 1:
-            return x * 0
-        shape = tuple(1 if i in self._axes or i - x.ndim in self._axes else s
-                      for i, s in enumerate(x.shape))
-        keep = np.random.uniform(0, 1, shape) >= self._rate
-        return x * (keep.astype(x.dtype) * (1.0 / (1.0 - self._rate)))
+        # the op (as MXNet's layer): a hybridized block draws a fresh mask on every call
+        return npx.dropout(x, p=self._rate, axes=self._axes)
 
     def __repr__(self):
         return f'{self.__class__.__name__}(p = {self._rate}, axes={self._axes})'

@@ -5,19 +5,17 @@ Each calls its ``npx`` kernel op (``batch_norm``, ``layer_norm``, ``instance_nor
 training mode (``autograd.is_training()``, unless ``use_global_stats``) normalises with the
 batch statistics and, as MXNet 1.9.1 does, updates ``running = momentum * running +
 (1 - momentum) * batch`` (biased batch variance) when the backward pass runs: no backward,
-no update.  Otherwise it uses the running statistics, written with ordinary ops so that
-a hybridized block compiles.  ``GroupNorm``'s ``gamma``/``beta``
+no update.  Otherwise it uses the running statistics.  The running statistics are inputs
+of the ``batch_norm`` node, so a hybridized ``BatchNorm`` compiles in both modes (the
+compiled backward writes the update into the parameters' arrays).  ``GroupNorm``'s
+``gamma``/``beta``
 have one value per group, as in 1.9.1.
 """
-from ... import np, npx, autograd
+from ... import npx
 from ...errors import ShapeError, AxisError
 from ..hybrid import HybridBlock
 
 __all__ = ['BatchNorm', 'LayerNorm', 'InstanceNorm', 'GroupNorm']
-
-
-def _channel_shape(ndim, axis):
-    return tuple(-1 if i == axis else 1 for i in range(ndim))
 
 
 def _axis(axis, ndim, who):
@@ -94,19 +92,12 @@ class BatchNorm(_Norm):
         """Apply the layer to the input (see the class docstring)."""
         ax = _axis(self._axis, x.ndim, self.name)
         self._check(x, x.shape[ax])
-        if autograd.is_training() and not self._use_global_stats:
-            # the kernel op; it updates the running statistics in backward, as MXNet 1.9.1
-            return npx.batch_norm(x, gamma, beta, running_mean, running_var, eps=self._eps,
-                                  momentum=self._momentum, fix_gamma=self._fix_gamma,
-                                  axis=self._axis)
-        # inference: the running statistics as ordinary operands, so that a hybridized
-        # block compiles (npx.batch_norm reads them outside the tape, which the compiler
-        # refuses)
-        cs = _channel_shape(x.ndim, ax)
-        out = (x - running_mean.reshape(cs)) / np.sqrt(running_var.reshape(cs) + self._eps)
-        if not self._fix_gamma:
-            out = out * gamma.reshape(cs)
-        return out + beta.reshape(cs)
+        # the kernel op in both modes: the running statistics are its inputs (read in
+        # inference, updated in training mode's backward, as MXNet 1.9.1), so a hybridized
+        # block compiles either way
+        return npx.batch_norm(x, gamma, beta, running_mean, running_var, eps=self._eps,
+                              momentum=self._momentum, fix_gamma=self._fix_gamma,
+                              use_global_stats=self._use_global_stats, axis=self._axis)
 
     def __repr__(self):
         kw = ', '.join(f'{k}={v}' for k, v in self._kwargs.items())
