@@ -90,7 +90,12 @@ def test_cifar10_binary_batches(tmp_path):
                                    .transpose(1, 2, 0))
 
 
-def test_cifar100_from_the_archive_fine_and_coarse(tmp_path):
+@pytest.mark.parametrize('data_filter', [True, False], ids=['tarfile-filter', 'older-python'])
+def test_cifar100_from_the_archive_fine_and_coarse(tmp_path, monkeypatch, data_filter):
+    if not data_filter:               # Pythons before 3.11.4 have no extraction filters
+        monkeypatch.delattr(tarfile, 'data_filter', raising=False)
+    elif not hasattr(tarfile, 'data_filter'):
+        pytest.skip("this Python's tarfile has no extraction filters (before 3.11.4)")
     src = tmp_path / 'build' / 'cifar-100-binary'
     src.mkdir(parents=True)
     rec, labels, pixels = _cifar_records(3, 2, 9)
@@ -101,6 +106,18 @@ def test_cifar100_from_the_archive_fine_and_coarse(tmp_path):
     coarse = vision.CIFAR100(root=str(tmp_path), train=False)
     assert [fine[i][1] for i in range(3)] == labels[:, 1].tolist()
     assert [coarse[i][1] for i in range(3)] == labels[:, 0].tolist()
+
+
+def test_an_archive_member_outside_the_root_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delattr(tarfile, 'data_filter', raising=False)   # the fallback's own check
+    evil = tmp_path / 'evil.bin'
+    evil.write_bytes(b'x')
+    root = tmp_path / 'root'
+    root.mkdir()
+    with tarfile.open(str(root / 'cifar-100-binary.tar.gz'), 'w:gz') as tar:
+        tar.add(str(evil), arcname='../evil.bin')
+    with pytest.raises(ValueError, match='outside'):
+        vision.CIFAR100(root=str(root), train=False)
 
 
 def test_mnist_through_a_dataloader_with_to_tensor(tmp_path):
