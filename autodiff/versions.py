@@ -28,6 +28,12 @@ def stamp(data, tick):
     root = _root(data)
     key = id(root)
     last_write = tick
+    entry = _stamps.get(key)
+    if entry is not None and entry[0]() is root:
+        # the buffer's weakref from its first stamp still holds (an optimizer writes the
+        # same weights every step): only the tick changes, no new weakref and callback
+        _stamps[key] = (entry[0], tick)
+        return
     _stamps[key] = (weakref.ref(root, lambda _r, key=key: _stamps.pop(key, None)), tick)
 
 

@@ -92,7 +92,9 @@ class HybridBlock(Block):
                 arrays = False
                 break
         if arrays:
-            self._last_inputs = [(a._data.shape, a._data.dtype) for a in args]
+            # (internal state is written into __dict__: Block.__setattr__'s child and
+            # Parameter registration checks are for user attributes, not per-call state)
+            self.__dict__['_last_inputs'] = [(a._data.shape, a._data.dtype) for a in args]
             if (self._active and (state.recording or not state.training)
                     and not _in_trace()):
                 return self._call_compiled(args)
@@ -103,8 +105,8 @@ class HybridBlock(Block):
         changed its make-up (``parameter.Structure``): a call does not walk the tree."""
         cache = self._param_cache
         if cache is None or cache[0] != Structure.version:
-            cache = self._param_cache = (Structure.version,
-                                         list(self.collect_params().values()))
+            cache = self.__dict__['_param_cache'] = (Structure.version,
+                                                     list(self.collect_params().values()))
         return cache[1]
 
     def _call_compiled(self, args):
@@ -113,15 +115,16 @@ class HybridBlock(Block):
             if p._data is None:
                 return super().__call__(*args)  # the first call initialises deferred shapes
         recording = state.recording
-        if self._compiled_params is not params:
-            self._compiled_by_mode = {}
-            self._compiled_params = params
-        compiled = self._compiled_by_mode.get(recording)
+        d = self.__dict__
+        if d['_compiled_params'] is not params:
+            d['_compiled_by_mode'] = {}
+            d['_compiled_params'] = params
+        compiled = d['_compiled_by_mode'].get(recording)
         if compiled is None:
-            compiled = self._compiled_by_mode[recording] = _compile(self._traced,
+            compiled = d['_compiled_by_mode'][recording] = _compile(self._traced,
                                                                     backward=recording)
-        self._compiled = compiled
-        self._n_standins = len(params)
+        d['_compiled'] = compiled
+        d['_n_standins'] = len(params)
         if recording:
             # the parameters' own arrays: the compiled call's tape node reaches them
             # (what ``Parameter.data()`` gives, and a recorded use: fresh gradients)

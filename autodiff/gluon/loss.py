@@ -17,6 +17,7 @@ from .. import np, npx
 from .._state import state
 from ..errors import ShapeError
 from ..ndarray import ndarray, wrap
+from ..ops.softmax_ce import softmax_ce
 from ._ctc import ctc_nll
 from .hybrid import HybridBlock
 
@@ -144,14 +145,26 @@ class SoftmaxCrossEntropyLoss(Loss):
         self._sparse_label = sparse_label
         self._from_logits = from_logits
 
-    def _pick_mask(self, pred, label, sign=1):
-        """``sign`` at each row's label along the axis, 0 elsewhere, in ``pred``'s dtype: what
-        MXNet's ``pick(pred, label, axis, mode='clip')`` selects (float labels truncated,
-        labels outside ``[0, C)`` clipped into it).  The labels carry no gradient, so
-        eagerly the mask is made in NumPy (one array, no tape work); inside a compile trace
-        it is made with library ops, so that a replay recomputes it from new labels."""
+    def _pick_index(self, pred, label):
+        """The class index of each row along the axis (NumPy, integer, shaped as ``pred``
+        with 1 along the axis), as MXNet's ``pick(pred, label, axis, mode='clip')`` takes
+        it: float labels truncated, labels outside ``[0, C)`` clipped into it."""
         ax = self._axis % pred.ndim
         n = pred.shape[ax]
+        want = pred.shape[:ax] + (1,) + pred.shape[ax + 1:]
+        idx = label._data.reshape(want)
+        if idx.dtype.kind == 'f':
+            if not _onp.isfinite(idx).all():
+                raise ValueError(f"{self.name}: the sparse label holds NaN or inf")
+            idx = _onp.trunc(idx)
+        elif idx.dtype.kind not in 'biu':
+            raise TypeError(f"{self.name}: sparse labels must be numbers, got dtype "
+                            f"{idx.dtype}")
+        return _onp.clip(idx, 0, n - 1)
+
+    def _checked_label(self, pred, label):
+        """``label`` as an array, its size checked against ``pred``'s rows along the axis."""
+        ax = self._axis % pred.ndim
         want = pred.shape[:ax] + (1,) + pred.shape[ax + 1:]
         if not isinstance(label, ndarray):
             label = np.array(label)
@@ -159,17 +172,20 @@ class SoftmaxCrossEntropyLoss(Loss):
             raise ShapeError(f"{self.name}: sparse label of shape {label.shape} does not fit "
                              f"pred of shape {pred.shape} (one class index per row along axis "
                              f"{self._axis} means {math.prod(want)} labels)")
+        return label
+
+    def _pick_mask(self, pred, label, sign=1):
+        """``sign`` at each row's label along the axis, 0 elsewhere, in ``pred``'s dtype: what
+        ``pick`` selects (``_pick_index``).  The labels carry no gradient, so eagerly the
+        mask is made in NumPy (one array, no tape work); inside a compile trace it is made
+        with library ops, so that a replay recomputes it from new labels."""
+        label = self._checked_label(pred, label)
+        ax = self._axis % pred.ndim
+        n = pred.shape[ax]
+        want = pred.shape[:ax] + (1,) + pred.shape[ax + 1:]
         classes_shape = tuple(-1 if i == ax else 1 for i in range(pred.ndim))
         if state.tracer is None:
-            idx = label._data.reshape(want)
-            if idx.dtype.kind == 'f':
-                if not _onp.isfinite(idx).all():
-                    raise ValueError(f"{self.name}: the sparse label holds NaN or inf")
-                idx = _onp.trunc(idx)
-            elif idx.dtype.kind not in 'biu':
-                raise TypeError(f"{self.name}: sparse labels must be numbers, got dtype "
-                                f"{idx.dtype}")
-            idx = _onp.clip(idx, 0, n - 1)
+            idx = self._pick_index(pred, label)
             hot = idx == _onp.arange(n).reshape(classes_shape)
             return wrap(hot.astype(pred.dtype) if sign == 1 else
                         _onp.where(hot, pred.dtype.type(sign), pred.dtype.type(0)))
@@ -179,10 +195,18 @@ class SoftmaxCrossEntropyLoss(Loss):
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         """One loss value per sample (see the class docstring)."""
+        rows = (self._sparse_label and sample_weight is None and pred.ndim == 2
+                and self._batch_axis % 2 != self._axis % 2)
+        if (rows and not self._from_logits and self._axis % 2 == 1 and state.tracer is None
+                and pred.dtype.kind == 'f'):
+            # (N, C) rows, eagerly: one fused op (log_softmax, pick and their backward in
+            # one kernel each); under a compile trace the composition below, which lowers
+            label = self._checked_label(pred, label)
+            loss = softmax_ce(pred, self._pick_index(pred, label).reshape(-1))
+            return self._weighted(loss, None)
         if not self._from_logits:
             pred = npx.log_softmax(pred, self._axis)
-        if (self._sparse_label and sample_weight is None and pred.ndim == 2
-                and self._batch_axis % 2 != self._axis % 2):
+        if rows:
             # (N, C) rows: the per-sample sum is already the loss (a mean over the one
             # remaining axis of length 1 would divide by 1): two recorded ops, not four
             loss = (pred * self._pick_mask(pred, label, -1)).sum(axis=self._axis)

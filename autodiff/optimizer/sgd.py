@@ -14,7 +14,7 @@ With ``g = clip(rescale_grad * grad)``:
 import numpy as _onp
 
 from ..kernels import optim as _kernels
-from .base import Optimizer, flat, register, stamp, write
+from .base import Optimizer, buf, flat, register, stamp, write
 
 __all__ = ['SGD', 'NAG', 'Signum']
 
@@ -35,12 +35,12 @@ class SGD(Optimizer):
         """One in-place update of ``weight`` (the formula is in the class docstring)."""
         lr, wd, _, w, t = self._begin(index, weight)
         if state is not None and type(self)._momentum_step is SGD._momentum_step:
-            views = flat(weight, grad, state)
+            views = self._flat_views(index, weight, grad, state)
             if views is not None:             # one fused pass (the same arithmetic)
-                clip = -1.0 if self.clip_gradient is None else self.clip_gradient
+                rescale, clip, momentum = self._scalars(t)
                 lr32 = t(lr)
-                _kernels.sgd_momentum(*views, t(self.rescale_grad), t(clip), lr32,
-                                      lr32 * t(wd), t(self.momentum))
+                _kernels.sgd_momentum(views[0], views[1], views[2], rescale, clip, lr32,
+                                      lr32 * t(wd), momentum)
                 stamp(weight)
                 return
         g = self._grad(grad, w.dtype)
@@ -48,6 +48,36 @@ class SGD(Optimizer):
             write(weight, (t(1) - t(lr) * t(wd)) * w - t(lr) * g)
         else:
             self._momentum_step(weight, w, g, state, t(lr), t(wd), t(self.momentum))
+
+    def _scalars(self, t):
+        """``(rescale_grad, clip, momentum)`` as scalars of type ``t`` (clip -1: none),
+        made once while they stay the same (``Trainer.step`` sets ``rescale_grad`` every
+        step, usually to the same value)."""
+        key = (self.rescale_grad, self.clip_gradient, self.momentum, t)
+        cached = self.__dict__.get('_scalar_cache')
+        if cached is None or cached[0] != key:
+            clip = -1.0 if self.clip_gradient is None else self.clip_gradient
+            cached = self._scalar_cache = (key, (t(self.rescale_grad), t(clip),
+                                                 t(self.momentum)))
+        return cached[1]
+
+    def _flat_views(self, index, weight, grad, state):
+        """``flat(weight, grad, state)``, kept per index while the three buffers are the
+        same objects (a Parameter's data, gradient and state live as long as it does)."""
+        w, g = buf(weight), buf(grad)
+        cache = self.__dict__.setdefault('_view_cache', {})
+        hit = cache.get(index)
+        if hit is not None and hit[0] is w and hit[1] is g and hit[2] is state:
+            return hit[3]
+        views = flat(weight, grad, state)
+        cache[index] = (w, g, state, views)
+        return views
+
+    def __getstate__(self):
+        d = super().__getstate__()
+        d.pop('_view_cache', None)              # (buffers: not part of the saved state)
+        d.pop('_scalar_cache', None)
+        return d
 
     @staticmethod
     def _momentum_step(weight, w, g, m, lr, wd, momentum):

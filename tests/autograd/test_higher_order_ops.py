@@ -8,6 +8,7 @@ import pytest
 from autodiff import np, npx, autograd
 from autodiff.ops import conv, indexing, pool, special, unary, norm, dense, detection
 from autodiff.ops import cumulative
+from autodiff.ops import softmax_ce
 from autodiff.ops import random_ops
 from autodiff.ops.core import registered_ops
 
@@ -257,6 +258,11 @@ NN = {
     'batch_dot': (lambda a, b: npx.batch_dot(a, b, transpose_b=True) ** 2,
                   [U((2, 3, 4), -1, 1), U((2, 2, 4), -1, 1, 2)]),
     'pick': (lambda x: npx.pick(x, np.array(onp.array([2, 0])), 1) ** 3, [A]),
+    'softmax_cross_entropy': (lambda x: softmax_ce.softmax_ce(x, onp.array([2, 0])), [A]),
+    'softmax_cross_entropy_grad': (
+        lambda x, g: softmax_ce.softmax_ce_grad(x, g, onp.array([2, 0]),
+                                                onp.log(onp.exp(x._data).sum(1))),
+        [A, U((2,), -1, 1, 2)]),
     'topk': (lambda x: npx.topk(x, k=2, ret_typ='value') ** 3, [A]),
     'gather_nd': (lambda x: npx.gather_nd(x, np.array(onp.array([[1, 0, 1], [2, 2, 0]]))) ** 3,
                   [A]),

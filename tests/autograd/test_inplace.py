@@ -128,3 +128,22 @@ def test_setitem_outside_record_is_not_recorded():
     x[:] = v
     assert x._node is None
     onp.testing.assert_array_equal(x.asnumpy(), [2.0, 4.0])
+
+
+def test_a_buffer_stamped_again_keeps_one_weakref_and_the_newest_tick():
+    """An optimizer writes the same weights every step: the second stamp of a buffer reuses
+    the first one's weakref, and a node recorded between the two writes still sees the
+    later one."""
+    from autodiff import versions
+    from autodiff.tape import tick
+    w = np.array(onp.ones(3))
+    w.attach_grad()
+    versions.stamp(w._data, tick())
+    ref = versions._stamps[id(w._data)][0]
+    with autograd.record():
+        y = np.sin(w) * 2
+    w._data[...] = 2.0
+    versions.stamp(w._data, tick())
+    assert versions._stamps[id(w._data)][0] is ref
+    with pytest.raises(GraphError, match='modified by an in-place operation'):
+        y.backward()

@@ -529,7 +529,10 @@ FALLBACK_OPS = {'prod', 'embedding', 'roi_pooling', 'setitem',
                 # np.random's draws (a replay would repeat the noise)
                 'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
                 'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
-                'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal'}
+                'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal',
+                # the eager SoftmaxCrossEntropyLoss's fused op (a compile trace records the
+                # lowerable log_softmax composition instead: gluon/loss.py)
+                'softmax_cross_entropy', 'softmax_cross_entropy_grad'}
 # recorded only by backward passes under create_graph (adjoints of the normalizations,
 # embedding and the sliding windows): the compiler's traced backward runs the rules of the
 # opaque ops that record them as opaque steps, so none of them is lowered (the adjoints of

@@ -217,3 +217,29 @@ def test_negative_clip_gradient_means_no_clipping_as_mxnet():
         # MXNet 1.9.1 (SGD(learning_rate=0.1, momentum=0 or 0.9, clip_gradient=-1), one
         # update from zero momentum) gives [0.5, -1.3, 2.95]: the gradient unclipped
         onp.testing.assert_allclose(wa.asnumpy(), [0.5, -1.3, 2.95], rtol=1e-6)
+
+
+def test_fused_sgd_keeps_its_views_and_scalars_only_while_they_hold():
+    """SGD keeps each index's flat views (while the weight, gradient and state are the same
+    objects) and its scalars (while rescale_grad, clip and momentum stay): a changed
+    rescale_grad or clip, a new gradient buffer or a new state is used at the next update."""
+    rng = onp.random.default_rng(2)
+    w0 = rng.standard_normal((3, 4)).astype('float32')
+    o = opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.01)
+    w, g = np.array(w0), np.array(rng.standard_normal((3, 4)).astype('float32'))
+    state = o.create_state(0, w)
+    ref_w, ref_m = w0.copy(), onp.zeros_like(w0)
+    settings = [(1.0, None), (1.0, None), (0.25, None), (0.25, 0.05), (0.25, 0.05)]
+    for step, (rescale, clip) in enumerate(settings):
+        o.rescale_grad, o.clip_gradient = rescale, clip
+        if step == 3:
+            g = np.array(rng.standard_normal((3, 4)).astype('float32'))   # a new buffer
+        if step == 4:
+            state = state.copy()                                          # a new state
+        g._data[...] = rng.standard_normal((3, 4)).astype('float32')      # same buffer
+        o.update(0, w, g, state)
+        ref_w, ref_m = _sgd_mom_numpy(ref_w, g.asnumpy(), ref_m, 0.1, 0.01, 0.9, rescale,
+                                      clip)
+        onp.testing.assert_array_equal(w.asnumpy(), ref_w, err_msg=f"step {step}")
+        onp.testing.assert_array_equal(state, ref_m)
+    assert '_view_cache' not in pickle.loads(pickle.dumps(o)).__dict__
