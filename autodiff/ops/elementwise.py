@@ -491,8 +491,17 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
             da, db = a._data, b._data
             dt = da.dtype
             if dt is db.dtype and dt.kind == 'f':
+                n = da.size
+                if da.ndim == 1 and db.ndim == 1 and da.base is None and db.base is None \
+                        and n == db.size and 0 < n < PARALLEL_MIN:
+                    # two 1-D buffers that own their memory (NumPy allocated them
+                    # contiguous; a rare read-only one is only another signature): the
+                    # kernel takes them as they are, no views made
+                    out = _onp.empty(n, dt)
+                    (kernels.get('aa') or row.kernel('aa'))(da, db, out)
+                    return result(op, (a, b), out)
                 shape = da.shape
-                if shape == db.shape and 0 < da.size < PARALLEL_MIN \
+                if shape == db.shape and 0 < n < PARALLEL_MIN \
                         and da.flags.writeable and db.flags.writeable:
                     out = _onp.empty(shape, dt)
                     (kernels.get('aa') or row.kernel('aa'))(da.ravel(), db.ravel(), out.ravel())

@@ -73,19 +73,21 @@ class _ArrayMethods:
             yield _indexing.getitem(self, i)
 
     # ---- arithmetic --------------------------------------------------------------------
-    def __add__(self, o): return _binary.add(self, o)
+    # ``x + y`` with the array on the left is the op itself (``self`` is its first operand):
+    # no method frame between the operator and the row's function (issue 18, W9)
+    __add__ = _binary.add
     def __radd__(self, o): return _binary.add(o, self)
-    def __sub__(self, o): return _binary.subtract(self, o)
+    __sub__ = _binary.subtract
     def __rsub__(self, o): return _binary.subtract(o, self)
-    def __mul__(self, o): return _binary.multiply(self, o)
+    __mul__ = _binary.multiply
     def __rmul__(self, o): return _binary.multiply(o, self)
-    def __truediv__(self, o): return _binary.divide(self, o)
+    __truediv__ = _binary.divide
     def __rtruediv__(self, o): return _binary.divide(o, self)
-    def __mod__(self, o): return _binary.mod(self, o)
+    __mod__ = _binary.mod
     def __rmod__(self, o): return _binary.mod(o, self)
-    def __pow__(self, o): return _binary.power(self, o)
+    __pow__ = _binary.power
     def __rpow__(self, o): return _binary.power(o, self)
-    def __matmul__(self, o): return _linalg.matmul(self, o)
+    __matmul__ = _linalg.matmul
     def __rmatmul__(self, o): return _linalg.matmul(o, self)
     def __neg__(self): return _unary.negative(self)
     def __pos__(self): return self
@@ -230,7 +232,8 @@ def _attach():
             if hasattr(ndarray, name) and name not in vars(object) and body is not _ArrayMethods:
                 raise TypeError(f"ndarray.{name} is defined twice ({body.__name__})")
             fn = member.fget if isinstance(member, property) else member
-            if hasattr(fn, '__qualname__'):
+            # (renamed only when written in the body: ``__mul__`` is ``np.multiply`` itself)
+            if getattr(fn, '__qualname__', '').startswith(body.__name__ + '.'):
                 fn.__qualname__ = f'ndarray.{name}'
             setattr(ndarray, name, member)
 

@@ -9,6 +9,7 @@ import math
 import numpy as _onp
 
 from .. import dtypes
+from ..ndarray import ndarray
 from ..kernels import reduce as K
 from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
@@ -98,6 +99,14 @@ def _sum_dtype(dt):
     return _onp.dtype(_onp.uint64 if dt.kind == 'u' else _onp.int64)
 
 
+_ALL_AXES = [tuple(range(n)) for n in range(33)]
+
+
+def _all_axes(ndim):
+    """``tuple(range(ndim))``, the axes of a full reduction (made once per rank)."""
+    return _ALL_AXES[ndim] if ndim < 33 else tuple(range(ndim))
+
+
 def _make_reduction(name, code, vjp, needs_ans=True):
     def backward(node, grads, needs):
         x = node.inputs[0]
@@ -125,7 +134,7 @@ def _make_reduction(name, code, vjp, needs_ans=True):
             # the common small case (a loss, W9), decided once: the float64 total of the
             # flat buffer as a 0-d array of the dtype, as reduce_data computes it
             total = K.sum_flat(d.ravel(), 0, d.size, _F64_ZERO)
-            return result(op, (x,), _onp.asarray(total, d.dtype), (tuple(range(d.ndim)), False))
+            return result(op, (x,), _onp.asarray(total, d.dtype), (_all_axes(d.ndim), False))
         axes = normalize_axes(axis, d.ndim, name, reduction=True)
         if code in (K.MAX, K.MIN) and any(d.shape[i] == 0 for i in axes):
             raise ValueError(f"{name}: zero-size array to reduction operation {name} "
@@ -150,6 +159,19 @@ def _make_reduction(name, code, vjp, needs_ans=True):
         return apply
 
     def with_dtype(a, axis=None, keepdims=False, *, dtype=None):
+        if full_float_sum and axis is None and type(a) is ndarray and dtype is None \
+                and not keepdims:
+            # ``x.sum()`` of a small float array (a loss, W9), decided before any other
+            # layer: the float64 total of the flat buffer written into a 0-d array of the
+            # dtype, as ``apply``'s and reduce_data's full sums compute it
+            d = a._data
+            dt = d.dtype
+            n = d.size
+            if dt.kind == 'f' and 0 < n < SUM_PARALLEL_MIN:
+                out = _onp.empty((), dt)
+                out[()] = K.sum_flat(d if d.ndim == 1 and d.base is None else d.ravel(),
+                                     0, n, _F64_ZERO)
+                return result(op, (a,), out, (_all_axes(d.ndim), False))
         x = as_array(a)
         if dtype is not None:             # accumulate in ``dtype``: the cast is recorded
             x = x.astype(dtypes.check(dtype, name))
