@@ -104,8 +104,11 @@ def _sum_runs(d, axes, out, out_dtype):
         out[...] = _sum_all(d.reshape(-1), out_dtype)
     elif pattern == (False, True):
         K.sum_rows(d.reshape(lengths), out, zero)
-    elif pattern == (True, False):
-        K.sum_first(d.reshape(lengths), out, zero)
+    elif pattern == (True, False):          # (floats: the default accumulator, as above)
+        if out_dtype.kind == 'f':
+            K.sum_first(d.reshape(lengths), out)
+        else:
+            K.sum_first(d.reshape(lengths), out, zero)
     elif pattern == (True, False, True):
         K.sum_outer_inner(d.reshape(lengths), out, zero)
     elif pattern == (False, True, False):
