@@ -36,6 +36,14 @@ def _planes(d):
     return d5.reshape((d.shape[0] * d.shape[1],) + d5.shape[2:])   # (explicit: may be empty)
 
 
+def _tiles(shape4, k3, s3, p3, out3):
+    """The rule for ``K.pool_max_tiles``: 1-D or 2-D windows (one depth) that tile the
+    plane: kernel == stride, no padding, every window inside the input."""
+    _, D, H, W = shape4
+    return (D == 1 and k3[0] == 1 and out3[0] == 1 and k3 == s3 and not any(p3)
+            and out3[1] * k3[1] <= H and out3[2] * k3[2] <= W and out3[1] * out3[2] > 0)
+
+
 def _forward_data(d, pl):
     x4 = _planes(d)
     out3 = win.to3(pl.out, 1)
@@ -44,7 +52,12 @@ def _forward_data(d, pl):
     idx = None
     if pl.pool_type == 'max':
         idx = _onp.empty(y.shape, _onp.int64)
-        K.pool_max(x4, y, idx, k3, s3, p3, out3, d.dtype.type(_onp.finfo(d.dtype).min))
+        if _tiles(x4.shape, k3, s3, p3, out3):
+            K.pool_max_tiles(x4.reshape(x4.shape[0], x4.shape[2], x4.shape[3]),
+                             y.reshape(y.shape[0], out3[1], out3[2]),
+                             idx.reshape(y.shape[0], out3[1], out3[2]), k3[1], k3[2])
+        else:
+            K.pool_max(x4, y, idx, k3, s3, p3, out3, d.dtype.type(_onp.finfo(d.dtype).min))
         idx = idx.reshape(idx.shape[0], math.prod(pl.out))
     else:
         K.pool_sum(x4, y, k3, s3, p3, win.to3(pl.pad_hi, 0), out3, pl.mode, pl.p_value)

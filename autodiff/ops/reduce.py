@@ -60,6 +60,9 @@ def reduce_data(code, d, axes, out_dtype):
             return out.reshape(kept)
         if not out.size:
             return out.reshape(kept)
+        if code == K.SUM and d.size:
+            _sum_runs(d, axes, out, out_dtype)
+            return out.reshape(kept)
         rows = _as_rows(d, axes)
     if rows.shape[1] == 0:
         out.fill(0 if code == K.SUM else 1)
@@ -68,6 +71,51 @@ def reduce_data(code, d, axes, out_dtype):
     else:                                # integers accumulate exactly in their own type
         K.reduce_last(code, rows, out, out_dtype.type(0))
     return out.reshape(kept)
+
+
+def _runs(shape, axes):
+    """``shape`` with neighbouring axes that are all reduced (or all kept) merged:
+    ``[(length, reduced), ...]``; length-1 axes are dropped."""
+    runs = []
+    for i, n in enumerate(shape):
+        if n == 1:
+            continue
+        red = i in axes
+        if runs and runs[-1][1] == red:
+            runs[-1][0] *= n
+        else:
+            runs.append([n, red])
+    return runs
+
+
+def _sum_runs(d, axes, out, out_dtype):
+    """Sum of a non-empty ``d`` over ``axes`` (not all of them) into the flat ``out``, with
+    no transposing copy when the merged axes form at most three runs: kept-reduced (rows),
+    reduced-kept (columns), reduced-kept-reduced (the bias gradient over ``(0, 2, 3)``) or
+    kept-reduced-kept (a middle axis).  W6b's gradient (32, 64, 56, 56) over ``(0, 2, 3)``
+    took 8.3 ms through a transpose and the row kernel, NumPy 1.1 ms (2026-12)."""
+    d = d if d.flags.c_contiguous else _onp.ascontiguousarray(d)
+    runs = _runs(d.shape, axes)
+    zero = _F64_ZERO if out_dtype.kind == 'f' else out_dtype.type(0)
+    pattern = tuple(r for _, r in runs)
+    lengths = tuple(n for n, _ in runs)
+    if pattern == (False,):                     # only length-1 axes reduced: a copy
+        out[...] = d.reshape(-1)
+    elif pattern == (True,):                    # only length-1 axes kept
+        out[...] = _sum_all(d.reshape(-1), out_dtype)
+    elif pattern == (False, True):
+        K.sum_rows(d.reshape(lengths), out, zero)
+    elif pattern == (True, False):          # (floats: the default accumulator, as above)
+        if out_dtype.kind == 'f':
+            K.sum_first(d.reshape(lengths), out)
+        else:
+            K.sum_first(d.reshape(lengths), out, zero)
+    elif pattern == (True, False, True):
+        K.sum_outer_inner(d.reshape(lengths), out, zero)
+    elif pattern == (False, True, False):
+        K.sum_middle(d.reshape(lengths), out.reshape(lengths[0], lengths[2]), zero)
+    else:                                       # four runs or more: move the axes last
+        K.sum_rows(_as_rows(d, axes), out, zero)
 
 
 # The vectorized sum reads 4M float32 (16 MB, in L3) in ~0.2 ms on one core; a split

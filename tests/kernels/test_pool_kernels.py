@@ -122,3 +122,18 @@ def test_scatter_and_gather():
     K.gather_at(h, idx, out)
     onp.testing.assert_array_equal(out, onp.where(idx >= 0, onp.take_along_axis(h, onp.maximum(idx, 0), 1), 0))
     assert onp.isclose(onp.sum(dx * h), onp.sum(g * out))           # adjoints
+
+
+@pytest.mark.parametrize('shape,k', [((3, 1, 8, 8), (1, 2, 2)), ((2, 1, 7, 9), (1, 3, 2)),
+                                     ((2, 1, 1, 7), (1, 1, 3))], ids=str)
+def test_pool_max_tiles_matches_the_direct_loop(shape, k):
+    """Tiling windows (kernel == stride, no pad; odd sizes leave a remainder unread):
+    values and first-max positions as the direct loop, with many ties."""
+    x = onp.round(sample(shape, onp.float32) * 2) / 2
+    out = (1, shape[2] // k[1], shape[3] // k[2])
+    y = onp.empty((shape[0], out[1], out[2]), onp.float32)
+    idx = onp.empty(y.shape, onp.int64)
+    K.pool_max_tiles(x[:, 0], y, idx, k[1], k[2])
+    want_y, want_idx = _max_loop(x, k, k, (0, 0, 0), out)
+    onp.testing.assert_array_equal(y, want_y[:, 0].astype(onp.float32))
+    onp.testing.assert_array_equal(idx, want_idx[:, 0])

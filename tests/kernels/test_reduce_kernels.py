@@ -150,3 +150,41 @@ def test_kernels_direct(dtype):
     onp.testing.assert_array_equal(idx, a.argmax(axis=1))
     K.arg_last(False, a, idx)
     onp.testing.assert_array_equal(idx, a.argmin(axis=1))
+
+
+# ---- sums over runs of axes (no transposing copy) --------------------------------------------
+RUNS = [((3, 4, 5, 6), (0, 2, 3)), ((3, 4, 5, 6), (1, 2)), ((3, 4, 5, 6), (2, 3)),
+        ((3, 4, 5, 6), (0, 1)), ((3, 4, 5, 6), (0, 2)), ((3, 1, 5, 1), (0, 2)),
+        ((3, 1, 5), (1,)), ((1, 4, 1), (0, 2)), ((2, 3, 4, 5, 6), (0, 2, 4))]
+
+
+@pytest.mark.parametrize('shape,axis', RUNS, ids=str)
+def test_sum_over_axis_runs_matches_numpy(shape, axis):
+    """Every run pattern (rows, columns, outer+inner, middle, length-1 axes, four runs)."""
+    x = sample(shape, onp.float32)
+    assert_close(np.sum(np.asarray(x), axis=axis),
+                 x.astype(onp.float64).sum(axis=axis).astype(onp.float32))
+    xi = (x * 100).astype(onp.int32)
+    assert_same(np.sum(np.asarray(xi), axis=axis), xi.sum(axis=axis))
+    assert_close(np.sum(np.asarray(x.transpose(1, 0, *range(2, x.ndim))), axis=axis),
+                 x.transpose(1, 0, *range(2, x.ndim)).astype(onp.float64).sum(axis=axis)
+                 .astype(onp.float32))
+
+
+def test_run_sum_kernels_direct_with_nan_and_inf():
+    a = sample((3, 4, 37), onp.float32)
+    a[1, 2, 5] = onp.nan
+    a[2, 1, 7] = onp.inf
+    zero = onp.float64(0)
+    out = onp.empty(4, onp.float32)
+    K.sum_outer_inner(a, out, zero)
+    ref = a.astype(onp.float64).sum(axis=(0, 2))
+    assert onp.isnan(out[2]) and out[1] == onp.inf
+    onp.testing.assert_allclose(out[[0, 3]], ref[[0, 3]], rtol=1e-6)
+    out = onp.empty((3, 37), onp.float32)
+    K.sum_middle(a, out, zero)
+    onp.testing.assert_allclose(out, a.astype(onp.float64).sum(axis=1), rtol=1e-6)
+    out = onp.empty(12, onp.float32)
+    K.sum_rows(a.reshape(12, 37), out, zero)
+    onp.testing.assert_allclose(out, a.reshape(12, 37).astype(onp.float64).sum(axis=1),
+                                rtol=1e-6)
