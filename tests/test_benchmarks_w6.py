@@ -26,6 +26,16 @@ def test_small_workload_matches_float64_reference(workload, impl):
     assert len(result) >= 3 and check.all_ok(result), check.describe(impl, "reference", result)
 
 
+def test_small_lenet_compiles_and_matches_float64_reference():
+    data = w6_lenet.make_data("small")
+    step = w6_lenet.IMPLS["autodiff.compile"](data)
+    first, second = step(), step()          # the recording call, then a replay
+    assert step.compiled.fallback_reason is None
+    for out in (first, second):
+        result = check.compare(out, w6_lenet.reference(data))
+        assert len(result) >= 3 and check.all_ok(result), check.describe("compile", "ref", result)
+
+
 def test_runner_lists_the_workloads():
     assert IN_PROCESS["W6"] is w6_lenet and IN_PROCESS["W6b"] is w6b_conv
     assert parse_args(["--only", "w6,W6B"]).only == ["W6", "W6b"]

@@ -71,7 +71,9 @@ def softmax_ce(x, labels):
         d = _onp.ascontiguousarray(d)
     labels = _onp.ascontiguousarray(labels, dtype=_onp.int64)
     loss = _onp.empty(d.shape[0], d.dtype)
-    lse = _onp.empty(d.shape[0], d.dtype)
+    # (float64: rounded to float32, lse's error, ~ulp(lse), would shift every softmax value
+    # of the row alike: 30x the gradient error of log_softmax + pick at logits of scale 10)
+    lse = _onp.empty(d.shape[0], _onp.float64)
     if d.size:
         K.ce_forward(d, labels, loss, lse)
     return result(_ce_op, (x,), loss, (labels, lse))
