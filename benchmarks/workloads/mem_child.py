@@ -18,8 +18,6 @@ library is imported there), then measures RSS (Linux ``/proc/self/status``):
 
 Prints ``@@BENCH {json}`` as its last line.
 """
-import ctypes
-import ctypes.util
 import gc
 import importlib
 import json
@@ -28,36 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the repository root
 
+from benchmarks.workloads.proc_mem import malloc_trim as trim, reset_peak, status_mb  # noqa: E402
+
 MODULES = {"W3": "benchmarks.workloads.w3_mlp", "W6": "benchmarks.workloads.w6_lenet",
            "W7": "benchmarks.workloads.w7_gluon_lenet"}
 SIZES = {"W3": None, "W6": "full", "W7": "small"}   # W7 small: 2 batches of 64 per step
-
-
-def status_mb(field):
-    """``field`` (VmRSS, VmHWM) of this process in MB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return None
-
-
-def reset_peak():
-    """Reset VmHWM to the current RSS; False where the kernel does not allow it."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def trim():
-    """glibc's ``malloc_trim(0)``: give freed heap pages back to the OS (no-op elsewhere)."""
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def main(wid, impl, steps):

@@ -1,5 +1,5 @@
-"""W5 child: ``w5_child.py IMPL N REPS`` with IMPL autodiff or torch. Standard library plus
-the implementation under test.
+"""W5 child: ``w5_child.py IMPL N REPS`` with IMPL autodiff or torch. Standard library,
+``proc_mem`` and the implementation under test.
 
 Records a chain of N ops ``y = y * 1.0001`` on a (2, 3) float32 array, sums it, runs backward,
 then drops the head. Prints ``@@BENCH {json}``: median record and backward times over REPS, and
@@ -7,13 +7,17 @@ from the first repetition (the clean one) RSS at start, with the graph held, pea
 backward, after the head is dropped, after gc.collect(), and after glibc's malloc_trim(0)
 (memory freed but kept by the allocator shows up as the difference between the last two).
 """
-import ctypes
 import gc
 import json
 import os
 import statistics
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the repository root
+
+from benchmarks.workloads.proc_mem import malloc_trim, reset_peak, status_mb  # noqa: E402
 
 impl, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 C = 1.0001
@@ -25,31 +29,8 @@ def rss_mb():
         return int(f.read().split()[1]) * PAGE / 2**20
 
 
-def malloc_trim():
-    """Ask glibc to hand free heap pages back to the OS: what remains after it is held."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        return True
-    except (OSError, AttributeError):
-        return False
-
-
-def reset_peak():
-    """Reset the kernel's RSS high-water mark (Linux >= 4.0); False if not allowed."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def peak_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    return status_mb("VmHWM")
 
 
 if impl == "autodiff":
