@@ -32,7 +32,7 @@ from . import dtypes
 from ._state import state
 from .errors import GraphError, ShapeError, DTypeError, FREED_MESSAGE, typename
 from .ndarray import ndarray, wrap
-from .ops.core import Op
+from .ops.core import Op, Offer
 from .tape import Node, Variable
 from . import versions as _versions
 from .ops import binary as _binary
@@ -185,7 +185,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         for h, g in zip(heads, hgs):
             _accumulate(grads, h._node, h._idx, g)
         _pass(deps, grads, [n for n in grads if deps[n] == 0], wanted, retain_graph,
-              into_leaves, st.anomaly, rule_of)
+              into_leaves, st.anomaly, rule_of, hgs)
         out = _results(variables, wanted, create_graph, hgs) if wanted is not None else None
     finally:
         st.recording, st.training, st.views = prev
@@ -265,7 +265,8 @@ _NEED_ONE = (True,)
 _NEED_TWO = {(a, b): (a, b) for a in (False, True) for b in (False, True)}
 
 
-def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_of=None):
+def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_of=None,
+          head_grads=()):
     """Process nodes in Kahn order: run each node's rule once its consumers are done.
 
     The per-node work is kept in this one loop (no helper call per node or per edge in
@@ -276,8 +277,12 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
     down); ``versions`` in-place writes only for nodes older than the newest write.
     ``rule_of(node)``, when given, picks the rule to run instead of the op's own
     (``autograd.compile``'s traced backward runs opaque ops' rules behind a stand-in).
+
+    With ``into_leaves`` (an unrecorded pass writing ``.grad``) a node whose op takes
+    destinations (``Op.into``) is offered its 'write' leaves' ``.grad`` arrays (``_offer``).
     """
     variable = Variable
+    reads = []                             # (``_Reads`` of the graph, made at the first offer)
     pop, push = ready.pop, ready.append
     get = grads.get
     while ready:
@@ -321,7 +326,12 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                 push(p)
             continue
         edges = n._ed
-        in_grads = _run_rule(n, gs, anomaly, rule_of) if gs is not None else None
+        if gs is None:
+            in_grads = None
+        else:
+            into = (_offer(n, edges, deps, grads, reads, head_grads)
+                    if into_leaves and n.op.into and rule_of is None else None)
+            in_grads = _run_rule(n, gs, anomaly, rule_of, into)
         for i, e in enumerate(edges):
             if e is None:
                 continue
@@ -340,14 +350,78 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                 push(p)
 
 
+def _offer(n, edges, deps, grads, reads, head_grads):
+    """Per input of ``n`` the ``.grad`` array its rule may write the input's gradient into,
+    or None for all when there is none to offer.
+
+    Offered: the ``.grad`` of a 'write' leaf for which ``n`` is the last consumer left and
+    none has handed it a gradient yet (so this gradient is its whole gradient), when no
+    buffer of the graph (a node's inputs or outputs, a head gradient) shares memory with
+    that ``.grad``: the old values are then read by nobody (``_Reads``).
+    """
+    into = None
+    for i, e in enumerate(edges):
+        if e is None:
+            continue
+        p = e[0]
+        if type(p) is Variable and p.grad_req == 'write' and deps[p] == 1 \
+                and p.grad is not None and p not in grads:
+            if not reads:
+                reads.append(_Reads(deps, head_grads))
+            if reads[0].free(p.grad._data):
+                if into is None:
+                    into = [None] * len(edges)
+                into[i] = p.grad
+    return into
+
+
+class _Reads:
+    """The buffers a backward pass may read: every node's saved inputs and outputs and the
+    head gradients, as the ids of the arrays owning their memory (``odd`` keeps the few whose
+    owner is not a plain NumPy array, checked with ``may_share_memory``)."""
+
+    def __init__(self, deps, head_grads):
+        owners = self.owners = set()
+        odd = self.odd = []
+
+        def add(d):
+            b = d.base
+            if b is None:
+                owners.add(id(d))
+            elif type(b) is _onp.ndarray and b.base is None:
+                owners.add(id(b))
+            else:
+                odd.append(d)
+
+        for n in deps:
+            if type(n) is Variable or n.outputs is None:
+                continue
+            for x in n.inputs:
+                add(x._data)
+            for d in n.outputs:
+                add(d)
+        for g in head_grads:
+            add(g._data)
+
+    def free(self, buf):
+        """True when no buffer of the pass shares memory with ``buf``."""
+        b = buf.base
+        if b is None or (type(b) is _onp.ndarray and b.base is None):
+            if id(buf if b is None else b) in self.owners:
+                return False
+            return not any(_onp.may_share_memory(d, buf) for d in self.odd)
+        return False                       # (a .grad that is itself an odd view: not offered)
+
+
 def _fill(n, gs):
     """The output gradients of a multi-output node, zeros where none flowed."""
     return [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
 
 
-def _run_rule(n, gs, anomaly=False, rule_of=None):
+def _run_rule(n, gs, anomaly=False, rule_of=None, into=None):
     """Run the backward rule of multi-input node ``n`` on its output gradients ``gs``
-    (``rule_of(n)``'s instead of the op's own when given)."""
+    (``rule_of(n)``'s instead of the op's own when given); ``into``: the destinations
+    offered (``_offer``), handed to the rule as ``needs.into``."""
     if len(gs) > 1:
         gs = _fill(n, gs)
     if _versions.last_write > n.id:
@@ -359,6 +433,8 @@ def _run_rule(n, gs, anomaly=False, rule_of=None):
                           e1 is not None and not e1[0].nondiff]
     else:
         needs = tuple([e is not None and not e[0].nondiff for e in edges])
+    if into is not None:
+        needs = Offer(needs, tuple(into))
     in_grads = (n.op.backward if rule_of is None else rule_of(n))(n, gs, needs)
     if len(in_grads) != len(edges):
         raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
