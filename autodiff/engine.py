@@ -326,6 +326,56 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                 push(p)
             continue
         edges = n._ed
+        if gs is not None and len(edges) == 2 and len(gs) == 1 and rule_of is None \
+                and not anomaly:
+            # two inputs, one output (most of the rest: binary arithmetic, matmul): the
+            # rule run and both edges handled here, without _run_rule's general loops
+            if _versions.last_write > n.id:
+                _versions.check_node(n)
+            e0, e1 = edges
+            n0 = e0 is not None and not e0[0].nondiff
+            n1 = e1 is not None and not e1[0].nondiff
+            needs = _NEED_TWO[n0, n1]
+            op = n.op
+            if into_leaves and op.into:
+                into = _offer(n, edges, deps, grads, reads, head_grads)
+                if into is not None:
+                    needs = Offer(needs, tuple(into))
+            in_grads = op.backward(n, gs, needs)
+            if len(in_grads) != 2:
+                raise GraphError(f"backward of op {op.name!r} returned {len(in_grads)} "
+                                 "gradients for 2 inputs")
+            g0, g1 = in_grads
+            a, b = n._in
+            if e0 is not None:
+                p = e0[0]
+                if g0 is not None:
+                    if n0 and g0._data.shape != a._data.shape:
+                        raise _bad_shape(n, g0, a)
+                    if get(p) is None and (type(p) is variable or p.outputs is not None
+                                           and len(p.outputs) == 1):
+                        grads[p] = [g0]            # a parent's first (only) gradient
+                    else:
+                        _accumulate(grads, p, e0[1], g0, into_leaves)
+                c = deps[p] - 1
+                deps[p] = c
+                if c == 0:
+                    push(p)
+            if e1 is not None:
+                p = e1[0]
+                if g1 is not None:
+                    if n1 and g1._data.shape != b._data.shape:
+                        raise _bad_shape(n, g1, b)
+                    if get(p) is None and (type(p) is variable or p.outputs is not None
+                                           and len(p.outputs) == 1):
+                        grads[p] = [g1]
+                    else:
+                        _accumulate(grads, p, e1[1], g1, into_leaves)
+                c = deps[p] - 1
+                deps[p] = c
+                if c == 0:
+                    push(p)
+            continue
         if gs is None:
             in_grads = None
         else:
@@ -441,11 +491,15 @@ def _run_rule(n, gs, anomaly=False, rule_of=None, into=None):
                          f"for {len(edges)} inputs")
     for x, g, need in zip(n._in, in_grads, needs):
         if need and g is not None and g._data.shape != x._data.shape:
-            raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
-                             f"{g.shape} for an input of shape {x.shape}")
+            raise _bad_shape(n, g, x)
     if anomaly:
         check_backward(n, in_grads)
     return in_grads
+
+
+def _bad_shape(n, g, x):
+    return GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
+                      f"{g.shape} for an input of shape {x.shape}")
 
 
 def _deliver(var, g, wanted):
