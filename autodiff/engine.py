@@ -104,6 +104,15 @@ def _collect(heads):
                     deps[p] = 1
                     stack.append(p)
             continue
+        if n._two:                              # two inputs, stored inline (tape.Node)
+            for p in (n._ed, n._pb):
+                if p is not None:
+                    if p in deps:
+                        deps[p] += 1
+                    else:
+                        deps[p] = 1
+                        stack.append(p)
+            continue
         for e in n.edges:
             if e is not None:
                 p = e[0]
@@ -325,20 +334,19 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
             if c == 0:
                 push(p)
             continue
-        edges = n._ed
-        if gs is not None and len(edges) == 2 and len(gs) == 1 and rule_of is None \
-                and not anomaly:
-            # two inputs, one output (most of the rest: binary arithmetic, matmul): the
-            # rule run and both edges handled here, without _run_rule's general loops
+        if n._two and gs is not None and len(gs) == 1 and rule_of is None and not anomaly:
+            # two inputs, one output (most of the rest: binary arithmetic, matmul), stored
+            # inline (tape.Node): the rule run and both edges handled here, without
+            # _run_rule's general loops
             if _versions.last_write > n.id:
                 _versions.check_node(n)
-            e0, e1 = edges
-            n0 = e0 is not None and not e0[0].nondiff
-            n1 = e1 is not None and not e1[0].nondiff
+            p0, p1 = n._ed, n._pb
+            n0 = p0 is not None and not p0.nondiff
+            n1 = p1 is not None and not p1.nondiff
             needs = _NEED_TWO[n0, n1]
             op = n.op
             if into_leaves and op.into:
-                into = _offer(n, edges, deps, grads, reads, head_grads)
+                into = _offer(n, n.edges, deps, grads, reads, head_grads)
                 if into is not None:
                     needs = Offer(needs, tuple(into))
             in_grads = op.backward(n, gs, needs)
@@ -346,36 +354,34 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                 raise GraphError(f"backward of op {op.name!r} returned {len(in_grads)} "
                                  "gradients for 2 inputs")
             g0, g1 = in_grads
-            a, b = n._in
-            if e0 is not None:
-                p = e0[0]
+            if p0 is not None:
                 if g0 is not None:
-                    if n0 and g0._data.shape != a._data.shape:
-                        raise _bad_shape(n, g0, a)
-                    if get(p) is None and (type(p) is variable or p.outputs is not None
-                                           and len(p.outputs) == 1):
-                        grads[p] = [g0]            # a parent's first (only) gradient
+                    if n0 and g0._data.shape != n._in._data.shape:
+                        raise _bad_shape(n, g0, n._in)
+                    if get(p0) is None and (type(p0) is variable or p0.outputs is not None
+                                            and len(p0.outputs) == 1):
+                        grads[p0] = [g0]           # a parent's first (only) gradient
                     else:
-                        _accumulate(grads, p, e0[1], g0, into_leaves)
-                c = deps[p] - 1
-                deps[p] = c
+                        _accumulate(grads, p0, n._ix, g0, into_leaves)
+                c = deps[p0] - 1
+                deps[p0] = c
                 if c == 0:
-                    push(p)
-            if e1 is not None:
-                p = e1[0]
+                    push(p0)
+            if p1 is not None:
                 if g1 is not None:
-                    if n1 and g1._data.shape != b._data.shape:
-                        raise _bad_shape(n, g1, b)
-                    if get(p) is None and (type(p) is variable or p.outputs is not None
-                                           and len(p.outputs) == 1):
-                        grads[p] = [g1]
+                    if n1 and g1._data.shape != n._b._data.shape:
+                        raise _bad_shape(n, g1, n._b)
+                    if get(p1) is None and (type(p1) is variable or p1.outputs is not None
+                                            and len(p1.outputs) == 1):
+                        grads[p1] = [g1]
                     else:
-                        _accumulate(grads, p, e1[1], g1, into_leaves)
-                c = deps[p] - 1
-                deps[p] = c
+                        _accumulate(grads, p1, n._ib, g1, into_leaves)
+                c = deps[p1] - 1
+                deps[p1] = c
                 if c == 0:
-                    push(p)
+                    push(p1)
             continue
+        edges = n.edges
         if gs is None:
             in_grads = None
         else:
@@ -476,7 +482,7 @@ def _run_rule(n, gs, anomaly=False, rule_of=None, into=None):
         gs = _fill(n, gs)
     if _versions.last_write > n.id:
         _versions.check_node(n)
-    edges = n._ed
+    edges = n.edges
     if len(edges) == 2:
         e0, e1 = edges
         needs = _NEED_TWO[e0 is not None and not e0[0].nondiff,
@@ -489,7 +495,7 @@ def _run_rule(n, gs, anomaly=False, rule_of=None, into=None):
     if len(in_grads) != len(edges):
         raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                          f"for {len(edges)} inputs")
-    for x, g, need in zip(n._in, in_grads, needs):
+    for x, g, need in zip(n.inputs, in_grads, needs):
         if need and g is not None and g._data.shape != x._data.shape:
             raise _bad_shape(n, g, x)
     if anomaly:
