@@ -11,6 +11,13 @@ non-differentiable op (``tape.NondiffNode``: comparisons, ``argmax``...) is trav
 never handed a gradient: its consumers' ``needs`` are False toward it, and the variables
 behind it are reached without one (so 'write' writes zeros, as MXNet does).
 
+Gradients straight into ``.grad``: in a pass that writes ``.grad`` and is not recorded, a
+'write' leaf's contributions are summed into its ``.grad`` buffer (``_accumulate``), and
+a rule whose op takes destinations (``ops.core.destination``: matmul's) is offered the
+leaf's ``.grad`` to compute its gradient into (``_offer``) when that gradient is the
+leaf's whole gradient and no buffer of the graph shares memory with ``.grad``; the
+delivery then has nothing to copy.  ``.grad`` stays the same array (MXNet semantics).
+
 Kept gradients: with ``retain_graph`` each op node traversed keeps the gradients of the
 heads with respect to its outputs in ``Node.out_grads`` (the list the rule received; the
 graph view shows them).  They live as long as the graph does -- about one extra array per

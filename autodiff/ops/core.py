@@ -9,8 +9,9 @@ under ``create_graph=True`` the backward pass is itself recorded.
 Destinations: an op made with ``defop(..., into=True)`` says its rule can write an
 input's gradient into a buffer the engine offers.  The engine offers one (``needs`` is
 then an ``Offer``: ``needs.into[i]`` the destination array or None) when input ``i`` is
-a 'write' leaf reached only by this edge, the pass is not recorded and nothing in the
-graph reads the leaf's old ``.grad``: the rule may compute the gradient straight into
+a 'write' leaf whose whole gradient is this rule's (no other edge to it is left, none
+handed it a gradient), the pass is not recorded and nothing in the graph reads the
+leaf's old ``.grad``: the rule may compute the gradient straight into
 ``needs.into[i]`` and return that array, and the engine's delivery then has nothing to
 copy (one gradient-sized buffer less at the step's peak).  ``destination(needs, i)``
 reads it; a rule that ignores it is correct as before.
