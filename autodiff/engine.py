@@ -11,6 +11,13 @@ non-differentiable op (``tape.NondiffNode``: comparisons, ``argmax``...) is trav
 never handed a gradient: its consumers' ``needs`` are False toward it, and the variables
 behind it are reached without one (so 'write' writes zeros, as MXNet does).
 
+Gradients straight into ``.grad``: in a pass that writes ``.grad`` and is not recorded, a
+'write' leaf's contributions are summed into its ``.grad`` buffer (``_accumulate``), and
+a rule whose op takes destinations (``ops.core.destination``: matmul's) is offered the
+leaf's ``.grad`` to compute its gradient into (``_offer``) when that gradient is the
+leaf's whole gradient and no buffer of the graph shares memory with ``.grad``; the
+delivery then has nothing to copy.  ``.grad`` stays the same array (MXNet semantics).
+
 Kept gradients: with ``retain_graph`` each op node traversed keeps the gradients of the
 heads with respect to its outputs in ``Node.out_grads`` (the list the rule received; the
 graph view shows them).  They live as long as the graph does -- about one extra array per
@@ -32,7 +39,7 @@ from . import dtypes
 from ._state import state
 from .errors import GraphError, ShapeError, DTypeError, FREED_MESSAGE, typename
 from .ndarray import ndarray, wrap
-from .ops.core import Op
+from .ops.core import Op, Offer
 from .tape import Node, Variable
 from . import versions as _versions
 from .ops import binary as _binary
@@ -103,6 +110,15 @@ def _collect(heads):
                 else:
                     deps[p] = 1
                     stack.append(p)
+            continue
+        if n._two:                              # two inputs, stored inline (tape.Node)
+            for p in (n._ed, n._pb):
+                if p is not None:
+                    if p in deps:
+                        deps[p] += 1
+                    else:
+                        deps[p] = 1
+                        stack.append(p)
             continue
         for e in n.edges:
             if e is not None:
@@ -185,7 +201,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         for h, g in zip(heads, hgs):
             _accumulate(grads, h._node, h._idx, g)
         _pass(deps, grads, [n for n in grads if deps[n] == 0], wanted, retain_graph,
-              into_leaves, st.anomaly, rule_of)
+              into_leaves, st.anomaly, rule_of, hgs)
         out = _results(variables, wanted, create_graph, hgs) if wanted is not None else None
     finally:
         st.recording, st.training, st.views = prev
@@ -265,7 +281,8 @@ _NEED_ONE = (True,)
 _NEED_TWO = {(a, b): (a, b) for a in (False, True) for b in (False, True)}
 
 
-def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_of=None):
+def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_of=None,
+          head_grads=()):
     """Process nodes in Kahn order: run each node's rule once its consumers are done.
 
     The per-node work is kept in this one loop (no helper call per node or per edge in
@@ -276,8 +293,12 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
     down); ``versions`` in-place writes only for nodes older than the newest write.
     ``rule_of(node)``, when given, picks the rule to run instead of the op's own
     (``autograd.compile``'s traced backward runs opaque ops' rules behind a stand-in).
+
+    With ``into_leaves`` (an unrecorded pass writing ``.grad``) a node whose op takes
+    destinations (``Op.into``) is offered its 'write' leaves' ``.grad`` arrays (``_offer``).
     """
     variable = Variable
+    reads = []                             # (``_Reads`` of the graph, made at the first offer)
     pop, push = ready.pop, ready.append
     get = grads.get
     while ready:
@@ -320,8 +341,60 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
             if c == 0:
                 push(p)
             continue
-        edges = n._ed
-        in_grads = _run_rule(n, gs, anomaly, rule_of) if gs is not None else None
+        if n._two and gs is not None and len(gs) == 1 and rule_of is None and not anomaly:
+            # two inputs, one output (most of the rest: binary arithmetic, matmul), stored
+            # inline (tape.Node): the rule run and both edges handled here, without
+            # _run_rule's general loops
+            if _versions.last_write > n.id:
+                _versions.check_node(n)
+            p0, p1 = n._ed, n._pb
+            n0 = p0 is not None and not p0.nondiff
+            n1 = p1 is not None and not p1.nondiff
+            needs = _NEED_TWO[n0, n1]
+            op = n.op
+            if into_leaves and op.into:
+                into = _offer(n, n.edges, deps, grads, reads, head_grads)
+                if into is not None:
+                    needs = Offer(needs, tuple(into))
+            in_grads = op.backward(n, gs, needs)
+            if len(in_grads) != 2:
+                raise GraphError(f"backward of op {op.name!r} returned {len(in_grads)} "
+                                 "gradients for 2 inputs")
+            g0, g1 = in_grads
+            if p0 is not None:
+                if g0 is not None:
+                    if n0 and g0._data.shape != n._in._data.shape:
+                        raise _bad_shape(n, g0, n._in)
+                    if get(p0) is None and (type(p0) is variable or p0.outputs is not None
+                                            and len(p0.outputs) == 1):
+                        grads[p0] = [g0]           # a parent's first (only) gradient
+                    else:
+                        _accumulate(grads, p0, n._ix, g0, into_leaves)
+                c = deps[p0] - 1
+                deps[p0] = c
+                if c == 0:
+                    push(p0)
+            if p1 is not None:
+                if g1 is not None:
+                    if n1 and g1._data.shape != n._b._data.shape:
+                        raise _bad_shape(n, g1, n._b)
+                    if get(p1) is None and (type(p1) is variable or p1.outputs is not None
+                                            and len(p1.outputs) == 1):
+                        grads[p1] = [g1]
+                    else:
+                        _accumulate(grads, p1, n._ib, g1, into_leaves)
+                c = deps[p1] - 1
+                deps[p1] = c
+                if c == 0:
+                    push(p1)
+            continue
+        edges = n.edges
+        if gs is None:
+            in_grads = None
+        else:
+            into = (_offer(n, edges, deps, grads, reads, head_grads)
+                    if into_leaves and n.op.into and rule_of is None else None)
+            in_grads = _run_rule(n, gs, anomaly, rule_of, into)
         for i, e in enumerate(edges):
             if e is None:
                 continue
@@ -340,36 +413,106 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                 push(p)
 
 
+def _offer(n, edges, deps, grads, reads, head_grads):
+    """Per input of ``n`` the ``.grad`` array its rule may write the input's gradient into,
+    or None for all when there is none to offer.
+
+    Offered: the ``.grad`` of a 'write' leaf for which ``n`` is the last consumer left and
+    none has handed it a gradient yet (so this gradient is its whole gradient), when no
+    buffer of the graph (a node's inputs or outputs, a head gradient) shares memory with
+    that ``.grad``: the old values are then read by nobody (``_Reads``).
+    """
+    into = None
+    for i, e in enumerate(edges):
+        if e is None:
+            continue
+        p = e[0]
+        if type(p) is Variable and p.grad_req == 'write' and deps[p] == 1 \
+                and p.grad is not None and p not in grads:
+            if not reads:
+                reads.append(_Reads(deps, head_grads))
+            if reads[0].free(p.grad._data):
+                if into is None:
+                    into = [None] * len(edges)
+                into[i] = p.grad
+    return into
+
+
+class _Reads:
+    """The buffers a backward pass may read: every node's saved inputs and outputs and the
+    head gradients, as the ids of the arrays owning their memory (``odd`` keeps the few whose
+    owner is not a plain NumPy array, checked with ``may_share_memory``)."""
+
+    def __init__(self, deps, head_grads):
+        owners = self.owners = set()
+        odd = self.odd = []
+
+        def add(d):
+            b = d.base
+            if b is None:
+                owners.add(id(d))
+            elif type(b) is _onp.ndarray and b.base is None:
+                owners.add(id(b))
+            else:
+                odd.append(d)
+
+        for n in deps:
+            if type(n) is Variable or n.outputs is None:
+                continue
+            for x in n.inputs:
+                add(x._data)
+            for d in n.outputs:
+                add(d)
+        for g in head_grads:
+            add(g._data)
+
+    def free(self, buf):
+        """True when no buffer of the pass shares memory with ``buf``."""
+        b = buf.base
+        if b is None or (type(b) is _onp.ndarray and b.base is None):
+            if id(buf if b is None else b) in self.owners:
+                return False
+            return not any(_onp.may_share_memory(d, buf) for d in self.odd)
+        return False                       # (a .grad that is itself an odd view: not offered)
+
+
 def _fill(n, gs):
     """The output gradients of a multi-output node, zeros where none flowed."""
     return [g if g is not None else wrap(_onp.zeros_like(o)) for g, o in zip(gs, n.outputs)]
 
 
-def _run_rule(n, gs, anomaly=False, rule_of=None):
+def _run_rule(n, gs, anomaly=False, rule_of=None, into=None):
     """Run the backward rule of multi-input node ``n`` on its output gradients ``gs``
-    (``rule_of(n)``'s instead of the op's own when given)."""
+    (``rule_of(n)``'s instead of the op's own when given); ``into``: the destinations
+    offered (``_offer``), handed to the rule as ``needs.into``."""
     if len(gs) > 1:
         gs = _fill(n, gs)
     if _versions.last_write > n.id:
         _versions.check_node(n)
-    edges = n._ed
+    edges = n.edges
     if len(edges) == 2:
         e0, e1 = edges
         needs = _NEED_TWO[e0 is not None and not e0[0].nondiff,
                           e1 is not None and not e1[0].nondiff]
     else:
         needs = tuple([e is not None and not e[0].nondiff for e in edges])
+    if into is not None:
+        needs = Offer(needs, tuple(into))
     in_grads = (n.op.backward if rule_of is None else rule_of(n))(n, gs, needs)
     if len(in_grads) != len(edges):
         raise GraphError(f"backward of op {n.op.name!r} returned {len(in_grads)} gradients "
                          f"for {len(edges)} inputs")
-    for x, g, need in zip(n._in, in_grads, needs):
+    for x, g, need in zip(n.inputs, in_grads, needs):
         if need and g is not None and g._data.shape != x._data.shape:
-            raise GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
-                             f"{g.shape} for an input of shape {x.shape}")
+            raise _bad_shape(n, g, x)
     if anomaly:
         check_backward(n, in_grads)
     return in_grads
+
+
+def _bad_shape(n, g, x):
+    return GraphError(f"backward of op {n.op.name!r} produced a gradient of shape "
+                      f"{g.shape} for an input of shape {x.shape}")
 
 
 def _deliver(var, g, wanted):

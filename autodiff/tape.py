@@ -38,34 +38,41 @@ class Node:
     gradients of the heads with respect to each output (a list, None where none flowed);
     None otherwise.
     """
-    __slots__ = ('op', '_in', '_ed', '_ix', '_one', 'outputs', 'attrs', 'id',
-                 'retained', 'scope', 'out_grads', '__weakref__')
+    __slots__ = ('op', '_in', '_ed', '_ix', '_one', '_two', '_b', '_pb', '_ib', 'outputs',
+                 'attrs', 'id', 'retained', 'scope', 'out_grads', '__weakref__')
     nondiff = False       # True on the node of an op that is not differentiable (NondiffNode)
 
     def __init__(self, op, inputs, outputs, attrs):
         self.op = op
-        if len(inputs) == 1:
-            # One input (most ops): kept inline, without the tuples ``inputs`` and ``edges``
-            # would hold.  Every tuple that refers to a node is one more object for Python's
-            # cyclic GC to walk on each full collection, and a long recording triggers
-            # several; fewer tracked objects per op keep the per-op cost flat.
+        n = len(inputs)
+        # One or two inputs (almost every op) are kept inline, without the tuples ``inputs``
+        # and ``edges`` would hold: every tuple that refers to a node or an array is one
+        # more object for Python's cyclic GC to walk on each full collection, and a long
+        # recording triggers several; fewer tracked objects per op keep the per-op cost
+        # flat (tests/autograd/test_gc_objects.py counts them).
+        #   one input:  _in = x, _ed = x's node, _ix = x's output index
+        #   two inputs: as one for the first, _b / _pb / _ib for the second
+        if n == 1:
             x = inputs[0]
             self._one = True
+            self._two = False
             self._in = x
             self._ed, self._ix = x._node, x._idx
-        else:
+        elif n == 2:
+            a, b = inputs
             self._one = False
+            self._two = True
+            self._in = a
+            self._ed, self._ix = a._node, a._idx
+            self._b = b
+            self._pb, self._ib = b._node, b._idx
+        else:
+            self._one = self._two = False
             if type(inputs) is not tuple:
                 inputs = tuple(inputs)
             self._in = inputs
-            if len(inputs) == 2:              # (most of the rest: no generator to run)
-                a, b = inputs
-                pa, pb = a._node, b._node
-                self._ed = ((pa, a._idx) if pa is not None else None,
-                            (pb, b._idx) if pb is not None else None)
-            else:
-                self._ed = tuple([(x._node, x._idx) if x._node is not None else None
-                                  for x in inputs])
+            self._ed = tuple([(x._node, x._idx) if x._node is not None else None
+                              for x in inputs])
         self.outputs = outputs
         self.attrs = attrs
         self.id = next(_ids)
@@ -76,7 +83,11 @@ class Node:
     @property
     def inputs(self):
         """The input arrays (a tuple; None once released)."""
-        return (self._in,) if self._one else self._in
+        if self._one:
+            return (self._in,)
+        if self._two:
+            return (self._in, self._b)
+        return self._in
 
     @inputs.setter
     def inputs(self, value):
@@ -89,6 +100,10 @@ class Node:
         if self._one:
             p = self._ed
             return ((p, self._ix),) if p is not None else (None,)
+        if self._two:
+            pa, pb = self._ed, self._pb
+            return ((pa, self._ix) if pa is not None else None,
+                    (pb, self._ib) if pb is not None else None)
         return self._ed
 
     @edges.setter
@@ -98,11 +113,12 @@ class Node:
 
     def _spread(self):
         """Back to the general form (tuples) before ``inputs`` or ``edges`` is replaced."""
-        if self._one:
-            e = self.edges
-            self._one = False
-            self._in = (self._in,)
+        if self._one or self._two:
+            e, i = self.edges, self.inputs
+            self._one = self._two = False
+            self._in = i
             self._ed = e
+            self._b = self._pb = None
 
     @property
     def freed(self):
@@ -115,9 +131,10 @@ class Node:
 
     def release(self):
         """Drop saved values and parent links (backward without ``retain_graph``)."""
-        self._one = False
+        self._one = self._two = False
         self._in = None
         self._ed = ()
+        self._b = self._pb = None
         self.outputs = None
         self.out_grads = None
 
@@ -135,7 +152,7 @@ class Variable:
     freed = False
     nondiff = False
     op = None
-    _one = False          # (Node's inline one-input form; a Variable uses ``edges``)
+    _one = _two = False   # (Node's inline one- and two-input forms; a Variable uses ``edges``)
 
     def __init__(self, grad, grad_req, edges, shape, dtype, detached=False):
         self.grad = grad

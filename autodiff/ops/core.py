@@ -5,6 +5,16 @@ An op module computes outputs with a kernel and hands them to ``result`` /
 Backward rules have the signature ``rule(node, grads, needs) -> tuple`` with one
 gradient (or None) per input; they are written with the library's own ops, so
 under ``create_graph=True`` the backward pass is itself recorded.
+
+Destinations: an op made with ``defop(..., into=True)`` says its rule can write an
+input's gradient into a buffer the engine offers.  The engine offers one (``needs`` is
+then an ``Offer``: ``needs.into[i]`` the destination array or None) when input ``i`` is
+a 'write' leaf whose whole gradient is this rule's (no other edge to it is left, none
+handed it a gradient), the pass is not recorded and nothing in the graph reads the
+leaf's old ``.grad``: the rule may compute the gradient straight into
+``needs.into[i]`` and return that array, and the engine's delivery then has nothing to
+copy (one gradient-sized buffer less at the step's peak).  ``destination(needs, i)``
+reads it; a rule that ignores it is correct as before.
 """
 from .._state import state
 from ..anomaly import check_forward
@@ -17,25 +27,43 @@ _new = object.__new__
 
 class Op:
     """A differentiable (or not) operation: its name, backward rule, output count, parameter names."""
-    __slots__ = ('name', 'backward', 'nout', 'params', 'custom', 'scalar_arg')
+    __slots__ = ('name', 'backward', 'nout', 'params', 'custom', 'scalar_arg', 'into')
 
-    def __init__(self, name, backward=None, nout=1, params=(), custom=False, scalar_arg=None):
+    def __init__(self, name, backward=None, nout=1, params=(), custom=False, scalar_arg=None,
+                 into=False):
         self.name = name
         self.backward = backward
         self.nout = nout
         self.params = params          # names of the values a node keeps in ``node.attrs``
         self.custom = custom          # True for user-defined autograd.Function classes
         self.scalar_arg = scalar_arg  # argument position of a Python scalar operand (attrs[0])
+        self.into = into              # the rule can write a gradient into an offered buffer
 
     def __repr__(self):
         return f"Op({self.name!r})"
 
 
-def defop(name, backward=None, nout=1, params=(), scalar_arg=None):
-    """Create and register an op; ``backward=None`` means not differentiable (never recorded)."""
-    op = Op(name, backward, nout, params, scalar_arg=scalar_arg)
+def defop(name, backward=None, nout=1, params=(), scalar_arg=None, into=False):
+    """Create and register an op; ``backward=None`` means not differentiable (never recorded).
+    ``into=True``: its rule reads ``destination(needs, i)`` (see the module docstring)."""
+    op = Op(name, backward, nout, params, scalar_arg=scalar_arg, into=into)
     _OPS.setdefault(name, []).append(op)
     return op
+
+
+class Offer(tuple):
+    """A rule's ``needs`` (one bool per input) carrying ``into``: per input the array the
+    engine offers as the destination of that input's gradient, or None."""
+
+    def __new__(cls, needs, into):
+        self = tuple.__new__(cls, needs)
+        self.into = into
+        return self
+
+
+def destination(needs, i):
+    """The array offered for input ``i``'s gradient (write it there and return it), or None."""
+    return needs.into[i] if type(needs) is Offer else None
 
 
 def registered_ops():
@@ -154,4 +182,4 @@ def output(node, i=0):
 
 
 __all__ = ['Op', 'defop', 'record', 'result', 'results', 'output', 'nondiff', 'ndarray', 'wrap',
-           'registered_ops']
+           'registered_ops', 'Offer', 'destination']

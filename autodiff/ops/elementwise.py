@@ -220,6 +220,15 @@ def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
     bool_to_int = bools == 'int64'
 
     def apply(x):
+        if type(x) is ndarray and op is not None and not floats:
+            # the common case decided once: a float buffer NumPy allocated (``base`` None:
+            # ``ravel`` views it, or copies an F-ordered one), below the thread split
+            d = x._data
+            dt = d.dtype
+            if dt.kind == 'f' and d.base is None and 0 < d.size < PARALLEL_MIN:
+                out = _onp.empty(d.shape, dt)
+                (kernels.get('f') or row.kernel('f'))(d.ravel(), out.ravel())
+                return result(op, (x,), out)
         x = as_array(x)
         d = x._data
         if d.dtype.kind == 'f':
@@ -501,8 +510,9 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
                     (kernels.get('aa') or row.kernel('aa'))(da, db, out)
                     return result(op, (a, b), out)
                 shape = da.shape
-                if shape == db.shape and 0 < n < PARALLEL_MIN \
-                        and da.flags.writeable and db.flags.writeable:
+                if shape == db.shape and 0 < n < PARALLEL_MIN and (
+                        da.base is None and db.base is None   # (owned; ravel copies an F-ordered one)
+                        or da.flags.writeable and db.flags.writeable):
                     out = _onp.empty(shape, dt)
                     (kernels.get('aa') or row.kernel('aa'))(da.ravel(), db.ravel(), out.ravel())
                     return result(op, (a, b), out)
