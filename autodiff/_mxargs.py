@@ -188,17 +188,28 @@ def _same_signature(fn, own, known, slow):
     call = pos + [f"{n}={n}" for n in kwo]
     given = " and ".join(f"{n} is _g_M" for n in known)
     extra = ", ".join(f"{n!r}: {n}" for n in known)
-    src = (f"def _g_make(_g_fn, _g_slow, _g_M, _g_d):\n"
-           f"    def {fn.__name__}({', '.join(head)}):\n"
+    src = ("def _g_make(_g_fn, _g_slow, _g_M, _g_d):\n"
+           f"    def _g_guard({', '.join(head)}):\n"
            f"        if {given}:\n"
            f"            return _g_fn({', '.join(call)})\n"
            f"        _g_kw = {{{', '.join(f'{n!r}: {n}' for n in kwo)}}}\n"
            f"        _g_kw.update((k, v) for k, v in {{{extra}}}.items() if v is not _g_M)\n"
            f"        return _g_slow(({', '.join(pos)}{',' if pos else ''}), _g_kw)\n"
-           f"    return {fn.__name__}\n")
+           "    return _g_guard\n")
+    guard = _make(src)(fn, slow, _NOT_GIVEN, defaults)
+    # tracebacks name the guarded function, not the shared template
+    guard.__code__ = guard.__code__.replace(co_name=fn.__name__, co_qualname=fn.__qualname__)
+    return guard
+
+
+@functools.lru_cache(maxsize=None)
+def _make(src):
+    """The ``_g_make`` factory of one guard template.  Most guards share a template (a
+    ufunc's ``(x1, x2)`` with the same extra keywords): compiling each once cut the
+    ~180 guards' share of ``import autodiff`` from ~30 ms to ~2 (issue 18, W4)."""
     namespace = {}
-    exec(compile(src, f"<autodiff._mxargs guard of {fn.__qualname__}>", 'exec'), namespace)
-    return namespace['_g_make'](fn, slow, _NOT_GIVEN, defaults)
+    exec(compile(src, "<autodiff._mxargs guard>", 'exec'), namespace)
+    return namespace['_g_make']
 
 
 def _write_out(where, name, r, out):

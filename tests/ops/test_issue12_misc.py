@@ -485,3 +485,15 @@ def test_grads_of_two_variables_do_not_alias_each_other(create_graph):
     if not create_graph:
         ga[...] = 7
         assert onp.array_equal(gb.asnumpy(), [1.0, 1.0])
+
+
+def test_guards_sharing_one_template_call_their_own_function_and_name_it():
+    # the guards are compiled once per parameter template (W4 start-up): np.exp and np.log
+    # share one, yet each calls its own op and a traceback through it names that op
+    x = onp.array([0.5, 2.0], onp.float32)
+    assert onp.allclose(np.exp(np.array(x)).asnumpy(), onp.exp(x))
+    assert onp.allclose(np.log(np.array(x)).asnumpy(), onp.log(x))
+    assert np.exp.__code__ is not np.log.__code__
+    assert (np.exp.__code__.co_name, np.log.__code__.co_name) == ('exp', 'log')
+    with pytest.raises(NotImplementedError, match=r'np\.log: where='):
+        np.log(np.array(x), where=False)
