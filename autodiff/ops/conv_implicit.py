@@ -127,7 +127,7 @@ class Kept:
         if grid is not None:
             with _keep_lock:
                 _held[0] -= grid.nbytes
-            _give_back(grid)
+                _give_back(grid)
 
     def __del__(self):
         try:
@@ -150,6 +150,7 @@ def held_bytes():
 
 
 def _give_back(grid):
+    """Keep ``grid``'s buffer for the next kept grid (one per dtype; under ``_keep_lock``)."""
     base = grid.base if grid.base is not None else grid
     if base.nbytes <= SCRATCH_BYTES:
         old = _spares.get(base.dtype)
@@ -305,9 +306,9 @@ def conv_forward(x, w, b, g, keep=None):
     into = None
     if keep is not None:
         into = _keep_buffer((plan.rows, x.shape[1]), x.dtype)
+        if into is not None:
+            keep._fill(x, into, plan)          # (counted in held_bytes from here)
     X = plan.grid('in', x, plan.at, into)
-    if into is not None:
-        keep._fill(x, X, plan)
     out = _scratch('out', (plan.rows, O), x.dtype)
     offsets = plan.offsets
     product = blas.RowGemm(X, wk.reshape(taps * G * Cg, Og), out)
