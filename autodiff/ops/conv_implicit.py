@@ -217,6 +217,27 @@ class _Plan:
         self.used = self.rows - self.offsets[-1]          # rows computed
         self.out = tuple(e - d * (k - 1) for e, d, k in zip(self.extent, (dd, dh, dw),
                                                             (kd, kh, kw)))
+        self.blocks = self._blocks()
+
+    def _blocks(self):
+        """``(r0, m)`` row blocks covering the rows of valid outputs: per sample and depth,
+        the first ``out_h`` grid rows (the rows below hold only discarded outputs, and
+        zeros of the output gradient: W6b's 2 of 58), cut into near-equal blocks of at
+        most ``BLOCK_ROWS``."""
+        gd, hp, wp = self.extent
+        od, oh, _ = self.out
+        span = oh * wp
+        cuts = -(-span // BLOCK_ROWS)
+        blocks = []
+        for plane in range(self.n * gd):
+            if plane % gd >= od:
+                continue
+            start = plane * hp * wp
+            for k in range(cuts):
+                lo, hi = start + span * k // cuts, min(self.used, start + span * (k + 1) // cuts)
+                if hi > lo:
+                    blocks.append((lo, hi - lo))
+        return blocks
 
     def grid(self, role, a, at, into=None):
         """``a (N, ch, *sp)`` copied into a zero grid of this plan's extent at ``at`` (the
@@ -271,25 +292,25 @@ def _by_samples(kern, a, b, *args):
     _on_threads(worker, min(THREADS, pieces))
 
 
-def _split_rows(block, used, make_acc=None):
-    """``block(r0, m, acc)`` for the blocks of ``BLOCK_ROWS`` rows covering ``[0, used)``,
-    handed out one at a time to the threads as each becomes free (a thread the machine
-    slows takes fewer), OpenBLAS on one thread meanwhile.  ``acc`` is each thread's own
+def _split_rows(block, blocks, make_acc=None):
+    """``block(r0, m, acc)`` for the row blocks ``blocks`` (``(r0, m)`` pairs), handed out
+    one at a time to the threads as each becomes free (a thread the machine slows takes
+    fewer), OpenBLAS on one thread meanwhile.  ``acc`` is each thread's own
     ``make_acc()`` (or None); returns the threads' accs."""
-    blocks = -(-used // BLOCK_ROWS)
+    count = len(blocks)
     ticket = itertools.count()
 
     def worker():
         acc = make_acc() if make_acc is not None else None
         while True:
             i = next(ticket)               # (atomic under the GIL)
-            if i >= blocks:
+            if i >= count:
                 return acc
-            r0 = i * BLOCK_ROWS
-            block(r0, min(used, r0 + BLOCK_ROWS) - r0, acc)
+            r0, m = blocks[i]
+            block(r0, m, acc)
 
     with blas.one_thread():
-        return _on_threads(worker, max(1, min(THREADS, blocks)))
+        return _on_threads(worker, max(1, min(THREADS, count)))
 
 
 def conv_forward(x, w, b, g, keep=None):
@@ -319,7 +340,7 @@ def conv_forward(x, w, b, g, keep=None):
                 product(r0 + off, gi * Cg, (t * G + gi) * Cg, 0, r0, gi * Og, m, Og, Cg,
                         1 if t else 0)
 
-    _split_rows(block, plan.used)
+    _split_rows(block, plan.blocks)
     y = _onp.empty((x.shape[0], O) + plan.out, x.dtype)
     _by_samples(KP.from_grid, out.reshape((plan.n,) + plan.extent + (O,)), y,
                 _onp.zeros(O, x.dtype) if b is None else _onp.ascontiguousarray(b),
@@ -372,7 +393,7 @@ def conv_weight(x, gy, g):
                 product(r0 + off, gi * Cg, r0 + shift, gi * Og, (t * G + gi) * Cg, 0, Cg, Og,
                         k, 1)
 
-    parts = [acc[0] for acc in _split_rows(block, plan.used, make_acc)]
+    parts = [acc[0] for acc in _split_rows(block, plan.blocks, make_acc)]
     dwk = parts[0]
     for p in parts[1:]:
         dwk += p

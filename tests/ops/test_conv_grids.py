@@ -234,7 +234,7 @@ def test_row_blocks_are_handed_out_once_each_to_free_threads(monkeypatch):
         if len(seen) >= 9:
             release.set()
 
-    accs = I._split_rows(block, 95, list)
+    accs = I._split_rows(block, [(r, min(10, 95 - r)) for r in range(0, 95, 10)], list)
     assert sorted(seen) == [(r, 10) for r in range(0, 90, 10)] + [(90, 5)]
     assert sorted(r for a in accs for r in a) == list(range(0, 100, 10))
     if len(accs) > 1:
