@@ -14,8 +14,10 @@ the output gradient ``G`` placed on the padded grid and zeros at the discarded r
 (The data gradient is the convolution of the output gradient with the flipped weight,
 ``ops/conv.conv_transpose_data``, so it takes this path too.)
 
-The sums accumulate in place with BLAS's ``beta = 1`` (``blas.gemm``), in blocks of
-``BLOCK_ROWS`` rows so that a block's output stays in cache across the offsets; the
+The sums accumulate in place with BLAS's ``beta = 1`` (``blas.gemm``), in blocks of at
+most ``BLOCK_ROWS`` rows so that a block's output stays in cache across the offsets (the
+blocks cover each sample's first ``out_h`` grid rows only, ``_Plan.blocks``: the rows
+below hold discarded outputs and zeros of ``G``); the
 blocks are handed out to the threads one at a time as each becomes free (OpenBLAS on one
 thread meanwhile), so a thread slowed by another process takes fewer blocks instead of
 holding the pass up.  ``usable`` is the rule that picks this path over im2col.
