@@ -56,3 +56,20 @@ def from_grid(grid, y, b, with_bias):
                     v = b[o] if with_bias else zero
                     for w in range(U(W)):
                         y[n, o, d, h, w] = grid[n, d, h, w, U(o)] + v
+
+
+@kernel
+def from_grid_rows(grid, y, b, with_bias, plane, h0, h1):
+    """``from_grid`` for the grid rows ``h0 <= h < h1`` of one ``plane = n * GD + d`` only
+    (the implicit GEMM's epilogue for one row block, while its output is in cache):
+    ``y[n, o, d, h, w] = grid[n, d, h, w, o] (+ b[o])`` there.  ``grid`` is
+    ``(N, GD, GH, GW, O)``, ``y`` ``(N, O, D, H, W)``."""
+    _, O, D, H, W = y.shape
+    GD = grid.shape[1]
+    n, d = plane // GD, plane % GD
+    zero = y.dtype.type(0)
+    for h in range(h0, min(h1, H)):
+        for o in range(O):
+            v = b[o] if with_bias else zero
+            for w in range(U(W)):
+                y[n, o, d, h, w] = grid[n, d, h, w, U(o)] + v

@@ -222,23 +222,24 @@ class _Plan:
         self.blocks = self._blocks()
 
     def _blocks(self):
-        """``(r0, m)`` row blocks covering the rows of valid outputs: per sample and depth,
-        the first ``out_h`` grid rows (the rows below hold only discarded outputs, and
-        zeros of the output gradient: W6b's 2 of 58), cut into near-equal blocks of at
-        most ``BLOCK_ROWS``."""
+        """``(r0, m, plane, h0, h1)`` row blocks covering the rows of valid outputs: per
+        sample and depth (``plane``), the first ``out_h`` grid rows (the rows below hold
+        only discarded outputs, and zeros of the output gradient: W6b's 2 of 58), cut at
+        whole grid rows ``h0 <= h < h1`` into near-equal blocks of at most ``BLOCK_ROWS``
+        rows (a single grid row when it is longer)."""
         gd, hp, wp = self.extent
         od, oh, _ = self.out
-        span = oh * wp
-        cuts = -(-span // BLOCK_ROWS)
+        cuts = -(-oh // max(1, BLOCK_ROWS // wp))
         blocks = []
         for plane in range(self.n * gd):
             if plane % gd >= od:
                 continue
             start = plane * hp * wp
             for k in range(cuts):
-                lo, hi = start + span * k // cuts, min(self.used, start + span * (k + 1) // cuts)
+                h0, h1 = oh * k // cuts, oh * (k + 1) // cuts
+                lo, hi = start + h0 * wp, min(self.used, start + h1 * wp)
                 if hi > lo:
-                    blocks.append((lo, hi - lo))
+                    blocks.append((lo, hi - lo, plane, h0, h1))
         return blocks
 
     def grid(self, role, a, at, into=None):
@@ -295,7 +296,7 @@ def _by_samples(kern, a, b, *args):
 
 
 def _split_rows(block, blocks, make_acc=None):
-    """``block(r0, m, acc)`` for the row blocks ``blocks`` (``(r0, m)`` pairs), handed out
+    """``block(blk, acc)`` for the row blocks ``blocks`` (``_Plan.blocks``), handed out
     one at a time to the threads as each becomes free (a thread the machine slows takes
     fewer), OpenBLAS on one thread meanwhile.  ``acc`` is each thread's own
     ``make_acc()`` (or None); returns the threads' accs."""
@@ -308,8 +309,7 @@ def _split_rows(block, blocks, make_acc=None):
             i = next(ticket)               # (atomic under the GIL)
             if i >= count:
                 return acc
-            r0, m = blocks[i]
-            block(r0, m, acc)
+            block(blocks[i], acc)
 
     with blas.one_thread():
         return _on_threads(worker, max(1, min(THREADS, count)))
@@ -335,18 +335,22 @@ def conv_forward(x, w, b, g, keep=None):
     out = _scratch('out', (plan.rows, O), x.dtype)
     offsets = plan.offsets
     product = blas.RowGemm(X, wk.reshape(taps * G * Cg, Og), out)
+    y = _onp.empty((x.shape[0], O) + plan.out, x.dtype)
+    grid_out = out.reshape((plan.n,) + plan.extent + (O,))
+    bias = _onp.zeros(O, x.dtype) if b is None else _onp.ascontiguousarray(b)
+    with_bias = b is not None
+    epilogue = KP.from_grid_rows
 
-    def block(r0, m, _acc):
+    def block(blk, _acc):
+        r0, m, plane, h0, h1 = blk
         for gi in range(G):
             for t, off in enumerate(offsets):
                 product(r0 + off, gi * Cg, (t * G + gi) * Cg, 0, r0, gi * Og, m, Og, Cg,
                         1 if t else 0)
+        # the block's outputs to channels-first while they are in cache
+        epilogue(grid_out, y, bias, with_bias, plane, h0, h1)
 
     _split_rows(block, plan.blocks)
-    y = _onp.empty((x.shape[0], O) + plan.out, x.dtype)
-    _by_samples(KP.from_grid, out.reshape((plan.n,) + plan.extent + (O,)), y,
-                _onp.zeros(O, x.dtype) if b is None else _onp.ascontiguousarray(b),
-                b is not None)
     return y.reshape((x.shape[0], O) + tuple(plan.out[3 - (x.ndim - 2):]))
 
 
@@ -388,7 +392,8 @@ def conv_weight(x, gy, g):
         dwk = _onp.zeros((taps, G, Cg, Og), x.dtype)
         return dwk, blas.RowGemm(X, D, dwk.reshape(taps * G * Cg, Og), trans_a=True)
 
-    def block(r0, k, acc):
+    def block(blk, acc):
+        r0, k = blk[0], blk[1]
         product = acc[1]
         for gi in range(G):
             for t, off in enumerate(offsets):

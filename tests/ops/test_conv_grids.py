@@ -17,6 +17,7 @@ from autodiff import np, npx, autograd
 from autodiff.errors import GraphError
 from autodiff.kernels import gemm_pack as KP
 from autodiff.ops import conv_implicit as I
+from autodiff.ops.conv import Geometry
 from helpers import sample
 from helpers.window_ref import conv_ref, conv_weight_ref as _weight_grad_ref, deconv_ref
 
@@ -225,7 +226,8 @@ def test_row_blocks_are_handed_out_once_each_to_free_threads(monkeypatch):
     main = threading.get_ident()
     release = threading.Event()
 
-    def block(r0, m, acc):
+    def block(blk, acc):
+        r0, m = blk
         if threading.get_ident() != main:
             release.wait(5)                        # the pool thread stalls on its first block
         with lock:
@@ -250,3 +252,37 @@ def test_grid_pieces_cover_every_sample(monkeypatch):
     want = onp.zeros(grid.shape)
     want[:, 1:3, 2:5, 0:4, :] = x.transpose(0, 2, 3, 4, 1)
     onp.testing.assert_array_equal(grid, want)
+
+
+@pytest.mark.parametrize('case', CASES[1:], ids=['3-D', '2-D'])
+def test_plan_blocks_cover_the_valid_rows_once(monkeypatch, case):
+    """Blocks are disjoint, lie below the last computed row, cut at whole grid rows, and
+    cover every row of a valid output (those ``from_grid`` reads)."""
+    shape, nf, k, p, d, groups = case
+    monkeypatch.setattr(I, 'BLOCK_ROWS', 10)
+    plan = I._Plan(shape, Geometry(k, (1,) * len(k), d, p, groups))
+    rows = onp.zeros(plan.rows, int)
+    gd, hp, wp = plan.extent
+    for r0, m, plane, h0, h1 in plan.blocks:
+        assert m <= 10 or h1 - h0 == 1
+        assert r0 == plane * hp * wp + h0 * wp and r0 + m <= plan.used
+        rows[r0:r0 + m] += 1
+    assert rows.max() == 1
+    od, oh, ow = plan.out
+    for n in range(shape[0]):
+        for dd in range(od):
+            for h in range(oh):
+                start = ((n * gd + dd) * hp + h) * wp
+                assert rows[start:start + ow].all()
+
+
+def test_from_grid_rows_writes_one_planes_rows():
+    grid = sample((2, 3, 4, 6, 5))                 # (N, GD, GH, GW, O)
+    y = onp.full((2, 5, 2, 3, 4), onp.nan)         # (N, O, D, H, W)
+    b = sample((5,), seed=1)
+    KP.from_grid_rows(grid, y, b, True, 4, 1, 9)   # plane 4 = (n 1, d 1); rows 1..2 (H = 3)
+    want = onp.full(y.shape, onp.nan)
+    want[1, :, 1, 1:3] = grid[1, 1, 1:3, :4].transpose(2, 0, 1) + b[:, None, None]
+    onp.testing.assert_array_equal(y, want)
+    KP.from_grid_rows(grid, y, b, False, 0, 0, 1)
+    onp.testing.assert_array_equal(y[0, :, 0, 0], grid[0, 0, 0, :4].T)
