@@ -8,7 +8,7 @@ k*dw``: one contiguous range.  So, with ``W_t (C/G, O/G)`` the weight at that of
     out[r] = sum_t X[r + off_t] @ W_t        (per group: a column range of X and out)
 
 over the rows ``r < L = rows - off_last``; rows whose window wraps across a row or a
-sample are computed and discarded (``from_grid`` reads only the valid corner of each
+sample are computed and discarded (``from_grid_rows`` reads only the valid corner of each
 sample's grid).  The weight gradient is ``dW_t = X[off_t : off_t + L].T @ G[:L]``, with
 the output gradient ``G`` placed on the padded grid and zeros at the discarded rows.
 (The data gradient is the convolution of the output gradient with the flipped weight,

@@ -257,7 +257,7 @@ def test_grid_pieces_cover_every_sample(monkeypatch):
 @pytest.mark.parametrize('case', CASES[1:], ids=['3-D', '2-D'])
 def test_plan_blocks_cover_the_valid_rows_once(monkeypatch, case):
     """Blocks are disjoint, lie below the last computed row, cut at whole grid rows, and
-    cover every row of a valid output (those ``from_grid`` reads)."""
+    cover every row of a valid output (those ``from_grid_rows`` reads)."""
     shape, nf, k, p, d, groups = case
     monkeypatch.setattr(I, 'BLOCK_ROWS', 10)
     plan = I._Plan(shape, Geometry(k, (1,) * len(k), d, p, groups))

@@ -105,7 +105,7 @@ def test_implicit_gemm_without_cblas_uses_numpy(any_channels, monkeypatch):
 
 # ---- layout kernels -----------------------------------------------------------------------
 @pytest.mark.parametrize('dtype', [onp.float32, onp.float64])
-def test_to_grid_and_from_grid(dtype):
+def test_to_grid_and_from_grid_rows(dtype):
     x = sample((2, 3, 2, 3, 4), dtype)
     grid = onp.full((2, 4, 5, 7, 3), onp.nan, dtype)
     KP.to_grid(x, grid, (1, 2, 0))
@@ -114,10 +114,12 @@ def test_to_grid_and_from_grid(dtype):
     onp.testing.assert_array_equal(grid, want)
     b = sample((3,), dtype, seed=1)
     y = onp.empty((2, 3, 3, 4, 5), dtype)
-    KP.from_grid(grid, y, b, True)
-    onp.testing.assert_array_equal(y, grid[:, :3, :4, :5].transpose(0, 4, 1, 2, 3) + b[:, None, None, None])
-    KP.from_grid(grid, y, b, False)
-    onp.testing.assert_array_equal(y, grid[:, :3, :4, :5].transpose(0, 4, 1, 2, 3))
+    for with_bias in (True, False):
+        for plane in range(2 * 4):      # every (n, d) plane, all rows (d = 3: none)
+            KP.from_grid_rows(grid, y, b, with_bias, plane, 0, 5)
+        want_y = grid[:, :3, :4, :5].transpose(0, 4, 1, 2, 3)
+        onp.testing.assert_array_equal(y, want_y + b[:, None, None, None] if with_bias
+                                       else want_y)
 
 
 # ---- the in-place product -----------------------------------------------------------------
