@@ -95,7 +95,7 @@ def _scratch(role, shape, dtype):
     return buf[:math.prod(shape)].reshape(shape)
 
 
-_keep_lock = threading.Lock()
+_keep_lock = threading.RLock()   # (re-entrant: a Kept collected by the GC inside it)
 _held = [0]          # bytes of grids held by Kept objects
 _spares = {}         # dtype -> one grid buffer a backward gave back, for the next forward
 
@@ -171,7 +171,7 @@ def _keep_buffer(shape, dtype):
         _held[0] += nbytes
         buf = _spares.get(_onp.dtype(dtype))
         if buf is not None and buf.size >= size:
-            del _spares[_onp.dtype(dtype)]
+            _spares.pop(_onp.dtype(dtype), None)
         else:
             buf = None
     if buf is None:

@@ -83,8 +83,10 @@ def test_kept_and_shared_grids_match_direct_loops_and_repacking(any_channels, mo
     x, w, b, gy = _data(case)
     kept, fast = _step(x, w, b, gy, case)
     assert kept is not None and kept.grid is None          # kept by the forward, taken
-    want = [conv_ref(x, w, b, None, p, d, groups), deconv_ref(gy, w, None, None, p, d, None, groups),
-            _weight_grad_ref(x, gy, k, p, d, groups), gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))]
+    want = [conv_ref(x, w, b, None, p, d, groups),
+            deconv_ref(gy, w, None, None, p, d, None, groups),         # the data gradient
+            _weight_grad_ref(x, gy, k, p, d, groups),
+            gy.sum(axis=(0,) + tuple(range(2, gy.ndim)))]
     for got, ref in zip(fast, want):
         onp.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
     monkeypatch.setattr(I, 'KEEP_BYTES', 0)
