@@ -3,8 +3,9 @@
 The implicit GEMM works on channels-last grids ``(N, D, H, W, C)`` flattened to rows of
 ``C`` values.  ``to_grid`` copies a channels-first ``(N, C, d, h, w)`` array into such a
 grid at an offset, zeros around it (the convolution's zero padding, or the zero rows of
-an output gradient placed on the padded grid); ``from_grid`` reads a channels-first
-array back out of a grid's leading corner, adding a bias per channel.  Hot-loop indices
+an output gradient placed on the padded grid); ``from_grid_rows`` reads a channels-first
+array back out of a grid's leading corner, some rows of one sample at a time, adding a
+bias per channel.  Hot-loop indices
 are unsigned (``U``): with signed ones Numba tests each index for being negative, which
 keeps the loops from vectorising.
 """
@@ -43,16 +44,21 @@ def to_grid(x, grid, at):
 
 
 @kernel
-def from_grid(grid, y, b, with_bias):
-    """``y[n, o, d, h, w] = grid[n, d, h, w, o] (+ b[o])`` for the leading ``(D, H, W)``
-    corner of ``grid`` ``(N, GD, GH, GW, O)``; ``y`` is ``(N, O, D, H, W)``.  (Writes in
-    ``y`` order, reads strided: 5x faster than the opposite order on W6b.)"""
-    N, O, D, H, W = y.shape
+def from_grid_rows(grid, y, b, with_bias, plane, h0, h1):
+    """``y[n, o, d, h, w] = grid[n, d, h, w, o] (+ b[o])`` for the rows ``h0 <= h < h1``
+    (within ``y``'s ``H``) of one ``plane = n * GD + d`` (nothing when ``d >= D``): the
+    implicit GEMM's epilogue for one row block, while its output is in cache.  ``grid`` is
+    ``(N, GD, GH, GW, O)``, ``y`` ``(N, O, D, H, W)``, read from the grid's leading
+    ``(H, W)`` corner.  (Writes in ``y`` order, reads strided: 5x faster than the opposite
+    order on W6b.)"""
+    _, O, D, H, W = y.shape
+    GD = grid.shape[1]
+    n, d = plane // GD, plane % GD
+    if d >= D:
+        return
     zero = y.dtype.type(0)
-    for n in range(N):
-        for d in range(D):
-            for h in range(H):
-                for o in range(O):
-                    v = b[o] if with_bias else zero
-                    for w in range(U(W)):
-                        y[n, o, d, h, w] = grid[n, d, h, w, U(o)] + v
+    for h in range(h0, min(h1, H)):
+        for o in range(O):
+            v = b[o] if with_bias else zero
+            for w in range(U(W)):
+                y[n, o, d, h, w] = grid[n, d, h, w, U(o)] + v

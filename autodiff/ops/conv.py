@@ -148,14 +148,15 @@ def _matmul(a, b, out=None):
 # one (O, C*K) @ (C*K, n*P) GEMM on columns laid out (C*K, n, P), whose output and output
 # gradient had to be transposed to and from batch order; 2026-12).
 
-def conv_data(x, w, b, g):
+def conv_data(x, w, b, g, keep=None):
     """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
     per chunk of samples, im2col and one batched GEMM per group, the bias added in place
-    (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``)."""
+    (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``, which leaves
+    its grid of ``x`` in ``keep``, an ``implicit.Kept``, when given)."""
     _prime_allocator()
     x = _c(x)
     if implicit.usable(x.shape, w.shape[0], g, x.itemsize):
-        return implicit.conv_forward(x, w, b, g)
+        return implicit.conv_forward(x, w, b, g, keep)
     N, C = x.shape[:2]
     O, G = w.shape[0], g.num_group
     osp = out_lengths(x.shape[2:], g)
@@ -265,8 +266,11 @@ def _geometry(node):
 def _conv_backward(node, grads, needs):
     x, w = node.inputs[0], node.inputs[1]
     g, gy = _geometry(node), grads[0]
-    dx = conv_transpose(gy, w, None, g, x.shape[2:]) if needs[0] else None
-    dw = conv_weight(x, gy, g) if needs[1] else None
+    # (the implicit GEMM's grids: x's kept by the forward, gy's packed once for both)
+    kept = node.attrs[len(Geometry._fields)] if len(node.attrs) > len(Geometry._fields) else None
+    with implicit.backward_grids(kept, x._data, gy._data):
+        dx = conv_transpose(gy, w, None, g, x.shape[2:]) if needs[0] else None
+        dw = conv_weight(x, gy, g) if needs[1] else None
     if len(node.inputs) == 2:
         return dx, dw
     return dx, dw, (_bias_grad(gy) if needs[2] else None)
@@ -299,9 +303,13 @@ def _inputs(x, w, b):
 
 
 def conv(x, w, b, g):
-    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable)."""
-    data = conv_data(x._data, w._data, None if b is None else b._data, g)
-    return result(_conv_op, _inputs(x, w, b), data, tuple(g))
+    """Convolution of channels-first arrays with checked geometry ``g`` (differentiable).
+    Recorded eagerly with a weight that has history, the node's attrs end with an
+    ``implicit.Kept`` (the forward's grid of ``x`` for the weight gradient)."""
+    keep = implicit.Kept() if implicit.wants_keep(w) else None
+    data = conv_data(x._data, w._data, None if b is None else b._data, g, keep)
+    return result(_conv_op, _inputs(x, w, b), data,
+                  tuple(g) if keep is None or keep.grid is None else tuple(g) + (keep,))
 
 
 def conv_transpose(x, w, b, g, spatial):

@@ -128,3 +128,23 @@ def im2col_ref(x5, ksize, stride, pad, dilate, out):
                        for i in range(3))
             rows.append(xp[(slice(None), c) + sl].reshape(N, -1))
     return onp.stack(rows, axis=1)
+
+
+def conv_weight_ref(x, gy, kernel, pad, dilate, groups):
+    """``dW[o, c, t] = sum_{n, p} gy[n, o, p] * xpad[n, c, p + t * d]`` (stride 1), by
+    slicing a zero-padded float64 copy once per kernel tap."""
+    nd = x.ndim - 2
+    xp = onp.pad(x.astype(onp.float64), [(0, 0), (0, 0)] + [(p, p) for p in pad])
+    N, Cin = x.shape[:2]
+    O, osp = gy.shape[1], gy.shape[2:]
+    Cg, Og = Cin // groups, O // groups
+    dw = onp.zeros((O, Cg) + tuple(kernel))
+    for t in itertools.product(*map(range, kernel)):
+        sl = tuple(slice(t[i] * dilate[i], t[i] * dilate[i] + osp[i]) for i in range(nd))
+        win = xp[(slice(None), slice(None)) + sl]                 # (N, C, *osp)
+        for gi in range(groups):
+            xs = win[:, gi * Cg:(gi + 1) * Cg].reshape(N, Cg, -1)
+            gs = gy[:, gi * Og:(gi + 1) * Og].reshape(N, Og, -1).astype(onp.float64)
+            dw[(slice(gi * Og, (gi + 1) * Og), slice(None)) + t] = onp.einsum('nop,ncp->oc',
+                                                                              gs, xs)
+    return dw

@@ -5,8 +5,6 @@ implicit GEMM and im2col, and batched products split by samples.
 
 References are NumPy loops over the kernel taps of a zero-padded copy (independent of
 both the im2col and the implicit formulation) and central differences."""
-import itertools
-
 import numpy as onp
 import pytest
 
@@ -14,27 +12,7 @@ from autodiff import np, npx, autograd
 from autodiff.kernels import gemm_pack as KP
 from autodiff.ops import blas, conv as C, conv_implicit as I
 from helpers import check_grads, sample
-from helpers.window_ref import conv_ref
-
-
-def _weight_grad_ref(x, gy, kernel, pad, dilate, groups):
-    """``dW[o, c, t] = sum_{n, p} gy[n, o, p] * xpad[n, c, p + t * d]`` (stride 1), by
-    slicing a zero-padded float64 copy once per kernel tap."""
-    nd = x.ndim - 2
-    xp = onp.pad(x.astype(onp.float64), [(0, 0), (0, 0)] + [(p, p) for p in pad])
-    N, Cin = x.shape[:2]
-    O, osp = gy.shape[1], gy.shape[2:]
-    Cg, Og = Cin // groups, O // groups
-    dw = onp.zeros((O, Cg) + tuple(kernel))
-    for t in itertools.product(*map(range, kernel)):
-        sl = tuple(slice(t[i] * dilate[i], t[i] * dilate[i] + osp[i]) for i in range(nd))
-        win = xp[(slice(None), slice(None)) + sl]                 # (N, C, *osp)
-        for gi in range(groups):
-            xs = win[:, gi * Cg:(gi + 1) * Cg].reshape(N, Cg, -1)
-            gs = gy[:, gi * Og:(gi + 1) * Og].reshape(N, Og, -1).astype(onp.float64)
-            dw[(slice(gi * Og, (gi + 1) * Og), slice(None)) + t] = onp.einsum('nop,ncp->oc',
-                                                                              gs, xs)
-    return dw
+from helpers.window_ref import conv_ref, conv_weight_ref as _weight_grad_ref
 
 
 @pytest.fixture
@@ -127,7 +105,7 @@ def test_implicit_gemm_without_cblas_uses_numpy(any_channels, monkeypatch):
 
 # ---- layout kernels -----------------------------------------------------------------------
 @pytest.mark.parametrize('dtype', [onp.float32, onp.float64])
-def test_to_grid_and_from_grid(dtype):
+def test_to_grid_and_from_grid_rows(dtype):
     x = sample((2, 3, 2, 3, 4), dtype)
     grid = onp.full((2, 4, 5, 7, 3), onp.nan, dtype)
     KP.to_grid(x, grid, (1, 2, 0))
@@ -136,10 +114,12 @@ def test_to_grid_and_from_grid(dtype):
     onp.testing.assert_array_equal(grid, want)
     b = sample((3,), dtype, seed=1)
     y = onp.empty((2, 3, 3, 4, 5), dtype)
-    KP.from_grid(grid, y, b, True)
-    onp.testing.assert_array_equal(y, grid[:, :3, :4, :5].transpose(0, 4, 1, 2, 3) + b[:, None, None, None])
-    KP.from_grid(grid, y, b, False)
-    onp.testing.assert_array_equal(y, grid[:, :3, :4, :5].transpose(0, 4, 1, 2, 3))
+    for with_bias in (True, False):
+        for plane in range(2 * 4):      # every (n, d) plane, all rows (d = 3: none)
+            KP.from_grid_rows(grid, y, b, with_bias, plane, 0, 5)
+        want_y = grid[:, :3, :4, :5].transpose(0, 4, 1, 2, 3)
+        onp.testing.assert_array_equal(y, want_y + b[:, None, None, None] if with_bias
+                                       else want_y)
 
 
 # ---- the in-place product -----------------------------------------------------------------
