@@ -158,12 +158,14 @@ def run_forward(op, forward, datas, attrs):
 
 def run_backward(op, datas, out, attrs, g, needs):
     """The op's eager backward rule on this call's values: one gradient (NumPy) or None per
-    input (the inputs ``WRITES`` lists are written in place, as eagerly)."""
+    input (None where ``needs`` is false; the inputs ``WRITES`` lists are written in
+    place, as eagerly)."""
     with Unrecorded(), kept_state(op, datas):
         node = Node(op, [wrap(d) for d in datas], (out,), attrs)
         grads = op.backward(node, [wrap(g)], tuple(needs))
-    return [_onp.zeros(d.shape, d.dtype) if r is None
-            else _onp.ascontiguousarray(r._data, dtype=d.dtype) for r, d in zip(grads, datas)]
+    return [None if not need else _onp.zeros(d.shape, d.dtype) if r is None
+            else _onp.ascontiguousarray(r._data, dtype=d.dtype)
+            for r, d, need in zip(grads, datas, needs)]
 
 
 # ---- random draws and state writes on replay ---------------------------------------------
