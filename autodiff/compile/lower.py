@@ -399,7 +399,7 @@ def _lower_node(b, n, ins):
                 raise Unsupported(f"op {name!r} writes its input {i} in place, and that input "
                                   "is computed inside the function (only an argument or a "
                                   "closed-over array can be written)")
-        return [b.opaque(op, opaque.FORWARDS[name], ins, n.attrs, out.shape, dt)]
+        return [b.opaque(op, opaque.forward_of(name, out.dtype), ins, n.attrs, out.shape, dt)]
     raise Unsupported(f"op {name!r} ({why}; not in the compiler's table: "
                       f"{', '.join(rules.supported_names())})")
 

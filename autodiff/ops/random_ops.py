@@ -292,6 +292,21 @@ def draw(name, rng, params, size, dtype):
     return _apply(d, xs, vals, noise, dtype)
 
 
+def redraw(name, rng, datas, shape, dtype):
+    """``(draw, noise)``: a fresh draw of ``shape`` from distribution ``name`` with the
+    parameter buffers ``datas`` (NumPy arrays, as a recorded node's inputs hold them),
+    cast to ``dtype``, computed as ``draw`` computes it (the domain checked, the noise
+    from ``rng``, the transform in float64) — a compiled program's opaque random step."""
+    d = DISTS[name]
+    where = f"np.random.{name}"
+    vals = [_onp.asarray(x, dtype=_onp.float64) for x in datas]
+    for i, rule in d.checks.items():
+        _check_domain(where, d.params[i], vals[i], rule)
+    noise = _onp.asarray(d.noise(rng, shape, vals), dtype=_onp.float64)
+    data = _forward(d, vals, noise.copy())
+    return (data if data.dtype == dtype else data.astype(dtype)), noise
+
+
 def apply(name, params, noise, dtype):
     """Distribution ``name``'s transform of ``params`` (arrays) and a given standard ``noise``.
 

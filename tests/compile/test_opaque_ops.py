@@ -5,7 +5,8 @@ shapes: the replay must run compiled, and its value and every input's gradient m
 eager mode's on those values (float32 rounding).  The mixed network is also checked in
 float64 against central differences, and its fused loops around the opaque steps must still
 be fused loops.  ``dropout`` draws its mask afresh on every replay (``np.random.seed`` before
-each call makes the replay and eager mode draw the same one); ``batch_norm`` in training
+each call makes the replay and eager mode draw the same one), and so do ``np.random``'s
+reparameterised draws with array parameters; ``batch_norm`` in training
 mode writes its running statistics (arguments here) as eager mode does.
 """
 import numpy as onp
@@ -54,6 +55,17 @@ CASES = [
      lambda x, y: (npx.erf(x - 1.0) * y + npx.erfinv(y * 0.5) + npx.gamma(x) * 0.1
                    + npx.gammaln(x) + special.digamma(x + y) + special.polygamma(1, x)).sum(),
      [(4, 3), (3,)], True),
+    ('random-draws', {'random_' + d for d in ('normal', 'gumbel', 'logistic', 'lognormal',
+                                              'uniform', 'exponential', 'rayleigh', 'weibull',
+                                              'power', 'pareto', 'gamma')},
+     lambda loc, scale, a: (np.random.normal(loc, scale) * a
+                            + np.random.gumbel(loc, scale) + np.random.logistic(loc, scale)
+                            + np.random.lognormal(loc * 0.5, scale * 0.5)
+                            + np.random.uniform(loc, loc + scale) + np.random.exponential(a)
+                            + np.random.rayleigh(scale) + np.random.weibull(a + 1.0)
+                            + np.random.power(a) + np.random.pareto(a + 1.0)
+                            + np.random.gamma(a + 1.0, scale)).sum(),
+     [(3, 4), (4,), (3, 4)], True),
 ]
 
 
