@@ -43,7 +43,7 @@ import numpy as _onp
 from .. import random as _random
 from .._state import state
 from ..ndarray import wrap
-from ..ops import activation, dropout, norm, random_ops, special
+from ..ops import activation, dense, dropout, norm, random_ops, special
 from ..ops.conv import Geometry, conv_data, conv_transpose_data
 from ..ops.pool import Pool, _forward_data
 from ..tape import Node
@@ -101,6 +101,13 @@ def _dropout(datas, attrs):
     return y._data, new_attrs
 
 
+def _embedding(datas, attrs):
+    """Rows of the weight picked by this call's indices (a float array: MXNet's tokens)."""
+    vocab, dim = attrs[0], attrs[1]
+    index = dense.clipped_indices(datas[0], vocab)
+    return datas[1][index], (vocab, dim, index)
+
+
 def _redraw(name):
     """Forward of a reparameterised ``np.random.<name>`` draw with array parameters: fresh
     noise of the recorded noise's shape (attrs: the noise, what the backward reads), the
@@ -117,6 +124,7 @@ FORWARDS = {
     'dropout': _dropout,
     'convolution': _convolution,
     'deconvolution': _deconvolution,
+    'embedding': _embedding,
     'pooling': _pooling,
     'layer_norm': _norm_forward('layer_norm'),
     'instance_norm': _norm_forward('instance_norm'),
@@ -142,7 +150,6 @@ WRITES = {'batch_norm': (3, 4)}
 
 # ops that stay eager, and why
 REFUSED = {
-    'embedding': "its indices are integers (the compiler takes float and bool inputs)",
     'prod': "no opaque forward is registered for it",
 }
 
@@ -168,6 +175,13 @@ def refusal(node):
     name = node.op.name
     if name in REFUSED:
         return REFUSED[name]
+    if name == 'embedding':
+        if len(node.inputs) != 2:
+            return ("it gathers rows at indices fixed when it was recorded (a backward "
+                    "recorded under create_graph)")
+        if node.inputs[0].dtype.kind not in 'fb':
+            return ("its indices are integers (the compiler takes float and bool inputs: "
+                    "pass the tokens as float32, as MXNet does)")
     if name not in FORWARDS:
         return "no opaque forward is registered for it"
     return None

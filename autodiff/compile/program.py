@@ -416,7 +416,7 @@ def _call(st, slot, mod, names, extra, wanted):
         b = slot[v.args[1].id]
         ta, tb = v.attrs
         x0 = v.args[0].shape
-        macs = x0[0] * x0[1] * v.shape[1]
+        macs = math.prod(x0) * v.shape[-1]      # (2-D or a stack: ta, tb False)
         if (_blas.one_thread_available()
                 and _blas.ONE_THREAD_ANYWAY < macs <= _blas.SMALL_GEMM):
             # a small product on one BLAS thread, as eager matmul runs it (ops.blas: the

@@ -512,17 +512,17 @@ def test_composite_gradient_matches_central_differences(name):
 OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
               'batch_norm', 'layer_norm', 'instance_norm', 'group_norm', 'dropout',
               'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
-              'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma',
+              'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma', 'embedding',
               # np.random's reparameterised draws with array parameters (a fresh draw per
               # replay, as dropout)
               'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
               'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
               'random_power', 'random_pareto', 'random_gamma'}
 # ops a function may call that still make the signature fall back (eager on every call):
-# embedding's indices are integers; prod and roi_pooling have no opaque forward registered
+# prod and roi_pooling have no opaque forward registered
 # (nor have issue 14's element-moving ops and einsum, whose parameters are index arrays);
 # setitem is an in-place write, which a replay would not repeat
-FALLBACK_OPS = {'prod', 'embedding', 'roi_pooling', 'setitem',
+FALLBACK_OPS = {'prod', 'roi_pooling', 'setitem',
                 # issue 14's element-moving ops (ops/gather.py) and einsum
                 'insert', 'delete', 'resize', 'pad', 'roll', 'rot90', 'take', 'take_along_axis',
                 'choose', 'compress', 'extract', 'select', 'diag', 'diagflat', 'diagonal',

@@ -55,6 +55,10 @@ CASES = [
      lambda x, y: (npx.erf(x - 1.0) * y + npx.erfinv(y * 0.5) + npx.gamma(x) * 0.1
                    + npx.gammaln(x) + special.digamma(x + y) + special.polygamma(1, x)).sum(),
      [(4, 3), (3,)], True),
+    # (the tokens are computed from a marked input: each replay picks other rows)
+    ('embedding', {'embedding'},
+     lambda t, w: (np.tanh(npx.embedding(t * 3.0, w, input_dim=5, output_dim=3)) * w[0]).sum(),
+     [(2, 4), (5, 3)], True),
     ('random-draws', {'random_' + d for d in ('normal', 'gumbel', 'logistic', 'lognormal',
                                               'uniform', 'exponential', 'rayleigh', 'weibull',
                                               'power', 'pareto', 'gamma')},
@@ -167,3 +171,21 @@ def test_batch_norm_in_inference_mode_compiles_inside_record():
     assert_close(y.asnumpy(), ye.asnumpy(), what='value')
     for a, b in zip(xs, xe):
         assert_close(a.grad.asnumpy(), b.grad.asnumpy())
+
+
+def test_embedding_with_integer_tokens_falls_back_with_eager_values():
+    """Integer token arrays are not program inputs (float32 tokens, MXNet's habit, are)."""
+    tokens = np.array(onp.array([0, 2, 2]))
+
+    def fn(w, y):
+        return (npx.embedding(tokens, w, input_dim=3, output_dim=4) * y).sum()
+    rng = onp.random.default_rng(2)
+    cf = autograd.compile(fn)
+    datas = [rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4,))]
+    for _ in range(2):
+        v, g = _run(cf, datas, 'float32', True)
+    assert not cf.compiled and 'int64' in cf.fallback_reason
+    ev, eg = _run(fn, datas, 'float32', False)
+    assert_close(v, ev, what='value')
+    for a, b in zip(g, eg):
+        assert_close(a, b)
