@@ -101,7 +101,7 @@ class Program:
             got = self.bcalls_for.get(needs)
             if got is None:
                 got = self.bcalls_for[needs] = _backward_subset(self, needs)
-            bcalls, grad_slots = got
+            bcalls, grad_slots = got[0], got[1]
         env = self.benv0[:]
         for s, d in zip(self.saved_slots, saved):
             env[s] = d
@@ -325,7 +325,7 @@ def _read_by(st):
 
 
 def _backward_subset(prog, needs):
-    """``(calls, grad slots)`` of a 'return' program's backward half computing only the
+    """``(calls, grad slots, steps)`` of a 'return' program's backward half computing only the
     gradients ``needs`` marks (its guards always run): a step runs when a wanted gradient
     or a step that runs reads what it makes (one walk back over the ordered steps)."""
     want = {g.id for g, n in zip(prog.grads, needs) if n and g is not None}
@@ -339,7 +339,7 @@ def _backward_subset(prog, needs):
     wanted = _wanted_grads([v for st in running for v in _made_by(st)])
     calls = [_call(st, slot, mod, names, extra, wanted) for st in running]
     grad_slots = [s if n else None for s, n in zip(prog.grad_slots, needs)]
-    return calls, grad_slots
+    return calls, grad_slots, running
 
 
 # ---- memory plan -------------------------------------------------------------------------
