@@ -105,6 +105,8 @@ class Program:
         env = self.benv0[:]
         for s, d in zip(self.saved_slots, saved):
             env[s] = d
+        for s, shape, dtype in self.bfresh:
+            env[s] = _onp.empty(shape, dtype)
         for s, k in self.seed_slots:
             g = head_grads[k]
             if not (g.flags.c_contiguous and g.flags.writeable):
@@ -114,7 +116,8 @@ class Program:
             for call in bcalls:
                 if call(env) is False:
                     return GUARD_FAILED
-            return [env[s].copy() if s is not None else None for s in grad_slots]
+            return [None if s is None else env[s].copy() if c else env[s]
+                    for s, c in zip(grad_slots, self.grad_copy)]
 
 
 MODES = ('fill', 'forward', 'return')
@@ -299,7 +302,20 @@ def _build_split(prog, low, values, gvals, slot, extra, nslots, nargs):
     prog.direct, prog.writeback = [], []
     prog.env0, fa, fn = _plan_memory(ffull, steps_f, stored_f, slot, fresh,
                                      list(low.heads) + saved, nslots)
-    prog.benv0, ba, bn = _plan_memory(bwd, steps_b, stored_b, slot, given, groots, nslots)
+    # a gradient a step stores goes into a buffer of the call's own, handed out as it is
+    # (no copy out of the arena); a view, a bound value or one shared by two inputs is copied
+    made = {v.id for st in steps_b for v in _made_by(st)}
+    seen_g, gfresh = set(), set()
+    for g in groots:
+        if g.id in seen_g:
+            gfresh.discard(g.id)
+        elif g.id in made and g.kind not in _BOUND and g.id not in given:
+            gfresh.add(g.id)
+        seen_g.add(g.id)
+    prog.bfresh = [(slot[i], by_id[i].shape, by_id[i].dtype) for i in sorted(gfresh)]
+    prog.grad_copy = [g is not None and g.id not in gfresh for g in gvals]
+    prog.benv0, ba, bn = _plan_memory(bwd, steps_b, stored_b, slot, given | gfresh, groots,
+                                      nslots)
     prog.arena_bytes, prog.naive_bytes = fa + ba, fn + bn
     prog.saved_bytes = sum(math.prod(by_id[i].shape) * by_id[i].dtype.itemsize
                            for i in fresh)
