@@ -29,7 +29,7 @@ Two declarations extend the protocol, one rule each:
 rows of ``ops/random_ops.DISTS``) are ``RANDOM`` ops too: their opaque forward draws fresh
 noise (attrs: the noise) in the dtype of the recorded output (``forward_of``).  A draw
 whose parameters have no history is not recorded, so it stays a stale draw (the tracer
-refuses it); so do ``beta``, ``chisquare`` and ``multivariate_normal``.
+refuses it); so do ``beta`` and ``chisquare`` (drawn through ``gamma``).
 
 Not taken (``refusal``): ops listed in ``REFUSED`` and ops absent from ``FORWARDS``.
 A ``WRITES`` input that another step of the same program reads after the backward's write
@@ -137,10 +137,20 @@ for _name, _fn in (('softrelu', 'softrelu'), ('softsign', 'softsign'),
                    ('digamma', 'digamma'), ('polygamma', '_polygamma')):
     FORWARDS[_name] = _elementwise(_fn)
 
-# np.random's reparameterised draws (random_ops.DISTS): forward(datas, attrs, dtype)
+def _mvn_redraw(datas, attrs, dtype):
+    """Forward of ``np.random.multivariate_normal(mean, cov)``: fresh noise of the recorded
+    noise's shape (attrs: the noise), the draw in the recorded output's dtype."""
+    y, z = random_ops.mvn_redraw(_random._rng, datas, attrs[0].shape, dtype)
+    return y, (z,)
+
+
+# np.random's reparameterised draws (random_ops.DISTS, and the multivariate normal):
+# forward(datas, attrs, dtype)
 DRAWS = {'random_' + _name: _name for _name in random_ops.DISTS}
 for _op, _name in DRAWS.items():
     FORWARDS[_op] = _redraw(_name)
+DRAWS['random_multivariate_normal'] = 'multivariate_normal'
+FORWARDS['random_multivariate_normal'] = _mvn_redraw
 
 # ops whose opaque forward draws from np.random's generator on every replay
 RANDOM = frozenset({'dropout'} | set(DRAWS))

@@ -363,8 +363,20 @@ def mvn_factor(cov):
     return u * _onp.sqrt(s)[..., None, :]
 
 
+def _mvn_data(mean, cov, z):
+    a = mvn_factor(_onp.asarray(cov, dtype=_onp.float64))
+    return _onp.asarray(mean, dtype=_onp.float64) + _onp.einsum('...ij,...j->...i', a, z)
+
+
 def mvn_apply(mean, cov, z, dtype):
     """``mean + A z`` for standard normal ``z`` of shape ``size + batch + (N,)`` (recorded)."""
-    a = mvn_factor(cov._data.astype(_onp.float64))
-    data = mean._data.astype(_onp.float64) + _onp.einsum('...ij,...j->...i', a, z)
-    return result(_mvn_op, (mean, cov), data.astype(dtype), (z,))
+    return result(_mvn_op, (mean, cov), _mvn_data(mean._data, cov._data, z).astype(dtype),
+                  (z,))
+
+
+def mvn_redraw(rng, datas, shape, dtype):
+    """``(draw, z)``: a fresh multivariate normal draw from the buffers ``datas`` (mean,
+    cov) with standard noise ``z`` of ``shape`` from ``rng``, as ``multivariate_normal``
+    draws it (a compiled program's opaque random step)."""
+    z = rng.standard_normal(shape)
+    return _mvn_data(datas[0], datas[1], z).astype(dtype), z

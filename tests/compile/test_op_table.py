@@ -517,7 +517,7 @@ OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
               # replay, as dropout)
               'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
               'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
-              'random_power', 'random_pareto', 'random_gamma'}
+              'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal'}
 # ops a function may call that still make the signature fall back (eager on every call):
 # prod and roi_pooling have no opaque forward registered
 # (nor have issue 14's element-moving ops and einsum, whose parameters are index arrays);
@@ -532,9 +532,6 @@ FALLBACK_OPS = {'prod', 'roi_pooling', 'setitem',
                 # np.linalg (LAPACK through NumPy; tests/ops/test_np_linalg.py checks one)
                 'inv', 'det', 'slogdet', 'solve', 'cholesky', 'svd', 'eigh', 'qr', 'pinv',
                 'norm',
-                # np.random's multivariate normal (no opaque redraw registered; the other
-                # reparameterised draws are opaque random steps)
-                'random_multivariate_normal',
                 # the eager SoftmaxCrossEntropyLoss's fused op (a compile trace records the
                 # lowerable log_softmax composition instead: gluon/loss.py)
                 'softmax_cross_entropy', 'softmax_cross_entropy_grad'}

@@ -61,14 +61,16 @@ CASES = [
      [(2, 4), (5, 3)], True),
     ('random-draws', {'random_' + d for d in ('normal', 'gumbel', 'logistic', 'lognormal',
                                               'uniform', 'exponential', 'rayleigh', 'weibull',
-                                              'power', 'pareto', 'gamma')},
+                                              'power', 'pareto', 'gamma',
+                                              'multivariate_normal')},
      lambda loc, scale, a: (np.random.normal(loc, scale) * a
                             + np.random.gumbel(loc, scale) + np.random.logistic(loc, scale)
                             + np.random.lognormal(loc * 0.5, scale * 0.5)
                             + np.random.uniform(loc, loc + scale) + np.random.exponential(a)
                             + np.random.rayleigh(scale) + np.random.weibull(a + 1.0)
                             + np.random.power(a) + np.random.pareto(a + 1.0)
-                            + np.random.gamma(a + 1.0, scale)).sum(),
+                            + np.random.gamma(a + 1.0, scale)
+                            + np.random.multivariate_normal(scale, onp.eye(4) * 0.5)).sum(),
      [(3, 4), (4,), (3, 4)], True),
 ]
 
