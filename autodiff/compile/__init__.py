@@ -56,7 +56,10 @@ def compile(fn=None, *, backward=True):
     input: arrays it closes over, marked or not, are read on every call (in-place writes
     are seen; a changed shape or dtype records again; rebinding the name is not seen),
     and what it computes from them is recomputed.  A draw from ``np.random`` would be
-    replayed as recorded, so a function that draws runs eagerly.  Python values ``fn``
+    replayed as recorded, so a function that draws runs eagerly — except dropout and
+    ``np.random``'s reparameterised draws whose parameters are computed from the inputs
+    (``np.random.normal(mu, sigma)``): those are opaque steps that draw afresh on every
+    replay (one draw per call, read by its backward).  Python values ``fn``
     reads other than array truth values are fixed at recording, as with ``jax.jit``;
     reading any array's values into Python (``float``, ``int``, ``item``, ``tolist``,
     ``asnumpy``, NumPy reading it) makes the signature run eagerly on every call, as do an

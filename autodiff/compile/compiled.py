@@ -562,7 +562,7 @@ def _compiled_rule(node, grads, needs):
     for g, o in zip(grads, node.outputs):
         hg.append(_onp.zeros_like(o) if g is None else
                   _onp.ascontiguousarray(g._data, dtype=o.dtype))
-    out = prog.run_backward(saved, hg)
+    out = prog.run_backward(saved, hg, [needs[k] for k in where])
     if out is program.GUARD_FAILED:
         raise GraphError(f"backward of {node.op.name!r}: a branch of its backward went "
                          "another way than when it was recorded; call it uncompiled")

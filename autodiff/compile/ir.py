@@ -159,6 +159,10 @@ class Builder:
         return self._new(kind, (x,), axes, shape, x.dtype)
 
     def matmul(self, a, b, ta=False, tb=False):
+        if len(a.shape) > 2:                    # a stack of products, same batch axes
+            shape = a.shape[:-1] + (b.shape[-1],)
+            return self._new('matmul', (a, b), (False, False), shape,
+                             _onp.result_type(a.dtype, b.dtype))
         m = a.shape[1] if ta else a.shape[0]
         n = b.shape[0] if tb else b.shape[1]
         return self._new('matmul', (a, b), (ta, tb), (m, n), _onp.result_type(a.dtype, b.dtype))

@@ -288,6 +288,9 @@ def _gemm_operand(x):
     return x, False
 
 
+_BOOL_ARITH = {'multiply': 'logical_and', 'add': 'logical_or'}
+
+
 def _lower_node(b, n, ins):
     op = n.op
     name = op.name
@@ -306,6 +309,11 @@ def _lower_node(b, n, ins):
         raise Unsupported(f"op {name!r} with several outputs")
     out = n.outputs[0]
     dt = out.dtype
+    if (dt == BOOL and name in _BOOL_ARITH and len(ins) == 2
+            and all(v.dtype == BOOL for v in ins)):
+        # arithmetic on two masks stays a mask (NumPy): ``m1 * m2`` is and, ``m1 + m2`` or
+        return [b.template(rules.LOGICAL[_BOOL_ARITH[name]], BOOL, shape=out.shape,
+                           a=ins[0], b=ins[1])]
     if dt not in FLOATS:
         raise Unsupported(f"op {name!r} giving dtype {dt}")
     if op.scalar_arg is not None:
@@ -328,9 +336,18 @@ def _lower_node(b, n, ins):
         return [b.reshape(r, out.shape)]
     if name == 'matmul':
         x, y = ins
+        if len(x.shape) > 2 and len(y.shape) == 2:
+            # (..., K) @ (K, M): one GEMM over the leading axes merged (a Dense layer with
+            # flatten=False), viewed back
+            x2 = b.reshape(b.cast(x, dt), (math.prod(x.shape[:-1]), x.shape[-1]))
+            (y, tb) = _gemm_operand(b.cast(y, dt))
+            return [b.reshape(b.matmul(x2, y, False, tb), out.shape)]
+        if len(x.shape) > 2 and x.shape[:-2] == y.shape[:-2]:
+            # a stack of products (a batched layer's weight gradient, batch_dot)
+            return [b.matmul(b.cast(x, dt), b.cast(y, dt))]
         if len(x.shape) != 2 or len(y.shape) != 2:
-            raise Unsupported(f"matmul of shapes {x.shape} and {y.shape} (only 2-D @ 2-D is "
-                              "compiled)")
+            raise Unsupported(f"matmul of shapes {x.shape} and {y.shape} (2-D @ 2-D, "
+                              "(..., K) @ (K, M) and stacks of the same batch are compiled)")
         (x, ta), (y, tb) = _gemm_operand(b.cast(x, dt)), _gemm_operand(b.cast(y, dt))
         return [b.matmul(x, y, ta, tb)]    # (eager mode promotes too)
     if name in ('reshape', 'expand_dims', 'squeeze'):
@@ -399,7 +416,7 @@ def _lower_node(b, n, ins):
                 raise Unsupported(f"op {name!r} writes its input {i} in place, and that input "
                                   "is computed inside the function (only an argument or a "
                                   "closed-over array can be written)")
-        return [b.opaque(op, opaque.FORWARDS[name], ins, n.attrs, out.shape, dt)]
+        return [b.opaque(op, opaque.forward_of(name, out.dtype), ins, n.attrs, out.shape, dt)]
     raise Unsupported(f"op {name!r} ({why}; not in the compiler's table: "
                       f"{', '.join(rules.supported_names())})")
 

@@ -25,9 +25,13 @@ Two declarations extend the protocol, one rule each:
   would); under ``replay_draws(..., write_state=False)`` (a check run, a traced backward
   that is not the call's own) the written arrays are restored afterwards.
 
-Not taken (``refusal``): ops listed in ``REFUSED`` and ops absent from ``FORWARDS`` —
-among them ``np.random``'s reparameterised draws (``random_normal``...): they would be
-``RANDOM`` ops too, but their node does not record the draw's dtype, which a redraw needs.
+``np.random``'s reparameterised draws with array parameters (``random_normal``..., the
+rows of ``ops/random_ops.DISTS``) are ``RANDOM`` ops too: their opaque forward draws fresh
+noise (attrs: the noise) in the dtype of the recorded output (``forward_of``).  A draw
+whose parameters have no history is not recorded, so it stays a stale draw (the tracer
+refuses it); so do ``beta`` and ``chisquare`` (drawn through ``gamma``).
+
+Not taken (``refusal``): ops listed in ``REFUSED`` and ops absent from ``FORWARDS``.
 A ``WRITES`` input that another step of the same program reads after the backward's write
 would see the new value (eager mode's order too, but not checked).
 """
@@ -39,7 +43,7 @@ import numpy as _onp
 from .. import random as _random
 from .._state import state
 from ..ndarray import wrap
-from ..ops import activation, dropout, norm, special
+from ..ops import activation, dense, dropout, norm, random_ops, special
 from ..ops.conv import Geometry, conv_data, conv_transpose_data
 from ..ops.pool import Pool, _forward_data
 from ..tape import Node
@@ -97,12 +101,30 @@ def _dropout(datas, attrs):
     return y._data, new_attrs
 
 
+def _embedding(datas, attrs):
+    """Rows of the weight picked by this call's indices (a float array: MXNet's tokens)."""
+    vocab, dim = attrs[0], attrs[1]
+    index = dense.clipped_indices(datas[0], vocab)
+    return datas[1][index], (vocab, dim, index)
+
+
+def _redraw(name):
+    """Forward of a reparameterised ``np.random.<name>`` draw with array parameters: fresh
+    noise of the recorded noise's shape (attrs: the noise, what the backward reads), the
+    draw in the recorded output's ``dtype`` (``forward_of`` gives it)."""
+    def forward(datas, attrs, dtype):
+        y, noise = random_ops.redraw(name, _random._rng, datas, attrs[0].shape, dtype)
+        return y, (noise,)
+    return forward
+
+
 # op name -> forward(datas, recorded attrs) -> (output data, attrs for the backward rule)
 FORWARDS = {
     'batch_norm': _batch_norm,
     'dropout': _dropout,
     'convolution': _convolution,
     'deconvolution': _deconvolution,
+    'embedding': _embedding,
     'pooling': _pooling,
     'layer_norm': _norm_forward('layer_norm'),
     'instance_norm': _norm_forward('instance_norm'),
@@ -115,17 +137,47 @@ for _name, _fn in (('softrelu', 'softrelu'), ('softsign', 'softsign'),
                    ('digamma', 'digamma'), ('polygamma', '_polygamma')):
     FORWARDS[_name] = _elementwise(_fn)
 
+def _mvn_redraw(datas, attrs, dtype):
+    """Forward of ``np.random.multivariate_normal(mean, cov)``: fresh noise of the recorded
+    noise's shape (attrs: the noise), the draw in the recorded output's dtype."""
+    y, z = random_ops.mvn_redraw(_random._rng, datas, attrs[0].shape, dtype)
+    return y, (z,)
+
+
+# np.random's reparameterised draws (random_ops.DISTS, and the multivariate normal):
+# forward(datas, attrs, dtype)
+DRAWS = {'random_' + _name: _name for _name in random_ops.DISTS}
+for _op, _name in DRAWS.items():
+    FORWARDS[_op] = _redraw(_name)
+DRAWS['random_multivariate_normal'] = 'multivariate_normal'
+FORWARDS['random_multivariate_normal'] = _mvn_redraw
+
 # ops whose opaque forward draws from np.random's generator on every replay
-RANDOM = frozenset({'dropout'})
+RANDOM = frozenset({'dropout'} | set(DRAWS))
 
 # op name -> positions of the inputs its backward writes in place (state, not gradients)
 WRITES = {'batch_norm': (3, 4)}
 
 # ops that stay eager, and why
 REFUSED = {
-    'embedding': "its indices are integers (the compiler takes float and bool inputs)",
     'prod': "no opaque forward is registered for it",
 }
+
+
+def forward_of(name, dtype):
+    """The opaque forward ``forward(datas, attrs)`` of op ``name`` whose output has
+    ``dtype`` (a random draw's forward is told the dtype its node recorded)."""
+    forward = FORWARDS[name]
+    if name in DRAWS:
+        return lambda datas, attrs: forward(datas, attrs, dtype)
+    return forward
+
+
+def redrawn(draw_name, node):
+    """Whether the ``np.random.<draw_name>`` draw whose result is ``node``'s output is one
+    an opaque step redraws on every replay (its parameters had history, so it was
+    recorded as its distribution's op)."""
+    return DRAWS.get(node.op.name) == draw_name
 
 
 def refusal(node):
@@ -133,6 +185,13 @@ def refusal(node):
     name = node.op.name
     if name in REFUSED:
         return REFUSED[name]
+    if name == 'embedding':
+        if len(node.inputs) != 2:
+            return ("it gathers rows at indices fixed when it was recorded (a backward "
+                    "recorded under create_graph)")
+        if node.inputs[0].dtype.kind not in 'fb':
+            return ("its indices are integers (the compiler takes float and bool inputs: "
+                    "pass the tokens as float32, as MXNet does)")
     if name not in FORWARDS:
         return "no opaque forward is registered for it"
     return None
@@ -158,12 +217,14 @@ def run_forward(op, forward, datas, attrs):
 
 def run_backward(op, datas, out, attrs, g, needs):
     """The op's eager backward rule on this call's values: one gradient (NumPy) or None per
-    input (the inputs ``WRITES`` lists are written in place, as eagerly)."""
+    input (None where ``needs`` is false; the inputs ``WRITES`` lists are written in
+    place, as eagerly)."""
     with Unrecorded(), kept_state(op, datas):
         node = Node(op, [wrap(d) for d in datas], (out,), attrs)
         grads = op.backward(node, [wrap(g)], tuple(needs))
-    return [_onp.zeros(d.shape, d.dtype) if r is None
-            else _onp.ascontiguousarray(r._data, dtype=d.dtype) for r, d in zip(grads, datas)]
+    return [None if not need else _onp.zeros(d.shape, d.dtype) if r is None
+            else _onp.ascontiguousarray(r._data, dtype=d.dtype)
+            for r, d, need in zip(grads, datas, needs)]
 
 
 # ---- random draws and state writes on replay ---------------------------------------------

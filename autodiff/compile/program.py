@@ -87,23 +87,37 @@ class Program:
                     _onp.copyto(g, env[slot])
             return [env[s].copy() for s in self.head_slots]
 
-    def run_backward(self, saved, head_grads):
+    def run_backward(self, saved, head_grads, needs=None):
         """The backward half of a 'return' program: from the residuals ``saved`` that ``run``
         returned and one head gradient (NumPy, of the head's shape and dtype) per head, one
-        gradient (NumPy) or None per marked input — or GUARD_FAILED."""
+        gradient (NumPy) or None per marked input — or GUARD_FAILED.  ``needs`` (one bool
+        per marked input; None: all): the gradients wanted — the steps that only the
+        others need are skipped (an argument's gradient nobody asked for, such as the
+        first convolution's data gradient, is not computed) and those come back None."""
+        if needs is None or all(needs):
+            bcalls, grad_slots = self.bcalls, self.grad_slots
+        else:
+            needs = tuple(bool(n) for n in needs)
+            got = self.bcalls_for.get(needs)
+            if got is None:
+                got = self.bcalls_for[needs] = _backward_subset(self, needs)
+            bcalls, grad_slots = got[0], got[1]
         env = self.benv0[:]
         for s, d in zip(self.saved_slots, saved):
             env[s] = d
+        for s, shape, dtype in self.bfresh:
+            env[s] = _onp.empty(shape, dtype)
         for s, k in self.seed_slots:
             g = head_grads[k]
             if not (g.flags.c_contiguous and g.flags.writeable):
                 g = _onp.array(g, order='C')
             env[s] = g
         with self.lock:
-            for call in self.bcalls:
+            for call in bcalls:
                 if call(env) is False:
                     return GUARD_FAILED
-            return [env[s].copy() if s is not None else None for s in self.grad_slots]
+            return [None if s is None else env[s].copy() if c else env[s]
+                    for s, c in zip(grad_slots, self.grad_copy)]
 
 
 MODES = ('fill', 'forward', 'return')
@@ -183,8 +197,20 @@ def build(low, grad_of, mode='fill', nargs=None):
     prog.steps = steps
     prog.env0, prog.arena_bytes, prog.naive_bytes = _plan_memory(
         values, steps, stored, slot, set(direct), roots, nslots)
-    prog.calls = [_call(st, slot, mod, names, extra) for st in steps]
+    wanted = _wanted_grads(values)
+    prog.calls = [_call(st, slot, mod, names, extra, wanted) for st in steps]
     return prog
+
+
+def _wanted_grads(values):
+    """opaque value id -> the input positions whose ``opaque_grad`` the program computes:
+    its eager backward rule is asked for those only (an unmarked argument's gradient, such
+    as a convolution's data gradient at the first layer, is never computed)."""
+    wanted = {}
+    for v in values:
+        if v.kind == 'opaque_grad':
+            wanted.setdefault(v.args[0].id, set()).add(v.attrs[0])
+    return wanted
 
 
 def _generate(prog, low, steps):
@@ -276,13 +302,60 @@ def _build_split(prog, low, values, gvals, slot, extra, nslots, nargs):
     prog.direct, prog.writeback = [], []
     prog.env0, fa, fn = _plan_memory(ffull, steps_f, stored_f, slot, fresh,
                                      list(low.heads) + saved, nslots)
-    prog.benv0, ba, bn = _plan_memory(bwd, steps_b, stored_b, slot, given, groots, nslots)
+    # a gradient a step stores goes into a buffer of the call's own, handed out as it is
+    # (no copy out of the arena); a view, a bound value or one shared by two inputs is copied
+    made = {v.id for st in steps_b for v in _made_by(st)}
+    seen_g, gfresh = set(), set()
+    for g in groots:
+        if g.id in seen_g:
+            gfresh.discard(g.id)
+        elif g.id in made and g.kind not in _BOUND and g.id not in given:
+            gfresh.add(g.id)
+        seen_g.add(g.id)
+    prog.bfresh = [(slot[i], by_id[i].shape, by_id[i].dtype) for i in sorted(gfresh)]
+    prog.grad_copy = [g is not None and g.id not in gfresh for g in gvals]
+    prog.benv0, ba, bn = _plan_memory(bwd, steps_b, stored_b, slot, given | gfresh, groots,
+                                      nslots)
     prog.arena_bytes, prog.naive_bytes = fa + ba, fn + bn
     prog.saved_bytes = sum(math.prod(by_id[i].shape) * by_id[i].dtype.itemsize
                            for i in fresh)
-    prog.calls = [_call(st, slot, mod, names, extra) for st in steps_f]
-    prog.bcalls = [_call(st, slot, mod, names, extra) for st in steps_b]
+    wanted = _wanted_grads(values)
+    prog.calls = [_call(st, slot, mod, names, extra, wanted) for st in steps_f]
+    prog.bcalls = [_call(st, slot, mod, names, extra, wanted) for st in steps_b]
+    prog.bsteps, prog.bcalls_for = steps_b, {}
+    prog.call_context = (slot, mod, names, extra)
     return prog
+
+
+def _made_by(st):
+    """The values a step makes (none for a guard)."""
+    if st.kind == 'group':
+        return st.members + st.sinks
+    return [] if st.kind == 'guard' else [st.value]
+
+
+def _read_by(st):
+    if st.kind == 'group':
+        return st.inputs
+    return [st.value] if st.kind == 'guard' else st.value.args
+
+
+def _backward_subset(prog, needs):
+    """``(calls, grad slots, steps)`` of a 'return' program's backward half computing only the
+    gradients ``needs`` marks (its guards always run): a step runs when a wanted gradient
+    or a step that runs reads what it makes (one walk back over the ordered steps)."""
+    want = {g.id for g, n in zip(prog.grads, needs) if n and g is not None}
+    running = []
+    for st in reversed(prog.bsteps):
+        if st.kind == 'guard' or any(v.id in want for v in _made_by(st)):
+            running.append(st)
+            want.update(a.id for a in _read_by(st))
+    running.reverse()
+    slot, mod, names, extra = prog.call_context
+    wanted = _wanted_grads([v for st in running for v in _made_by(st)])
+    calls = [_call(st, slot, mod, names, extra, wanted) for st in running]
+    grad_slots = [s if n else None for s, n in zip(prog.grad_slots, needs)]
+    return calls, grad_slots, running
 
 
 # ---- memory plan -------------------------------------------------------------------------
@@ -340,10 +413,12 @@ def _plan_memory(values, steps, stored, slot, direct, roots, nslots):
 
 
 # ---- one step as a call on the environment ----------------------------------------------
-def _call(st, slot, mod, names, extra):
+def _call(st, slot, mod, names, extra, wanted):
     """The step ``st`` as ``call(env)``; ``extra[value id]`` are the two slots of an opaque
     value beyond its output: the attrs its forward returned (what its backward reads) and
-    its inputs' gradients once the first of its ``opaque_grad`` steps ran."""
+    its inputs' gradients once the first of its ``opaque_grad`` steps ran; ``wanted``
+    (``_wanted_grads``) the input positions of each opaque value whose gradients the
+    program reads."""
     if st.kind == 'guard':
         s, expect = slot[st.value.id], st.expect
         return lambda env: bool(env[s].reshape(-1)[0]) == expect
@@ -357,7 +432,7 @@ def _call(st, slot, mod, names, extra):
         b = slot[v.args[1].id]
         ta, tb = v.attrs
         x0 = v.args[0].shape
-        macs = x0[0] * x0[1] * v.shape[1]
+        macs = math.prod(x0) * v.shape[-1]      # (2-D or a stack: ta, tb False)
         if (_blas.one_thread_available()
                 and _blas.ONE_THREAD_ANYWAY < macs <= _blas.SMALL_GEMM):
             # a small product on one BLAS thread, as eager matmul runs it (ops.blas: the
@@ -393,6 +468,8 @@ def _call(st, slot, mod, names, extra):
     if k == 'opaque_grad':
         i, needs = v.attrs
         fwd = v.args[0]
+        live = wanted[fwd.id]
+        needs = tuple(bool(n) and k in live for k, n in enumerate(needs))
         op, fslot, gslot = fwd.attrs[0], slot[fwd.id], slot[v.args[1].id]
         ins = [slot[x.id] for x in v.args[2:]]
         at, got = extra[fwd.id]

@@ -15,7 +15,9 @@ through the protocol of ``autodiff._state.Tracer``:
   the rest, so a replay never reuses the recording call's data by mistake;
 - ``on_draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
   eagerly), except a draw by an op of ``opaque.RANDOM``, whose opaque step draws afresh on
-  every replay;
+  every replay (dropout; a reparameterised draw such as ``np.random.normal(loc, scale)``
+  whose parameters have history: the draw noted is withdrawn when the next recorded op is
+  its distribution's node);
 - ``on_read``: values read into Python, by library functions (``array_equal``...) and by
   ``ndarray``'s own methods (below).
 
@@ -55,7 +57,7 @@ from . import opaque
 class Trace(Tracer):
     """What one recording produced, and the hooks the library calls while it runs."""
     __slots__ = ('out', 'call_args', 'proxies', 'proxy_vars', 'reads', 'guards', 'derived',
-                 'start', 'wrote')
+                 'start', 'wrote', 'drawing')
 
     def __init__(self):
         self.out = None
@@ -67,6 +69,7 @@ class Trace(Tracer):
         self.guards = []        # (array, truth seen) per branch on data
         self.derived = {}       # id(array) -> (name or Op, operands, attrs, array)
         self.wrote = False      # an in-place write (x[...] = v, x += y) ran during the call
+        self.drawing = None     # the np.random draw just noted, until the next recorded op
 
     @staticmethod
     def dependent(x):
@@ -76,8 +79,14 @@ class Trace(Tracer):
 
     # ---- the protocol (autodiff._state.Tracer) ----------------------------------------------
     def on_op(self, op, inputs, attrs, outs, node):
-        """Note outputs computed off the tape (``node`` None); recorded ones are on the tape."""
+        """Note outputs computed off the tape (``node`` None); recorded ones are on the tape
+        (a recorded reparameterised draw withdraws the stale draw ``on_draw`` noted)."""
         if node is not None:
+            if self.drawing is not None:
+                if opaque.redrawn(self.drawing, node) and self.reads[-1:] == [
+                        f'np.random.{self.drawing}']:
+                    self.reads.pop()
+                self.drawing = None
             return
         if len(outs) == 1:
             self._derive(op, inputs, attrs, outs[0])
@@ -100,6 +109,7 @@ class Trace(Tracer):
         whose opaque step redraws on every replay)."""
         if name not in opaque.RANDOM:
             self.reads.append(f'np.random.{name}')
+            self.drawing = name         # (withdrawn if its result is a recorded draw)
 
     def on_read(self, name, arrays, value=None):
         """Values read into Python: a branch (``__bool__``) is a guard, the rest forbid

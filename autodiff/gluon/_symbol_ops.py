@@ -3,7 +3,8 @@
 Two vocabularies are read: this library's own (what ``HybridBlock.export`` writes: op names
 are tape op names, attributes the op's parameters as strings) and MXNet 1.9.1's for the ops
 its Gluon layers export (``Convolution``, ``FullyConnected``, ``Activation``, ``BatchNorm``,
-``Pooling``, ``Flatten``, ``Dropout``...) and a few ``_npi_`` arithmetic ops.  Every call
+``Pooling``, ``Flatten``, ``Dropout``, ``Embedding``...) and a few ``_npi_`` arithmetic and
+comparison ops (``_npi_greater_scalar``...).  Every call
 goes through the public ``np``/``npx`` functions (or the op's own function), so a
 SymbolBlock records on the tape and trains.  ``runner(op, attrs)`` gives the call for a
 node or raises ``NotImplementedError`` naming the op; ``SymbolBlock`` names the node.
@@ -126,6 +127,8 @@ _MX = {
     'LayerNorm': lambda ins, a: npx.layer_norm(*ins, **_kw(a, 'axis', 'eps')),
     'Pooling': _pooling,
     'Flatten': lambda ins, a: npx.batch_flatten(ins[0]),
+    'Embedding': lambda ins, a: npx.embedding(ins[0], ins[1], **_kw(a, 'input_dim', 'output_dim',
+                                                                   'sparse_grad')),
     'Dropout': lambda ins, a: npx.dropout(ins[0], **_kw(a, 'p', 'axes', 'mode')),
     'softmax': lambda ins, a: npx.softmax(ins[0], **_kw(a, 'axis')),
     'log_softmax': lambda ins, a: npx.log_softmax(ins[0], **_kw(a, 'axis')),
@@ -147,6 +150,11 @@ _MX = {
     '_mul_scalar': _scalar(np.multiply),
     '_div_scalar': _scalar(np.divide),
 }
+# comparisons: MXNet 1.9.1 writes ``x > 0.5`` and ``0.5 < x`` alike as
+# ``_npi_greater_scalar`` (the array first; attrs ``scalar`` and ``is_int``)
+for _cmp in ('equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal'):
+    _MX[f'_npi_{_cmp}'] = (lambda f: lambda ins, a: f(*ins))(getattr(np, _cmp))
+    _MX[f'_npi_{_cmp}_scalar'] = _scalar(getattr(np, _cmp))
 for _name, _fn in (('_npi_rsubtract_scalar', np.subtract), ('_npi_rtrue_divide_scalar', np.divide),
                    ('_rminus_scalar', np.subtract), ('_rdiv_scalar', np.divide)):
     _MX[_name] = (lambda f: lambda ins, a: _scalar(f)(ins, a, first=True))(_fn)

@@ -44,6 +44,31 @@ def _in_trace():
     return getattr(_tracing, 'depth', 0) > 0
 
 
+def _flatten(out):
+    """``(flat results, tree)``: a forward's results nested in tuples and lists (as MXNet's
+    hybridized blocks may return them) as one flat tuple for the compiler, and the tree to
+    rebuild them (None when ``out`` is an array or a flat tuple/list of arrays)."""
+    if not isinstance(out, (tuple, list)) or not any(isinstance(o, (tuple, list))
+                                                     for o in out):
+        return out, None
+    flat = []
+
+    def walk(o):
+        if isinstance(o, (tuple, list)):
+            return (type(o), [walk(x) for x in o])
+        flat.append(o)
+        return len(flat) - 1
+    tree = walk(out)
+    return tuple(flat), tree
+
+
+def _unflatten(tree, flat):
+    if isinstance(tree, int):
+        return flat[tree]
+    kind, items = tree
+    return kind(_unflatten(t, flat) for t in items)
+
+
 class HybridBlock(Block):
     """A Block that can be hybridized (compiled); see the module docstring."""
 
@@ -132,13 +157,21 @@ class HybridBlock(Block):
             for p in params:
                 p._fresh_grad = True
                 values.append(p._data)
-            return compiled(*args, *values)
+            return self._regroup(compiled(*args, *values))
         fresh = [p._fresh_grad for p in params]
         try:
-            return compiled(*args, *[p._data for p in params])
+            return self._regroup(compiled(*args, *[p._data for p in params]))
         finally:
             for p, f in zip(params, fresh):      # an inference call is no training use
                 p._fresh_grad = f
+
+    def _regroup(self, out):
+        """The compiled call's flat results in the nesting the block's forward returned
+        (``(output, [h, c])`` of an RNN encoder: ``_flatten``)."""
+        tree = self.__dict__.get('_out_tree')
+        if tree is None:
+            return out
+        return _unflatten(tree, list(out))
 
     def _traced(self, *all_args):
         """What the compiler records: this block's call with its parameters as inputs."""
@@ -150,7 +183,8 @@ class HybridBlock(Block):
         try:
             for p, v in zip(params, values):
                 p._data = v
-            return Block.__call__(self, *args)
+            out, self.__dict__['_out_tree'] = _flatten(Block.__call__(self, *args))
+            return out
         finally:
             _tracing.depth -= 1
             for p, v in zip(params, saved):

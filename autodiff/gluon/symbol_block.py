@@ -96,8 +96,7 @@ class _Graph:
             try:
                 y = fn(ins)
             except (NotImplementedError, TypeError) as err:
-                # (e.g. a comparison with a Python number: the recorded graph keeps no
-                # node for the number, so the op gets too few operands)
+                # (e.g. a node whose inputs do not fit the op it names)
                 raise NotImplementedError(f"SymbolBlock: cannot run node {n['name']!r} (op "
                                           f"{n['op']!r}) on its {len(ins)} input(s): {err}"
                                           ) from None

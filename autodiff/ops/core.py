@@ -166,10 +166,18 @@ def nondiff(name, operands, out):
         out._why = (f"it is the result of {name}, which is not differentiable (inside "
                     "autograd.compile such results are recomputed, not recorded)")
         return out
-    op = _NONDIFF_OPS.get(name)
+    # a Python number beside one array (``x > 0.5``, ``0.5 < x``) is kept as the node's
+    # ``scalar`` attribute at its position, as the arithmetic ops keep theirs (graphs and
+    # exported symbols show it; ``gluon.SymbolBlock`` runs it again)
+    sa = None
+    if len(operands) == 2 and len(ins) == 1:
+        sa = 0 if ins[0] is operands[1] else 1
+    op = _NONDIFF_OPS.get((name, sa))
     if op is None:
-        op = _NONDIFF_OPS[name] = Op(name, _nondiff_rule)
-    out._node = NondiffNode(op, ins, (out._data,), None)
+        op = _NONDIFF_OPS[(name, sa)] = Op(name, _nondiff_rule, scalar_arg=sa,
+                                            params=('scalar',) if sa is not None else ())
+    out._node = NondiffNode(op, ins, (out._data,),
+                            (operands[sa],) if sa is not None else None)
     return out
 
 

@@ -94,9 +94,13 @@ def batch_flatten(data):
 # ---- embedding ------------------------------------------------------------------------------
 def _embedding_backward(node, grads, needs):
     index, vocab = node.attrs[2], node.attrs[0]
-    return (embedding_scatter(grads[0], index, vocab),)
+    gw = embedding_scatter(grads[0], index, vocab) if needs[-1] else None
+    return (gw,) if len(node.inputs) == 1 else (None, gw)
 
 
+# inputs (data, weight) for ``embedding`` (the indices' array is an input without gradient,
+# so graphs and exported symbols show it: ``gluon.SymbolBlock`` runs them again), (rows,)
+# for the gather in ``embedding_scatter``'s backward
 _embedding_op = defop('embedding', _embedding_backward,
                       params=('input_dim', 'output_dim'))   # attrs[2]: the clipped indices
 
@@ -121,8 +125,16 @@ def embedding_scatter(g, index, input_dim):
     return result(_scatter_op, (g,), out, (input_dim, index))
 
 
-def _gather_rows(w, index):
-    return result(_embedding_op, (w,), w._data[index], (w.shape[0], w.shape[1], index))
+def _gather_rows(w, index, data=None):
+    inputs = (w,) if data is None else (data, w)
+    return result(_embedding_op, inputs, w._data[index], (w.shape[0], w.shape[1], index))
+
+
+def clipped_indices(d, input_dim):
+    """The rows ``embedding`` picks for index buffer ``d``: truncated to integers, clipped
+    to ``[0, input_dim - 1]`` (int64)."""
+    return _onp.clip(d.astype(_onp.int64) if d.dtype.kind != 'f' else _onp.trunc(d).astype(
+        _onp.int64), 0, input_dim - 1)
 
 
 def embedding(data, weight, input_dim=None, output_dim=None, dtype='float32', sparse_grad=False):
@@ -145,6 +157,4 @@ def embedding(data, weight, input_dim=None, output_dim=None, dtype='float32', sp
     d = idx._data
     if d.dtype.kind not in 'biuf':
         raise DTypeError(f"{name}: data must hold numeric indices, got dtype {d.dtype}")
-    index = _onp.clip(d.astype(_onp.int64) if d.dtype.kind != 'f' else _onp.trunc(d).astype(
-        _onp.int64), 0, input_dim - 1)
-    return _gather_rows(w, index)
+    return _gather_rows(w, clipped_indices(d, input_dim), idx)

@@ -292,6 +292,21 @@ def draw(name, rng, params, size, dtype):
     return _apply(d, xs, vals, noise, dtype)
 
 
+def redraw(name, rng, datas, shape, dtype):
+    """``(draw, noise)``: a fresh draw of ``shape`` from distribution ``name`` with the
+    parameter buffers ``datas`` (NumPy arrays, as a recorded node's inputs hold them),
+    cast to ``dtype``, computed as ``draw`` computes it (the domain checked, the noise
+    from ``rng``, the transform in float64) — a compiled program's opaque random step."""
+    d = DISTS[name]
+    where = f"np.random.{name}"
+    vals = [_onp.asarray(x, dtype=_onp.float64) for x in datas]
+    for i, rule in d.checks.items():
+        _check_domain(where, d.params[i], vals[i], rule)
+    noise = _onp.asarray(d.noise(rng, shape, vals), dtype=_onp.float64)
+    data = _forward(d, vals, noise.copy())
+    return (data if data.dtype == dtype else data.astype(dtype)), noise
+
+
 def apply(name, params, noise, dtype):
     """Distribution ``name``'s transform of ``params`` (arrays) and a given standard ``noise``.
 
@@ -348,8 +363,20 @@ def mvn_factor(cov):
     return u * _onp.sqrt(s)[..., None, :]
 
 
+def _mvn_data(mean, cov, z):
+    a = mvn_factor(_onp.asarray(cov, dtype=_onp.float64))
+    return _onp.asarray(mean, dtype=_onp.float64) + _onp.einsum('...ij,...j->...i', a, z)
+
+
 def mvn_apply(mean, cov, z, dtype):
     """``mean + A z`` for standard normal ``z`` of shape ``size + batch + (N,)`` (recorded)."""
-    a = mvn_factor(cov._data.astype(_onp.float64))
-    data = mean._data.astype(_onp.float64) + _onp.einsum('...ij,...j->...i', a, z)
-    return result(_mvn_op, (mean, cov), data.astype(dtype), (z,))
+    return result(_mvn_op, (mean, cov), _mvn_data(mean._data, cov._data, z).astype(dtype),
+                  (z,))
+
+
+def mvn_redraw(rng, datas, shape, dtype):
+    """``(draw, z)``: a fresh multivariate normal draw from the buffers ``datas`` (mean,
+    cov) with standard noise ``z`` of ``shape`` from ``rng``, as ``multivariate_normal``
+    draws it (a compiled program's opaque random step)."""
+    z = rng.standard_normal(shape)
+    return _mvn_data(datas[0], datas[1], z).astype(dtype), z

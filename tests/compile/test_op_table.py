@@ -23,6 +23,7 @@ import pytest
 from autodiff import np, npx, autograd
 from autodiff.compile import rules
 from autodiff.ops.core import registered_ops
+import autodiff.ops.softmax_ce  # noqa: F401 (registers its ops, as importing gluon does)
 from autodiff.ops.indexing import scatter_add
 from autodiff.ops.unary import cos_grad, sigmoid_grad, sin_grad, tanh_grad
 from .helpers import marked, assert_close, central_grad
@@ -511,12 +512,17 @@ def test_composite_gradient_matches_central_differences(name):
 OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
               'batch_norm', 'layer_norm', 'instance_norm', 'group_norm', 'dropout',
               'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
-              'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma'}
+              'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma', 'embedding',
+              # np.random's reparameterised draws with array parameters (a fresh draw per
+              # replay, as dropout)
+              'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
+              'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
+              'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal'}
 # ops a function may call that still make the signature fall back (eager on every call):
-# embedding's indices are integers; prod and roi_pooling have no opaque forward registered
+# prod and roi_pooling have no opaque forward registered
 # (nor have issue 14's element-moving ops and einsum, whose parameters are index arrays);
 # setitem is an in-place write, which a replay would not repeat
-FALLBACK_OPS = {'prod', 'embedding', 'roi_pooling', 'setitem',
+FALLBACK_OPS = {'prod', 'roi_pooling', 'setitem',
                 # issue 14's element-moving ops (ops/gather.py) and einsum
                 'insert', 'delete', 'resize', 'pad', 'roll', 'rot90', 'take', 'take_along_axis',
                 'choose', 'compress', 'extract', 'select', 'diag', 'diagflat', 'diagonal',
@@ -526,10 +532,6 @@ FALLBACK_OPS = {'prod', 'embedding', 'roi_pooling', 'setitem',
                 # np.linalg (LAPACK through NumPy; tests/ops/test_np_linalg.py checks one)
                 'inv', 'det', 'slogdet', 'solve', 'cholesky', 'svd', 'eigh', 'qr', 'pinv',
                 'norm',
-                # np.random's draws (a replay would repeat the noise)
-                'random_normal', 'random_gumbel', 'random_logistic', 'random_lognormal',
-                'random_uniform', 'random_exponential', 'random_rayleigh', 'random_weibull',
-                'random_power', 'random_pareto', 'random_gamma', 'random_multivariate_normal',
                 # the eager SoftmaxCrossEntropyLoss's fused op (a compile trace records the
                 # lowerable log_softmax composition instead: gluon/loss.py)
                 'softmax_cross_entropy', 'softmax_cross_entropy_grad'}

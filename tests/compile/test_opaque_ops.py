@@ -5,7 +5,8 @@ shapes: the replay must run compiled, and its value and every input's gradient m
 eager mode's on those values (float32 rounding).  The mixed network is also checked in
 float64 against central differences, and its fused loops around the opaque steps must still
 be fused loops.  ``dropout`` draws its mask afresh on every replay (``np.random.seed`` before
-each call makes the replay and eager mode draw the same one); ``batch_norm`` in training
+each call makes the replay and eager mode draw the same one), and so do ``np.random``'s
+reparameterised draws with array parameters; ``batch_norm`` in training
 mode writes its running statistics (arguments here) as eager mode does.
 """
 import numpy as onp
@@ -54,6 +55,23 @@ CASES = [
      lambda x, y: (npx.erf(x - 1.0) * y + npx.erfinv(y * 0.5) + npx.gamma(x) * 0.1
                    + npx.gammaln(x) + special.digamma(x + y) + special.polygamma(1, x)).sum(),
      [(4, 3), (3,)], True),
+    # (the tokens are computed from a marked input: each replay picks other rows)
+    ('embedding', {'embedding'},
+     lambda t, w: (np.tanh(npx.embedding(t * 3.0, w, input_dim=5, output_dim=3)) * w[0]).sum(),
+     [(2, 4), (5, 3)], True),
+    ('random-draws', {'random_' + d for d in ('normal', 'gumbel', 'logistic', 'lognormal',
+                                              'uniform', 'exponential', 'rayleigh', 'weibull',
+                                              'power', 'pareto', 'gamma',
+                                              'multivariate_normal')},
+     lambda loc, scale, a: (np.random.normal(loc, scale) * a
+                            + np.random.gumbel(loc, scale) + np.random.logistic(loc, scale)
+                            + np.random.lognormal(loc * 0.5, scale * 0.5)
+                            + np.random.uniform(loc, loc + scale) + np.random.exponential(a)
+                            + np.random.rayleigh(scale) + np.random.weibull(a + 1.0)
+                            + np.random.power(a) + np.random.pareto(a + 1.0)
+                            + np.random.gamma(a + 1.0, scale)
+                            + np.random.multivariate_normal(scale, onp.eye(4) * 0.5)).sum(),
+     [(3, 4), (4,), (3, 4)], True),
 ]
 
 
@@ -155,3 +173,21 @@ def test_batch_norm_in_inference_mode_compiles_inside_record():
     assert_close(y.asnumpy(), ye.asnumpy(), what='value')
     for a, b in zip(xs, xe):
         assert_close(a.grad.asnumpy(), b.grad.asnumpy())
+
+
+def test_embedding_with_integer_tokens_falls_back_with_eager_values():
+    """Integer token arrays are not program inputs (float32 tokens, MXNet's habit, are)."""
+    tokens = np.array(onp.array([0, 2, 2]))
+
+    def fn(w, y):
+        return (npx.embedding(tokens, w, input_dim=3, output_dim=4) * y).sum()
+    rng = onp.random.default_rng(2)
+    cf = autograd.compile(fn)
+    datas = [rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4,))]
+    for _ in range(2):
+        v, g = _run(cf, datas, 'float32', True)
+    assert not cf.compiled and 'int64' in cf.fallback_reason
+    ev, eg = _run(fn, datas, 'float32', False)
+    assert_close(v, ev, what='value')
+    for a, b in zip(g, eg):
+        assert_close(a, b)

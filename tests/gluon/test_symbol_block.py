@@ -4,7 +4,9 @@
 gradients (and BatchNorm's running-statistics update); MXNet 1.9.1's own export of a
 Conv/BatchNorm/Pool/Dense network (``data/mxnet_cnn-*``, made by
 ``data/make_symbolblock_oracle.py``) gives the outputs and gradients MXNet 1.9.1 computed
-(``data/symbolblock_oracle.json``, written down from the oracle)."""
+(``data/symbolblock_oracle.json``, written down from the oracle), and so does its export of
+an Embedding/Dense network with comparisons to Python numbers (``data/mxnet_embcmp-*``,
+``data/make_embcmp_oracle.py``, ``data/embcmp_oracle.json``)."""
 import json
 import os
 
@@ -180,3 +182,68 @@ def test_round_trip_of_more_layers(tmp_path):
     for name in want[2]:
         onp.testing.assert_allclose(got[2][name], want[2][name], rtol=1e-4, atol=1e-6,
                                     err_msg=name)
+
+
+def _grads_of_params(block, x):
+    with autograd.record():
+        y = block(x)
+        loss = (y * y).sum()
+    loss.backward()
+    return y.asnumpy(), {p.name: p.grad().asnumpy().copy()
+                         for p in block.collect_params().values()}
+
+
+def test_mxnet_embedding_and_scalar_comparisons_give_mxnet_outputs_and_gradients():
+    sb = SymbolBlock.imports(os.path.join(DATA, 'mxnet_embcmp-symbol.json'), ['data'],
+                             os.path.join(DATA, 'mxnet_embcmp-0000.params'))
+    with open(os.path.join(DATA, 'embcmp_oracle.json')) as f:
+        oracle = json.load(f)                       # values computed by MXNet 1.9.1
+    tok = np.array(onp.array(oracle['tokens'], dtype='float32'))
+    for hybridized in (False, True):
+        if hybridized:
+            sb.hybridize()
+            _grads_of_params(sb, tok)               # (records)
+        y, gp = _grads_of_params(sb, tok)
+        onp.testing.assert_allclose(y, oracle['out'], rtol=1e-5, atol=1e-6)
+        assert sorted(gp) == sorted(oracle['param_grads'])
+        for name, want in oracle['param_grads'].items():
+            onp.testing.assert_allclose(gp[name], want, rtol=1e-4, atol=1e-5, err_msg=name)
+    assert sb.compiled_fallback_reason is None
+
+
+class _EmbCompare(nn.HybridBlock):
+    """Embedding, Dense(flatten=False) and comparisons with numbers on either side."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 4)
+        self.d = nn.Dense(3, flatten=False, in_units=4)
+
+    def forward(self, tok):
+        h = self.d(self.emb(tok))
+        return (h * (h > 0.1) + (0.25 >= h) * 2.0 + np.less(0.3, h) * h
+                - (h != 0.05) + np.greater_equal(-0.5, h) * (h - 1.0))
+
+
+def test_export_imports_round_trip_of_embedding_and_scalar_comparisons(tmp_path):
+    net = _EmbCompare()
+    net.initialize()
+    tok = np.array([[1, 3, 9], [0, 3, 5]])          # (float32 tokens, one repeated)
+    want = _grads_of_params(net, tok)
+    net.hybridize()
+    for _ in range(2):
+        got = _grads_of_params(net, tok)
+    assert net.compiled_fallback_reason is None     # (the embedding is an opaque step)
+    sym_file, param_file = net.export(str(tmp_path / 'embcmp'))
+    with open(sym_file) as f:
+        nodes = {n['op']: n.get('attrs') for n in json.load(f)['nodes']}
+    assert nodes['less'] == {'scalar': '0.3', 'scalar_first': 'True'}
+    assert nodes['greater'] == {'scalar': '0.1'}
+    sb = SymbolBlock.imports(sym_file, 'data', param_file)
+    for run in (got, _grads_of_params(sb, tok)):
+        onp.testing.assert_allclose(run[0], want[0], rtol=1e-6, atol=1e-7)
+        for name in want[1]:
+            onp.testing.assert_allclose(run[1][name], want[1][name], rtol=1e-5, atol=1e-7,
+                                        err_msg=name)
+    # the gradient accumulates over the repeated token: row 3 has two samples' worth
+    assert onp.abs(want[1]['embedding0_weight'][[2, 4, 6, 7, 8]]).max() == 0
