@@ -26,7 +26,7 @@ from ..errors import ShapeError
 from ..kernels import conv as K
 from .core import defop, result
 from .convert import as_array
-from .launch import THREADS, _executor
+from .launch import THREADS, _executor, share
 from . import blas
 from . import conv_implicit as implicit
 from . import window as win
@@ -43,7 +43,12 @@ CHUNK_VALUES = 1 << 24
 # W6's packings (0.6-0.9M values, 0.15-0.3 ms on one thread) stay on one (2026-12: 2^17
 # before, when im2col took ~1 ms for them).
 SPLIT_VALUES = 1 << 21
-# (The GEMMs' threads: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
+# Convolutions (one pass: forward, data or weight gradient) of at least this many
+# multiply-adds share their samples out over the threads, each thread packing its own
+# columns and running their GEMMs (``_by_samples``); see the measurements below.
+SPLIT_MACS = 1 << 20
+PIECES_PER_THREAD = 4
+# (The GEMMs' threads otherwise: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
 # LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
 # The stride-1 data gradient is a convolution of the output gradient when the input has at
 # most this many times the output's positions (padded 'same' convolutions: 1).
@@ -108,11 +113,30 @@ def _chunks(n, per_sample):
     return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
 
 
-def _run(kern, a, b, geo, channels):
+def _by_samples(n, per_sample, macs, task):
+    """``[task(lo, hi, alone) for each piece of the samples]``: the convolution's whole
+    work per piece (packing, GEMMs, unpacking), its columns at most ``CHUNK_VALUES``.
+
+    From ``SPLIT_MACS`` multiply-adds on, the pieces (``PIECES_PER_THREAD`` per thread)
+    are shared out over the threads (``launch.share``: one hand-off per convolution, a
+    pool thread that has not started by the end is cancelled, so a busy machine costs the
+    one-thread time) with OpenBLAS on one thread; ``alone`` is then True: ``task`` runs
+    its kernels and GEMMs on its own thread.  Below, one piece per chunk in this thread,
+    its kernels and GEMMs left to ``_run`` / ``_matmul`` (which split only large ones)."""
+    chunks = _chunks(n, per_sample)
+    if THREADS < 2 or n < 2 or macs < SPLIT_MACS:
+        return [task(lo, hi, False) for lo, hi in chunks]
+    pieces = min(n, max(len(chunks), PIECES_PER_THREAD * THREADS))
+    bounds = [n * k // pieces for k in range(pieces + 1)]
+    with blas.one_thread():
+        return share(lambda k: task(bounds[k], bounds[k + 1], True), pieces)
+
+
+def _run(kern, a, b, geo, channels, alone=False):
     """``kern(a, b, *geo, c0, c1)`` over the channels, split over the threads when large
-    (the kernels are nogil; each thread writes its own channels)."""
+    (the kernels are nogil; each thread writes its own channels) unless ``alone``."""
     parts = min(THREADS, channels)
-    if parts < 2 or a.size + b.size < SPLIT_VALUES:
+    if alone or parts < 2 or a.size + b.size < SPLIT_VALUES:
         kern(a, b, *geo, 0, channels)
         return
     bounds = [channels * k // parts for k in range(parts + 1)]
@@ -129,16 +153,19 @@ def _c(d):
     return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
 
 
-def _matmul(a, b, out=None):
+def _matmul(a, b, out=None, alone=False):
     """``a @ b`` for stacks (``(..., M, K) @ (..., K, N)``, broadcast; the samples first):
     BLAS on one thread when small, split by samples over the threads when large
-    (``blas.matmul_batched``); into ``out`` when given."""
-    macs = max(a.size // a.shape[-1], 1) * a.shape[-1] * b.shape[-1]
-    if b.ndim > a.ndim:
-        macs *= math.prod(b.shape[:b.ndim - a.ndim])
+    (``blas.matmul_batched``); into ``out`` when given.  ``alone``: as NumPy does, on
+    this thread (the caller has set OpenBLAS to one thread: ``_by_samples``)."""
     if out is None:
         out = _onp.empty(_onp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
                          + (a.shape[-2], b.shape[-1]), _onp.result_type(a, b))
+    if alone:
+        return _onp.matmul(a, b, out=out)
+    macs = max(a.size // a.shape[-1], 1) * a.shape[-1] * b.shape[-1]
+    if b.ndim > a.ndim:
+        macs *= math.prod(b.shape[:b.ndim - a.ndim])
     return blas.matmul_batched(a, b, macs, out)
 
 
@@ -163,11 +190,13 @@ def conv_data(x, w, b, g):
     w3 = w.reshape(G, O // G, CK // G)
     y = _onp.empty((N, O, P), x.dtype)
     geo, x5 = _geometry3(g, osp), win.as5(x)
-    for lo, hi in _chunks(N, CK * P):
+
+    def piece(lo, hi, alone):
         n = hi - lo
         col = _workspace((n, CK, P), x.dtype)
-        _run(K.im2col, x5[lo:hi], col, geo, C)
-        _matmul(w3, col.reshape(n, G, CK // G, P), out=y[lo:hi].reshape(n, G, O // G, P))
+        _run(K.im2col, x5[lo:hi], col, geo, C, alone)
+        _matmul(w3, col.reshape(n, G, CK // G, P), y[lo:hi].reshape(n, G, O // G, P), alone)
+    _by_samples(N, CK * P, N * O * P * (CK // G), piece)
     if b is not None:
         K.add_bias(y, _c(b))
     return y.reshape((N, O) + osp)
@@ -216,11 +245,13 @@ def conv_transpose_data(gy, w, b, g, spatial):
     gy4 = gy.reshape(N, G, O // G, P)
     x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
-    for lo, hi in _chunks(N, CK * P):
+
+    def piece(lo, hi, alone):
         n = hi - lo
         col = _workspace((n, CK, P), gy.dtype)
-        _matmul(wt, gy4[lo:hi], out=col.reshape(n, G, CK // G, P))
-        _run(K.col2im, col, x5[lo:hi], geo, C)
+        _matmul(wt, gy4[lo:hi], col.reshape(n, G, CK // G, P), alone)
+        _run(K.col2im, col, x5[lo:hi], geo, C, alone)
+    _by_samples(N, CK * P, N * O * P * (CK // G), piece)
     if b is not None:
         K.add_bias(x.reshape(N, C, -1), _c(b))
     return x
@@ -236,16 +267,19 @@ def conv_weight_data(x, gy, g):
         return implicit.conv_weight(x, _c(gy), g)
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
     gy4 = gy.reshape(N, G, O // G, P)
-    dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
-    for lo, hi in _chunks(N, CK * P):
+
+    def piece(lo, hi, alone):
         n = hi - lo
         c = _workspace((n, CK, P), x.dtype)
-        _run(K.im2col, x5[lo:hi], c, geo, C)
-        # dW.T[n] = col[n] @ gy[n].T, summed over the samples (col @ gy.T measured faster
-        # than gy @ col.T on LeNet's second convolution)
-        dwt += _matmul(c.reshape(n, G, CK // G, P),
-                       gy4[lo:hi].transpose(0, 1, 3, 2)).sum(axis=0)
+        _run(K.im2col, x5[lo:hi], c, geo, C, alone)
+        # dW.T[n] = col[n] @ gy[n].T, summed over the piece's samples (col @ gy.T measured
+        # faster than gy @ col.T on LeNet's second convolution)
+        return _matmul(c.reshape(n, G, CK // G, P), gy4[lo:hi].transpose(0, 1, 3, 2),
+                       alone=alone).sum(axis=0)
+    dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
+    for part in _by_samples(N, CK * P, N * O * P * (CK // G), piece):
+        dwt += part                 # (in piece order, whichever thread computed it)
     return _onp.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape((O, C // G) + tuple(g.kernel))
 
 
