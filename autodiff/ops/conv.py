@@ -108,26 +108,27 @@ def _prime_allocator():
         _onp.empty(PRIME_BYTES, _onp.uint8)     # (freed at once)
 
 
-def _chunks(n, per_sample):
-    per = max(1, min(n, CHUNK_VALUES // max(per_sample, 1)))
-    return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
-
-
 def _by_samples(n, per_sample, macs, task):
     """``[task(lo, hi, alone) for each piece of the samples]``: the convolution's whole
     work per piece (packing, GEMMs, unpacking), its columns at most ``CHUNK_VALUES``.
 
-    From ``SPLIT_MACS`` multiply-adds on, the pieces (``PIECES_PER_THREAD`` per thread)
-    are shared out over the threads (``launch.share``: one hand-off per convolution, a
-    pool thread that has not started by the end is cancelled, so a busy machine costs the
-    one-thread time) with OpenBLAS on one thread; ``alone`` is then True: ``task`` runs
-    its kernels and GEMMs on its own thread.  Below, one piece per chunk in this thread,
-    its kernels and GEMMs left to ``_run`` / ``_matmul`` (which split only large ones)."""
-    chunks = _chunks(n, per_sample)
-    if THREADS < 2 or n < 2 or macs < SPLIT_MACS:
-        return [task(lo, hi, False) for lo, hi in chunks]
-    pieces = min(n, max(len(chunks), PIECES_PER_THREAD * THREADS))
+    From ``SPLIT_MACS`` multiply-adds on, the pieces (at least ``PIECES_PER_THREAD`` per
+    thread) are shared out over the threads (``launch.share``: one hand-off per
+    convolution, a pool thread that has not started by the end is cancelled, so a busy
+    machine costs the one-thread time) with OpenBLAS on one thread; ``alone`` is then
+    True: ``task`` runs its kernels and GEMMs on its own thread.  Below, the pieces run
+    in this thread, their kernels and GEMMs left to ``_run`` / ``_matmul`` (which split
+    only large ones)."""
+    if n == 0:
+        return []
+    per = max(1, min(n, CHUNK_VALUES // max(per_sample, 1)))
+    pieces = -(-n // per)
+    split = THREADS > 1 and n > 1 and macs >= SPLIT_MACS
+    if split:
+        pieces = max(pieces, min(n, PIECES_PER_THREAD * THREADS))
     bounds = [n * k // pieces for k in range(pieces + 1)]
+    if not split:
+        return [task(bounds[k], bounds[k + 1], False) for k in range(pieces)]
     with blas.one_thread():
         return share(lambda k: task(bounds[k], bounds[k + 1], True), pieces)
 
@@ -177,8 +178,8 @@ def _matmul(a, b, out=None, alone=False):
 
 def conv_data(x, w, b, g):
     """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
-    per chunk of samples, im2col and one batched GEMM per group, the bias added in place
-    (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``)."""
+    per piece of samples (``_by_samples``), im2col, one batched GEMM per group and the
+    bias added in place (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``)."""
     _prime_allocator()
     x = _c(x)
     if implicit.usable(x.shape, w.shape[0], g, x.itemsize):
@@ -190,15 +191,16 @@ def conv_data(x, w, b, g):
     w3 = w.reshape(G, O // G, CK // G)
     y = _onp.empty((N, O, P), x.dtype)
     geo, x5 = _geometry3(g, osp), win.as5(x)
+    bias = None if b is None else _c(b)
 
     def piece(lo, hi, alone):
         n = hi - lo
         col = _workspace((n, CK, P), x.dtype)
         _run(K.im2col, x5[lo:hi], col, geo, C, alone)
         _matmul(w3, col.reshape(n, G, CK // G, P), y[lo:hi].reshape(n, G, O // G, P), alone)
+        if bias is not None:
+            K.add_bias(y[lo:hi], bias)      # (while the piece's output is in cache)
     _by_samples(N, CK * P, N * O * P * (CK // G), piece)
-    if b is not None:
-        K.add_bias(y, _c(b))
     return y.reshape((N, O) + osp)
 
 
@@ -251,9 +253,10 @@ def conv_transpose_data(gy, w, b, g, spatial):
         col = _workspace((n, CK, P), gy.dtype)
         _matmul(wt, gy4[lo:hi], col.reshape(n, G, CK // G, P), alone)
         _run(K.col2im, col, x5[lo:hi], geo, C, alone)
+        if bias is not None:
+            K.add_bias(x3[lo:hi], bias)
+    x3, bias = x.reshape(N, C, math.prod(spatial)), None if b is None else _c(b)
     _by_samples(N, CK * P, N * O * P * (CK // G), piece)
-    if b is not None:
-        K.add_bias(x.reshape(N, C, -1), _c(b))
     return x
 
 

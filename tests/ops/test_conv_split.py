@@ -99,6 +99,16 @@ def test_split_convolution_float32_with_bias(monkeypatch):
                                 rtol=1e-4, atol=1e-4)
 
 
+def test_split_deconvolution_with_bias(monkeypatch):
+    """The col2im route (stride 2) with the bias added per piece."""
+    monkeypatch.setattr(C, 'SPLIT_MACS', 0)
+    x, w, b = sample((5, 4, 3, 4)), sample((4, 3, 3, 3), seed=1), sample((3,), seed=2)
+    g = C.Geometry((3, 3), (2, 2), (1, 1), (1, 1), 1)
+    got = C.conv_transpose_data(x, w, b, g, (5, 7))
+    onp.testing.assert_allclose(got, deconv_ref(x, w, b, (2, 2), (1, 1), (1, 1)),
+                                rtol=1e-12, atol=1e-12)
+
+
 def test_empty_batch(monkeypatch):
     monkeypatch.setattr(C, 'SPLIT_MACS', 0)
     x, w = onp.zeros((0, 2, 5, 5)), sample((3, 2, 3, 3))
