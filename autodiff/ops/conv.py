@@ -45,9 +45,17 @@ CHUNK_VALUES = 1 << 24
 SPLIT_VALUES = 1 << 21
 # Convolutions (one pass: forward, data or weight gradient) of at least this many
 # multiply-adds share their samples out over the threads, each thread packing its own
-# columns and running their GEMMs (``_by_samples``); see the measurements below.
-SPLIT_MACS = 1 << 20
-PIECES_PER_THREAD = 4
+# columns and running their GEMMs (``_by_samples``).  Measured 2026-12-02 on this 2-core
+# machine: handing work to the pool thread costs 12 us min / 30 us median when it is
+# busy-ish, 27 / 76 us when it had slept 2 ms (idle machine), and the split adds ~0.2 ms
+# of CPU per LeNet pass (pieces, cache traffic between the cores); a pass runs at ~20
+# multiply-adds per ns on one thread (LeNet: 5.5-9.8M, 0.3-0.7 ms), so halving it pays
+# from ~4M (0.2 ms).  LeNet's five passes per step, quiet minutes: one thread 2.4-2.6 ms
+# wall (min), split 1.7-1.8 ms (2 pieces per thread; 4: 1.8-2.1, 1: 1.7-1.8).
+SPLIT_MACS = 1 << 22
+# Pieces per thread: a pool thread that starts late still takes a share, and one that is
+# descheduled mid-piece holds up the caller for at most one piece (1/4 of the pass).
+PIECES_PER_THREAD = 2
 # (The GEMMs' threads otherwise: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
 # LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
 # The stride-1 data gradient is a convolution of the output gradient when the input has at
