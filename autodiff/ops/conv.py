@@ -11,8 +11,9 @@ gradients of any order follow:
 The columns are laid out per sample, ``(samples, C*K, positions)``: a batched GEMM per
 group writes the output in batch order and reads the output gradient as it is.  The
 packing (with implicit zero padding), col2im and the bias epilogue are Numba kernels
-(``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS; small ones on one BLAS
-thread, large batches split by samples over the threads, ``ops/blas.py``).  Stride-1
+(``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS on one thread).  From
+``SPLIT_MACS`` multiply-adds a pass is shared out by samples over the two threads, each
+piece packing, multiplying and unpacking its own samples (``_by_samples``).  Stride-1
 convolutions with many channels skip im2col: ``ops/conv_implicit.py`` (its rule,
 ``implicit.usable``, is checked first in ``conv_data`` and ``conv_weight_data``).
 """
@@ -56,8 +57,8 @@ SPLIT_MACS = 1 << 22
 # Pieces per thread: a pool thread that starts late still takes a share, and one that is
 # descheduled mid-piece holds up the caller for at most one piece (1/4 of the pass).
 PIECES_PER_THREAD = 2
-# (The GEMMs' threads otherwise: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
-# LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
+# (The GEMMs' threads otherwise: ``blas.matmul_batched``.  OpenBLAS on two threads took
+# 5-11 ms for LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
 # The stride-1 data gradient is a convolution of the output gradient when the input has at
 # most this many times the output's positions (padded 'same' convolutions: 1).
 ADJOINT_GROWTH = 1.25
@@ -187,7 +188,8 @@ def _matmul(a, b, out=None, alone=False):
 def conv_data(x, w, b, g):
     """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
     per piece of samples (``_by_samples``), im2col, one batched GEMM per group and the
-    bias added in place (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``)."""
+    bias added in place (stride 1 with many channels: the implicit GEMM,
+    ``ops/conv_implicit.py``)."""
     _prime_allocator()
     x = _c(x)
     if implicit.usable(x.shape, w.shape[0], g, x.itemsize):
