@@ -11,8 +11,9 @@ gradients of any order follow:
 The columns are laid out per sample, ``(samples, C*K, positions)``: a batched GEMM per
 group writes the output in batch order and reads the output gradient as it is.  The
 packing (with implicit zero padding), col2im and the bias epilogue are Numba kernels
-(``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS; small ones on one BLAS
-thread, large batches split by samples over the threads, ``ops/blas.py``).  Stride-1
+(``kernels/conv.py``); the GEMMs are NumPy's matmul (BLAS on one thread).  From
+``SPLIT_MACS`` multiply-adds a pass is shared out by samples over the two threads, each
+piece packing, multiplying and unpacking its own samples (``_by_samples``).  Stride-1
 convolutions with many channels skip im2col: ``ops/conv_implicit.py`` (its rule,
 ``implicit.usable``, is checked first in ``conv_data`` and ``conv_weight_data``).
 """
@@ -26,7 +27,7 @@ from ..errors import ShapeError
 from ..kernels import conv as K
 from .core import defop, result
 from .convert import as_array
-from .launch import THREADS, _executor
+from .launch import THREADS, _executor, share
 from . import blas
 from . import conv_implicit as implicit
 from . import window as win
@@ -43,8 +44,21 @@ CHUNK_VALUES = 1 << 24
 # W6's packings (0.6-0.9M values, 0.15-0.3 ms on one thread) stay on one (2026-12: 2^17
 # before, when im2col took ~1 ms for them).
 SPLIT_VALUES = 1 << 21
-# (The GEMMs' threads: ``blas.matmul_batched``.  OpenBLAS on two threads took 5-11 ms for
-# LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
+# Convolutions (one pass: forward, data or weight gradient) of at least this many
+# multiply-adds share their samples out over the threads, each thread packing its own
+# columns and running their GEMMs (``_by_samples``).  Measured 2026-12-02 on this 2-core
+# machine: handing work to the pool thread costs 12 us min / 30 us median when it is
+# busy-ish, 27 / 76 us when it had slept 2 ms (idle machine), and the split adds ~0.2 ms
+# of CPU per LeNet pass (pieces, cache traffic between the cores); a pass runs at ~20
+# multiply-adds per ns on one thread (LeNet: 5.5-9.8M, 0.3-0.7 ms), so halving it pays
+# from ~4M (0.2 ms).  LeNet's five passes per step, quiet minutes: one thread 2.4-2.6 ms
+# wall (min), split 1.7-1.8 ms (2 pieces per thread; 4: 1.8-2.1, 1: 1.7-1.8).
+SPLIT_MACS = 1 << 22
+# Pieces per thread: a pool thread that starts late still takes a share, and one that is
+# descheduled mid-piece holds up the caller for at most one piece (1/4 of the pass).
+PIECES_PER_THREAD = 2
+# (The GEMMs' threads otherwise: ``blas.matmul_batched``.  OpenBLAS on two threads took
+# 5-11 ms for LeNet's first convolution on the busy machine, 0.5 ms on one; 2026-12.)
 # The stride-1 data gradient is a convolution of the output gradient when the input has at
 # most this many times the output's positions (padded 'same' convolutions: 1).
 ADJOINT_GROWTH = 1.25
@@ -103,16 +117,36 @@ def _prime_allocator():
         _onp.empty(PRIME_BYTES, _onp.uint8)     # (freed at once)
 
 
-def _chunks(n, per_sample):
+def _by_samples(n, per_sample, macs, task):
+    """``[task(lo, hi, alone) for each piece of the samples]``: the convolution's whole
+    work per piece (packing, GEMMs, unpacking), its columns at most ``CHUNK_VALUES``.
+
+    From ``SPLIT_MACS`` multiply-adds on, the pieces (at least ``PIECES_PER_THREAD`` per
+    thread) are shared out over the threads (``launch.share``: one hand-off per
+    convolution, a pool thread that has not started by the end is cancelled, so a busy
+    machine costs the one-thread time) with OpenBLAS on one thread; ``alone`` is then
+    True: ``task`` runs its kernels and GEMMs on its own thread.  Below, the pieces run
+    in this thread, their kernels and GEMMs left to ``_run`` / ``_matmul`` (which split
+    only large ones)."""
+    if n == 0:
+        return []
     per = max(1, min(n, CHUNK_VALUES // max(per_sample, 1)))
-    return [(lo, min(n, lo + per)) for lo in range(0, n, per)]
+    pieces = -(-n // per)
+    split = THREADS > 1 and n > 1 and macs >= SPLIT_MACS
+    if split:
+        pieces = max(pieces, min(n, PIECES_PER_THREAD * THREADS))
+    bounds = [n * k // pieces for k in range(pieces + 1)]
+    if not split:
+        return [task(bounds[k], bounds[k + 1], False) for k in range(pieces)]
+    with blas.one_thread():
+        return share(lambda k: task(bounds[k], bounds[k + 1], True), pieces)
 
 
-def _run(kern, a, b, geo, channels):
+def _run(kern, a, b, geo, channels, alone=False):
     """``kern(a, b, *geo, c0, c1)`` over the channels, split over the threads when large
-    (the kernels are nogil; each thread writes its own channels)."""
+    (the kernels are nogil; each thread writes its own channels) unless ``alone``."""
     parts = min(THREADS, channels)
-    if parts < 2 or a.size + b.size < SPLIT_VALUES:
+    if alone or parts < 2 or a.size + b.size < SPLIT_VALUES:
         kern(a, b, *geo, 0, channels)
         return
     bounds = [channels * k // parts for k in range(parts + 1)]
@@ -129,16 +163,19 @@ def _c(d):
     return d if f.c_contiguous and f.writeable else _onp.array(d, order='C')
 
 
-def _matmul(a, b, out=None):
+def _matmul(a, b, out=None, alone=False):
     """``a @ b`` for stacks (``(..., M, K) @ (..., K, N)``, broadcast; the samples first):
     BLAS on one thread when small, split by samples over the threads when large
-    (``blas.matmul_batched``); into ``out`` when given."""
-    macs = max(a.size // a.shape[-1], 1) * a.shape[-1] * b.shape[-1]
-    if b.ndim > a.ndim:
-        macs *= math.prod(b.shape[:b.ndim - a.ndim])
+    (``blas.matmul_batched``); into ``out`` when given.  ``alone``: as NumPy does, on
+    this thread (the caller has set OpenBLAS to one thread: ``_by_samples``)."""
     if out is None:
         out = _onp.empty(_onp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
                          + (a.shape[-2], b.shape[-1]), _onp.result_type(a, b))
+    if alone:
+        return _onp.matmul(a, b, out=out)
+    macs = max(a.size // a.shape[-1], 1) * a.shape[-1] * b.shape[-1]
+    if b.ndim > a.ndim:
+        macs *= math.prod(b.shape[:b.ndim - a.ndim])
     return blas.matmul_batched(a, b, macs, out)
 
 
@@ -150,9 +187,10 @@ def _matmul(a, b, out=None):
 
 def conv_data(x, w, b, g, keep=None):
     """Convolution of ``x (N, C, *sp)`` with ``w (O, C/G, *k)`` plus ``b (O,)`` (or None):
-    per chunk of samples, im2col and one batched GEMM per group, the bias added in place
-    (stride 1 with many channels: the implicit GEMM, ``ops/conv_implicit.py``, which leaves
-    its grid of ``x`` in ``keep``, an ``implicit.Kept``, when given)."""
+    per piece of samples (``_by_samples``), im2col, one batched GEMM per group and the
+    bias added in place (stride 1 with many channels: the implicit GEMM,
+    ``ops/conv_implicit.py``, which leaves its grid of ``x`` in ``keep``, an
+    ``implicit.Kept``, when given)."""
     _prime_allocator()
     x = _c(x)
     if implicit.usable(x.shape, w.shape[0], g, x.itemsize):
@@ -164,13 +202,16 @@ def conv_data(x, w, b, g, keep=None):
     w3 = w.reshape(G, O // G, CK // G)
     y = _onp.empty((N, O, P), x.dtype)
     geo, x5 = _geometry3(g, osp), win.as5(x)
-    for lo, hi in _chunks(N, CK * P):
+    bias = None if b is None else _c(b)
+
+    def piece(lo, hi, alone):
         n = hi - lo
         col = _workspace((n, CK, P), x.dtype)
-        _run(K.im2col, x5[lo:hi], col, geo, C)
-        _matmul(w3, col.reshape(n, G, CK // G, P), out=y[lo:hi].reshape(n, G, O // G, P))
-    if b is not None:
-        K.add_bias(y, _c(b))
+        _run(K.im2col, x5[lo:hi], col, geo, C, alone)
+        _matmul(w3, col.reshape(n, G, CK // G, P), y[lo:hi].reshape(n, G, O // G, P), alone)
+        if bias is not None:
+            K.add_bias(y[lo:hi], bias)      # (while the piece's output is in cache)
+    _by_samples(N, CK * P, N * O * P * (CK // G), piece)
     return y.reshape((N, O) + osp)
 
 
@@ -217,13 +258,16 @@ def conv_transpose_data(gy, w, b, g, spatial):
     gy4 = gy.reshape(N, G, O // G, P)
     x = _onp.zeros((N, C) + tuple(spatial), gy.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
-    for lo, hi in _chunks(N, CK * P):
+
+    def piece(lo, hi, alone):
         n = hi - lo
         col = _workspace((n, CK, P), gy.dtype)
-        _matmul(wt, gy4[lo:hi], out=col.reshape(n, G, CK // G, P))
-        _run(K.col2im, col, x5[lo:hi], geo, C)
-    if b is not None:
-        K.add_bias(x.reshape(N, C, -1), _c(b))
+        _matmul(wt, gy4[lo:hi], col.reshape(n, G, CK // G, P), alone)
+        _run(K.col2im, col, x5[lo:hi], geo, C, alone)
+        if bias is not None:
+            K.add_bias(x3[lo:hi], bias)
+    x3, bias = x.reshape(N, C, math.prod(spatial)), None if b is None else _c(b)
+    _by_samples(N, CK * P, N * O * P * (CK // G), piece)
     return x
 
 
@@ -237,16 +281,19 @@ def conv_weight_data(x, gy, g):
         return implicit.conv_weight(x, _c(gy), g)
     P, CK = math.prod(gy.shape[2:]), C * math.prod(g.kernel)
     gy4 = gy.reshape(N, G, O // G, P)
-    dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
     geo, x5 = _geometry3(g, gy.shape[2:]), win.as5(x)
-    for lo, hi in _chunks(N, CK * P):
+
+    def piece(lo, hi, alone):
         n = hi - lo
         c = _workspace((n, CK, P), x.dtype)
-        _run(K.im2col, x5[lo:hi], c, geo, C)
-        # dW.T[n] = col[n] @ gy[n].T, summed over the samples (col @ gy.T measured faster
-        # than gy @ col.T on LeNet's second convolution)
-        dwt += _matmul(c.reshape(n, G, CK // G, P),
-                       gy4[lo:hi].transpose(0, 1, 3, 2)).sum(axis=0)
+        _run(K.im2col, x5[lo:hi], c, geo, C, alone)
+        # dW.T[n] = col[n] @ gy[n].T, summed over the piece's samples (col @ gy.T measured
+        # faster than gy @ col.T on LeNet's second convolution)
+        return _matmul(c.reshape(n, G, CK // G, P), gy4[lo:hi].transpose(0, 1, 3, 2),
+                       alone=alone).sum(axis=0)
+    dwt = _onp.zeros((G, CK // G, O // G), x.dtype)
+    for part in _by_samples(N, CK * P, N * O * P * (CK // G), piece):
+        dwt += part                 # (in piece order, whichever thread computed it)
     return _onp.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape((O, C // G) + tuple(g.kernel))
 
 

@@ -48,6 +48,39 @@ def run_split(fn, n, *args):
     return [first] + [f.result() for f in futures]
 
 
+def share(task, pieces, parts=THREADS):
+    """``[task(k) for k in range(pieces)]``, the pieces handed out one at a time to the
+    caller and up to ``parts - 1`` pool threads, whichever asks first.
+
+    One hand-off per call, not per piece.  A pool thread that has not started when the
+    caller has run out of pieces is cancelled instead of waited for, so on a busy machine
+    (the pool thread not scheduled for milliseconds) the call costs what one thread
+    doing every piece costs, plus the submission (~10 us); it cannot deadlock when the
+    caller is itself a pool thread.  ``task`` must release the GIL for most of its time
+    (nogil kernels, BLAS) for the pieces to overlap.  The results are in piece order,
+    whichever thread computed them, so sums over them are deterministic."""
+    out = [None] * pieces
+    if parts < 2 or pieces < 2:
+        for k in range(pieces):
+            out[k] = task(k)
+        return out
+    order = iter(range(pieces))     # (next() on it is atomic under the GIL)
+
+    def worker():
+        for k in order:
+            out[k] = task(k)
+
+    pool = _executor()
+    futures = [pool.submit(worker) for _ in range(min(parts, pieces) - 1)]
+    try:
+        worker()
+    finally:                        # (also on an error: no thread still writes afterwards)
+        for f in futures:
+            if not f.cancel():
+                f.result()
+    return out
+
+
 def run(kernel, *args):
     """Call ``kernel(*args)``; the last arg is the output, its length sets the split (1-D
     arrays of that length are cut into pieces, everything else is passed whole)."""
