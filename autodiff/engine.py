@@ -18,6 +18,16 @@ leaf's ``.grad`` to compute its gradient into (``_offer``) when that gradient is
 leaf's whole gradient and no buffer of the graph shares memory with ``.grad``; the
 delivery then has nothing to copy.  ``.grad`` stays the same array (MXNet semantics).
 
+Unrecorded passes (no ``create_graph``, no ``autograd.compile`` tracer): a two-input node
+whose op has a fused rule (``Op.fused``: the rows with ``vjp_exprs``, e.g. multiply,
+sin_grad) gets both gradients from one kernel call instead of its composed rule's ops.
+The pass keeps the ids of the gradient arrays only it holds (``owned``: made by a fused
+rule or by a sum of two contributions, while a slot of ``grads`` holds them; dropped when
+their node is taken, since its rule may hand them on); a later contribution is summed
+into such an array in place -- by the fused kernel itself (``acc_a`` / ``acc_b``) or by
+the add kernel (``_accumulate``) -- instead of by a new ``add``.  Same sums in the same
+order as the recorded pass's ``add`` ops (tests/autograd/test_fused_vjp.py).
+
 Kept gradients: with ``retain_graph`` each op node traversed keeps the gradients of the
 heads with respect to its outputs in ``Node.out_grads`` (the list the rule received; the
 graph view shows them).  They live as long as the graph does -- about one extra array per
@@ -372,7 +382,6 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
             p0, p1 = n._ed, n._pb
             n0 = p0 is not None and not p0.nondiff
             n1 = p1 is not None and not p1.nondiff
-            needs = _NEED_TWO[n0, n1]
             op = n.op
             in_grads = None
             acc0 = acc1 = None
@@ -389,6 +398,7 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                 in_grads = op.fused(n, gs[0], acc0, acc1)
             if in_grads is None:
                 fresh = False
+                needs = _NEED_TWO[n0, n1]
                 if into_leaves and op.into:
                     into = _offer(n, n.edges, deps, grads, reads, head_grads)
                     if into is not None:

@@ -33,6 +33,7 @@ Predicates and comparisons are rows too (bool results, not differentiable).
 """
 import ast
 import dis
+import functools
 import numbers
 
 import numpy as _onp
@@ -500,7 +501,7 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
         return (gb,)
     op = row.op = defop(name, backward)
     if fused:
-        op.fused = lambda node, g, acc_a=None, acc_b=None: fused_vjp(row, node, g, acc_a, acc_b)
+        op.fused = functools.partial(fused_vjp, row)    # (node, g, acc_a=None, acc_b=None)
     right = defop(name, right_backward, params=('scalar',), scalar_arg=1)
     left = defop(name, right_backward if commutative else left_backward, params=('scalar',),
                  scalar_arg=0)
