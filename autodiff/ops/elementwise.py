@@ -255,10 +255,12 @@ def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
     if differentiable:
         if row.uses_ans:
             def backward(node, grads, needs):
-                return (rule(grads[0], output(node), node.inputs[0]),)
+                return (rule(grads[0], output(node),
+                             node._in if node._one else node.inputs[0]),)
         else:
             def backward(node, grads, needs):
-                return (rule(grads[0], None, node.inputs[0]),)
+                # (node._in: tape.Node's inline one-input form, without the inputs tuple)
+                return (rule(grads[0], None, node._in if node._one else node.inputs[0]),)
         op = row.op = defop(name, backward)
     keeps_int = ints is not None
     int_form = 'f' if int_expr is None else 'f_int'
@@ -471,7 +473,7 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     fused = vjp_exprs is not None
 
     def backward(node, grads, needs):
-        a, b = node.inputs
+        a, b = (node._in, node._b) if node._two else node.inputs   # (tape.Node's inline form)
         if fused and needs[0] and needs[1] and not state.recording and state.tracer is None:
             r = fused_vjp(row, node, grads[0])
             if r is not None:
