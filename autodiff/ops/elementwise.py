@@ -606,8 +606,8 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
 def fused_vjp(row, node, g, acc_a=None, acc_b=None):
     """Both input gradients of binary ``row``'s node ``node`` from its upstream gradient
     ``g`` by the row's fused VJP kernel (``vjp_exprs``), unrecorded; None when the operands
-    are not the kernel's case: one float dtype, one shape (nothing to unbroadcast), below
-    the thread split.
+    are not the kernel's case: one dtype, float32 or float64, one shape (nothing to
+    unbroadcast), below the thread split.
 
     ``acc_a`` / ``acc_b`` (the engine's, ``Op.fused``): arrays holding a gradient already,
     C-contiguous, of the gradient's shape and dtype, that nothing else reads; the new
@@ -618,8 +618,8 @@ def fused_vjp(row, node, g, acc_a=None, acc_b=None):
     gd, ad, bd = g._data, a._data, b._data
     dt = gd.dtype
     shape = gd.shape
-    if dt.kind != 'f' or ad.dtype is not dt or bd.dtype is not dt or ad.shape != shape \
-            or bd.shape != shape or not 0 < gd.size < PARALLEL_MIN:
+    if (dt is not _F32 and dt is not _F64) or ad.dtype is not dt or bd.dtype is not dt \
+            or ad.shape != shape or bd.shape != shape or not 0 < gd.size < PARALLEL_MIN:
         return None
     k = row._vjp_kernel or row.vjp_kernel()
     add = 0
@@ -643,6 +643,11 @@ def fused_vjp(row, node, g, acc_a=None, acc_b=None):
     else:
         k(gd.ravel(), ad.ravel(), bd.ravel(), ga.ravel(), gb.ravel(), add)
     return (acc_a if acc_a is not None else wrap(ga)), (acc_b if acc_b is not None else wrap(gb))
+
+
+# float32 and float64 (float16 computes in float32 copies, so one fused kernel would round
+# once where the composed rule's ops round after each op)
+_F32, _F64 = _onp.dtype(_onp.float32), _onp.dtype(_onp.float64)
 
 
 def _summable(d, dt, shape):

@@ -70,6 +70,9 @@ def test_fused_declines_broadcast_and_mixed_dtypes():
     assert E.fused_vjp(E.ROWS['multiply'], node, np.ones((3,), dtype='float32')) is None
     node, x, y = _node('multiply', onp.ones((3,), 'float32'), onp.ones((3,), 'float64'))
     assert E.fused_vjp(E.ROWS['multiply'], node, np.ones((3,), dtype='float64')) is None
+    # float16: the composed rule (each op rounds to float16), not one float32 kernel
+    node, x, y = _node('multiply', onp.ones((3,), 'float16'), onp.ones((3,), 'float16'))
+    assert E.fused_vjp(E.ROWS['multiply'], node, np.ones((3,), dtype='float16')) is None
 
 
 @pytest.mark.parametrize('shapes', [((), ()), ((4,), (4,)), ((2, 3), (3,)), ((), (3,))])
