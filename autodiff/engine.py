@@ -18,6 +18,16 @@ leaf's ``.grad`` to compute its gradient into (``_offer``) when that gradient is
 leaf's whole gradient and no buffer of the graph shares memory with ``.grad``; the
 delivery then has nothing to copy.  ``.grad`` stays the same array (MXNet semantics).
 
+Unrecorded passes (no ``create_graph``, no ``autograd.compile`` tracer): a two-input node
+whose op has a fused rule (``Op.fused``: the rows with ``vjp_exprs``, e.g. multiply,
+sin_grad) gets both gradients from one kernel call instead of its composed rule's ops.
+The pass keeps the ids of the gradient arrays only it holds (``owned``: made by a fused
+rule or by a sum of two contributions, while a slot of ``grads`` holds them; dropped when
+their node is taken, since its rule may hand them on); a later contribution is summed
+into such an array in place -- by the fused kernel itself (``acc_a`` / ``acc_b``) or by
+the add kernel (``_accumulate``) -- instead of by a new ``add``.  Same sums in the same
+order as the recorded pass's ``add`` ops (tests/autograd/test_fused_vjp.py).
+
 Kept gradients: with ``retain_graph`` each op node traversed keeps the gradients of the
 heads with respect to its outputs in ``Node.out_grads`` (the list the rule received; the
 graph view shows them).  They live as long as the graph does -- about one extra array per
@@ -260,19 +270,31 @@ def _tie(g, v):
     return out
 
 
-def _accumulate(grads, node, idx, g, into_leaves=False):
+def _accumulate(grads, node, idx, g, into_leaves=False, owned=None):
+    """Add gradient ``g`` to ``node``'s output ``idx`` in ``grads``.  ``owned`` (an
+    unrecorded pass's): the ids of the gradient arrays in ``grads`` that only the pass holds
+    (made by it); such an array is summed into in place, and a sum made here joins them."""
     slot = grads.get(node)
     if slot is None:
         slot = grads[node] = [None] * (1 if type(node) is Variable else len(node.outputs))
     old = slot[idx]
     if old is None:
         slot[idx] = g
-    elif into_leaves and type(node) is Variable and not node.edges \
+        return
+    was_owned = False
+    if owned:
+        was_owned = id(old) in owned
+        if was_owned:
+            owned.discard(id(old))          # (kept only while a slot holds it: ids are reused)
+    if into_leaves and type(node) is Variable and not node.edges \
             and node.grad_req == 'write' and _binary.add_into(old._data, g._data,
                                                               node.grad._data):
         # summed in place into the leaf's .grad (no temporary, no copy at delivery);
         # the slot now holds .grad itself, which _deliver recognizes
         slot[idx] = node.grad
+    elif owned is not None:                            # an unrecorded pass
+        s = slot[idx] = _binary.add_unrecorded(old, g, was_owned)
+        owned.add(id(s))
     else:
         slot[idx] = old + g
 
@@ -301,9 +323,19 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
     reads = []                             # (``_Reads`` of the graph, made at the first offer)
     pop, push = ready.pop, ready.append
     get = grads.get
+    # an unrecorded pass: two-input rules fused into one kernel (``Op.fused``), and the
+    # ids of the gradients only the pass holds (made by a fused rule or a sum), which a
+    # later contribution is summed into in place (``_accumulate``, ``Op.fused``'s acc_*).
+    # A gradient leaves the set when its node is taken: its rule may hand it on.
+    plain = not state.recording and state.tracer is None and rule_of is None and not anomaly
+    owned = set() if plain else None
+    discard = owned.discard if plain else None
     while ready:
         n = pop()
         gs = grads.pop(n, None)
+        if owned and gs is not None:
+            for g in gs:
+                discard(id(g))
         if type(n) is variable:                # a leaf: hand it its gradient
             _deliver(n, gs[0] if gs is not None else None, wanted)
             continue
@@ -335,7 +367,7 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                                          and len(p.outputs) == 1):
                         grads[p] = [g]             # a parent's first (only) gradient
                     else:
-                        _accumulate(grads, p, n._ix, g, into_leaves)
+                        _accumulate(grads, p, n._ix, g, into_leaves, owned)
             c = deps[p] - 1
             deps[p] = c
             if c == 0:
@@ -350,39 +382,60 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
             p0, p1 = n._ed, n._pb
             n0 = p0 is not None and not p0.nondiff
             n1 = p1 is not None and not p1.nondiff
-            needs = _NEED_TWO[n0, n1]
             op = n.op
-            if into_leaves and op.into:
-                into = _offer(n, n.edges, deps, grads, reads, head_grads)
-                if into is not None:
-                    needs = Offer(needs, tuple(into))
-            in_grads = op.backward(n, gs, needs)
-            if len(in_grads) != 2:
-                raise GraphError(f"backward of op {op.name!r} returned {len(in_grads)} "
-                                 "gradients for 2 inputs")
+            in_grads = None
+            acc0 = acc1 = None
+            if plain and n0 and n1 and op.fused is not None:
+                # one kernel for both gradients, summed into a gradient a parent holds
+                # already when the pass alone holds it
+                if owned and p0 is not p1:
+                    s0 = get(p0)
+                    if s0 is not None and id(s0[n._ix]) in owned:
+                        acc0 = s0[n._ix]
+                    s1 = get(p1)
+                    if s1 is not None and id(s1[n._ib]) in owned:
+                        acc1 = s1[n._ib]
+                in_grads = op.fused(n, gs[0], acc0, acc1)
+            if in_grads is None:
+                fresh = False
+                needs = _NEED_TWO[n0, n1]
+                if into_leaves and op.into:
+                    into = _offer(n, n.edges, deps, grads, reads, head_grads)
+                    if into is not None:
+                        needs = Offer(needs, tuple(into))
+                in_grads = op.backward(n, gs, needs)
+                if len(in_grads) != 2:
+                    raise GraphError(f"backward of op {op.name!r} returned {len(in_grads)} "
+                                     "gradients for 2 inputs")
+            else:
+                fresh = True                       # (Op.fused: new arrays or acc0 / acc1)
             g0, g1 = in_grads
             if p0 is not None:
-                if g0 is not None:
+                if g0 is not None and g0 is not acc0:      # (acc0: summed in its slot)
                     if n0 and g0._data.shape != n._in._data.shape:
                         raise _bad_shape(n, g0, n._in)
                     if get(p0) is None and (type(p0) is variable or p0.outputs is not None
                                             and len(p0.outputs) == 1):
                         grads[p0] = [g0]           # a parent's first (only) gradient
+                        if fresh:
+                            owned.add(id(g0))
                     else:
-                        _accumulate(grads, p0, n._ix, g0, into_leaves)
+                        _accumulate(grads, p0, n._ix, g0, into_leaves, owned)
                 c = deps[p0] - 1
                 deps[p0] = c
                 if c == 0:
                     push(p0)
             if p1 is not None:
-                if g1 is not None:
+                if g1 is not None and g1 is not acc1:
                     if n1 and g1._data.shape != n._b._data.shape:
                         raise _bad_shape(n, g1, n._b)
                     if get(p1) is None and (type(p1) is variable or p1.outputs is not None
                                             and len(p1.outputs) == 1):
                         grads[p1] = [g1]
+                        if fresh:
+                            owned.add(id(g1))
                     else:
-                        _accumulate(grads, p1, n._ib, g1, into_leaves)
+                        _accumulate(grads, p1, n._ib, g1, into_leaves, owned)
                 c = deps[p1] - 1
                 deps[p1] = c
                 if c == 0:
@@ -406,7 +459,7 @@ def _pass(deps, grads, ready, wanted, retain_graph, into_leaves, anomaly, rule_o
                                            and len(p.outputs) == 1):
                         grads[p] = [g]             # a parent's first (only) gradient
                     else:
-                        _accumulate(grads, p, e[1], g, into_leaves)
+                        _accumulate(grads, p, e[1], g, into_leaves, owned)
             c = deps[p] - 1
             deps[p] = c
             if c == 0:

@@ -15,11 +15,12 @@ from .. import dtypes
 from ..errors import ShapeError
 from ..kernels import binary as K
 from ..ndarray import ndarray
-from .core import defop, result
+from .._state import state
+from .core import defop, result, wrap
 from .convert import as_array
 from .elementwise import (ROWS, SCALARS as _SCALARS, binary, compare, promote,  # noqa: F401
                           broadcast_run, is_scalar)
-from .launch import run
+from .launch import run, PARALLEL_MIN
 from .shape import unbroadcast
 from . import unary
 
@@ -57,10 +58,10 @@ subtract = binary('subtract', 'a - b', lambda g, ans, a, b, n: (g, -g if n[1] el
                   bools=_BOOL_SUBTRACT)
 multiply = binary('multiply', 'a * b',
                   lambda g, ans, a, b, n: (g * b if n[0] else None, g * a if n[1] else None),
-                  commutative=True)
+                  commutative=True, vjp_exprs=('g * b', 'g * a'))
 divide = binary('divide', 'a / b',
                 lambda g, ans, a, b, n: (g / b if n[0] else None, -g * ans / b if n[1] else None),
-                ints='float')
+                ints='float', vjp_exprs=('g / b', '-g * ans / b'))
 power = binary('power', 'a ** b', _power_vjp, bools='int64', int_check=_negative_power)
 mod = binary('mod', 'np.mod(a, b)',
              lambda g, ans, a, b, n: (g, -g * unary.floor(a / b) if n[1] else None),
@@ -134,13 +135,50 @@ def add_into(da, db, out):
     with this, instead of a temporary and a copy.
     """
     dt = out.dtype
-    if (da.dtype != dt or db.dtype != dt or da.shape != out.shape or db.shape != out.shape
-            or dt.kind != 'f' or not out.flags.c_contiguous or out.size == 0
-            or (da is not out and _onp.may_share_memory(out, da))
-            or _onp.may_share_memory(out, db)):
+    if (da.dtype is not dt or db.dtype is not dt or da.shape != out.shape
+            or db.shape != out.shape or dt.kind != 'f' or out.size == 0
+            or not out.flags.c_contiguous):
         return False
-    broadcast_run(ROWS['add'], da, db, dt, out=out)
+    if out.base is None:
+        # two distinct buffers that own their memory cannot overlap (no NumPy call needed)
+        if db is out or (db.base is not None and _onp.may_share_memory(out, db)):
+            return False
+        if da is not out and da.base is not None and _onp.may_share_memory(out, da):
+            return False
+    elif (da is not out and _onp.may_share_memory(out, da)) or _onp.may_share_memory(out, db):
+        return False
+    if out.size < PARALLEL_MIN:
+        k = _ADD._kernels.get('aa') or _ADD.kernel('aa')
+        k(da.ravel(), db.ravel(), out.ravel())      # (ravel: out's is a view, it is contiguous)
+    else:
+        broadcast_run(_ADD, da, db, dt, out=out)
     return True
+
+
+def add_unrecorded(a, b, in_place=False):
+    """``a + b`` for the engine's unrecorded accumulation of gradients: arrays of one float
+    dtype and shape, below the thread split, by the add kernel straight (no dispatch, no
+    tape), into ``a``'s own buffer when ``in_place`` (the caller alone holds ``a``, which is
+    then returned) and it is C-contiguous; anything else by ``add``.  (Under
+    ``create_graph`` the engine uses ``add``, which records.)"""
+    da, db = a._data, b._data
+    dt = da.dtype
+    if dt is db.dtype and dt.kind == 'f' and da.shape == db.shape \
+            and 0 < da.size < PARALLEL_MIN and state.tracer is None and (
+                da.base is None and db.base is None    # (owned; ravel copies an F-ordered one)
+                or da.flags.writeable and db.flags.writeable):
+        k = _ADD._kernels.get('aa') or _ADD.kernel('aa')
+        if in_place and da.flags.c_contiguous and da.flags.writeable:
+            fa = da.ravel()                     # (a view: summed where it is)
+            k(fa, db.ravel(), fa)
+            return a
+        out = _onp.empty(da.shape, dt)
+        k(da.ravel(), db.ravel(), out.ravel())
+        return wrap(out)
+    return add(a, b)
+
+
+_ADD = ROWS['add']
 
 
 # ---- where and clip (selections; their kernels are in kernels/binary.py) -------------------

@@ -27,7 +27,7 @@ _new = object.__new__
 
 class Op:
     """A differentiable (or not) operation: its name, backward rule, output count, parameter names."""
-    __slots__ = ('name', 'backward', 'nout', 'params', 'custom', 'scalar_arg', 'into')
+    __slots__ = ('name', 'backward', 'nout', 'params', 'custom', 'scalar_arg', 'into', 'fused')
 
     def __init__(self, name, backward=None, nout=1, params=(), custom=False, scalar_arg=None,
                  into=False):
@@ -38,6 +38,10 @@ class Op:
         self.custom = custom          # True for user-defined autograd.Function classes
         self.scalar_arg = scalar_arg  # argument position of a Python scalar operand (attrs[0])
         self.into = into              # the rule can write a gradient into an offered buffer
+        # ``fused(node, g, acc_a=None, acc_b=None) -> (grad_a, grad_b) or None``: a two-input
+        # op's unrecorded rule in one kernel (``elementwise.fused_vjp``), used by the engine
+        # in passes that are not recorded; None for the others
+        self.fused = None
 
     def __repr__(self):
         return f"Op({self.name!r})"

@@ -33,6 +33,7 @@ Predicates and comparisons are rows too (bool results, not differentiable).
 """
 import ast
 import dis
+import functools
 import numbers
 
 import numpy as _onp
@@ -41,6 +42,7 @@ from .. import dtypes
 from ..errors import ShapeError, DTypeError
 from ..kernels import generated
 from ..ndarray import ndarray
+from .._state import state
 from .core import defop, result, output, wrap, nondiff
 from .convert import as_array
 from .launch import run, PARALLEL_MIN
@@ -111,6 +113,21 @@ def {fn}(a, b, out):
         {load}
         out[i] = {expr}
 '''
+_VJP_FN = '''
+
+def vjp({args}ga, gb, add):
+    # add: bit 0 sums grad_a into ga (ga holds a gradient already), bit 1 grad_b into gb
+    for i in range(ga.size):
+        {load}
+        if add & 1:
+            ga[i] = ga[i] + ({expr_a})
+        else:
+            ga[i] = {expr_a}
+        if add & 2:
+            gb[i] = gb[i] + ({expr_b})
+        else:
+            gb[i] = {expr_b}
+'''
 _LOADS = {'aa': 'a_ = a[i]\n        b_ = b[i]', 'as_': 'a_ = a[i]\n        b_ = b',
           'sa': 'a_ = a\n        b_ = b[i]'}
 
@@ -119,8 +136,12 @@ class Row:
     """One elementwise op: its declaration and what is derived from it (lazily)."""
 
     def __init__(self, name, arity, expr, vjp=None, ints=None, bools='keep', int_expr=None,
-                 int_check=None, commutative=False, out_dtype=None, doc=None):
+                 int_check=None, commutative=False, out_dtype=None, doc=None, vjp_exprs=None):
         self.name, self.arity, self.expr, self.vjp = name, arity, expr, vjp
+        self.vjp_exprs = vjp_exprs
+        self._vjp_kernel = None
+        self.vjp_uses_ans = vjp_exprs is not None and any(
+            'ans' in _names(e) for e in vjp_exprs)
         self.ints, self.bools, self.int_check = ints, bools, int_check
         self.int_expr = int_expr
         self.commutative, self.out_dtype = commutative, out_dtype
@@ -160,6 +181,26 @@ class Row:
             k = self._kernels[form] = generated.jit(self._mod, form)
         return k
 
+    def vjp_source(self):
+        """The module source of this row's fused VJP kernel (``vjp_exprs``, binary rows):
+        ``vjp([ans,] g, a, b, ga, gb, add)`` writes (or, by ``add``'s bits, sums) both
+        gradients in one loop."""
+        names = ['ans', 'g', 'a', 'b'] if self.vjp_uses_ans else ['g', 'a', 'b']
+        ren = {v: v + '_' for v in names}
+        ea, eb = (kernel_expr(e, ren, 'g_') for e in self.vjp_exprs)
+        return _HEADER.format(name=self.name) + _VJP_FN.format(
+            args=''.join(v + ', ' for v in names),
+            load='\n        '.join(f'{v}_ = {v}[i]' for v in names), expr_a=ea, expr_b=eb)
+
+    def vjp_kernel(self):
+        """The compiled fused VJP kernel (its own generated module, so the row's other
+        kernels keep their files and disk-cache entries)."""
+        k = self._vjp_kernel
+        if k is None:
+            k = self._vjp_kernel = generated.jit(
+                generated.load(self.name + '_vjp', self.vjp_source()), 'vjp')
+        return k
+
     def template(self, form='aa'):
         """The compiler's forward template of ``form``: 'x' (unary), 'aa', 'as' (``x op s``)
         or 'sa' (``s op x``); returns (template text, {constant name: value}).  Constants
@@ -175,6 +216,11 @@ class Row:
 
     def __repr__(self):
         return f"Row({self.name!r})"
+
+
+def _names(expr):
+    """The variable names an expression reads."""
+    return {n.id for n in ast.walk(ast.parse(expr, mode='eval')) if isinstance(n, ast.Name)}
 
 
 def _named(fn, name, doc):
@@ -209,10 +255,12 @@ def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
     if differentiable:
         if row.uses_ans:
             def backward(node, grads, needs):
-                return (rule(grads[0], output(node), node.inputs[0]),)
+                return (rule(grads[0], output(node),
+                             node._in if node._one else node.inputs[0]),)
         else:
             def backward(node, grads, needs):
-                return (rule(grads[0], None, node.inputs[0]),)
+                # (node._in: tape.Node's inline one-input form, without the inputs tuple)
+                return (rule(grads[0], None, node._in if node._one else node.inputs[0]),)
         op = row.op = defop(name, backward)
     keeps_int = ints is not None
     int_form = 'f' if int_expr is None else 'f_int'
@@ -401,7 +449,7 @@ def _checked(row, a, b):
 
 
 def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=None,
-           commutative=False, floats=None, doc=None):
+           commutative=False, floats=None, doc=None, vjp_exprs=None):
     """Declare a binary op with broadcasting; returns ``f(a, b)``.
 
     ``vjp(g, ans, a, b, needs) -> (grad_a, grad_b)`` before unbroadcasting, written with
@@ -410,15 +458,26 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     recorded; a backward through it gives zero gradients, as MXNet's).  ``floats``: an
     error message for float operands (integer-only ops).  Other flags: see the module
     docstring.
+
+    ``vjp_exprs``: ``(grad_a, grad_b)`` as scalar expressions over ``g``, ``a``, ``b`` (and
+    ``ans``), the same arithmetic as ``vjp`` in the same order: when a backward pass is not
+    recorded and both gradients are wanted for same-shape float operands, one generated
+    kernel computes both (``fused_vjp``) instead of ``vjp``'s several library ops (a
+    recorded pass always runs ``vjp``, whose ops it records).
     """
     row = Row(name, 2, expr, vjp, ints=ints, bools=bools, int_expr=int_expr,
-              int_check=int_check, commutative=commutative, doc=doc)
+              int_check=int_check, commutative=commutative, doc=doc, vjp_exprs=vjp_exprs)
     uses_ans = row.uses_ans
     if vjp is None:
         return _nondiff_binary(row, floats, doc)
+    fused = vjp_exprs is not None
 
     def backward(node, grads, needs):
-        a, b = node.inputs
+        a, b = (node._in, node._b) if node._two else node.inputs   # (tape.Node's inline form)
+        if fused and needs[0] and needs[1] and not state.recording and state.tracer is None:
+            r = fused_vjp(row, node, grads[0])
+            if r is not None:
+                return r
         ga, gb = vjp(grads[0], output(node) if uses_ans else None, a, b, needs)
         # (unbroadcast only where broadcasting happened: most operands have one shape)
         if ga is not None:
@@ -443,6 +502,8 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
                     node.inputs[0], _SECOND)
         return (gb,)
     op = row.op = defop(name, backward)
+    if fused:
+        op.fused = functools.partial(fused_vjp, row)    # (node, g, acc_a=None, acc_b=None)
     right = defop(name, right_backward, params=('scalar',), scalar_arg=1)
     left = defop(name, right_backward if commutative else left_backward, params=('scalar',),
                  scalar_arg=0)
@@ -542,6 +603,58 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     return row.fn
 
 
+def fused_vjp(row, node, g, acc_a=None, acc_b=None):
+    """Both input gradients of binary ``row``'s node ``node`` from its upstream gradient
+    ``g`` by the row's fused VJP kernel (``vjp_exprs``), unrecorded; None when the operands
+    are not the kernel's case: one dtype, float32 or float64, one shape (nothing to
+    unbroadcast), below the thread split.
+
+    ``acc_a`` / ``acc_b`` (the engine's, ``Op.fused``): arrays holding a gradient already,
+    C-contiguous, of the gradient's shape and dtype, that nothing else reads; the new
+    gradient is summed into them (``acc + grad``, as a separate add would) and they are
+    returned in its place.  Every other returned array is new.
+    """
+    a, b = (node._in, node._b) if node._two else node.inputs
+    gd, ad, bd = g._data, a._data, b._data
+    dt = gd.dtype
+    shape = gd.shape
+    if (dt is not _F32 and dt is not _F64) or ad.dtype is not dt or bd.dtype is not dt \
+            or ad.shape != shape or bd.shape != shape or not 0 < gd.size < PARALLEL_MIN:
+        return None
+    k = row._vjp_kernel or row.vjp_kernel()
+    add = 0
+    if acc_a is not None and _summable(acc_a._data, dt, shape):
+        ga = acc_a._data
+        add = 1
+    else:
+        acc_a = None
+        ga = _onp.empty(shape, dt)
+    if acc_b is not None and _summable(acc_b._data, dt, shape):
+        gb = acc_b._data
+        add |= 2
+    else:
+        acc_b = None
+        gb = _onp.empty(shape, dt)
+    # (ravel: a view of a C-contiguous buffer, a contiguous copy of any other input; a
+    # read-only input is only another signature)
+    if row.vjp_uses_ans:
+        k(node.outputs[0].ravel(), gd.ravel(), ad.ravel(), bd.ravel(), ga.ravel(), gb.ravel(),
+          add)
+    else:
+        k(gd.ravel(), ad.ravel(), bd.ravel(), ga.ravel(), gb.ravel(), add)
+    return (acc_a if acc_a is not None else wrap(ga)), (acc_b if acc_b is not None else wrap(gb))
+
+
+# float32 and float64 (float16 computes in float32 copies, so one fused kernel would round
+# once where the composed rule's ops round after each op)
+_F32, _F64 = _onp.dtype(_onp.float32), _onp.dtype(_onp.float64)
+
+
+def _summable(d, dt, shape):
+    """Whether buffer ``d`` can take a gradient of ``dt`` and ``shape`` summed in place."""
+    return d.dtype is dt and d.shape == shape and d.flags.c_contiguous and d.flags.writeable
+
+
 def _nondiff_binary(row, floats, doc):
     """A binary row without gradient: the arithmetic rows' dtype rules, a ``nondiff`` result."""
     name = row.name
@@ -638,5 +751,5 @@ def is_scalar(v):
     return isinstance(v, numbers.Real)
 
 
-__all__ = ['ROWS', 'Row', 'unary', 'binary', 'predicate', 'compare', 'promote',
+__all__ = ['ROWS', 'Row', 'unary', 'binary', 'fused_vjp', 'predicate', 'compare', 'promote',
            'broadcast_run', 'zeros_like_grad', 'is_scalar', 'loaded_kernels', 'SCALARS']

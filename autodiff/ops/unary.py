@@ -69,11 +69,13 @@ bitwise_not = invert
 tanh_grad = binary('tanh_grad', 'a * (1 - b * b)',
                    lambda h, ans, g, y, n: (tanh_grad(h, y) if n[0] else None,
                                             h * g * y * -2 if n[1] else None),
+                   vjp_exprs=('g * (1 - b * b)', 'g * a * b * -2'),
                    doc="g * (1 - ans * ans): tanh's backward from its result (differentiable).")
 # d/dg = ans (1 - ans) (sigmoid_grad of h), d/dans = g (1 - 2 ans)
 sigmoid_grad = binary('sigmoid_grad', 'a * b * (1 - b)',
                       lambda h, ans, g, y, n: (sigmoid_grad(h, y) if n[0] else None,
                                                h * g * (1 - y * 2) if n[1] else None),
+                      vjp_exprs=('g * b * (1 - b)', 'g * a * (1 - b * 2)'),
                       doc="g * ans * (1 - ans): sigmoid's backward from its result "
                           "(differentiable).")
 
@@ -84,12 +86,12 @@ sigmoid_grad = binary('sigmoid_grad', 'a * b * (1 - b)',
 sin_grad = binary('sin_grad', 'a * np.cos(b)',
                   lambda h, ans, g, x, n: (sin_grad(h, x) if n[0] else None,
                                            cos_grad(h * g, x) if n[1] else None),
-                  ints='float', doc="g * cos(x): sin's backward from its input (differentiable).")
+                  ints='float', vjp_exprs=('g * np.cos(b)', '-(g * a * np.sin(b))'), doc="g * cos(x): sin's backward from its input (differentiable).")
 # d/dg = -sin(x) (cos_grad of h), d/dx = -g cos(x) (minus sin_grad of h g)
 cos_grad = binary('cos_grad', '-(a * np.sin(b))',
                   lambda h, ans, g, x, n: (cos_grad(h, x) if n[0] else None,
                                            -sin_grad(h * g, x) if n[1] else None),
-                  ints='float', doc="-g * sin(x): cos's backward from its input "
+                  ints='float', vjp_exprs=('-(g * np.sin(b))', '-(g * a * np.cos(b))'), doc="-g * sin(x): cos's backward from its input "
                                     "(differentiable).")
 
 # ---- activations ----------------------------------------------------------------------------
