@@ -19,9 +19,17 @@ def _matmul_backward(node, grads, needs):
     ga = gb = None
     if a.ndim == 2 and b.ndim == 2:         # the common case: no promotion, no batch axes
         if needs[0]:
-            ga = _product_into(g, matrix_transpose(b), destination(needs, 0))
+            into = destination(needs, 0)
+            if into is None and _column_major(a):
+                ga = matrix_transpose(matmul(b, matrix_transpose(g)))
+            else:
+                ga = _product_into(g, matrix_transpose(b), into)
         if needs[1]:
-            gb = _product_into(matrix_transpose(a), g, destination(needs, 1))
+            into = destination(needs, 1)
+            if into is None and _column_major(b):
+                gb = matrix_transpose(matmul(matrix_transpose(g), a))
+            else:
+                gb = _product_into(matrix_transpose(a), g, into)
         return ga, gb
     a2 = a if a.ndim > 1 else a.reshape((1, a.shape[0]))
     b2 = b if b.ndim > 1 else b.reshape((b.shape[0], 1))
@@ -31,6 +39,20 @@ def _matmul_backward(node, grads, needs):
     if needs[1]:
         gb = _as_shape(unbroadcast(matmul(matrix_transpose(a2), g2), b2.shape), b.shape)
     return ga, gb
+
+
+def _column_major(x):
+    """True when the 2-D operand ``x`` is a column-major (transposed) view and the pass is
+    not recorded: its gradient is then computed as the transpose of the transposed product
+    (``(b @ g.T).T`` for ``g @ b.T``; the same multiply-adds), so that it comes out in
+    ``x``'s layout and the transpose op's rule hands its input a row-major gradient.  (The
+    row-major product, transposed back, was a column-major gradient that the sum of
+    contributions copied element by element: 0.12 ms of W10's 256x512 ``h.T``; PyTorch's
+    ``mm`` backward picks the layout the same way.)  A recorded pass keeps the plain rule
+    (its graph is what ``create_graph`` differentiates)."""
+    d = x._data
+    return (not d.flags.c_contiguous and d.flags.f_contiguous and d.size > 1
+            and not state.recording and state.tracer is None)
 
 
 def _product_into(a, b, out):
