@@ -80,6 +80,44 @@ def pool_max(x, y, idx, ksize, stride, pad, out, lowest):
 
 
 @kernel
+def pool_max_2x2(x, y, idx):
+    """``pool_max_tiles`` with ``KH = KW = 2`` (the common 2x2 / stride 2 max pool),
+    unrolled: the window's four values in scan order, the first maximum kept by the same
+    strict ``>`` comparisons (so ties and NaNs pick what ``pool_max_tiles`` picks), as
+    selects rather than branches, indexed without per-plane views.  LeNet's pools,
+    float32, ``_forward_data`` thread CPU min: (64, 6, 24, 24) 199 us with
+    ``pool_max_tiles``, 93 here; (64, 16, 8, 8) 79 -> 42 (2026-12-02, 06:55).  ``x`` C-contiguous ``(M, H, W)`` with ``2 * OH <= H``, ``2 * OW <= W``;
+    ``y``, ``idx`` ``(M, OH, OW)``."""
+    M, H, W = x.shape
+    _, OH, OW = y.shape
+    uw = U(W)
+    for m in range(M):
+        for oh in range(OH):
+            r0 = U(2) * U(oh)
+            r1 = r0 + U(1)
+            p0 = r0 * uw
+            for ow in range(OW):
+                c0 = U(2) * U(ow)
+                c1 = c0 + U(1)
+                best = x[m, r0, c0]
+                at = p0 + c0
+                v = x[m, r0, c1]
+                up = v > best
+                best = v if up else best
+                at = p0 + c1 if up else at
+                v = x[m, r1, c0]
+                up = v > best
+                best = v if up else best
+                at = p0 + uw + c0 if up else at
+                v = x[m, r1, c1]
+                up = v > best
+                best = v if up else best
+                at = p0 + uw + c1 if up else at
+                y[m, oh, ow] = best
+                idx[m, oh, ow] = int(at)
+
+
+@kernel
 def pool_max_tiles(x, y, idx, KH, KW):
     """``pool_max`` for windows that tile the plane: kernel == stride ``(KH, KW)``, no
     padding, every window inside (``OH * KH <= H``, ``OW * KW <= W``); ``x`` is

