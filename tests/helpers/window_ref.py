@@ -130,17 +130,19 @@ def im2col_ref(x5, ksize, stride, pad, dilate, out):
     return onp.stack(rows, axis=1)
 
 
-def conv_weight_ref(x, gy, kernel, pad, dilate, groups):
-    """``dW[o, c, t] = sum_{n, p} gy[n, o, p] * xpad[n, c, p + t * d]`` (stride 1), by
-    slicing a zero-padded float64 copy once per kernel tap."""
+def conv_weight_ref(x, gy, kernel, pad, dilate, groups, stride=None):
+    """``dW[o, c, t] = sum_{n, p} gy[n, o, p] * xpad[n, c, p * s + t * d]`` in float64 (stride
+    1 unless given), by slicing a zero-padded copy once per kernel tap."""
     nd = x.ndim - 2
+    stride = (1,) * nd if stride is None else stride
     xp = onp.pad(x.astype(onp.float64), [(0, 0), (0, 0)] + [(p, p) for p in pad])
     N, Cin = x.shape[:2]
     O, osp = gy.shape[1], gy.shape[2:]
     Cg, Og = Cin // groups, O // groups
     dw = onp.zeros((O, Cg) + tuple(kernel))
     for t in itertools.product(*map(range, kernel)):
-        sl = tuple(slice(t[i] * dilate[i], t[i] * dilate[i] + osp[i]) for i in range(nd))
+        sl = tuple(slice(t[i] * dilate[i], t[i] * dilate[i] + stride[i] * (osp[i] - 1) + 1,
+                         stride[i]) for i in range(nd))
         win = xp[(slice(None), slice(None)) + sl]                 # (N, C, *osp)
         for gi in range(groups):
             xs = win[:, gi * Cg:(gi + 1) * Cg].reshape(N, Cg, -1)

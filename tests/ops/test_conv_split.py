@@ -14,27 +14,12 @@ import pytest
 
 from autodiff.ops import conv as C, launch
 from helpers import sample
-from helpers.window_ref import conv_ref, deconv_ref
+from helpers.window_ref import conv_ref, conv_weight_ref, deconv_ref
 
 
 def _weight_grad_ref(x, gy, kernel, stride, pad, dilate, groups):
-    """``dW[o, c, t] = sum_{n, p} gy[n, o, p] * xpad[n, c, p * s + t * d]`` in float64."""
-    nd = x.ndim - 2
-    xp = onp.pad(x.astype(onp.float64), [(0, 0), (0, 0)] + [(q, q) for q in pad])
-    N, Cin = x.shape[:2]
-    O, osp = gy.shape[1], gy.shape[2:]
-    cg, og = Cin // groups, O // groups
-    dw = onp.zeros((O, cg) + tuple(kernel))
-    for t in itertools.product(*map(range, kernel)):
-        sl = tuple(slice(t[i] * dilate[i], t[i] * dilate[i] + stride[i] * (osp[i] - 1) + 1,
-                         stride[i]) for i in range(nd))
-        win = xp[(slice(None), slice(None)) + sl]
-        for gi in range(groups):
-            xs = win[:, gi * cg:(gi + 1) * cg].reshape(N, cg, -1)
-            gs = gy[:, gi * og:(gi + 1) * og].reshape(N, og, -1).astype(onp.float64)
-            dw[(slice(gi * og, (gi + 1) * og), slice(None)) + t] = onp.einsum('nop,ncp->oc',
-                                                                              gs, xs)
-    return dw
+    """The weight gradient in float64 (``window_ref.conv_weight_ref`` with a stride)."""
+    return conv_weight_ref(x, gy, kernel, pad, dilate, groups, stride)
 
 
 def _data_grad_ref(gy, w, spatial, stride, pad, dilate, groups):
