@@ -6,7 +6,6 @@ one-thread path gives and what direct-loop NumPy references give (``helpers.wind
 the weight gradient from its definition, one kernel tap at a time): forward, data
 gradient (col2im and adjoint-convolution routes) and weight gradient, odd batch sizes,
 batch 1, more memory chunks than pieces."""
-import itertools
 import threading
 
 import numpy as onp
