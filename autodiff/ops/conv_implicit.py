@@ -30,7 +30,6 @@ the weight gradient's ``G`` too when the two grids have one extent (a 'same' con
 ``d(k-1) = 2p``): ``G`` is the same rows shifted by the pad's row offset.
 """
 import contextlib
-import itertools
 import math
 import threading
 
@@ -40,7 +39,7 @@ from .._state import state
 from ..kernels import gemm_pack as KP
 from . import blas
 from . import window as win
-from .launch import THREADS, _executor
+from .launch import THREADS, share, share_acc
 
 # Each group's GEMM has the channels as its contraction (forward) or output width: below
 # this many channels per group im2col's long contraction C*K wins (LeNet's 1 and 6).
@@ -262,57 +261,29 @@ class _Plan:
         return (at[0] * hp + at[1]) * wp + at[2]
 
 
-def _on_threads(worker, count):
-    """``worker()`` on ``count`` threads at once (this one among them); their results."""
-    if count < 2:
-        return [worker()]
-    pool = _executor()
-    futures = [pool.submit(worker) for _ in range(1, count)]
-    first = worker()
-    return [first] + [f.result() for f in futures]
-
-
 def _by_samples(kern, a, b, *args):
     """``kern(a, b, *args)`` on pieces of the samples (first axis of both) when there are
-    many values, each thread taking the next piece as it becomes free (the layout kernels
-    are nogil)."""
+    many values, each thread taking the next piece as it becomes free (``launch.share``;
+    the layout kernels are nogil)."""
     n = a.shape[0]
     if min(THREADS, n) < 2 or a.size < SPLIT_VALUES:
         kern(a, b, *args)
         return
     per = max(1, min(-(-n // THREADS), PIECE_VALUES * n // a.size))
-    pieces = -(-n // per)
-    ticket = itertools.count()
 
-    def worker():
-        while True:
-            i = next(ticket)               # (atomic under the GIL)
-            if i >= pieces:
-                return
-            lo, hi = i * per, min(n, (i + 1) * per)
-            kern(a[lo:hi], b[lo:hi], *args)
-
-    _on_threads(worker, min(THREADS, pieces))
+    def piece(i):
+        lo, hi = i * per, min(n, (i + 1) * per)
+        kern(a[lo:hi], b[lo:hi], *args)
+    share(piece, -(-n // per))
 
 
 def _split_rows(block, blocks, make_acc=None):
     """``block(blk, acc)`` for the row blocks ``blocks`` (``_Plan.blocks``), handed out
     one at a time to the threads as each becomes free (a thread the machine slows takes
-    fewer), OpenBLAS on one thread meanwhile.  ``acc`` is each thread's own
-    ``make_acc()`` (or None); returns the threads' accs."""
-    count = len(blocks)
-    ticket = itertools.count()
-
-    def worker():
-        acc = make_acc() if make_acc is not None else None
-        while True:
-            i = next(ticket)               # (atomic under the GIL)
-            if i >= count:
-                return acc
-            block(blocks[i], acc)
-
+    fewer; ``launch.share_acc``), OpenBLAS on one thread meanwhile.  ``acc`` is each
+    thread's own ``make_acc()`` (or None); returns the threads' accs."""
     with blas.one_thread():
-        return _on_threads(worker, max(1, min(THREADS, count)))
+        return share_acc(lambda i, acc: block(blocks[i], acc), len(blocks), make_acc)
 
 
 def conv_forward(x, w, b, g, keep=None):

@@ -60,25 +60,43 @@ def share(task, pieces, parts=THREADS):
     (nogil kernels, BLAS) for the pieces to overlap.  The results are in piece order,
     whichever thread computed them, so sums over them are deterministic."""
     out = [None] * pieces
-    if parts < 2 or pieces < 2:
-        for k in range(pieces):
-            out[k] = task(k)
-        return out
+
+    def run(k, _):
+        out[k] = task(k)
+    _hand_out(run, pieces, parts, None)
+    return out
+
+
+def share_acc(task, pieces, make_acc, parts=THREADS):
+    """``task(k, acc)`` for ``k`` in ``range(pieces)``, handed out as ``share`` does; each
+    thread that takes part passes its own ``acc = make_acc()`` (e.g. a partial sum).
+    Returns the accs, the caller's first; a pool thread cancelled before it started
+    made none."""
+    return _hand_out(task, pieces, parts, make_acc)
+
+
+def _hand_out(task, pieces, parts, make_acc):
+    """The loop of ``share`` / ``share_acc``: the threads' accs (None without ``make_acc``)."""
     order = iter(range(pieces))     # (next() on it is atomic under the GIL)
 
     def worker():
+        acc = make_acc() if make_acc is not None else None
         for k in order:
-            out[k] = task(k)
+            task(k, acc)
+        return acc
 
+    if parts < 2 or pieces < 2:
+        return [worker()]
     pool = _executor()
     futures = [pool.submit(worker) for _ in range(min(parts, pieces) - 1)]
+    accs = []
     try:
-        worker()
+        accs.append(worker())
     finally:                        # (also on an error: no thread still writes afterwards)
         for f in futures:
             if not f.cancel():
-                f.result()
-    return out
+                accs.append(f.result())
+    return accs
 
 
 def run(kernel, *args):

@@ -86,13 +86,14 @@ sigmoid_grad = binary('sigmoid_grad', 'a * b * (1 - b)',
 sin_grad = binary('sin_grad', 'a * np.cos(b)',
                   lambda h, ans, g, x, n: (sin_grad(h, x) if n[0] else None,
                                            cos_grad(h * g, x) if n[1] else None),
-                  ints='float', vjp_exprs=('g * np.cos(b)', '-(g * a * np.sin(b))'), doc="g * cos(x): sin's backward from its input (differentiable).")
+                  ints='float', vjp_exprs=('g * np.cos(b)', '-(g * a * np.sin(b))'),
+                  doc="g * cos(x): sin's backward from its input (differentiable).")
 # d/dg = -sin(x) (cos_grad of h), d/dx = -g cos(x) (minus sin_grad of h g)
 cos_grad = binary('cos_grad', '-(a * np.sin(b))',
                   lambda h, ans, g, x, n: (cos_grad(h, x) if n[0] else None,
                                            -sin_grad(h * g, x) if n[1] else None),
-                  ints='float', vjp_exprs=('-(g * np.sin(b))', '-(g * a * np.cos(b))'), doc="-g * sin(x): cos's backward from its input "
-                                    "(differentiable).")
+                  ints='float', vjp_exprs=('-(g * np.sin(b))', '-(g * a * np.cos(b))'),
+                  doc="-g * sin(x): cos's backward from its input (differentiable).")
 
 # ---- activations ----------------------------------------------------------------------------
 relu = unary('relu', '_relu(x)', lambda g, ans, x: g * (x > 0), ints='x if x > 0 else 0')  # relu'(0) = 0
