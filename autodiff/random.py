@@ -46,7 +46,9 @@ def _size(size):
 
 
 def _drawn(name):
-    if _state.tracer is not None:      # an autograd.compile recording: a replay would repeat it
+    """Tell an ``autograd.compile`` recording of a draw that is no op application (a replay
+    would repeat it).  The continuous draws need not: they are ops (``ops/random_ops``)."""
+    if _state.tracer is not None:
         _state.tracer.on_draw(name)
 
 
@@ -65,7 +67,6 @@ def _finish(r, name, ctx=None, device=None, out=None):
 
 
 def _dist(name, params, size, dtype, ctx, device, out):
-    _drawn(name)
     dt = _float_dtype(f"np.random.{name}", dtype)
     return _finish(_ops.draw(name, _gen(), params, size, dt), name, ctx, device, out)
 
@@ -145,7 +146,6 @@ def beta(a, b, size=None, dtype=None, ctx=None, device=None):
     where = 'np.random.beta'
     dt = _float_dtype(where, dtype)
     shape = _ops.out_shape(where, size, [_shape_of(a), _shape_of(b)])
-    _drawn('beta')
     x = _ops.draw('gamma', _gen(), (a, 1.0), shape, _onp.float64)
     y = _ops.draw('gamma', _gen(), (b, 1.0), shape, _onp.float64)
     r = x / (x + y)
@@ -157,7 +157,6 @@ def chisquare(df, size=None, dtype=None, ctx=None, device=None):
 
     MXNet 1.9.1 draws Gamma(df / 2, scale 1/2) (mean df / 4, a defect); this follows
     the definition (mean df, variance 2 df).  Differentiable in an array ``df`` (first order)."""
-    _drawn('chisquare')
     dt = _float_dtype('np.random.chisquare', dtype)
     half = df * 0.5 if isinstance(df, _ndarray) else _onp.asarray(df, dtype=_onp.float64) * 0.5
     if not _onp.all(_onp.asarray(half._data if isinstance(half, _ndarray) else half) > 0):
@@ -184,7 +183,6 @@ def multivariate_normal(mean, cov, size=None, check_valid=None, tol=None):
     batch = _ops.out_shape(where, None, [m.shape, c.shape[:-1]])
     lead = () if size is None else ((int(size),) if isinstance(size, (int, _onp.integer))
                                     else tuple(size))
-    _drawn('multivariate_normal')
     z = _gen().standard_normal(lead + batch)
     dt = m.dtype if m.dtype.kind == 'f' else _dtypes.DEFAULT
     return _ops.mvn_apply(m, c, z, dt)

@@ -55,11 +55,12 @@ def compile(fn=None, *, backward=True):
     compiles) the matching path, up to 8 per signature.  Every array ``fn`` reads is an
     input: arrays it closes over, marked or not, are read on every call (in-place writes
     are seen; a changed shape or dtype records again; rebinding the name is not seen),
-    and what it computes from them is recomputed.  A draw from ``np.random`` would be
-    replayed as recorded, so a function that draws runs eagerly — except dropout and
-    ``np.random``'s reparameterised draws whose parameters are computed from the inputs
-    (``np.random.normal(mu, sigma)``): those are opaque steps that draw afresh on every
-    replay (one draw per call, read by its backward).  Python values ``fn``
+    and what it computes from them is recomputed.  Dropout and ``np.random``'s continuous
+    draws (``normal``, ``uniform``, ``gamma``, ``beta``, ``chisquare``..., with number
+    parameters or parameters computed from the inputs) are opaque steps that draw afresh
+    on every replay, in the recording's order (one draw per call, read by its backward);
+    the draws that are no op (``randint``, ``choice``, ``shuffle``...) would be replayed
+    as recorded, so a function that makes one runs eagerly.  Python values ``fn``
     reads other than array truth values are fixed at recording, as with ``jax.jit``;
     reading any array's values into Python (``float``, ``int``, ``item``, ``tolist``,
     ``asnumpy``, NumPy reading it) makes the signature run eagerly on every call, as do an

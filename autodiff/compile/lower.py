@@ -60,10 +60,10 @@ class Lowered:
     __slots__ = ('builder', 'heads', 'guards', 'leaves', 'grads')
 
 
-def _tape_nodes(arrays, start, derived):
+def _tape_nodes(arrays, start, derived, seen):
     """Tape nodes behind ``arrays`` (through the operands of derived arrays too), in
-    recording order."""
-    seen, nodes = set(), []
+    recording order; ``seen`` (a set) gets the ids of the derived arrays met too."""
+    nodes = []
     stack = list(arrays)
     while stack:
         x = stack.pop()
@@ -211,9 +211,22 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
                           "replay could not recompute it)")
 
     grads = [g for g in bw.grads if g is not None] if bw is not None else []
-    nodes = _tape_nodes(list(heads) + [a for a, _ in guards] + grads, tr.start, tr.derived)
+    reached = set()
+    nodes = _tape_nodes(list(heads) + [a for a, _ in guards] + grads, tr.start, tr.derived,
+                        reached)
     bstart = bw.start if bw is not None else None
+    # off-tape draws are lowered when the tape reaches their time, so a replay's generator
+    # gives the draws in the recording's order (on-tape draws are nodes, in order already)
+    draws = [(clk, arr) for clk, arr in tr.draws if id(arr) in reached][::-1]
+
+    def draws_until(t):
+        while draws and draws[-1][0] < t:
+            clk, arr = draws.pop()
+            b.backward = bstart is not None and clk >= bstart
+            value(arr, None)
+
     for n in nodes:
+        draws_until(n.id)
         b.backward = bstart is not None and n.id >= bstart
         ins = [value(a, e) for a, e in zip(n.inputs, n.edges)]
         b.origin = n
@@ -223,6 +236,7 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
             outs = _lower_node(b, n, ins)
         for i, v in enumerate(outs):
             values[(n, i)] = v
+    draws_until(float('inf'))
     b.origin = None
     if bw is not None:
         b.backward = True

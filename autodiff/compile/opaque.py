@@ -13,8 +13,7 @@ Two declarations extend the protocol, one rule each:
 
 - ``RANDOM``: ops whose forward draws from ``np.random``'s generator.  Their opaque forward
   draws afresh on every replay (a new dropout mask, as MXNet's hybridized dropout), and
-  its attrs (the mask) are what the backward reads, so the tracer does not count their
-  draws as stale ones.  A program that replays a forward twice (the check against the
+  its attrs (the mask) are what the backward reads.  A program that replays a forward twice (the check against the
   recording call) repeats the draws of the run it repeats with
   ``replay_draws(generator_state())``; a call inside ``record()`` keeps its masks among
   the residuals its backward half reads;
@@ -25,11 +24,12 @@ Two declarations extend the protocol, one rule each:
   would); under ``replay_draws(..., write_state=False)`` (a check run, a traced backward
   that is not the call's own) the written arrays are restored afterwards.
 
-``np.random``'s reparameterised draws with array parameters (``random_normal``..., the
-rows of ``ops/random_ops.DISTS``) are ``RANDOM`` ops too: their opaque forward draws fresh
-noise (attrs: the noise) in the dtype of the recorded output (``forward_of``).  A draw
-whose parameters have no history is not recorded, so it stays a stale draw (the tracer
-refuses it); so do ``beta`` and ``chisquare`` (drawn through ``gamma``).
+``np.random``'s continuous draws (``random_normal``..., the rows of
+``ops/random_ops.DISTS``; ``beta`` and ``chisquare`` are drawn through ``gamma``) are
+``RANDOM`` ops too: their opaque forward draws fresh noise (attrs: the noise) in the dtype
+of the recorded output (``forward_of``).  Under a recording they are op applications
+whatever their parameters: with history on the tape, without it (numbers, constants) off
+the tape, where ``lower`` takes them in the order they were drawn (``Trace.draws``).
 
 Not taken (``refusal``): ops listed in ``REFUSED`` and ops absent from ``FORWARDS``.
 A ``WRITES`` input that another step of the same program reads after the backward's write
@@ -173,11 +173,9 @@ def forward_of(name, dtype):
     return forward
 
 
-def redrawn(draw_name, node):
-    """Whether the ``np.random.<draw_name>`` draw whose result is ``node``'s output is one
-    an opaque step redraws on every replay (its parameters had history, so it was
-    recorded as its distribution's op)."""
-    return DRAWS.get(node.op.name) == draw_name
+def draws(name):
+    """Whether op ``name``'s opaque forward draws from ``np.random``'s generator."""
+    return name in RANDOM
 
 
 def refusal(node):

@@ -13,11 +13,12 @@ through the protocol of ``autodiff._state.Tracer``:
   under ``autograd.pause()``...  It is
   noted in ``derived`` with its operands: the compiler recomputes what it knows and refuses
   the rest, so a replay never reuses the recording call's data by mistake;
-- ``on_draw``: a draw from ``np.random`` (a replay would repeat it: those signatures run
-  eagerly), except a draw by an op of ``opaque.RANDOM``, whose opaque step draws afresh on
-  every replay (dropout; a reparameterised draw such as ``np.random.normal(loc, scale)``
-  whose parameters have history: the draw noted is withdrawn when the next recorded op is
-  its distribution's node);
+- ``on_draw``: a draw from ``np.random`` that is no op application (``randint``,
+  ``choice``, ``shuffle``...): a replay would repeat it, so those signatures run eagerly.
+  Draws that are op applications (dropout, and every continuous distribution, ``beta`` and
+  ``chisquare`` included, whatever its parameters) come through ``on_op`` like any op; the
+  compiler runs them as opaque steps that draw afresh on every replay, in the order the
+  recording drew them (``draws``);
 - ``on_read``: values read into Python, by library functions (``array_equal``...) and by
   ``ndarray``'s own methods (below).
 
@@ -57,7 +58,7 @@ from . import opaque
 class Trace(Tracer):
     """What one recording produced, and the hooks the library calls while it runs."""
     __slots__ = ('out', 'call_args', 'proxies', 'proxy_vars', 'reads', 'guards', 'derived',
-                 'start', 'wrote', 'drawing')
+                 'start', 'wrote', 'draws')
 
     def __init__(self):
         self.out = None
@@ -69,7 +70,7 @@ class Trace(Tracer):
         self.guards = []        # (array, truth seen) per branch on data
         self.derived = {}       # id(array) -> (name or Op, operands, attrs, array)
         self.wrote = False      # an in-place write (x[...] = v, x += y) ran during the call
-        self.drawing = None     # the np.random draw just noted, until the next recorded op
+        self.draws = []         # (tape clock, array) of the draws computed off the tape
 
     @staticmethod
     def dependent(x):
@@ -79,17 +80,13 @@ class Trace(Tracer):
 
     # ---- the protocol (autodiff._state.Tracer) ----------------------------------------------
     def on_op(self, op, inputs, attrs, outs, node):
-        """Note outputs computed off the tape (``node`` None); recorded ones are on the tape
-        (a recorded reparameterised draw withdraws the stale draw ``on_draw`` noted)."""
+        """Note outputs computed off the tape (``node`` None); recorded ones are on the tape."""
         if node is not None:
-            if self.drawing is not None:
-                if opaque.redrawn(self.drawing, node) and self.reads[-1:] == [
-                        f'np.random.{self.drawing}']:
-                    self.reads.pop()
-                self.drawing = None
             return
         if len(outs) == 1:
             self._derive(op, inputs, attrs, outs[0])
+            if isinstance(op, Op) and op.name in opaque.FORWARDS and opaque.draws(op.name):
+                self.draws.append((tick(), outs[0]))
         else:                          # (several outputs: noted by name, not lowered)
             name = op if isinstance(op, str) else op.name
             for o in outs:
@@ -105,11 +102,8 @@ class Trace(Tracer):
                 return
 
     def on_draw(self, name):
-        """A draw from np.random: a replay would repeat it (unless the op drawing is one
-        whose opaque step redraws on every replay)."""
-        if name not in opaque.RANDOM:
-            self.reads.append(f'np.random.{name}')
-            self.drawing = name         # (withdrawn if its result is a recorded draw)
+        """A draw from np.random that is no op application: a replay would repeat it."""
+        self.reads.append(f'np.random.{name}')
 
     def on_read(self, name, arrays, value=None):
         """Values read into Python: a branch (``__bool__``) is a guard, the rest forbid

@@ -2,9 +2,8 @@
 
 The mask comes from ``np.random``'s seedable generator, is saved on the node and
 reused by the backward (``g * mask``, a library op, so higher orders work: dropout
-is linear in its input).  An ``autograd.compile`` recording is told that the op drew
-random numbers (``random._drawn('dropout')``): the compiler runs it as an opaque step
-(``dropout_apply``) that draws a fresh mask on every replay.
+is linear in its input).  Under ``autograd.compile`` the compiler runs it as an opaque
+step (``dropout_apply``) that draws a fresh mask on every replay.
 """
 import numpy as _onp
 
@@ -51,7 +50,6 @@ def dropout(data, p=0.5, mode='training', axes=(), cudnn_off=False):
                             x.ndim, 'dropout') if axes != () else ()
     if not (mode == 'always' or state.training) or p == 0:
         return x.copy()            # a new array, as MXNet's (writing to it leaves data alone)
-    _random._drawn('dropout')
     return dropout_apply(x, (float(p), mode, shared))[0]
 
 

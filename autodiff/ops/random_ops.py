@@ -326,7 +326,9 @@ def _forward(d, vals, noise):
 
 
 def _apply(d, xs, vals, noise, dt):
-    arrays = any(isinstance(x, ndarray) for x in xs)
+    # under an autograd.compile recording every draw is an op application, so the tracer
+    # notes it and a replay draws afresh (its numbers become constant inputs)
+    arrays = state.tracer is not None or any(isinstance(x, ndarray) for x in xs)
     if not arrays and dt != _F64:
         # numbers only (nothing can have history): the transform runs in float32, the
         # precision of the result (Python floats do not promote a float32 array)

@@ -6,8 +6,10 @@ call's backward reads the noise its own forward drew.  Checked: the compiled run
 eager run under the same seed (values and gradients), consecutive replays draw different
 noise, gradients equal central differences with the draw held fixed (the same seed on
 every evaluation), a call inside ``record()`` keeps its noise even when the generator moves
-on before its backward, and a hybridized Block samples like its eager self.  A draw whose
-parameters have no history is not recorded, so it still makes the signature fall back.
+on before its backward, and a hybridized Block samples like its eager self.  Draws whose
+parameters have no history (numbers; ``beta`` and ``chisquare``, drawn through ``gamma``)
+are opaque steps too, replayed in the recording's order; draws that are no op
+(``randint``, ``choice``) still make the signature fall back.
 """
 import numpy as onp
 
@@ -133,9 +135,61 @@ def test_hybridized_sampler_draws_like_its_eager_self():
         assert_close(got[1][k], want[1][k], what=k)
 
 
-def test_a_draw_without_history_still_falls_back():
-    cf = autograd.compile(lambda x: (x * np.random.normal(0.0, 1.0, size=x.shape)).sum())
-    for _ in range(2):
-        cf(marked(onp.ones(3)))
-    assert not cf.compiled
-    assert 'random draws' in cf.fallback_reason
+def _noise_mix(x, w):
+    """Draws with number parameters, the second one used first (the replay must still draw
+    them in the recording's order), and a d2l-style dropout mask from a uniform draw."""
+    a = np.random.normal(0.0, 2.0, size=x.shape)
+    b = np.random.beta(2.0, 3.0, size=x.shape)
+    c = np.random.chisquare(3.0, size=x.shape)
+    keep = np.random.uniform(0, 1, x.shape) > 0.3
+    h = b * x * w + a + c * x
+    return (h * keep / 0.7).sum()
+
+
+def test_draws_without_history_compile_and_replay_as_eager_draws():
+    rng = onp.random.default_rng(4)
+    datas = [rng.uniform(-1, 1, (4, 3)).astype('float32') for _ in range(2)]
+    cf = autograd.compile(_noise_mix)
+    for seed in (10, 11, 12):                        # records, then replays
+        xs = [marked(d) for d in datas]
+        np.random.seed(seed)
+        y = cf(*xs)
+        got = float(y.asnumpy()), [x.grad.asnumpy() for x in xs]
+        assert cf.compiled, cf.fallback_reason
+        ex = [marked(d) for d in datas]
+        np.random.seed(seed)
+        with autograd.record():
+            ey = _noise_mix(*ex)
+        ey.backward()
+        assert_close(got[0], float(ey.asnumpy()), what='value')
+        for k, x in enumerate(ex):
+            assert_close(got[1][k], x.grad.asnumpy(), what=f'gradient {k}')
+    kinds = [st.kind for st in cf.program.steps]
+    assert kinds.count('opaque') >= 4                 # normal, two gammas (beta), chisquare...
+    xs = [marked(d) for d in datas]                   # without a seed: fresh draws per replay
+    assert float(cf(*xs).asnumpy()) != float(cf(*xs).asnumpy())
+
+
+def test_beta_and_chisquare_replays_have_their_distributions():
+    x = marked(onp.ones(1))
+    cf = autograd.compile(lambda x: x * np.random.beta(2.0, 3.0, size=(20000,)))
+    cf(x)
+    b = cf(x).asnumpy()
+    assert cf.compiled, cf.fallback_reason
+    # Beta(2, 3): mean 0.4, variance 0.04 (standard errors 0.0014, 0.0004 at this size)
+    assert abs(b.mean() - 0.4) < 0.01 and abs(b.var() - 0.04) < 0.004
+    cf2 = autograd.compile(lambda x: x * np.random.chisquare(4.0, size=(20000,)))
+    cf2(x)
+    c = cf2(x).asnumpy()
+    assert cf2.compiled, cf2.fallback_reason
+    assert abs(c.mean() - 4.0) < 0.15 and abs(c.var() - 8.0) < 1.0   # mean df, variance 2 df
+
+
+def test_draws_that_are_no_op_still_fall_back():
+    for draw in (lambda s: np.random.randint(0, 3, size=s),
+                 lambda s: np.random.choice(3, size=s)):
+        cf = autograd.compile(lambda x, draw=draw: (x * draw(x.shape)).sum())
+        for _ in range(2):
+            cf(marked(onp.ones(3)))
+        assert not cf.compiled
+        assert 'random draws' in cf.fallback_reason

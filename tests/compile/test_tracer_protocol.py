@@ -1,5 +1,5 @@
 """The tracer protocol (``autodiff._state.Tracer``): ``autograd.compile``'s recording is told of
-ops (``on_op``), value reads (``on_read``) and draws (``on_draw``) by the library's fixed
+ops (``on_op``), value reads (``on_read``) and draws that are no op (``on_draw``) by the library's fixed
 points, not by patching ``ndarray`` for the length of a recording; recordings in two threads
 run at once, each seeing only its own thread's calls.
 """
@@ -84,13 +84,15 @@ def test_value_reads_and_draws_reach_the_tracer():
         x.asnumpy()
         onp.asarray(x)
         np.array_equal(x, x)
-        np.random.uniform(size=2)
+        np.random.randint(0, 3, size=2)       # a draw that is no op application
+        np.random.uniform(size=2)             # a continuous draw: an op, off the tape
     _with(log, body)
     assert ('__bool__', True) in log.reads
     got = [n for n, _ in log.reads]
     for want in ('__float__', '__int__', 'item', 'tolist', 'asnumpy', '__array__', 'array_equal'):
         assert want in got, (want, got)
-    assert log.draws == ['uniform']
+    assert log.draws == ['randint']
+    assert ('random_uniform', False) in log.ops
 
 
 def test_without_a_tracer_nothing_is_reported_and_reads_work():
