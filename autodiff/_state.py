@@ -29,7 +29,8 @@ class Tracer:
       ``__bool__`` (``value`` is the truth seen), ``__float__``, ``__int__``, ``__index__``,
       ``item``, ``tolist``, ``asnumpy``, ``__array__``, and by library functions
       (``array_equal``...; ``value`` None).
-    - ``on_draw(name)``: a draw from ``np.random``.
+    - ``on_draw(name)``: a draw from ``np.random`` that is no op application (``randint``,
+      ``choice``...; the continuous draws are ops and come through ``on_op``).
     """
     __slots__ = ()
 
