@@ -116,9 +116,9 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
         v = leaf_values.get(key)
         if v is not None:
             return v
-        if arr.dtype not in FLOATS and arr.dtype != BOOL:
-            raise Unsupported(f"an input of dtype {arr.dtype} (only float32, float64 and bool "
-                              "are compiled)")
+        if arr.dtype not in FLOATS and arr.dtype != BOOL and arr.dtype.kind not in 'iu':
+            raise Unsupported(f"an input of dtype {arr.dtype} (only float32, float64, bool "
+                              "and integer arrays are compiled)")
         pos = arg_pos.get(id(arr))
         if var is None:
             if b.backward and pos is None and _reads_forward(arr._data, nodes, bstart):
@@ -255,12 +255,25 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
     low.heads = [value(h, (h._node, h._idx)) if h._node is not None else operand(h)
                  for h in heads]
     low.guards = [(operand(a), bool(expect)) for a, expect in guards]
+    opaque_only = _read_by_opaque_steps_only(b.values)
     for v in b.values:
-        if v.dtype not in FLOATS and v.dtype != BOOL:
-            raise Unsupported(f"a value of dtype {v.dtype}")
+        if v.dtype not in FLOATS and v.dtype != BOOL and v.id not in opaque_only:
+            raise Unsupported(f"a value of dtype {v.dtype}" + (
+                " read by a compiled loop (integer arrays are taken as inputs of opaque "
+                "steps only, e.g. embedding's indices)" if v.kind == 'input' else ""))
         if v.size == 0:
             raise Unsupported("an empty array")
     return low
+
+
+def _read_by_opaque_steps_only(values):
+    """Ids of the integer inputs that only opaque steps read (an op's own eager code takes
+    them as they are; the generated loops compute in float and bool only)."""
+    ints = {v.id for v in values if v.kind == 'input' and v.dtype.kind in 'iu'}
+    for v in values:
+        if v.kind not in ('opaque', 'opaque_grad'):
+            ints.difference_update(a.id for a in v.args)
+    return ints
 
 
 # ---- one tape node ------------------------------------------------------------------------

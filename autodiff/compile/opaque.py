@@ -102,7 +102,7 @@ def _dropout(datas, attrs):
 
 
 def _embedding(datas, attrs):
-    """Rows of the weight picked by this call's indices (a float array: MXNet's tokens)."""
+    """Rows of the weight picked by this call's indices (float tokens, MXNet's habit, or integers)."""
     vocab, dim = attrs[0], attrs[1]
     index = dense.clipped_indices(datas[0], vocab)
     return datas[1][index], (vocab, dim, index)
@@ -187,9 +187,6 @@ def refusal(node):
         if len(node.inputs) != 2:
             return ("it gathers rows at indices fixed when it was recorded (a backward "
                     "recorded under create_graph)")
-        if node.inputs[0].dtype.kind not in 'fb':
-            return ("its indices are integers (the compiler takes float and bool inputs: "
-                    "pass the tokens as float32, as MXNet does)")
     if name not in FORWARDS:
         return "no opaque forward is registered for it"
     return None

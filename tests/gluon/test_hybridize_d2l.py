@@ -83,6 +83,14 @@ def test_seq2seq_encoder_hybridizes_with_its_nested_result():
     assert len(got[1]) == len(want[1]) == 1
 
 
+def test_seq2seq_encoder_hybridizes_with_integer_tokens():
+    # d2l builds token batches with dtype='int32' in places; the indices go to the opaque
+    # embedding step as they are
+    net = Seq2SeqEncoder(10, 6, 5, 2)
+    net.initialize()
+    _check(net, np.array([[1, 2, 3, 4], [0, 5, 6, 9]], dtype='int32'))
+
+
 def test_transformer_encoder_block_hybridizes():
     net = EncoderBlock(8, 16, 2)
     net.initialize()
