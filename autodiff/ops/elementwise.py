@@ -635,8 +635,16 @@ def fused_vjp(row, node, g, acc_a=None, acc_b=None):
     else:
         acc_b = None
         gb = _onp.empty(shape, dt)
-    # (ravel: a view of a C-contiguous buffer, a contiguous copy of any other input; a
-    # read-only input is only another signature)
+    # (ravel: a view of a C-contiguous buffer, a contiguous copy of any other input.  A
+    # read-only view -- e.g. a sum's gradient broadcast back and reshaped, as in the seed
+    # page -- is copied: it would be another Numba signature, ~0.15 s to compile on an
+    # empty cache.  An owned buffer (``base is None``: made by NumPy) is writable.)
+    if gd.base is not None and not gd.flags.writeable:
+        gd = gd.copy()
+    if ad.base is not None and not ad.flags.writeable:
+        ad = ad.copy()
+    if bd.base is not None and not bd.flags.writeable:
+        bd = bd.copy()
     if row.vjp_uses_ans:
         k(node.outputs[0].ravel(), gd.ravel(), ad.ravel(), bd.ravel(), ga.ravel(), gb.ravel(),
           add)
