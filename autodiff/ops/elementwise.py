@@ -148,9 +148,7 @@ class Row:
         self.doc = doc
         self._mod = None
         self._kernels = {}
-        self.uses_ans = vjp is not None and any(
-            i.opname.startswith('LOAD_FAST') and i.argval == 'ans'
-            for i in dis.get_instructions(vjp))
+        self.uses_ans = vjp is not None and reads_local(vjp, 'ans')
         if name in ROWS:
             raise ValueError(f"elementwise row {name!r} is declared twice")
         ROWS[name] = self
@@ -216,6 +214,33 @@ class Row:
 
     def __repr__(self):
         return f"Row({self.name!r})"
+
+
+_LOAD_FAST = {op for name, op in dis.opmap.items() if name.startswith('LOAD_FAST')}
+_LOAD_FAST_PAIR = dis.opmap.get('LOAD_FAST_LOAD_FAST')       # (3.13+: two locals in one arg)
+
+
+def reads_local(fn, name):
+    """Whether ``fn``'s own code reads its local ``name`` (a ``LOAD_FAST*`` of it; an inner
+    function capturing it counts as a read).  A scan of the raw bytecode: the same answer as
+    ``dis.get_instructions`` (tested), about 30x cheaper -- every row asks at import."""
+    code = fn.__code__
+    if name in code.co_cellvars:
+        return True
+    if name not in code.co_varnames:
+        return False
+    i = code.co_varnames.index(name)
+    co = code.co_code
+    ext = 0
+    for k in range(0, len(co), 2):
+        op, arg = co[k], co[k + 1] | ext
+        ext = arg << 8 if op == dis.EXTENDED_ARG else 0
+        if op == _LOAD_FAST_PAIR:
+            if arg >> 4 == i or arg & 15 == i:
+                return True
+        elif op in _LOAD_FAST and arg == i:
+            return True
+    return False
 
 
 def _names(expr):
