@@ -42,7 +42,7 @@ def _tasks():
     for dt in (f32, f64):                 # float reductions: float64 accumulator inside
         m = _onp.ones((2, 2), dt)
         add(f'reduce {dt.__name__}', reduce.reduce_last, reduce.SUM, m, _onp.empty(2, dt))
-        add(f'sum_first {dt.__name__}', reduce.sum_first, m, _onp.empty(2, dt))
+        add(f'sum_first {dt.__name__}', reduce.sum_first, m, _onp.empty(2, dt), _onp.empty(2, f64))
         add(f'sum_rows {dt.__name__}', reduce.sum_rows, m, _onp.empty(2, dt), _onp.float64(0))
         add(f'cumsum {dt.__name__}', reduce.scan_last, reduce.SUM, m, _onp.empty((2, 2), dt))
     # integer (and bool) reductions accumulate exactly in int64 / uint64: the 4th argument
@@ -50,7 +50,7 @@ def _tasks():
         m = _onp.ones((2, 2), dt)
         name = dt.__name__
         add(f'reduce {name}', reduce.reduce_last, reduce.SUM, m, _onp.empty(2, acc), acc(0))
-        add(f'sum_first {name}', reduce.sum_first, m, _onp.empty(2, acc), acc(0))
+        add(f'sum_first {name}', reduce.sum_first, m, _onp.empty(2, acc), _onp.empty(2, acc))
         add(f'sum_rows {name}', reduce.sum_rows, m, _onp.empty(2, acc), acc(0))
         add(f'sum_flat {name}', reduce.sum_flat, m.reshape(-1), 0, 4, acc(0))
     for dt in (f32, f64):

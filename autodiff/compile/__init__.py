@@ -16,8 +16,11 @@ run as an opaque step — the op's own eager forward and backward —, reading a
 into Python, random draws) runs eagerly on every call, and ``compiled.fallback_reason``
 says why.  Inside ``autograd.record()`` a compiled call is one differentiable tape node;
 ``compile(fn, backward=False)`` compiles the forward only.
+
+The compiler's modules load at the first ``compile(...)`` (or the first use of
+``Compiled``), not at ``import autodiff``: its rule table is built from every op row's
+template (~5 ms of the import, which the seed page's start-up does not use).
 """
-from .compiled import Compiled
 
 
 def compile(fn=None, *, backward=True):
@@ -85,7 +88,15 @@ def compile(fn=None, *, backward=True):
         raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
     if not isinstance(backward, bool):
         raise TypeError(f"compile: backward must be True or False, got {backward!r}")
+    from .compiled import Compiled      # (lazy: see the module docstring)
     return Compiled(fn, backward=backward)
+
+
+def __getattr__(name):
+    if name == 'Compiled':
+        from .compiled import Compiled  # (lazy: see the module docstring)
+        return Compiled
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ['compile', 'Compiled']

@@ -6,7 +6,6 @@ Float32 sums accumulate in float64 for accuracy close to NumPy's pairwise sum;
 integer sums and products accumulate in the integer type given by ``zero`` (exact
 beyond 2**53, as NumPy's).  Float callers omit ``zero``.
 """
-import numpy as np
 from ._jit import kernel
 
 SUM, PROD, MAX, MIN = range(4)
@@ -55,11 +54,18 @@ def sum_flat(a, lo, hi, zero):
     return acc
 
 
+# The column sums take their accumulator row ``acc`` from the caller (``np.empty`` of the
+# accumulator's type): an array made inside a kernel makes Numba compile its allocation
+# (``np.full``'s implementation, ~0.2 s) in every process whose cache lacks the kernel.
+
 @kernel
-def sum_first(a, out, zero=0.0):
-    """out[c] = sum(a[:, c]) for a 2-D C-contiguous ``a`` (row-order pass, cache friendly)."""
+def sum_first(a, out, acc):
+    """out[c] = sum(a[:, c]) for a 2-D C-contiguous ``a`` (row-order pass, cache friendly),
+    accumulated in ``acc`` (any contents, ``cols`` long: float64 for floats, the output's
+    integer type for integers)."""
     rows, cols = a.shape
-    acc = np.full(cols, zero)
+    for c in range(cols):
+        acc[c] = 0
     for r in range(rows):
         for c in range(cols):
             acc[c] += a[r, c]
@@ -122,11 +128,13 @@ def sum_rows(a, out, zero):
 
 
 @kernel(fastmath={'reassoc'})
-def sum_outer_inner(a, out, zero):
+def sum_outer_inner(a, out, zero, acc):
     """out[b] = sum(a[:, b, :]) for a 3-D C-contiguous ``a`` (axes reduced on both sides of
-    the kept run: the bias gradient's ``(N, C, H*W)`` summed over samples and positions)."""
+    the kept run: the bias gradient's ``(N, C, H*W)`` summed over samples and positions);
+    ``acc``: a scratch row of ``zero``'s type, ``B`` long (any contents)."""
     A, B, C = a.shape
-    acc = np.full(B, zero)
+    for b in range(B):
+        acc[b] = zero
     for i in range(A):
         for b in range(B):
             row = a[i, b]
@@ -139,11 +147,11 @@ def sum_outer_inner(a, out, zero):
 
 
 @kernel(fastmath={'reassoc'})
-def sum_middle(a, out, zero):
+def sum_middle(a, out, zero, acc):
     """out[i, c] = sum(a[i, :, c]) for a 3-D C-contiguous ``a`` and 2-D ``out`` (a reduced
-    run between kept ones), reading ``a`` in memory order."""
+    run between kept ones), reading ``a`` in memory order; ``acc``: a scratch row of
+    ``zero``'s type, ``C`` long (any contents)."""
     A, B, C = a.shape
-    acc = np.full(C, zero)
     for i in range(A):
         for c in range(C):
             acc[c] = zero

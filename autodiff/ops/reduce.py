@@ -53,10 +53,7 @@ def reduce_data(code, d, axes, out_dtype):
         if code == K.SUM and axes and axes == tuple(range(len(axes))) \
                 and d.flags.c_contiguous and d.size:
             lead = d.reshape(math.prod(d.shape[i] for i in axes), -1)
-            if out_dtype.kind == 'f':
-                K.sum_first(lead, out)
-            else:                        # integers accumulate exactly in their own type
-                K.sum_first(lead, out, out_dtype.type(0))
+            K.sum_first(lead, out, _acc_row(out.size, out_dtype))
             return out.reshape(kept)
         if not out.size:
             return out.reshape(kept)
@@ -105,15 +102,13 @@ def _sum_runs(d, axes, out, out_dtype):
         out[...] = _sum_all(d.reshape(-1), out_dtype)
     elif pattern == (False, True):
         K.sum_rows(d.reshape(lengths), out, zero)
-    elif pattern == (True, False):          # (floats: the default accumulator, as above)
-        if out_dtype.kind == 'f':
-            K.sum_first(d.reshape(lengths), out)
-        else:
-            K.sum_first(d.reshape(lengths), out, zero)
+    elif pattern == (True, False):
+        K.sum_first(d.reshape(lengths), out, _acc_row(lengths[1], out_dtype))
     elif pattern == (True, False, True):
-        K.sum_outer_inner(d.reshape(lengths), out, zero)
+        K.sum_outer_inner(d.reshape(lengths), out, zero, _acc_row(lengths[1], out_dtype))
     elif pattern == (False, True, False):
-        K.sum_middle(d.reshape(lengths), out.reshape(lengths[0], lengths[2]), zero)
+        K.sum_middle(d.reshape(lengths), out.reshape(lengths[0], lengths[2]), zero,
+                     _acc_row(lengths[2], out_dtype))
     else:                                       # four runs or more: move the axes last
         K.sum_rows(_as_rows(d, axes), out, zero)
 
@@ -124,6 +119,13 @@ SUM_PARALLEL_MIN = 1 << 23
 
 
 _F64_ZERO = _onp.float64(0)
+_F64 = _onp.dtype(_onp.float64)
+
+
+def _acc_row(n, out_dtype):
+    """The column-sum kernels' accumulator row: float64 for floats (as the row sums'
+    float64 accumulator), the output's own integer type for integers (exact)."""
+    return _onp.empty(n, _F64 if out_dtype.kind == 'f' else out_dtype)
 
 
 def _sum_all(flat, out_dtype):

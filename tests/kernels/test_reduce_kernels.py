@@ -143,7 +143,7 @@ def test_kernels_direct(dtype):
         K.reduce_last(code, a, out)
         onp.testing.assert_allclose(out, ref(a.astype(onp.float64), axis=1), rtol=1e-6)
     out = onp.empty(7, dtype)
-    K.sum_first(a, out)
+    K.sum_first(a, out, onp.full(7, onp.nan))     # (the accumulator row: any contents)
     onp.testing.assert_allclose(out, a.astype(onp.float64).sum(axis=0), rtol=1e-6)
     idx = onp.empty(5, onp.int64)
     K.arg_last(True, a, idx)
@@ -177,12 +177,12 @@ def test_run_sum_kernels_direct_with_nan_and_inf():
     a[2, 1, 7] = onp.inf
     zero = onp.float64(0)
     out = onp.empty(4, onp.float32)
-    K.sum_outer_inner(a, out, zero)
+    K.sum_outer_inner(a, out, zero, onp.full(4, 7.0))    # (scratch rows: any contents)
     ref = a.astype(onp.float64).sum(axis=(0, 2))
     assert onp.isnan(out[2]) and out[1] == onp.inf
     onp.testing.assert_allclose(out[[0, 3]], ref[[0, 3]], rtol=1e-6)
     out = onp.empty((3, 37), onp.float32)
-    K.sum_middle(a, out, zero)
+    K.sum_middle(a, out, zero, onp.full(37, -3.0))
     onp.testing.assert_allclose(out, a.astype(onp.float64).sum(axis=1), rtol=1e-6)
     out = onp.empty(12, onp.float32)
     K.sum_rows(a.reshape(12, 37), out, zero)

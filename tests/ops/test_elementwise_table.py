@@ -217,3 +217,14 @@ def test_around_and_round_are_round():
     assert_same(np.round_(x), np.round(x)._data)
     with pytest.raises(NotImplementedError, match='decimals'):
         np.around(x, decimals=1)
+
+
+def test_rows_know_whether_their_rule_reads_ans():
+    """``Row.uses_ans`` (a raw bytecode scan, ``reads_local``) against ``dis``: the rule
+    builds ``output(node)`` only when the VJP reads ``ans``."""
+    import dis
+    from autodiff.ops.elementwise import ROWS
+    rows = [r for r in ROWS.values() if r.vjp is not None]
+    ref = {r.name: any(i.opname.startswith('LOAD_FAST') and i.argval == 'ans'
+                       for i in dis.get_instructions(r.vjp)) for r in rows}
+    assert {r.name: r.uses_ans for r in rows} == ref and 0 < sum(ref.values()) < len(ref)
