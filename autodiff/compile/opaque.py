@@ -70,10 +70,16 @@ def _deconvolution(datas, attrs):
                                attrs[n]), attrs
 
 
-def _pooling(datas, attrs):
+def _pooling(datas, attrs, relu=False):
     n = len(Pool._fields)
-    y, idx = _forward_data(datas[0], Pool(*attrs[:n]))
+    y, idx = _forward_data(datas[0], Pool(*attrs[:n]), relu)
     return y, tuple(attrs[:n]) + (idx,) + tuple(attrs[n + 1:])
+
+
+def _relu_pooling(datas, attrs):
+    """Max pooling of the relu of ``datas[0]`` (``ops/pool.relu_pool``; ``window_fusion``
+    puts it where a program pools a relu nothing else reads)."""
+    return _pooling(datas, attrs, relu=True)
 
 
 def _norm_forward(name):
@@ -126,6 +132,7 @@ FORWARDS = {
     'deconvolution': _deconvolution,
     'embedding': _embedding,
     'pooling': _pooling,
+    'relu_pooling': _relu_pooling,
     'layer_norm': _norm_forward('layer_norm'),
     'instance_norm': _norm_forward('instance_norm'),
     'group_norm': _norm_forward('group_norm'),
