@@ -242,8 +242,9 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
     low.heads = [value(h, (h._node, h._idx)) if h._node is not None else operand(h)
                  for h in heads]
     low.guards = [(operand(a), bool(expect)) for a, expect in guards]
-    window_fusion.fuse_relu_pool(b, low.heads + list(low.grads.values())
-                                 + [v for v, _ in low.guards])
+    roots = low.heads + list(low.grads.values()) + [v for v, _ in low.guards]
+    window_fusion.fuse_relu_pool(b, roots)
+    window_fusion.fuse_conv_relu_pool(b, roots)
     for v in b.values:
         if v.dtype not in FLOATS and v.dtype != BOOL:
             raise Unsupported(f"a value of dtype {v.dtype}")

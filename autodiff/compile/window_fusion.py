@@ -22,15 +22,19 @@ backward is not exactly the relu rule's product of the pooling's gradient and th
 The rewrite changes which code computes the values, not the values: gradients stay the
 eager rules' bit for bit (tested against the unfused programs and eager mode).
 """
+from ..ops import conv_pool
+from ..ops.conv import Geometry
 from ..ops.pool import Pool, _relu_pool_op
 from . import opaque
+from .schedule import live_values
 
-_NP = len(Pool._fields)
+_NP, _NG = len(Pool._fields), len(Geometry._fields)
 
 
 def _users(values, roots):
+    """value id -> the live values reading it (None for each root it is)."""
     users = {v.id: [] for v in values}
-    for v in values:
+    for v in live_values(values, roots):
         for a in v.args:
             users[a.id].append(v)
     for v in roots:
@@ -97,6 +101,53 @@ def fuse_relu_pool(b, roots):
             g = gr.args[1]
             prod.kind, prod.args, prod.attrs = 'opaque_grad', (p, g, x), gr.attrs
             prod.expr, prod.label = None, None
+        users = _users(values, roots)
+        fused += 1
+    return fused
+
+
+def _grads_of(users, v):
+    """The ``opaque_grad`` values of the opaque value ``v`` (its backward steps)."""
+    return [u for u in users[v.id] if u is not None and u.kind == 'opaque_grad' and u.args[0] is v]
+
+
+def fuse_conv_relu_pool(b, roots):
+    """Rewrite every convolution -> ``relu_pooling`` (as ``fuse_relu_pool`` leaves them) whose
+    convolution output nothing else reads into one ``conv_relu_pooling`` step
+    (``ops/conv_pool``): the pooling's value becomes the fused op's, the convolution's
+    gradient steps become the fused op's (reading the pooled output's gradient), and the
+    convolution's output and the gated scatter are dropped.  Only where
+    ``conv_pool.usable`` holds (the im2col passes) and the dtypes agree.  Returns the count."""
+    values = b.values
+    users = _users(values, roots)
+    fused = 0
+    for p in values:
+        if p.kind != 'opaque' or p.attrs[0] is not _relu_pool_op:
+            continue
+        c = p.args[0]
+        if c.kind != 'opaque' or c.attrs[0].name != 'convolution':
+            continue
+        ins = c.args
+        if any(a.dtype != c.dtype for a in ins) or p.dtype != c.dtype:
+            continue
+        g = Geometry(*c.attrs[2][:_NG])
+        if not conv_pool.usable(ins[0].shape, ins[1].shape, g, c.dtype.itemsize):
+            continue
+        pgrads, cgrads = _grads_of(users, p), _grads_of(users, c)
+        if len(pgrads) > 1 or (cgrads and not pgrads):
+            continue
+        gc = pgrads[0] if pgrads else None
+        if any(u is not p and u is not gc and u not in cgrads for u in users[c.id]):
+            continue                    # the convolution's output is read elsewhere
+        if gc is not None and (set(map(id, users[gc.id])) != set(map(id, cgrads))
+                               or any(u.args[1] is not gc for u in cgrads)):
+            continue                    # the activation's gradient is read elsewhere
+        pool_attrs = p.attrs[2][:_NP]
+        p.args = ins
+        p.attrs = (conv_pool._op, opaque.FORWARDS['conv_relu_pooling'],
+                   tuple(c.attrs[2][:_NG]) + tuple(pool_attrs) + (None,))
+        for u in cgrads:
+            u.args = (p, gc.args[1]) + tuple(ins)
         users = _users(values, roots)
         fused += 1
     return fused

@@ -49,33 +49,42 @@ def _tiles(shape4, k3, s3, p3, out3):
             and out3[1] * k3[1] <= H and out3[2] * k3[2] <= W and out3[1] * out3[2] > 0)
 
 
+def max_planes(x4, pl, relu, y, idx):
+    """Max pooling ``pl`` of C-contiguous planes ``x4 (M, D, H, W)`` into ``y`` and its
+    first-maximum positions ``idx`` (both ``(M, OD, OH, OW)``); ``relu``: of ``relu(x4)``,
+    exactly as pooling the relu's output (the 2x2 kernel applies it inline)."""
+    out3 = win.to3(pl.out, 1)
+    k3, s3, p3 = _geometry3(pl)
+    tiles = _tiles(x4.shape, k3, s3, p3, out3)
+    if relu and not (tiles and k3[1] == k3[2] == 2):    # (the relu's output, then pool)
+        r = _onp.empty_like(x4)
+        K.relu_into(x4.reshape(-1), r.reshape(-1))
+        x4 = r
+    if tiles:
+        planes = (x4.reshape(x4.shape[0], x4.shape[2], x4.shape[3]),
+                  y.reshape(y.shape[0], out3[1], out3[2]),
+                  idx.reshape(y.shape[0], out3[1], out3[2]))
+        if k3[1] == k3[2] == 2:         # (unrolled: LeNet's pools, 1.9-2.1x faster)
+            K.pool_max_2x2(*planes, relu)
+        else:
+            K.pool_max_tiles(*planes, k3[1], k3[2])
+    else:
+        K.pool_max(x4, y, idx, k3, s3, p3, out3, x4.dtype.type(_onp.finfo(x4.dtype).min))
+
+
 def _forward_data(d, pl, relu=False):
     """``(y, argmax)`` of pooling buffer ``d`` (argmax None unless max pooling); ``relu``
     (max pooling only): pool ``relu(d)`` instead, exactly as pooling the relu's output."""
     x4 = _planes(d)
     out3 = win.to3(pl.out, 1)
     y = _onp.empty((x4.shape[0],) + out3, d.dtype)
-    k3, s3, p3 = _geometry3(pl)
     idx = None
     if pl.pool_type == 'max':
         idx = _onp.empty(y.shape, _onp.int64)
-        tiles = _tiles(x4.shape, k3, s3, p3, out3)
-        if relu and not (tiles and k3[1] == k3[2] == 2):    # (the relu's output, then pool)
-            r = _onp.empty_like(x4)
-            K.relu_into(x4.reshape(-1), r.reshape(-1))
-            x4 = r
-        if tiles:
-            planes = (x4.reshape(x4.shape[0], x4.shape[2], x4.shape[3]),
-                      y.reshape(y.shape[0], out3[1], out3[2]),
-                      idx.reshape(y.shape[0], out3[1], out3[2]))
-            if k3[1] == k3[2] == 2:         # (unrolled: LeNet's pools, 1.9-2.1x faster)
-                K.pool_max_2x2(*planes, relu)
-            else:
-                K.pool_max_tiles(*planes, k3[1], k3[2])
-        else:
-            K.pool_max(x4, y, idx, k3, s3, p3, out3, d.dtype.type(_onp.finfo(d.dtype).min))
+        max_planes(x4, pl, relu, y, idx)
         idx = idx.reshape(idx.shape[0], math.prod(pl.out))
     else:
+        k3, s3, p3 = _geometry3(pl)
         K.pool_sum(x4, y, k3, s3, p3, win.to3(pl.pad_hi, 0), out3, pl.mode, pl.p_value)
     return y.reshape(d.shape[:2] + pl.out), idx
 
