@@ -16,7 +16,8 @@ one created from no array) is an input, read on every call.
 An op outside the table that ``opaque`` takes becomes one opaque step (its eager code), and
 its backward (a ``trace.OPAQUE_GRAD`` node) the op's eager backward rule as one step.
 Anything else raises ``Unsupported`` with the reason; the caller then runs eagerly.
-Last, a relu read only by a max pooling is fused into it (``window_fusion``).
+Last, a relu read only by a max pooling is fused into it, and a convolution read only by
+that relu too (``window_fusion``).
 """
 import math
 import numbers

@@ -1,4 +1,5 @@
-"""Fusion of a relu into the max pooling that reads it, on the lowered program (``ir``).
+"""Fusion of a relu into the max pooling that reads it, and of the convolution before it,
+on the lowered program (``ir``).
 
 LeNet-style networks compute ``pool(relu(conv(x)))``.  Lowered as recorded, that is a loop
 writing the relu's output (a full-size activation), the pooling reading it, and in the
@@ -19,7 +20,14 @@ The relu's output, its mask and the ungated scatter are then read by nothing and
 with the program's other dead values.  Nothing fires when the relu's output is read
 elsewhere (a head, a guard, another op), when the pooling is not max pooling, or when the
 backward is not exactly the relu rule's product of the pooling's gradient and the mask.
-The rewrite changes which code computes the values, not the values: gradients stay the
+Then ``fuse_conv_relu_pool`` takes a ``relu_pooling`` whose input is a convolution read by
+nothing else (its own backward steps aside) into one ``conv_relu_pooling`` step
+(``ops/conv_pool``): per piece of samples the GEMM's output is pooled while in cache, on
+both threads, and the backward scatters, and computes the weight and data gradients, in
+one pass per piece.  The convolution's gradient steps become the fused op's, read from
+the pooled output's gradient.
+
+The rewrites change which code computes the values, not the values: gradients stay the
 eager rules' bit for bit (tested against the unfused programs and eager mode).
 """
 from ..ops import conv_pool
