@@ -16,6 +16,8 @@ one created from no array) is an input, read on every call.
 An op outside the table that ``opaque`` takes becomes one opaque step (its eager code), and
 its backward (a ``trace.OPAQUE_GRAD`` node) the op's eager backward rule as one step.
 Anything else raises ``Unsupported`` with the reason; the caller then runs eagerly.
+Last, a relu read only by a max pooling is fused into it, and a convolution read only by
+that relu too (``window_fusion``).
 """
 import math
 import numbers
@@ -25,7 +27,7 @@ import numpy as _onp
 from ..ndarray import ndarray
 from ..ops.core import Op
 from ..tape import Variable
-from . import opaque, rules
+from . import opaque, rules, window_fusion
 from .trace import OPAQUE_GRAD
 from .ir import BOOL, FLOATS, Builder, Unsupported, Value
 
@@ -255,6 +257,9 @@ def lower(heads, guards, tr, bw=None, seed_inputs=None):
     low.heads = [value(h, (h._node, h._idx)) if h._node is not None else operand(h)
                  for h in heads]
     low.guards = [(operand(a), bool(expect)) for a, expect in guards]
+    roots = low.heads + list(low.grads.values()) + [v for v, _ in low.guards]
+    window_fusion.fuse_relu_pool(b, roots)
+    window_fusion.fuse_conv_relu_pool(b, roots)
     opaque_only = _read_by_opaque_steps_only(b.values)
     for v in b.values:
         if v.dtype not in FLOATS and v.dtype != BOOL and v.id not in opaque_only:

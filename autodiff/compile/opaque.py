@@ -43,7 +43,7 @@ import numpy as _onp
 from .. import random as _random
 from .._state import state
 from ..ndarray import wrap
-from ..ops import activation, dense, dropout, norm, random_ops, special
+from ..ops import activation, conv_pool, dense, dropout, norm, random_ops, special
 from ..ops.conv import Geometry, conv_data, conv_transpose_data
 from ..ops.pool import Pool, _forward_data
 from ..tape import Node
@@ -70,10 +70,26 @@ def _deconvolution(datas, attrs):
                                attrs[n]), attrs
 
 
-def _pooling(datas, attrs):
+def _pooling(datas, attrs, relu=False):
     n = len(Pool._fields)
-    y, idx = _forward_data(datas[0], Pool(*attrs[:n]))
+    y, idx = _forward_data(datas[0], Pool(*attrs[:n]), relu)
     return y, tuple(attrs[:n]) + (idx,) + tuple(attrs[n + 1:])
+
+
+def _conv_relu_pooling(datas, attrs):
+    """Convolution (+ bias), relu and max pooling in one pass per piece of samples
+    (``ops/conv_pool``; ``window_fusion`` puts it where nothing else reads the two
+    intermediates)."""
+    ng, n = len(Geometry._fields), len(Geometry._fields) + len(Pool._fields)
+    y, idx = conv_pool.forward_data(datas[0], datas[1], datas[2] if len(datas) > 2 else None,
+                                    Geometry(*attrs[:ng]), Pool(*attrs[ng:n]))
+    return y, tuple(attrs[:n]) + (idx,)
+
+
+def _relu_pooling(datas, attrs):
+    """Max pooling of the relu of ``datas[0]`` (``ops/pool.relu_pool``; ``window_fusion``
+    puts it where a program pools a relu nothing else reads)."""
+    return _pooling(datas, attrs, relu=True)
 
 
 def _norm_forward(name):
@@ -126,6 +142,8 @@ FORWARDS = {
     'deconvolution': _deconvolution,
     'embedding': _embedding,
     'pooling': _pooling,
+    'relu_pooling': _relu_pooling,
+    'conv_relu_pooling': _conv_relu_pooling,
     'layer_norm': _norm_forward('layer_norm'),
     'instance_norm': _norm_forward('instance_norm'),
     'group_norm': _norm_forward('group_norm'),

@@ -80,17 +80,37 @@ def pool_max(x, y, idx, ksize, stride, pad, out, lowest):
 
 
 @kernel
-def pool_max_2x2(x, y, idx):
+def _relu_if(v, relu, zero):
+    """``relu(v)`` (the table's ``_relu``: NaN kept, ``-0.0`` and negatives to ``+0.0``,
+    ``zero`` being 0 in ``v``'s dtype) when ``relu``, else ``v``."""
+    if relu and not (v > 0 or v != v):
+        return zero
+    return v
+
+
+@kernel
+def relu_into(x, out):
+    """``out = relu(x)`` elementwise for flat ``x``, ``out`` (the table's ``_relu``)."""
+    zero = out.dtype.type(0)
+    for i in range(x.shape[0]):
+        out[i] = _relu_if(x[i], True, zero)
+
+
+@kernel
+def pool_max_2x2(x, y, idx, relu):
     """``pool_max_tiles`` with ``KH = KW = 2`` (the common 2x2 / stride 2 max pool),
     unrolled: the window's four values in scan order, the first maximum kept by the same
     strict ``>`` comparisons (so ties and NaNs pick what ``pool_max_tiles`` picks), as
     selects rather than branches, indexed without per-plane views.  LeNet's pools,
     float32, ``_forward_data`` thread CPU min: (64, 6, 24, 24) 199 us with
     ``pool_max_tiles``, 93 here; (64, 16, 8, 8) 79 -> 42 (2026-12-02, 06:55).  ``x`` C-contiguous ``(M, H, W)`` with ``2 * OH <= H``, ``2 * OW <= W``;
-    ``y``, ``idx`` ``(M, OH, OW)``."""
+    ``y``, ``idx`` ``(M, OH, OW)``.  ``relu``: pool ``relu(x)`` instead (each value through
+    ``_relu`` before the comparisons, so values and positions are those of pooling the
+    relu's output: the compiled program's relu -> max pool, ``ops/pool.relu_pool``)."""
     M, H, W = x.shape
     _, OH, OW = y.shape
     uw = U(W)
+    zero = x.dtype.type(0)
     for m in range(M):
         for oh in range(OH):
             r0 = U(2) * U(oh)
@@ -99,17 +119,17 @@ def pool_max_2x2(x, y, idx):
             for ow in range(OW):
                 c0 = U(2) * U(ow)
                 c1 = c0 + U(1)
-                best = x[m, r0, c0]
+                best = _relu_if(x[m, r0, c0], relu, zero)
                 at = p0 + c0
-                v = x[m, r0, c1]
+                v = _relu_if(x[m, r0, c1], relu, zero)
                 up = v > best
                 best = v if up else best
                 at = p0 + c1 if up else at
-                v = x[m, r1, c0]
+                v = _relu_if(x[m, r1, c0], relu, zero)
                 up = v > best
                 best = v if up else best
                 at = p0 + uw + c0 if up else at
-                v = x[m, r1, c1]
+                v = _relu_if(x[m, r1, c1], relu, zero)
                 up = v > best
                 best = v if up else best
                 at = p0 + uw + c1 if up else at
@@ -242,3 +262,29 @@ def gather_at(h, idx, out):
         for q in range(Q):
             i = idx[m, q]
             out[m, q] = h[m, i] if i >= 0 else zero
+
+
+@kernel
+def scatter_at_gated(g, gate, idx, dx):
+    """``scatter_at`` of ``g * (gate > 0)``: ``dx[m, idx[m, q]] += g[m, q] * (gate[m, q] > 0)``
+    (the product in ``g``'s dtype, as the relu rule's ``g * (x > 0)``: 0 * inf is NaN).
+    ``gate`` has ``g``'s shape (a relu-then-max pool's output: positive exactly where the
+    window's maximum was)."""
+    M, Q = g.shape
+    one, zero = g.dtype.type(1), g.dtype.type(0)
+    for m in range(M):
+        for q in range(Q):
+            i = idx[m, q]
+            if i >= 0:
+                dx[m, i] += g[m, q] * (one if gate[m, q] > 0 else zero)
+
+
+@kernel
+def gather_at_gated(h, gate, idx, out):
+    """``gather_at`` times ``(gate > 0)``: ``scatter_at_gated``'s adjoint."""
+    M, Q = out.shape
+    one, zero = out.dtype.type(1), out.dtype.type(0)
+    for m in range(M):
+        for q in range(Q):
+            i = idx[m, q]
+            out[m, q] = h[m, i] * (one if gate[m, q] > 0 else zero) if i >= 0 else zero

@@ -78,12 +78,12 @@ def _geometry3(g, out):
 _LOCAL = threading.local()
 
 
-def _workspace(shape, dtype):
+def _workspace(shape, dtype, role=0):
     """An uninitialised scratch array of ``shape`` (contents undefined), reused between
     calls on this thread: fresh 64 MB columns cost their page faults on every chunk
     (im2col of a W6b chunk took 20 ms into new memory, 14 ms into reused).  Only
     scratch that never leaves the op may live here; at most ``CHUNK_VALUES`` values are
-    kept per dtype and thread."""
+    kept per dtype, ``role`` (0: columns; 1: ``ops/conv_pool``'s activations) and thread."""
     size = math.prod(shape)
     dtype = _onp.dtype(dtype)
     if size > CHUNK_VALUES:
@@ -91,10 +91,10 @@ def _workspace(shape, dtype):
     cache = getattr(_LOCAL, 'buffers', None)
     if cache is None:
         cache = _LOCAL.buffers = {}
-    buf = cache.get(dtype)
+    buf = cache.get((dtype, role))
     if buf is None or buf.size < size:
-        buf = cache[dtype] = _onp.empty(CHUNK_VALUES if size > CHUNK_VALUES // 4 else size,
-                                        dtype)
+        buf = cache[(dtype, role)] = _onp.empty(
+            CHUNK_VALUES if size > CHUNK_VALUES // 4 else size, dtype)
     return buf[:size].reshape(shape)
 
 

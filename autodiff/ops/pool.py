@@ -6,6 +6,11 @@ scatter to those positions (op ``pooling_max_scatter``), whose adjoint is a gath
 is the adjoint map (``pooling_adjoint``), whose own gradient is the pooling again.  Lp
 pooling's gradient is written from those with the library's arithmetic, so every
 order of derivative is available.
+
+``relu_pool`` (op ``relu_pooling``) is max pooling of ``relu(x)`` in one pass, the step
+``autograd.compile`` runs for a relu that only a max pooling reads: its gradient is the
+max scatter gated by its output (``> 0`` where the window's maximum was positive), whose
+adjoint is the gather gated alike.
 """
 import math
 from collections import namedtuple
@@ -44,26 +49,42 @@ def _tiles(shape4, k3, s3, p3, out3):
             and out3[1] * k3[1] <= H and out3[2] * k3[2] <= W and out3[1] * out3[2] > 0)
 
 
-def _forward_data(d, pl):
+def max_planes(x4, pl, relu, y, idx):
+    """Max pooling ``pl`` of C-contiguous planes ``x4 (M, D, H, W)`` into ``y`` and its
+    first-maximum positions ``idx`` (both ``(M, OD, OH, OW)``); ``relu``: of ``relu(x4)``,
+    exactly as pooling the relu's output (the 2x2 kernel applies it inline)."""
+    out3 = win.to3(pl.out, 1)
+    k3, s3, p3 = _geometry3(pl)
+    tiles = _tiles(x4.shape, k3, s3, p3, out3)
+    if relu and not (tiles and k3[1] == k3[2] == 2):    # (the relu's output, then pool)
+        r = _onp.empty_like(x4)
+        K.relu_into(x4.reshape(-1), r.reshape(-1))
+        x4 = r
+    if tiles:
+        planes = (x4.reshape(x4.shape[0], x4.shape[2], x4.shape[3]),
+                  y.reshape(y.shape[0], out3[1], out3[2]),
+                  idx.reshape(y.shape[0], out3[1], out3[2]))
+        if k3[1] == k3[2] == 2:         # (unrolled: LeNet's pools, 1.9-2.1x faster)
+            K.pool_max_2x2(*planes, relu)
+        else:
+            K.pool_max_tiles(*planes, k3[1], k3[2])
+    else:
+        K.pool_max(x4, y, idx, k3, s3, p3, out3, x4.dtype.type(_onp.finfo(x4.dtype).min))
+
+
+def _forward_data(d, pl, relu=False):
+    """``(y, argmax)`` of pooling buffer ``d`` (argmax None unless max pooling); ``relu``
+    (max pooling only): pool ``relu(d)`` instead, exactly as pooling the relu's output."""
     x4 = _planes(d)
     out3 = win.to3(pl.out, 1)
     y = _onp.empty((x4.shape[0],) + out3, d.dtype)
-    k3, s3, p3 = _geometry3(pl)
     idx = None
     if pl.pool_type == 'max':
         idx = _onp.empty(y.shape, _onp.int64)
-        if _tiles(x4.shape, k3, s3, p3, out3):
-            planes = (x4.reshape(x4.shape[0], x4.shape[2], x4.shape[3]),
-                      y.reshape(y.shape[0], out3[1], out3[2]),
-                      idx.reshape(y.shape[0], out3[1], out3[2]))
-            if k3[1] == k3[2] == 2:         # (unrolled: LeNet's pools, 1.9-2.1x faster)
-                K.pool_max_2x2(*planes)
-            else:
-                K.pool_max_tiles(*planes, k3[1], k3[2])
-        else:
-            K.pool_max(x4, y, idx, k3, s3, p3, out3, d.dtype.type(_onp.finfo(d.dtype).min))
+        max_planes(x4, pl, relu, y, idx)
         idx = idx.reshape(idx.shape[0], math.prod(pl.out))
     else:
+        k3, s3, p3 = _geometry3(pl)
         K.pool_sum(x4, y, k3, s3, p3, win.to3(pl.pad_hi, 0), out3, pl.mode, pl.p_value)
     return y.reshape(d.shape[:2] + pl.out), idx
 
@@ -95,16 +116,28 @@ def _adjoint_backward(node, grads, needs):
     return (pool(grads[0], Pool(*node.attrs[:_NP])),)
 
 
+def _relu_pool_backward(node, grads, needs):
+    # d relu(max(window)) = the window maximum's position, where that maximum is positive:
+    # the scatter gated by the output (relu' = 0 elsewhere, and at 0: the relu rule's mask)
+    idx = node.attrs[_NP]
+    return (max_scatter(grads[0], idx, node.inputs[0].shape, gate=node.outputs[0]),)
+
+
 def _scatter_backward(node, grads, needs):
-    return (max_gather(grads[0], node.attrs[0], node.inputs[0].shape),)
+    return (max_gather(grads[0], node.attrs[0], node.inputs[0].shape, _gate(node)),)
 
 
 def _gather_backward(node, grads, needs):
-    return (max_scatter(grads[0], node.attrs[0], node.inputs[0].shape),)
+    return (max_scatter(grads[0], node.attrs[0], node.inputs[0].shape, _gate(node)),)
+
+
+def _gate(node):
+    return node.attrs[2] if len(node.attrs) > 2 else None
 
 
 # (the max positions follow the named parameters in the attrs: saved for backward, not drawn)
 _pool_op = defop('pooling', _pool_backward, params=Pool._fields)
+_relu_pool_op = defop('relu_pooling', _relu_pool_backward, params=Pool._fields)
 _adjoint_op = defop('pooling_adjoint', _adjoint_backward, params=Pool._fields + ('spatial',))
 _scatter_op = defop('pooling_max_scatter', _scatter_backward, params=('argmax', 'shape'))
 _gather_op = defop('pooling_max_gather', _gather_backward, params=('argmax', 'shape'))
@@ -116,27 +149,52 @@ def pool(x, pl):
     return result(_pool_op, (x,), y, tuple(pl) + (idx,))
 
 
+def relu_pool(x, pl):
+    """Max pooling ``pl`` of ``relu(x)`` in one pass (differentiable; op ``relu_pooling``):
+    the values, positions and gradients of ``pool(relu(x), pl)``, without the relu's
+    output.  ``autograd.compile`` runs it where a program pools a relu that nothing else
+    reads (``compile/window_fusion.py``)."""
+    if pl.pool_type != 'max':
+        raise ValueError(f"relu_pooling: pool_type must be 'max', got {pl.pool_type!r}")
+    y, idx = _forward_data(x._data, pl, relu=True)
+    return result(_relu_pool_op, (x,), y, tuple(pl) + (idx,))
+
+
 def adjoint(g, pl, spatial):
     """The adjoint of sum / average pooling ``pl``: ``g`` spread back over input ``spatial``."""
     return result(_adjoint_op, (g,), _adjoint_data(g._data, pl, spatial),
                   tuple(pl) + (tuple(spatial),))
 
 
-def max_scatter(g, idx, shape):
-    """Zeros of ``shape`` with each entry of ``g`` added at its window's maximum ``idx``."""
+def max_scatter(g, idx, shape, gate=None):
+    """Zeros of ``shape`` with each entry of ``g`` added at its window's maximum ``idx``;
+    with ``gate`` (a NumPy array of ``g``'s shape: ``relu_pool``'s output) each entry
+    times ``gate > 0`` first."""
     planes = idx.shape[0]
     dx = _onp.zeros((planes, math.prod(shape[2:])), g.dtype)
-    K.scatter_at(_onp.ascontiguousarray(g._data).reshape(idx.shape), idx, dx)
-    return result(_scatter_op, (g,), dx.reshape(shape), (idx, tuple(shape)))
+    g2 = _onp.ascontiguousarray(g._data).reshape(idx.shape)
+    if gate is None:
+        K.scatter_at(g2, idx, dx)
+        attrs = (idx, tuple(shape))
+    else:
+        K.scatter_at_gated(g2, _onp.ascontiguousarray(gate).reshape(idx.shape), idx, dx)
+        attrs = (idx, tuple(shape), gate)
+    return result(_scatter_op, (g,), dx.reshape(shape), attrs)
 
 
-def max_gather(h, idx, out_shape):
-    """``h`` read at each window's maximum ``idx``: the adjoint of ``max_scatter``."""
+def max_gather(h, idx, out_shape, gate=None):
+    """``h`` read at each window's maximum ``idx`` (times ``gate > 0`` with ``gate``): the
+    adjoint of ``max_scatter``."""
     planes = idx.shape[0]
     out = _onp.empty(idx.shape, h.dtype)
-    K.gather_at(_onp.ascontiguousarray(h._data).reshape(planes, math.prod(h.shape[2:])), idx,
-                out)
-    return result(_gather_op, (h,), out.reshape(out_shape), (idx, tuple(out_shape)))
+    h2 = _onp.ascontiguousarray(h._data).reshape(planes, math.prod(h.shape[2:]))
+    if gate is None:
+        K.gather_at(h2, idx, out)
+        attrs = (idx, tuple(out_shape))
+    else:
+        K.gather_at_gated(h2, _onp.ascontiguousarray(gate).reshape(idx.shape), idx, out)
+        attrs = (idx, tuple(out_shape), gate)
+    return result(_gather_op, (h,), out.reshape(out_shape), attrs)
 
 
 # ---- the public function ----------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from autodiff import np, npx, autograd
 from autodiff.ops import conv, indexing, pool, special, unary, norm, dense, detection
-from autodiff.ops import cumulative
+from autodiff.ops import conv_pool, cumulative
 from autodiff.ops import softmax_ce
 from autodiff.ops import random_ops
 from autodiff.ops.core import registered_ops
@@ -184,6 +184,8 @@ FUSED = {
 # passes record; squared so that the second derivative is not zero.
 _G = conv.Geometry((2, 2), (2, 1), (1, 2), (1, 0), 2)
 _PAVG = pool.Pool((2, 2), (2, 1), (1, 0), (1, 0), (3, 2), 'avg', 1, 1)
+_PMAX = pool.Pool((2, 2), (1, 1), (0, 0), (0, 0), (2, 2), 'max', 0, 1)
+_G1 = conv.Geometry((2, 2), (1, 1), (1, 1), (0, 0), 1)
 _ARGMAX = onp.array([[0, 3], [5, 4]])
 _ROIS = np.array([[0, 0, 0, 3, 2], [0, 1.4, 0.6, 4.2, 3.1]], dtype='float64')
 _ROI_ARGMAX = onp.array([[[[0, 4]], [[5, -1]]]])
@@ -203,6 +205,14 @@ WINDOWS = {
                     [onp.arange(18.).reshape(1, 2, 3, 3) % 7 * 0.3 + 0.1]),
     'pooling lp': (lambda x: npx.pooling(x, kernel=(2, 2), pool_type='lp', p_value=2),
                    [U((1, 1, 3, 3), .5, 2)]),
+    # convolution + bias -> relu -> max pooling as one op (what autograd.compile fuses)
+    'conv_relu_pooling': (lambda x, w, b: conv_pool.conv_relu_pool(x, w, b, _G1, _PMAX) ** 2,
+                          [U((1, 2, 4, 4), -1, 1), U((2, 2, 2, 2), -1, 1, 2),
+                           U((2,), -.2, .2, 3)]),
+    # max pooling of relu(x) (what autograd.compile fuses): windows with a negative maximum
+    'relu_pooling': (lambda x: pool.relu_pool(x * x * x, _PMAX) ** 2,
+                     [onp.array([[[.4, -.5, .9], [-.3, .6, .1], [.2, -.7, .8]],
+                                 [[-.4, -.5, -.9], [-.3, -.6, .1], [-.2, -.7, -.8]]])[None]]),
     'pooling_adjoint': (lambda g: pool.adjoint(g * g, _PAVG, (4, 3)), [U((1, 2, 3, 2), -1, 1)]),
     'pooling_max_scatter': (lambda g: pool.max_scatter(g * g, _ARGMAX, (1, 2, 2, 3)),
                             [U((1, 2, 1, 2), -1, 1)]),

@@ -510,6 +510,9 @@ def test_composite_gradient_matches_central_differences(name):
 # eager backward rule in the backward program; autodiff.compile.opaque): written out here so
 # that a change of the list is a visible decision
 OPAQUE_OPS = {'convolution', 'deconvolution', 'pooling',
+              # max pooling of a relu (of a convolution), fused by the compiler
+              # (compile/window_fusion.py)
+              'relu_pooling', 'conv_relu_pooling',
               'batch_norm', 'layer_norm', 'instance_norm', 'group_norm', 'dropout',
               'softrelu', 'softsign', 'leaky_relu', 'elu', 'selu', 'gelu', 'smooth_l1',
               'erf', 'erfinv', 'gamma', 'gammaln', 'digamma', 'polygamma', 'embedding',

@@ -33,6 +33,16 @@ _NET_SHAPES = [(2, 3, 6, 6), (4, 3, 3, 3), (4,), (3,), (3,)]
 CASES = [
     ('conv-pool-layernorm-gelu', {'convolution', 'pooling', 'layer_norm', 'gelu'}, _conv_net,
      _NET_SHAPES, False),
+    # a relu read only by a max pooling, and a convolution read only by that relu: fused
+    # into one step (compile/window_fusion.py)
+    ('relu-maxpool', {'relu_pooling'},
+     lambda x, w: (npx.pooling(npx.relu(x * w), kernel=(2, 2), stride=(2, 2),
+                               pool_type='max') ** 2).sum(), [(2, 3, 4, 4), (4,)], False),
+    ('conv-relu-maxpool', {'conv_relu_pooling'},
+     lambda x, w, b: (npx.pooling(npx.relu(npx.convolution(x, w, b, kernel=(3, 3),
+                                                           num_filter=4)),
+                                  kernel=(2, 2), stride=(2, 2), pool_type='max') ** 2).sum(),
+     [(2, 3, 6, 6), (4, 3, 3, 3), (4,)], False),
     ('deconv-avgpool', {'deconvolution', 'pooling'},
      lambda x, w: (npx.pooling(np.sin(npx.deconvolution(x, w, None, kernel=(2, 2),
                                                         num_filter=2, no_bias=True)),
