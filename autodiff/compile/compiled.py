@@ -29,7 +29,7 @@ from .._state import state
 from ..graph import build_graph
 from ..errors import GraphError
 from ..ndarray import ndarray, wrap
-from ..ops.core import Op
+from ..ops.core import Offer, Op
 from ..tape import Node, Variable
 from . import lower, opaque, program, trace
 from .graph import mark_recorded_graph, program_graph
@@ -482,7 +482,7 @@ def _build_mode(name, tr, heads, mode, rng=None):
             e = _onp.zeros(lf.var.shape, lf.var.dtype)
         if (g is None and e.any()) or (g is not None and not _close(g, e, noise)):
             return "not compiled: the compiled gradient disagreed with eager mode"
-    prog.op = Op(f"compiled:{name}", _compiled_rule)
+    prog.op = Op(f"compiled:{name}", _compiled_rule, into=True)
     prog.first_saved = saved
     prog.compile_seconds = time.perf_counter() - t0
     return prog
@@ -562,15 +562,23 @@ def _compiled_rule(node, grads, needs):
     for g, o in zip(grads, node.outputs):
         hg.append(_onp.zeros_like(o) if g is None else
                   _onp.ascontiguousarray(g._data, dtype=o.dtype))
-    out = prog.run_backward(saved, hg, [needs[k] for k in where])
+    # the engine's offer (a 'write' leaf's .grad, ``engine._offer``): the gradients the
+    # program stores whole are written straight into it, and handed back as that array
+    offered = needs.into if type(needs) is Offer else None
+    into = None if offered is None else [
+        None if offered[k] is None else offered[k]._data for k in where]
+    out = prog.run_backward(saved, hg, [needs[k] for k in where], into)
     if out is program.GUARD_FAILED:
         raise GraphError(f"backward of {node.op.name!r}: a branch of its backward went "
                          "another way than when it was recorded; call it uncompiled")
     ins = node.inputs
     res = [None] * len(ins)
-    for k, g in zip(where, out):
+    for j, (k, g) in enumerate(zip(where, out)):
         if g is not None:
-            res[k] = wrap(g.astype(ins[k].dtype, copy=False))
+            if into is not None and into[j] is g:
+                res[k] = offered[k]
+            else:
+                res[k] = wrap(g.astype(ins[k].dtype, copy=False))
     return tuple(res)
 
 

@@ -87,13 +87,17 @@ class Program:
                     _onp.copyto(g, env[slot])
             return [env[s].copy() for s in self.head_slots]
 
-    def run_backward(self, saved, head_grads, needs=None):
+    def run_backward(self, saved, head_grads, needs=None, into=None):
         """The backward half of a 'return' program: from the residuals ``saved`` that ``run``
         returned and one head gradient (NumPy, of the head's shape and dtype) per head, one
         gradient (NumPy) or None per marked input — or GUARD_FAILED.  ``needs`` (one bool
         per marked input; None: all): the gradients wanted — the steps that only the
         others need are skipped (an argument's gradient nobody asked for, such as the
-        first convolution's data gradient, is not computed) and those come back None."""
+        first convolution's data gradient, is not computed) and those come back None.
+        ``into`` (None, or per marked input a NumPy buffer or None): where a gradient may
+        be written — the engine's offer of a 'write' leaf's ``.grad`` — instead of a buffer
+        of its own (one a step stores whole, ``bfresh``) or of a copy out of the arena; it
+        comes back as that buffer."""
         if needs is None or all(needs):
             bcalls, grad_slots = self.bcalls, self.grad_slots
         else:
@@ -105,8 +109,16 @@ class Program:
         env = self.benv0[:]
         for s, d in zip(self.saved_slots, saved):
             env[s] = d
-        for s, shape, dtype in self.bfresh:
-            env[s] = _onp.empty(shape, dtype)
+        if into is None:
+            for s, shape, dtype in self.bfresh:
+                env[s] = _onp.empty(shape, dtype)
+        else:
+            for (s, shape, dtype), k in zip(self.bfresh, self.bfresh_grad):
+                d = into[k] if k is not None else None
+                if (d is None or d.shape != shape or d.dtype != dtype
+                        or not (d.flags.c_contiguous and d.flags.writeable)):
+                    d = _onp.empty(shape, dtype)
+                env[s] = d
         for s, k in self.seed_slots:
             g = head_grads[k]
             if not (g.flags.c_contiguous and g.flags.writeable):
@@ -116,8 +128,22 @@ class Program:
             for call in bcalls:
                 if call(env) is False:
                     return GUARD_FAILED
-            return [None if s is None else env[s].copy() if c else env[s]
-                    for s, c in zip(grad_slots, self.grad_copy)]
+            out = []
+            for k, (s, c) in enumerate(zip(grad_slots, self.grad_copy)):
+                if s is None:
+                    out.append(None)
+                    continue
+                d = env[s]
+                if c:                      # (out of the arena: into the offered buffer)
+                    t = into[k] if into is not None else None
+                    if (t is not None and t.shape == d.shape and t.dtype == d.dtype
+                            and t.flags.writeable):
+                        _onp.copyto(t, d)
+                        d = t
+                    else:
+                        d = d.copy()
+                out.append(d)
+            return out
 
 
 MODES = ('fill', 'forward', 'return')
@@ -314,6 +340,9 @@ def _build_split(prog, low, values, gvals, slot, extra, nslots, nargs):
         seen_g.add(g.id)
     prog.bfresh = [(slot[i], by_id[i].shape, by_id[i].dtype) for i in sorted(gfresh)]
     prog.grad_copy = [g is not None and g.id not in gfresh for g in gvals]
+    # per bfresh buffer, the marked input whose gradient it is (run_backward's ``into``)
+    prog.bfresh_grad = [next((k for k, g in enumerate(gvals) if g is not None and g.id == i),
+                             None) for i in sorted(gfresh)]
     prog.benv0, ba, bn = _plan_memory(bwd, steps_b, stored_b, slot, given | gfresh, groots,
                                       nslots)
     prog.arena_bytes, prog.naive_bytes = fa + ba, fn + bn

@@ -16,7 +16,7 @@ from ._naming import BlockScope, new_prefix
 from ._io import save_arrays, load_arrays
 from .parameter import Parameter, structure_changed
 from .parameter_dict import ParameterDict, _brief
-from ..scope import block_scope
+from ..scope import Scope, current as _current_scope
 
 
 __all__ = ['Block', 'HookHandle', 'indent']
@@ -81,6 +81,9 @@ class Block:
         else:
             self._params = ParameterDict(params.prefix, params)
         self._name = self._prefix[:-1] if self._prefix.endswith('_') else self._prefix
+        # the graph scope's name (``scope.block_scope``'s rule: non-empty, no '/'): the
+        # name, or for ``prefix=''`` the class's alias
+        self._scope_name = self._name.replace('/', '_') or self._alias()
         self._scope = BlockScope(self)
         self._children = OrderedDict()
         self._reg_params = {}
@@ -262,17 +265,25 @@ class Block:
 
     # ---- calling ------------------------------------------------------------------------
     def __call__(self, *args):
-        """Run pre-hooks, ``forward(*args)`` (inside this block's graph scope), hooks."""
-        for hook in list(self._forward_pre_hooks.values()):
-            hook(self, args)
-        arrays = {p.name: p._data for p in self._reg_params.values() if p._data is not None}
-        with block_scope(self.name, self.__class__.__name__, arrays) as entered:
+        """Run pre-hooks, ``forward(*args)`` (inside this block's graph scope, as
+        ``scope.block_scope`` opens one: entered here directly, a call being hot), hooks."""
+        if self._forward_pre_hooks:
+            for hook in list(self._forward_pre_hooks.values()):
+                hook(self, args)
+        reg = self._reg_params
+        arrays = {p.name: p._data for p in reg.values() if p._data is not None} if reg else {}
+        prev = _current_scope.scope
+        _current_scope.scope = Scope(self._scope_name, self.__class__.__name__, arrays, prev)
+        try:
             out = self.forward(*args)
-            for p in self._reg_params.values():    # deferred parameters exist only now
+            for p in reg.values():                 # deferred parameters exist only now
                 if p._data is not None:
-                    entered.params.setdefault(p.name, p._data)
-        for hook in list(self._forward_hooks.values()):
-            hook(self, args, out)
+                    arrays.setdefault(p.name, p._data)
+        finally:
+            _current_scope.scope = prev
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                hook(self, args, out)
         return out
 
     def forward(self, *args):

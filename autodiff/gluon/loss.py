@@ -160,6 +160,11 @@ class SoftmaxCrossEntropyLoss(Loss):
         elif idx.dtype.kind not in 'biu':
             raise TypeError(f"{self.name}: sparse labels must be numbers, got dtype "
                             f"{idx.dtype}")
+        if idx.dtype.kind in 'bi' or (idx.dtype.kind == 'u' and idx.dtype.itemsize < 8):
+            # integers: clipped as int64 (softmax_ce's index type) by two ufunc calls,
+            # without numpy.clip's Python wrapper (a loss runs once per step)
+            out = _onp.maximum(idx, 0, dtype=_onp.int64)
+            return _onp.minimum(out, n - 1, out=out)
         return _onp.clip(idx, 0, n - 1)
 
     def _checked_label(self, pred, label):

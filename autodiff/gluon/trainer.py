@@ -77,10 +77,17 @@ class Trainer:
         self._update(ignore_stale_grad)
 
     def _update(self, ignore_stale_grad):
+        """Update every parameter with a fresh gradient in one call of the updater (lists of
+        indices, gradients and weights, as MXNet 1.9.1's ``Trainer._update``: SGD then
+        updates them in fused groups).  A stale gradient raises before anything is updated
+        (unless ``ignore_stale_grad``, which skips it)."""
+        indices, grads, weights, taken = [], [], [], []
         for i, p in enumerate(self._params):
             if p.grad_req == 'null':
                 continue
-            arr = p._check_and_get()
+            arr = p._data
+            if arr is None:
+                arr = p._check_and_get()                  # (raises: not initialised)
             if not p._fresh_grad:
                 if not ignore_stale_grad:
                     raise UserWarning(
@@ -91,8 +98,14 @@ class Trainer:
                         "step with ignore_stale_grad=True to suppress this warning and skip "
                         "updating of Parameters with stale gradient")
                 continue
-            self._updater(i, arr.grad, arr)
+            indices.append(i)
+            grads.append(arr.grad)
+            weights.append(arr)
+            taken.append(p)
+        for p in taken:
             p._fresh_grad = False
+        if indices:
+            self._updater(indices, grads, weights)
 
     def save_states(self, fname):
         """Write the optimizer and its per-parameter states (a pickle)."""

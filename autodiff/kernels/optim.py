@@ -27,6 +27,21 @@ def sgd_momentum(w, g, m, rescale, clip, lr, lrwd, momentum):
         w[i] = w[i] + mi
 
 
+# the weights a ``sgd_momentum_multi`` call takes: its tuples always hold this many arrays
+# (shorter groups padded with empty ones), so one signature per dtype serves any count
+MULTI_WIDTH = 8
+
+
+@kernel
+def sgd_momentum_multi(ws, gs, ms, lrs, lrwds, rescale, clip, momentum):
+    """``sgd_momentum`` on each ``(ws[k], gs[k], ms[k])`` with learning rate ``lrs[k]`` and
+    ``lrwds[k]`` (``lr * wd``): MXNet's ``multi_sgd_mom_update``, one call for a group of
+    weights.  ``ws``, ``gs``, ``ms``: tuples of ``MULTI_WIDTH`` 1-D arrays (empty ones pad a
+    shorter group); ``lrs``, ``lrwds``: arrays of ``MULTI_WIDTH`` values."""
+    for k in range(len(ws)):
+        sgd_momentum(ws[k], gs[k], ms[k], rescale, clip, lrs[k], lrwds[k], momentum)
+
+
 @kernel
 def adam(w, g, m, v, rescale, clip, wd, lr, beta1, one_beta1, beta2, one_beta2, eps):
     """``g' = clip(rescale * g + wd * w); m = beta1 * m + (1 - beta1) * g';

@@ -108,6 +108,7 @@ class Optimizer:
         self.multi_precision = multi_precision
         self.idx2name = dict(param_idx2name or {})
         self.param_dict = param_dict if param_dict else {}
+        self.aggregate_num = 0      # > 0: ``update`` takes lists (the Updater groups them)
         self.set_wd_mult({})
 
     # ---- learning rate and multipliers ------------------------------------------------
@@ -138,9 +139,11 @@ class Optimizer:
         self.wd_mult.update(args_wd_mult)
 
     def _update_count(self, index):
-        c = self._index_update_count.get(index, self.begin_num_update) + 1
-        self._index_update_count[index] = c
-        self.num_update = max(c, self.num_update)
+        """Count one update of ``index`` (or of each index of a list), as MXNet."""
+        for i in (index if isinstance(index, (list, tuple)) else (index,)):
+            c = self._index_update_count.get(i, self.begin_num_update) + 1
+            self._index_update_count[i] = c
+            self.num_update = max(c, self.num_update)
 
     def _begin(self, index, weight):
         """Count this update of ``index`` and return ``(lr, wd, t, w, f)``: its learning rate
@@ -208,16 +211,39 @@ class Optimizer:
 
 
 class Updater:
-    """``updater(index, grad, weight)``: creates the state on first use, then updates."""
+    """``updater(index, grad, weight)``: creates the state on first use, then updates.
+
+    As MXNet 1.9.1's: ``index``, ``grad`` and ``weight`` may be lists (``Trainer.step``
+    passes all its parameters at once).  An optimizer whose ``aggregate_num`` is above 0
+    (SGD) then gets each dtype's weights in one ``update_multi_precision`` call with lists
+    (MXNet cuts them into calls of ``aggregate_num``; SGD counts its updates in those
+    groups itself); the others get one call per weight, in order.
+    """
 
     def __init__(self, optimizer):
         self.optimizer = optimizer
         self.states = {}
 
     def __call__(self, index, grad, weight):
-        if index not in self.states:
-            self.states[index] = self.optimizer.create_state_multi_precision(index, weight)
-        self.optimizer.update_multi_precision(index, weight, grad, self.states[index])
+        states, opt = self.states, self.optimizer
+        if not isinstance(index, (list, tuple)):
+            if index not in states:
+                states[index] = opt.create_state_multi_precision(index, weight)
+            opt.update_multi_precision(index, weight, grad, states[index])
+            return
+        for i, w in zip(index, weight):
+            if i not in states:
+                states[i] = opt.create_state_multi_precision(i, w)
+        if getattr(opt, 'aggregate_num', 0) <= 0:
+            for i, g, w in zip(index, grad, weight):
+                opt.update_multi_precision(i, w, g, states[i])
+            return
+        groups = {}
+        for k, w in enumerate(weight):
+            groups.setdefault(buf(w).dtype, []).append(k)
+        for ks in groups.values():
+            opt.update_multi_precision([index[k] for k in ks], [weight[k] for k in ks],
+                                       [grad[k] for k in ks], [states[index[k]] for k in ks])
 
     def get_states(self, dump_optimizer=False):
         """The states (and the optimizer) pickled."""

@@ -250,25 +250,43 @@ def test_parameters_named_in_the_graph():
     assert labels == {'dense0_weight', 'dense0_bias'}
 
 
-def test_block_call_enters_the_graph_scope(monkeypatch):
-    import contextlib
-    import types
-    from autodiff.gluon import block as block_mod
-    calls = []
-
-    @contextlib.contextmanager
-    def fake_scope(name, kind, params):
-        calls.append((name, kind, params))
-        yield types.SimpleNamespace(params=params)      # (autodiff.scope.Scope's field)
-
-    monkeypatch.setattr(block_mod, 'block_scope', fake_scope)
+def test_block_call_enters_the_graph_scope():
+    """Each Block call opens its graph scope (name, class, own parameters), nested as the
+    Blocks are, and leaves it on return; a Block of ``prefix=''`` (MXNet allows it, model
+    zoo code uses it) is scoped under its class's alias."""
+    from autodiff.scope import current_path
+    seen = []
     net = nn.Sequential()
     net.add(nn.Dense(2, in_units=3))
+    net.add(nn.Lambda(lambda h: (seen.append(current_path()), h * 2)[1]))
+    net.add(nn.Dense(2, in_units=2, prefix=''))
     net.initialize()
-    net(np.ones((1, 3)))
-    assert [(c[0], c[1]) for c in calls] == [('sequential0', 'Sequential'), ('dense0', 'Dense')]
-    assert sorted(calls[1][2]) == ['dense0_bias', 'dense0_weight']
-    assert calls[1][2]['dense0_weight'] is net[0].weight.data()
+    x = np.ones((1, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = net(x)
+    assert current_path() == ''
+    assert seen == ['sequential0/lambda0']
+    g = autograd.get_graph(y)
+    scopes = g.graph['scopes']
+    assert [(s['path'], s['kind']) for s in scopes.values()] == [
+        ('sequential0', 'Sequential'), ('sequential0/dense0', 'Dense'),
+        ('sequential0/lambda0', 'Lambda'), ('sequential0/dense', 'Dense')]
+    assert sorted(scopes['sequential0/dense0']['params']) == ['dense0_bias', 'dense0_weight']
+    ops = {d.get('scope') for _, d in g.nodes(data=True) if d.get('kind') == 'op'}
+    assert ops == {'sequential0/dense0', 'sequential0/lambda0', 'sequential0/dense'}
+
+
+def test_block_call_leaves_its_scope_on_an_exception():
+    from autodiff.scope import current_path
+
+    class Boom(nn.Block):
+        def forward(self, x):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        Boom()(np.ones(2))
+    assert current_path() == ''
 
 
 def test_deferred_parameters_belong_to_their_block_in_the_graph():

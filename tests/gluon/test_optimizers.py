@@ -243,3 +243,82 @@ def test_fused_sgd_keeps_its_views_and_scalars_only_while_they_hold():
         onp.testing.assert_array_equal(w.asnumpy(), ref_w, err_msg=f"step {step}")
         onp.testing.assert_array_equal(state, ref_m)
     assert '_view_cache' not in pickle.loads(pickle.dumps(o)).__dict__
+
+
+# ---- lists of weights: MXNet's aggregated updates (Updater, SGD) ---------------------------
+def test_sgd_counts_grouped_updates_as_mxnet():
+    """An Updater called with lists hands SGD its weights in groups of ``aggregate_num``,
+    whose update counts and scheduled learning rate advance group by group: weight 3 ran
+    two updates ahead, so the second group ([2, 3]) sees a later learning rate than the
+    first.  Values from MXNet 1.9.1 (MXNET_OPTIMIZER_AGGREGATION_SIZE=2, the same calls)."""
+    o = opt.SGD(learning_rate=1.0, momentum=0.5, wd=0.1,
+                lr_scheduler=lr_scheduler.FactorScheduler(step=2, factor=0.5, base_lr=1.0))
+    o.aggregate_num = 2
+    up = opt.get_updater(o)
+    ws = [np.array([1.0, 2.0]), np.array([3.0]), np.array([-1.0, 0.5, 2.0]), np.array([4.0])]
+    gs = [np.array([0.5, -1.0]), np.array([2.0]), np.array([1.0, 1.0, -3.0]), np.array([0.25])]
+    for _ in range(2):
+        up(3, gs[3], ws[3])
+    for _ in range(2):
+        up([0, 1, 2, 3], gs, ws)
+    want = [[-0.1700000762939453, 3.559999942779541], [-1.4849998950958252],
+            [-2.1024999618530273, -0.7862499952316284, 5.430000305175781],
+            [1.1751000881195068]]
+    for w, v in zip(ws, want):
+        onp.testing.assert_allclose(w.asnumpy(), v, rtol=1e-6)
+    assert o.num_update == 4 and o._index_update_count == {0: 2, 1: 2, 2: 2, 3: 4}
+
+
+def test_sgd_group_update_gives_each_weights_own_update():
+    """Eleven weights in one list (more than one fused call's ``MULTI_WIDTH``; float32 and
+    float64; one strided gradient, one float16 weight, which take the one-by-one path;
+    per-weight lr_mult/wd_mult) get, bit for bit, the update of MXNet's sgd_mom_update
+    formula written out in NumPy, step after step with a changing rescale_grad."""
+    rng = onp.random.default_rng(3)
+    dtypes = ['float32'] * 6 + ['float64'] * 3 + ['float16', 'float32']
+    shapes = [(3, 4), (5,), (2, 3, 2), (1,), (7,), (4, 4), (3,), (2, 2), (6,), (4,), (3, 2)]
+    mult = {i: (0.5 + 0.25 * (i % 3), float(i % 2)) for i in range(11)}
+
+    class P:                                    # a Parameter's lr_mult / wd_mult
+        def __init__(self, lr, wd):
+            self.lr_mult, self.wd_mult = lr, wd
+    o = opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.01, clip_gradient=0.6,
+                param_dict={i: P(*mult[i]) for i in range(11)})
+    up = opt.get_updater(o)
+    w0 = [rng.standard_normal(s).astype(d) for s, d in zip(shapes, dtypes)]
+    ws = [np.array(w) for w in w0]
+    ref_w = [w.copy() for w in w0]
+    ref_m = [onp.zeros_like(w) for w in w0]
+    for step, rescale in enumerate((1.0, 0.5, 0.5)):
+        o.rescale_grad = rescale
+        g = [rng.standard_normal(s).astype(d) for s, d in zip(shapes, dtypes)]
+        grads = [np.array(x) for x in g]
+        grads[4] = _strided(onp.repeat(g[4], 2)[::2])            # not C-contiguous
+        up(list(range(11)), grads, ws)
+        for i in range(11):
+            lr, wd = 0.1 * mult[i][0], 0.01 * mult[i][1]
+            ref_w[i], ref_m[i] = _sgd_mom_numpy(ref_w[i], g[i], ref_m[i], lr, wd, 0.9,
+                                                rescale, 0.6)
+            onp.testing.assert_array_equal(ws[i].asnumpy(), ref_w[i],
+                                           err_msg=f"weight {i}, step {step}")
+            onp.testing.assert_array_equal(up.states[i], ref_m[i])
+            assert ws[i].dtype == dtypes[i]
+    assert o._index_update_count == {i: 3 for i in range(11)}
+
+
+def test_updater_lists_for_an_optimizer_that_does_not_aggregate():
+    """Adam (``aggregate_num`` 0, as MXNet's) gets one call per weight from a list: the
+    same results as calling the Updater weight by weight."""
+    rng = onp.random.default_rng(4)
+    w0 = [rng.standard_normal(s).astype('float32') for s in ((3,), (2, 2), (5,))]
+    g = [rng.standard_normal(w.shape).astype('float32') for w in w0]
+    a, b = opt.Adam(learning_rate=0.01), opt.Adam(learning_rate=0.01)
+    assert a.aggregate_num == 0
+    ua, ub = opt.get_updater(a), opt.get_updater(b)
+    wa, wb = [np.array(w) for w in w0], [np.array(w) for w in w0]
+    for _ in range(2):
+        ua([0, 1, 2], [np.array(x) for x in g], wa)
+        for i in range(3):
+            ub(i, np.array(g[i]), wb[i])
+    for x, y in zip(wa, wb):
+        onp.testing.assert_array_equal(x.asnumpy(), y.asnumpy())

@@ -160,3 +160,60 @@ def test_trainer_on_a_plain_parameter():
     y.backward()
     tr.step(1)
     onp.testing.assert_allclose(p.data().asnumpy(), [0.0, -1.0])
+
+
+def test_a_stale_gradient_raises_before_any_parameter_is_updated():
+    """MXNet 1.9.1's Trainer checks every parameter before it updates any: the error leaves
+    the fresh parameters as they were (and still fresh: the retry with
+    ``ignore_stale_grad`` updates them)."""
+    net = nn.Sequential()
+    net.add(nn.Dense(2, in_units=3), nn.Dense(2, in_units=3))
+    net.initialize()
+    tr = Trainer(net.collect_params(), 'sgd', {'learning_rate': 1.0})
+    _backward(net[1], np.ones((1, 3)))          # only the second layer is used
+    before = {k: p.data().asnumpy().copy() for k, p in net.collect_params().items()}
+    with pytest.raises(UserWarning, match="dense0_bias"):
+        tr.step(1)
+    for k, p in net.collect_params().items():
+        onp.testing.assert_array_equal(p.data().asnumpy(), before[k])
+    tr.step(1, ignore_stale_grad=True)
+    assert not onp.array_equal(net[1].weight.data().asnumpy(), before['dense1_weight'])
+    onp.testing.assert_array_equal(net[0].weight.data().asnumpy(), before['dense0_weight'])
+
+
+def test_step_updates_momentum_sgd_in_one_group_call():
+    """Trainer.step hands the updater every fresh parameter in one call (lists, as MXNet's
+    ``Trainer._update``); SGD with momentum then runs its fused group kernel, and each
+    weight gets the update of the torch SGD step (same arithmetic) from the same start."""
+    torch = pytest.importorskip('torch')
+    rng = onp.random.default_rng(5)
+    net = nn.Sequential()
+    net.add(nn.Dense(4, in_units=3, activation='relu'), nn.Dense(2, in_units=4))
+    net.initialize()
+    calls = []
+    tr = Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1, 'momentum': 0.9})
+    real = tr._updater
+
+    def spy(index, grad, weight):
+        calls.append(list(index))
+        return real(index, grad, weight)
+    tr._updater = spy
+    tparams = {k: torch.tensor(p.data().asnumpy(), requires_grad=True)
+               for k, p in net.collect_params().items()}
+    topt = torch.optim.SGD(list(tparams.values()), lr=0.1, momentum=0.9)
+    for _ in range(3):
+        x = rng.standard_normal((5, 3)).astype(onp.float32)
+        with autograd.record():
+            loss = (net(np.array(x)) ** 2).sum()
+        loss.backward()
+        tr.step(5)
+        tx = torch.tensor(x)
+        h = torch.relu(tx @ tparams['dense0_weight'].T + tparams['dense0_bias'])
+        tl = ((h @ tparams['dense1_weight'].T + tparams['dense1_bias']) ** 2).sum() / 5
+        topt.zero_grad()
+        tl.backward()
+        topt.step()
+    assert calls == [[0, 1, 2, 3]] * 3
+    for k, p in net.collect_params().items():
+        onp.testing.assert_allclose(p.data().asnumpy(), tparams[k].detach().numpy(),
+                                    rtol=1e-5, atol=1e-6, err_msg=k)
