@@ -27,13 +27,13 @@ import numpy as _onp
 
 from .. import engine
 from .._state import state
-from ..graph import build_graph
+from ..graph import graph_maker
 from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..ops.core import Op
 from ..tape import Node, Variable
 from . import check, lower, opaque, program, tier, trace
-from .graph import mark_recorded_graph, program_graph
+from .graph import RecordedGraph, program_graph
 from .ir import Unsupported
 
 MAX_PATHS = 8
@@ -129,7 +129,7 @@ class Compiled:
                 job, prog.pending = prog.pending, None
                 reason = job.reason
                 paths = self._entries.get(prog.key)
-                mark_recorded_graph(prog.graph, None if reason else prog, reason)
+                prog.graph.mark(None if reason else prog, reason)
                 if reason is None:
                     continue
                 fb = Fallback(reason, prog.graph)
@@ -199,7 +199,7 @@ class Compiled:
             raise GraphError("nothing recorded yet: call the compiled function first")
         if e.graph is None:
             raise GraphError(f"no graph was recorded for this signature ({e.reason})")
-        return e.graph
+        return e.graph.get()
 
     # ---- calls --------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
@@ -367,7 +367,7 @@ class Compiled:
                 return self._eager(args, names)
             # only the stand-ins of unmarked arguments: eager mode's result has no history
             raise GraphError(engine.no_history(0, heads[0]))
-        graph = build_graph(heads if many else out)
+        graph = RecordedGraph(graph_maker(heads if many else out))
         reason = _refusal_of(tr)
         low, results, prog = None, [h._data for h in heads], None
         if reason is None:
@@ -402,7 +402,7 @@ class Compiled:
             engine.backward(heads)
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         if prog is None or prog.pending is None:     # (else marked when it is adopted)
-            mark_recorded_graph(graph, prog, reason)
+            graph.mark(prog, reason)
         self._keep(key, paths, prog, reason, graph)
         return value
 
@@ -435,7 +435,8 @@ class Compiled:
             raise TypeError(f"compile: the function must return an autodiff array or a tuple "
                             f"of them, got {type(out).__name__}")
         taped = [h for h in heads if h._node is not None]
-        graph = build_graph(heads if many else out, from_caller=False) if taped else None
+        graph = (RecordedGraph(graph_maker(heads if many else out, from_caller=False))
+                 if taped else None)
         reason = _refusal_of(tr)
         progs = None
         if reason is None:
@@ -447,7 +448,7 @@ class Compiled:
         if progs is not None and isinstance(progs, str):
             reason, progs = progs, None
         if graph is not None:
-            mark_recorded_graph(graph, progs, reason)
+            graph.mark(progs, reason)
         if mode == 'forward':
             value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         elif progs is not None:
