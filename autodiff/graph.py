@@ -81,6 +81,7 @@ a graph freed by an earlier backward without ``retain_graph=True`` raises
 ``GraphError`` with the same message as a second backward.
 """
 import contextlib
+import functools
 import gc
 import math
 import sys
@@ -131,6 +132,29 @@ def build_graph(heads, names=None, from_caller=True):
         return _build(heads, names, frame_names)
 
 
+def graph_maker(heads, names=None, from_caller=True):
+    """``build_graph``'s reading of the tape now, and a function making its DiGraph later.
+
+    Everything the graph shows (values, gradients, labels, scopes) is taken at this call,
+    as ``build_graph`` takes it; calling the result (no arguments) makes the
+    ``networkx.DiGraph`` — importing networkx then, ~0.1-0.2 s of a fresh process — so a
+    caller that may never be asked for the picture (``autograd.compile``) need not pay
+    for it.  It keeps no tape node alive.
+    """
+    heads = _as_heads(heads)
+    for i, h in enumerate(heads):
+        if h._node is None:
+            raise GraphError(no_history(i, h))
+    frame_names = None
+    if names is False:
+        names = None
+    elif from_caller:
+        frame_names = caller_names(sys._getframe(1))
+    with gc_paused():
+        parts = _collect_graph(heads, names, frame_names)
+    return functools.partial(_digraph, *parts)
+
+
 LIBRARY_MODULES = ('autodiff', 'viz')   # frames of these packages are not the caller
 
 
@@ -179,6 +203,12 @@ def gc_paused():
 
 
 def _build(heads, names, frame_names=None):
+    return _digraph(*_collect_graph(heads, names, frame_names))
+
+
+def _collect_graph(heads, names, frame_names):
+    """``(nodes, edges, head outputs, scope references)``: what ``_digraph`` makes the
+    DiGraph of, read from the tape now (values copied)."""
     found = _collect(heads)                 # raises on a freed graph
     # (a freed node is only kept when nothing but non-differentiable ops consume it:
     # it is drawn as a constant input of those)
@@ -209,30 +239,54 @@ def _build(heads, names, frame_names=None):
             else:
                 _add_edge(edges, node_id(e[0]), nid, pos, e[1])
         nodes.append((nid, _op_attrs(n, op_names.get(n))))
+    head_outputs = [(node_id(h._node), h._idx) for h in heads]
+    refs = [(node_id(n), type(n) is Variable, None if type(n) is Variable else n.scope)
+            for n in order]
+    return nodes, edges, head_outputs, (refs, _scope_params(refs))
 
+
+def _digraph(nodes, edges, head_outputs, refs):
+    """The DiGraph of ``_collect_graph``'s parts."""
     import networkx as nx   # (here, not at the top: it costs ~130 ms of start-up)
     G = nx.DiGraph()
     G.add_nodes_from(nodes)
     G.add_edges_from((u, v, _edge_attrs(slots)) for (u, v), slots in edges.items())
-    head_outputs = [(node_id(h._node), h._idx) for h in heads]
     for nid, _ in head_outputs:
         G.nodes[nid]['head'] = True
     G.graph['heads'] = list(dict.fromkeys(nid for nid, _ in head_outputs))
     G.graph['head_outputs'] = head_outputs
-    _add_scopes(G, order)
+    _add_scopes(G, refs)
     return G
 
 
 # ---- block scopes ------------------------------------------------------------------------
-def _add_scopes(G, order):
-    """``scope``/``scope_key`` on op nodes and parameters, ``graph['scopes']``."""
+def _used_scopes(refs):
+    """The scopes of the op nodes and their parents (``{scope: None}``, an ordered set)."""
     used = {}
-    for n in order:
-        if type(n) is not Variable:
-            s = n.scope
+    for _, is_var, s in refs:
+        if not is_var:
             while s is not None and s not in used:
                 used[s] = None
                 s = s.parent
+    return used
+
+
+def _scope_params(refs):
+    """``{scope: [(parameter name, its Variable's node id or None)]}`` read now."""
+    out = {}
+    for s in _used_scopes(refs):
+        out[s] = [(pname, node_id(a._node) if isinstance(a, ndarray)
+                   and type(a._node) is Variable else None)
+                  for pname, a in s.params.items()]
+    return out
+
+
+def _add_scopes(G, scope_refs):
+    """``scope``/``scope_key`` on op nodes and parameters, ``graph['scopes']``;
+    ``scope_refs``: ``(node id, is a Variable, scope)`` per tape node, in tape order, and
+    ``_scope_params`` of them."""
+    refs, params = scope_refs
+    used = _used_scopes(refs)
     keys, scopes, taken = {}, {}, set()
     for s in sorted(used, key=lambda s: s.serial):       # parents were entered first
         parent = keys.get(s.parent) if s.parent is not None else None
@@ -246,9 +300,8 @@ def _add_scopes(G, order):
         scopes[key] = {'name': s.name, 'kind': s.kind, 'path': s.path, 'parent': parent,
                        'depth': s.path.count('/') + 1, 'params': {}}
     for s, key in keys.items():
-        for pname, a in s.params.items():
-            v = a._node if isinstance(a, ndarray) and type(a._node) is Variable else None
-            nid = node_id(v) if v is not None and node_id(v) in G else None
+        for pname, nid in params[s]:
+            nid = nid if nid is not None and nid in G else None
             scopes[key]['params'][pname] = nid
             if nid is not None:
                 d = G.nodes[nid]
@@ -257,13 +310,11 @@ def _add_scopes(G, order):
                     d['scope'], d['scope_key'] = s.path, key
                 if d.get('_auto_label'):
                     d['label'] = pname
-    for n in order:
-        nid = node_id(n)
-        if type(n) is Variable:
+    for nid, is_var, s in refs:
+        if is_var:
             G.nodes[nid].pop('_auto_label', None)
             continue
         d = G.nodes[nid]
-        s = n.scope
         d['scope'] = '' if s is None else s.path
         if s is not None:
             d['scope_key'] = keys[s]

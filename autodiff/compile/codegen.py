@@ -12,9 +12,12 @@ is split over the first axis between threads (``lo``, ``hi``).
 from .ir import BOOL, _NP_NAMES
 
 BLOCK = 1024
-# every kernel's decorator; ``cache`` swaps it for IN_MEMORY when no cache folder is usable
-DECORATOR = "@njit(nogil=True, error_model='numpy', cache=True)"
-IN_MEMORY = "@njit(nogil=True, error_model='numpy')"
+# every kernel's decorator; ``cache`` swaps it for IN_MEMORY when no cache folder is usable.
+# no_cfunc_wrapper: the kernels are called from Python only, never through a C function
+# pointer, so Numba need not build (and cache) a C-callable wrapper for each (as the eager
+# kernels: ``kernels._jit.OPTIONS``)
+DECORATOR = "@njit(nogil=True, error_model='numpy', no_cfunc_wrapper=True, cache=True)"
+IN_MEMORY = "@njit(nogil=True, error_model='numpy', no_cfunc_wrapper=True)"
 _INIT = {'sum': 'np.zeros({shape}, np.float64)', 'max': 'np.full({shape}, -np.inf, np.float64)',
          'min': 'np.full({shape}, np.inf, np.float64)'}
 _ACC0 = {'sum': '0.0', 'max': '-np.inf', 'min': 'np.inf'}

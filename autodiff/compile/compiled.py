@@ -19,6 +19,7 @@ sees another branch, the other paths are tried, and if none fits, the function i
 recorded again (that call runs eagerly) and the new path is compiled.
 """
 import inspect
+import threading
 import time
 import warnings
 
@@ -26,13 +27,13 @@ import numpy as _onp
 
 from .. import engine
 from .._state import state
-from ..graph import build_graph
+from ..graph import graph_maker
 from ..errors import GraphError
 from ..ndarray import ndarray, wrap
 from ..ops.core import Offer, Op
 from ..tape import Node, Variable
-from . import lower, opaque, program, trace
-from .graph import mark_recorded_graph, program_graph
+from . import check, lower, opaque, program, tier, trace
+from .graph import RecordedGraph, program_graph
 from .ir import Unsupported
 
 MAX_PATHS = 8
@@ -56,24 +57,88 @@ class Compiled:
         self._entries = {}          # signature -> Fallback or list of Programs (paths)
         self._last = None
         self._signature = None      # inspect.Signature of fn, on the first keyword call
+        self._pending = []          # Programs whose background compile runs (``tier``)
+        self._lock = threading.Lock()   # (adopting them: calls may come from several threads)
         self.__wrapped__ = fn
         self.__name__ = getattr(fn, '__name__', 'compiled')
         self.__doc__ = getattr(fn, '__doc__', None)
 
     # ---- introspection ------------------------------------------------------------------
+    # (what depends on a background compile's verdict waits for it: ``_settled``)
+    def _settled(self):
+        """The last call's entry once its background compile, if one runs, has finished."""
+        e = self._last
+        if isinstance(e, program.Program) and e.pending is not None:
+            e.pending.wait()
+            self._adopt()
+        return self._last
+
     def _program(self):
-        return self._last if isinstance(self._last, program.Program) else None
+        e = self._settled()
+        return e if isinstance(e, program.Program) else None
 
     @property
     def fallback_reason(self):
-        """Why the last call's signature runs eagerly, or None when it ran compiled."""
-        e = self._last
+        """Why the last call's signature runs eagerly, or None when it runs compiled (waits
+        for its background compile to finish)."""
+        e = self._settled()
         return e.reason if isinstance(e, Fallback) else None
 
     @property
     def compiled(self):
-        """Whether the last call's signature runs as a compiled program."""
+        """Whether the last call's signature runs as a compiled program (waits for its
+        background compile to finish: the calls until then ran eagerly)."""
         return self._program() is not None
+
+    @property
+    def tier(self):
+        """How the last call's signature runs now, without waiting: 'compiled', 'compiling'
+        (its background compile runs: calls run eagerly until it has finished), 'eager' (a
+        fallback: ``fallback_reason`` says why), or None before the first call."""
+        e = self._last
+        if e is None:
+            return None
+        if isinstance(e, Fallback):
+            return 'eager'
+        if e.pending is not None and not e.pending.done.is_set():
+            return 'compiling'
+        self._adopt()
+        return 'compiled' if isinstance(self._last, program.Program) else 'eager'
+
+    def wait(self, timeout=None):
+        """Wait until every background compile of this function has finished (at most
+        ``timeout`` seconds; None: as long as it takes) and take their verdicts in; returns
+        whether none is left running.  The next call of a signature whose compile passed
+        runs compiled."""
+        deadline = None if timeout is None else time.perf_counter() + timeout
+        for prog in list(self._pending):
+            job = prog.pending
+            left = None if deadline is None else max(0.0, deadline - time.perf_counter())
+            if job is not None and not job.wait(left):
+                break
+        self._adopt()
+        return not self._pending
+
+    def _adopt(self):
+        """Take in the background compiles that have finished (see ``tier``): a program that
+        passed its check replays from the next call on; one that failed (or raised) is
+        dropped, and a signature left without a path becomes a ``Fallback`` giving why."""
+        with self._lock:
+            for prog in [p for p in self._pending if p.pending.done.is_set()]:
+                self._pending.remove(prog)
+                job, prog.pending = prog.pending, None
+                reason = job.reason
+                paths = self._entries.get(prog.key)
+                prog.graph.mark(None if reason else prog, reason)
+                if reason is None:
+                    continue
+                fb = Fallback(reason, prog.graph)
+                if isinstance(paths, list) and prog in paths:
+                    paths.remove(prog)
+                    if not paths:
+                        self._entries[prog.key] = fb
+                if self._last is prog:
+                    self._last = fb
 
     @property
     def compile_seconds(self):
@@ -106,6 +171,7 @@ class Compiled:
     @property
     def paths(self):
         """Number of control-flow paths compiled for the last call's signature."""
+        self._settled()
         for e in self._entries.values():
             if isinstance(e, list) and self._last in e:
                 return len(e)
@@ -128,12 +194,12 @@ class Compiled:
         lists each loop's nodes (``[]`` when the signature runs eagerly) and
         ``G.graph['fallback_reason']`` says why it does.
         """
-        e = self._last
+        e = self._settled()
         if e is None:
             raise GraphError("nothing recorded yet: call the compiled function first")
         if e.graph is None:
             raise GraphError(f"no graph was recorded for this signature ({e.reason})")
-        return e.graph
+        return e.graph.get()
 
     # ---- calls --------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
@@ -161,6 +227,14 @@ class Compiled:
         entry = self._entries.get(key)
         if entry is None:
             return self._record(key, args, names, mode=mode)
+        if self._pending:
+            self._adopt()
+            entry = self._entries[key]
+            if isinstance(entry, list):
+                waiting = [p for p in entry if p.pending is not None]
+                if waiting:             # the eager tier, until the compile has finished
+                    self._last = waiting[-1]
+                    return self._eager(args, names, mode)
         if isinstance(entry, Fallback):
             self._last = entry
             return self._eager(args, names, mode)
@@ -293,7 +367,7 @@ class Compiled:
                 return self._eager(args, names)
             # only the stand-ins of unmarked arguments: eager mode's result has no history
             raise GraphError(engine.no_history(0, heads[0]))
-        graph = build_graph(heads if many else out)
+        graph = RecordedGraph(graph_maker(heads if many else out))
         reason = _refusal_of(tr)
         low, results, prog = None, [h._data for h in heads], None
         if reason is None:
@@ -322,11 +396,13 @@ class Compiled:
                     before = {id(lf): lf.var.grad._data.copy() for lf in low.leaves if lf.grad}
                 _deliver(bw)
                 if low is not None:
-                    prog, reason = _build(low, low.grads, tr.call_args, results, before, rng)
+                    prog, reason = _build(low, low.grads, tr.call_args, results, before, rng,
+                                          background=tier.enabled())
         if not done:
             engine.backward(heads)
         value = tuple(wrap(r) for r in results) if many else wrap(results[0])
-        mark_recorded_graph(graph, prog, reason)
+        if prog is None or prog.pending is None:     # (else marked when it is adopted)
+            graph.mark(prog, reason)
         self._keep(key, paths, prog, reason, graph)
         return value
 
@@ -338,11 +414,14 @@ class Compiled:
             if not paths:
                 self._entries[key] = entry
             return
-        prog.graph = graph
+        prog.graph, prog.key = graph, key
         if paths is None:
             paths = self._entries[key] = []
         paths.append(prog)
         self._last = prog
+        if prog.pending is not None:
+            with self._lock:
+                self._pending.append(prog)
 
     def _record_mode(self, key, args, names, paths, mode):
         """``_record`` for forward-only calls and calls inside ``record()``."""
@@ -356,7 +435,8 @@ class Compiled:
             raise TypeError(f"compile: the function must return an autodiff array or a tuple "
                             f"of them, got {type(out).__name__}")
         taped = [h for h in heads if h._node is not None]
-        graph = build_graph(heads if many else out, from_caller=False) if taped else None
+        graph = (RecordedGraph(graph_maker(heads if many else out, from_caller=False))
+                 if taped else None)
         reason = _refusal_of(tr)
         progs = None
         if reason is None:
@@ -368,7 +448,7 @@ class Compiled:
         if progs is not None and isinstance(progs, str):
             reason, progs = progs, None
         if graph is not None:
-            mark_recorded_graph(graph, progs, reason)
+            graph.mark(progs, reason)
         if mode == 'forward':
             value = tuple(wrap(r) for r in results) if many else wrap(results[0])
         elif progs is not None:
@@ -475,12 +555,12 @@ def _build_mode(name, tr, heads, mode, rng=None):
     if grads is program.GUARD_FAILED:
         return "not compiled: the program did not replay its own recording"
     eager = {a._node: g._data for a, g in zip(bw.marked, bw.grads)}
-    noise = _rounding_noise(results)
+    noise = check.rounding_noise(results)
     for lf, g in zip(prog.grad_leaves, grads):
         e = eager.get(lf.var)
         if e is None:
             e = _onp.zeros(lf.var.shape, lf.var.dtype)
-        if (g is None and e.any()) or (g is not None and not _close(g, e, noise)):
+        if (g is None and e.any()) or (g is not None and not check.close(g, e, noise)):
             return "not compiled: the compiled gradient disagreed with eager mode"
     prog.op = Op(f"compiled:{name}", _compiled_rule, into=True)
     prog.first_saved = saved
@@ -499,7 +579,7 @@ def _quiet_backward(prog, saved, head_grads):
 
 def _same(got, results):
     """Whether a program's heads equal the eager results (shape, and up to rounding)."""
-    return all(g.shape == r.shape and _close(g, r) for g, r in zip(got, results))
+    return all(g.shape == r.shape and check.close(g, r) for g, r in zip(got, results))
 
 
 def _quiet_run(prog, args):
@@ -625,8 +705,10 @@ def _traced_node(name, tr, heads, args, many):
     return tuple(outs) if many else outs[0]
 
 
-def _build(low, grads, call_args, results, before, rng=None):
-    """Compile and check the program once against the eager results of the recording call.
+def _build(low, grads, call_args, results, before, rng=None, background=False):
+    """Build the program and check it once against the eager results of the recording call
+    (``check``): now, or on a thread of its own (``tier``) when ``background`` and the
+    program allows it (the program then carries its ``pending`` job).
 
     Returns (Program, None), or (None, reason) when it disagrees with eager mode (a safety
     net: a fallback is slower, never wrong).
@@ -636,64 +718,22 @@ def _build(low, grads, call_args, results, before, rng=None):
         prog = program.build(low, grads)
     except Unsupported as err:
         return None, f"not compiled: {err}"
-    # check on scratch gradient buffers: zeros, so 'add' and 'write' give the contribution
-    saved = []
-    for lf in low.leaves:
-        if lf.grad:
-            saved.append(lf.var.grad)
-            lf.var.grad = wrap(_onp.zeros(lf.var.grad.shape, lf.var.grad.dtype))
-    scratch = [lf.var.grad for lf in low.leaves if lf.grad]
+    eager = []                 # each marked input's contribution of the recording call
+    for lf in prog.grad_leaves:
+        g = lf.var.grad._data
+        if lf.req == 'add' or not lf.reached:     # (unreached: eager mode kept it)
+            g = g - before[id(lf)]
+        eager.append(g)
+    background = background and not tier.needs_foreground(prog)
+    chk = check.snapshot(prog, call_args, results, eager, rng if not background else None,
+                         copy=background)
+    if background:
+        prog.pending = tier.Pending(prog, chk, t0)
+        return prog, None
     from numba.core.errors import NumbaIRAssumptionWarning  # (here: no Numba at import)
-    try:
-        with warnings.catch_warnings():
-            # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
-            warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
-            with opaque.replay_draws(rng, write_state=False):  # (the recording's draws)
-                got = prog.run(list(call_args))  # compiles (or loads from the disk cache) here
-    finally:
-        k = 0
-        for lf in low.leaves:
-            if lf.grad:
-                lf.var.grad = saved[k]
-                k += 1
+    with warnings.catch_warnings():
+        # Numba's pedantic SSA check warns about the inlined float32 tanh; harmless
+        warnings.simplefilter('ignore', NumbaIRAssumptionWarning)
+        reason = check.check_run(prog, chk)   # compiles (or loads from the disk cache) here
     prog.compile_seconds = time.perf_counter() - t0
-    if got is program.GUARD_FAILED or got is program.STALE:
-        return None, "not compiled: the program did not replay its own recording"
-    for g, r in zip(got, results):
-        if g.shape != r.shape or not _close(g, r):
-            return None, "not compiled: the compiled program disagreed with eager mode"
-    noise = _rounding_noise(results)
-    k = 0
-    for lf in low.leaves:
-        if lf.grad:
-            eager = lf.var.grad._data
-            if lf.req == 'add' or not lf.reached:     # (unreached: eager mode kept it)
-                eager = eager - before[id(lf)]
-            if not _close(scratch[k]._data, eager, noise):
-                return None, "not compiled: the compiled gradient disagreed with eager mode"
-            k += 1
-    return prog, None
-
-
-def _close(got, want, noise=0.0):
-    """``got`` equals ``want`` up to rounding: relative to ``want``'s largest finite value, and
-    within ``noise`` (absolute) where the true value is zero and both hold rounding residue."""
-    tol = 1e-4 if want.dtype == _onp.float32 else 1e-9
-    fin = _onp.isfinite(want)
-    scale = float(_onp.max(_onp.abs(want[fin]))) if fin.any() else 0.0
-    return bool(_onp.allclose(got, want, rtol=tol, atol=max(tol * scale, noise),
-                              equal_nan=True))
-
-
-def _rounding_noise(results):
-    """The rounding residue a gradient can hold where its true value is zero: a few ulps of
-    the results' magnitude, at least of 1 (e.g. ``softmax(a).sum(axis=-1)``, whose gradient
-    is zero in exact arithmetic, gives eager and compiled gradients of different ~1e-8
-    residues in float32)."""
-    noise = 0.0
-    for r in results:
-        fin = r[_onp.isfinite(r)] if r.dtype.kind == 'f' else None
-        if fin is not None and fin.size:
-            noise = max(noise, 16 * float(_onp.finfo(r.dtype).eps) *
-                        max(1.0, float(_onp.max(_onp.abs(fin)))))
-    return noise
+    return (None, reason) if reason else (prog, None)

@@ -27,6 +27,31 @@ def _steps(prog):
     return step_of, loop_no
 
 
+class RecordedGraph:
+    """The recorded tape's graph of one path (``Compiled.graph()``): read at the recording
+    call (``autodiff.graph.graph_maker``), made into a DiGraph and marked
+    (``mark_recorded_graph``) when first asked for, so a compiled function whose graph is
+    never drawn does not import networkx."""
+    __slots__ = ('_make', '_graph', '_marks')
+
+    def __init__(self, make):
+        self._make, self._graph, self._marks = make, None, (None, None)
+
+    def mark(self, prog, reason):
+        """Mark it with the steps of ``prog`` (None: a fallback, for ``reason``)."""
+        self._marks = (prog, reason)
+        if self._graph is not None:
+            mark_recorded_graph(self._graph, prog, reason)
+
+    def get(self):
+        """The DiGraph (made at the first call)."""
+        if self._graph is None:
+            g = self._make()
+            mark_recorded_graph(g, *self._marks)
+            self._graph, self._make = g, None
+        return self._graph
+
+
 def mark_recorded_graph(graph, prog, reason):
     """Mark each op node of the recorded ``graph`` with the step computing its first value
     (``compiled_step``, and ``fused_group`` numbered as the drawing meets the loops)."""

@@ -36,12 +36,20 @@ class Program:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.pending = None        # its background compile and check (``tier.Pending``)
 
     # ---- replay -------------------------------------------------------------------------
-    def run(self, args):
-        """Head arrays (NumPy), GUARD_FAILED or STALE; fills the marked inputs' gradients."""
+    def run(self, args, feed=None, grads=None):
+        """Head arrays (NumPy), GUARD_FAILED or STALE; fills the marked inputs' gradients.
+
+        ``feed`` (one C-contiguous array per entry of ``inputs``) and ``grads`` (one
+        gradient buffer per entry of ``grad_leaves``) replace what the arguments, the
+        closed-over arrays and their ``.grad`` hold: a check run on copies (``tier``)."""
         env = self.env0[:]
-        for slot, lf, shape, dtype in self.inputs:
+        if feed is not None:
+            for (slot, _, _, _), d in zip(self.inputs, feed):
+                env[slot] = d
+        for slot, lf, shape, dtype in (self.inputs if feed is None else ()):
             if lf.pos is not None:       # an argument (the signature fixed shape and dtype)
                 d = args[lf.pos]._data
             else:                        # a closed-over array: re-read, guarded
@@ -63,10 +71,11 @@ class Program:
                         return GUARD_FAILED
                 heads = [env[s].copy() for s in self.head_slots]
             return heads, [env[s] for s in self.saved_slots]
-        grads = []
-        for lf in self.grad_leaves:
-            a = args[lf.pos] if lf.pos is not None else lf.obj
-            grads.append(a._node.grad._data)
+        if grads is None:
+            grads = []
+            for lf in self.grad_leaves:
+                a = args[lf.pos] if lf.pos is not None else lf.obj
+                grads.append(a._node.grad._data)
         for slot, k in self.direct:
             g = grads[k]
             if not g.flags.c_contiguous:

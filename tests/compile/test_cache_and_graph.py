@@ -73,6 +73,40 @@ def test_graph_marks_the_fused_ops():
     assert all('fused_group' not in d for n, d in G.nodes(data=True) if d['kind'] != 'op')
 
 
+def test_graph_is_the_recording_calls_even_when_asked_for_after_the_inputs_changed():
+    # (the graph is made when first asked for, from what the recording call read)
+    cf = autograd.compile(lambda x, y: (np.exp(x * 2.0) * y).sum())
+    x, y = marked([0.5, 1.0, 1.5]), marked([2.0, 2.0, 2.0])
+    cf(x, y)
+    x[...] = -1.0
+    y.grad[...] = 5.0
+    G = cf.graph()
+    values = sorted(d['value'].tolist() for _, d in G.nodes(data=True) if d['kind'] == 'variable')
+    assert values == [[0.5, 1.0, 1.5], [2.0, 2.0, 2.0]]
+    (head,) = G.graph['heads']
+    onp.testing.assert_allclose(G.nodes[head]['value'], (onp.exp([1.0, 2.0, 3.0]) * 2).sum(),
+                                rtol=1e-6)
+
+
+_NO_NETWORKX = r"""
+import sys
+import numpy as onp
+from autodiff import np, autograd
+f = autograd.compile(lambda b: (np.tanh(b) * b).sum())
+b = np.array(onp.linspace(-1, 1, 5)); b.attach_grad()
+f(b); f(b)
+assert 'networkx' not in sys.modules, "a compiled call imported networkx"
+assert f.graph().number_of_nodes() > 0 and 'networkx' in sys.modules
+"""
+
+
+def test_a_compiled_call_imports_networkx_only_when_its_graph_is_asked_for(tmp_path):
+    env = dict(os.environ, AUTODIFF_COMPILE_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, '-c', _NO_NETWORKX], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+
+
 def test_graph_of_a_fallback_has_no_fused_group():
     cf = autograd.compile(lambda x: np.prod(x, axis=0).sum())
     cf(marked(onp.ones((2, 2))))
