@@ -13,7 +13,7 @@ def fixed_input(shape, seed=0):
 
 def seeded_param(key, shape):
     """A value for parameter ``key`` (its structural key, ``features.0.weight``) of
-    ``shape``: He-scaled normal weights, gamma and running_var in [0.5, 1.5), beta,
+    ``shape``: He-scaled uniform weights (in +-sqrt(6 / fan_in)), gamma and running_var in [0.5, 1.5), beta,
     biases and running_mean in [-0.2, 0.2).  Seeded by the key's CRC-32."""
     rs = onp.random.RandomState(zlib.crc32(key.encode()))
     shape = tuple(shape)
@@ -23,5 +23,5 @@ def seeded_param(key, shape):
         v = rs.uniform(-0.2, 0.2, shape)
     else:
         fan_in = int(onp.prod(shape[1:]))
-        v = rs.normal(0.0, (2.0 / fan_in) ** 0.5, shape)
+        v = rs.uniform(-1.0, 1.0, shape) * (6.0 / fan_in) ** 0.5
     return v.astype(onp.float32)
