@@ -5,8 +5,9 @@ the ``mxnet==1.9.1`` wheel in a side environment, after ``npx.set_np()``, as the
 (no leading underscore) names of each namespace: ``dir(mxnet.np)`` without submodules,
 ``dir(mxnet.np.linalg)``, ``dir(mxnet.np.random)``, ``dir(mxnet.npx)`` without submodules,
 the methods and properties of ``mxnet.np.ndarray`` (plus ``__format__``, ``__array__`` and
-``__dlpack__``), the Gluon namespaces, and the classes of ``optimizer``, ``init``,
-``lr_scheduler`` and ``metric``.
+``__dlpack__``), the Gluon namespaces (``gluon.model_zoo.vision`` and ``gluon.model_zoo.model_store``
+included), the classes of ``optimizer``, ``init``, ``lr_scheduler`` and ``metric``, and
+``dir(mxnet.util)`` without submodules.
 
 A name counts as implemented when autodiff's namespace has an attribute of that name.
 Names that make no sense here (GPU and C-API internals, Python 2 helpers, imports that leak
@@ -40,6 +41,9 @@ TARGETS = {
     'init': 'autodiff.init',
     'lr_scheduler': 'autodiff.lr_scheduler',
     'metric': 'autodiff.metric',
+    'gluon.model_zoo.vision': 'autodiff.gluon.model_zoo.vision',
+    'gluon.model_zoo.model_store': 'autodiff.gluon.model_zoo.model_store',
+    'util': 'autodiff.util',
 }
 
 _GPU = "GPU internals: this library runs on the CPU only"
@@ -65,6 +69,14 @@ LEFT_OUT = {
     ('metric', 'Caffe'): "MXNet's legacy plugin metric for Caffe",
     ('optimizer', 'Test'): "MXNet's optimizer used only by its own unit tests",
     ('ndarray', 'handle'): _CAPI + " (the array's NDArrayHandle pointer)",
+    ('gluon.model_zoo.model_store', 'check_sha1'): _LEAK + " (gluon.utils' helper)",
+    ('gluon.model_zoo.model_store', 'download'): _LEAK + " (gluon.utils' helper; "
+                                                 "there is no network here)",
+    ('gluon.model_zoo.model_store', 'replace_file'): _LEAK + " (gluon.utils' helper)",
+    ('util', 'c_str'): _CAPI + " (a ctypes string for the C library)",
+    ('util', 'py_str'): _CAPI + " (decodes the C library's strings)",
+    ('util', 'check_call'): _CAPI,
+    ('util', 'get_cuda_compute_capability'): _GPU,
 }
 
 

@@ -1,13 +1,19 @@
 """Parameter files: ``{name: array}`` saved as a NumPy ``.npz`` archive.
 
-The format (this library's choice; MXNet's own binary NDArray format is not readable here)
-is an uncompressed zip of ``.npy`` files, one per name, exactly what ``numpy.savez``
-writes, so ``numpy.load(path)`` reads it too.  The file is written at the path given,
-whatever its extension (``net.params`` stays ``net.params``).
+The format written (this library's choice) is an uncompressed zip of ``.npy`` files, one
+per name, exactly what ``numpy.savez`` writes, so ``numpy.load(path)`` reads it too.  The
+file is written at the path given, whatever its extension (``net.params`` stays
+``net.params``).  Reading also takes MXNet's binary NDArray format (what MXNet 1.9.1's
+``save_parameters``, ``export`` and the model zoo's pretrained files hold: a named array
+list, ``autodiff.serialize``), told apart by its first bytes.
 """
+import io
+import struct
+
 import numpy as _onp
 
 from ..ndarray import ndarray
+from .. import serialize
 
 
 def save_arrays(filename, arrays):
@@ -19,12 +25,19 @@ def save_arrays(filename, arrays):
 
 
 def load_arrays(filename):
-    """Read ``{name: numpy array}`` back from a file written by ``save_arrays``."""
+    """Read ``{name: numpy array}`` back from a file written by ``save_arrays`` or by
+    MXNet (its binary format of named arrays)."""
+    with open(filename, 'rb') as f:
+        buf = f.read()
+    if len(buf) >= 8 and struct.unpack_from('<Q', buf)[0] == serialize.LIST_MAGIC:
+        loaded = serialize.decode(buf, filename)
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{filename!r} is an MXNet NDArray file of {len(loaded)} arrays "
+                             "without names; a parameter file names each array")
+        return {k: v._data for k, v in loaded.items()}
     try:
-        with _onp.load(filename, allow_pickle=False) as z:
+        with _onp.load(io.BytesIO(buf), allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
-    except FileNotFoundError:
-        raise
     except Exception as err:
         raise ValueError(f"{filename!r} is not a parameter file written by autodiff "
                          f"(a NumPy .npz archive): {err}") from None

@@ -432,7 +432,7 @@ def test_conv_deferred_weight_shape_and_bad_rank():
     assert c.weight.shape == (6, -1, 3, 3)
     c.infer_shape(np.ones((1, 4, 5, 5)))
     assert c.weight.shape == (6, 2, 3, 3)
-    with pytest.raises(ShapeError, match="conv2d0: expected a 4-d input"):
+    with pytest.raises(ShapeError, match="conv0: expected a 4-d input"):
         c.infer_shape(np.ones((4, 5, 5)))
 
 

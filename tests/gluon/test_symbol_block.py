@@ -159,7 +159,7 @@ def test_bad_inputs_and_missing_parameters_are_clear_errors(exported):
     with pytest.raises(ValueError, match="input 'x' is not a variable"):
         SymbolBlock.imports(sym_file, ['x'], param_file)
     sb = SymbolBlock.imports(sym_file, ['data'])
-    with pytest.raises(RuntimeError, match="parameter 'conv2d0_weight' has no value"):
+    with pytest.raises(RuntimeError, match="parameter 'conv0_weight' has no value"):
         sb(x)
     with pytest.raises(TypeError, match='expected 1 inputs'):
         SymbolBlock.imports(sym_file, ['data'], param_file)(x, x)

@@ -246,7 +246,7 @@ def test_gluon_notebook_draws_the_network_per_block(ran):
     svgs = sorted(out.glob('*.svg'))
     assert len(svgs) == 2
     depth1, depth2 = (p.read_text() for p in svgs)
-    for label in ('conv2d0 : Conv2D', 'pool0 : MaxPool2D', 'dense1 : Dense',
+    for label in ('conv0 : Conv2D', 'pool0 : MaxPool2D', 'dense1 : Dense',
                   'hybridsequential0 : HybridSequential'):
         assert label in depth1 and label in depth2
     for count in ('160 params', '4,640 params', '8,256 params', '650 params'):

@@ -37,6 +37,9 @@ def _op(name):
 class _Conv(HybridBlock):
     """Shared machinery of the convolutions (``transpose`` for the deconvolutions)."""
 
+    def _alias(self):
+        return 'conv'      # MXNet's name hint: conv0, conv1... (not conv2d0)
+
     def __init__(self, ndim, channels, kernel_size, strides, padding, dilation, groups, layout,
                  in_channels, activation, use_bias, weight_initializer, bias_initializer,
                  transpose=False, output_padding=0, **kwargs):
