@@ -3,9 +3,9 @@ with OpenCV inside libmxnet).
 
 PNG, BMP and other lossless formats decode to the same pixels as MXNet's; JPEG goes through
 Pillow's libjpeg, whose IDCT and chroma upsampling may differ from OpenCV's by a few levels.
-``flag=0`` gives one gray channel: Pillow's ``L`` conversion (``(299 R + 587 G + 114 B) /
-1000``) where OpenCV uses ``0.299 R + 0.587 G + 0.114 B`` in 14-bit fixed point; the two can
-differ by 1.
+``flag=0`` gives one gray channel as OpenCV's decoders make it: a JPEG's luma plane as
+libjpeg decodes it (Pillow's ``draft('L')``), an RGB PNG through libpng's
+``rgb_to_gray`` (``(9797 R + 19234 G + 3737 B) >> 15``), anything else Pillow's ``L``.
 """
 import io
 import os
@@ -44,13 +44,26 @@ def decode_array(buf, flag=1, to_rgb=True, what='image'):
         raise ValueError(f"cannot decode {what}: the buffer is empty")
     try:
         img = Image.open(io.BytesIO(data))
-        img = img.convert('RGB' if flag else 'L')
+        if flag:
+            a = _onp.asarray(img.convert('RGB'), dtype=_onp.uint8)
+        else:
+            a = _gray(img)
     except Exception as e:          # Pillow raises several types for bad data
         raise ValueError(f"cannot decode {what}: {e}") from e
-    a = _onp.asarray(img, dtype=_onp.uint8)
     if not flag:
         return a[:, :, None]
     return a if to_rgb else _onp.ascontiguousarray(a[:, :, ::-1])
+
+
+def _gray(img):
+    """One gray plane as OpenCV's ``IMREAD_GRAYSCALE`` (see the module docstring)."""
+    if img.format == 'JPEG':
+        img.draft('L', img.size)
+    elif img.format == 'PNG' and img.mode in ('RGB', 'RGBA'):
+        rgb = _onp.asarray(img.convert('RGB'), dtype=_onp.int64)
+        return ((9797 * rgb[..., 0] + 19234 * rgb[..., 1] + 3737 * rgb[..., 2]) >> 15
+                ).astype(_onp.uint8)
+    return _onp.asarray(img.convert('L'), dtype=_onp.uint8)
 
 
 def _out(a, out):

@@ -51,8 +51,7 @@ def _lanczos(x):
     total = _onp.zeros(len(x), _onp.float32)
     for k in range(8):                      # (float sum in tap order, as OpenCV's)
         total = total + coef[:, k]
-    with _onp.errstate(divide='ignore'):
-        coef = coef * (_onp.float32(1) / total)[:, None]
+    coef = coef * (_onp.float32(1) / _onp.where(tiny, _onp.float32(1), total))[:, None]
     coef[tiny] = 0
     coef[tiny, 3] = 1
     return coef

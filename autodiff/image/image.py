@@ -132,13 +132,16 @@ def scale_down(src_size, size):
 
 def copyMakeBorder(src, top, bot, left, right, type=0, value=0.0, values=()):
     """Pad the HWC image with ``top``/``bot`` rows and ``left``/``right`` columns, as
-    OpenCV's ``copyMakeBorder``: ``type`` 0 constant (``values`` per channel, or
-    ``value``), 1 reflect, 2 reflect-101, 3 replicate, 4 wrap."""
+    OpenCV's ``copyMakeBorder`` with OpenCV's border codes (what MXNet 1.9.1 computes;
+    its docstring lists them in another order): ``type`` 0 constant (``values`` per
+    channel, or ``value``), 1 replicate ``aaa|abc``, 2 reflect ``cba|abc``, 3 wrap
+    ``abc|abc``, 4 reflect-101 ``cb|abc``.  (MXNet 1.9.1 raises TypeError for numpy-mode
+    arrays here, a legacy operator; this one takes them.)"""
     a = _image(src, 'copyMakeBorder')
     pads = ((top, bot), (left, right), (0, 0))
     if min(top, bot, left, right) < 0:
         raise ValueError(f"copyMakeBorder: margins must be >= 0, got {(top, bot, left, right)}")
-    modes = {1: 'symmetric', 2: 'reflect', 3: 'edge', 4: 'wrap'}
+    modes = {1: 'edge', 2: 'symmetric', 3: 'wrap', 4: 'reflect'}
     if type == 0:
         fill = _onp.broadcast_to(_onp.asarray(values if len(values) else [value],
                                               dtype=_onp.float64), (a.shape[2],))
