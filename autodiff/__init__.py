@@ -2,8 +2,9 @@
 
     from autodiff import np, npx, autograd
     import autodiff as mx          # mx.gluon, mx.init, mx.optimizer, mx.lr_scheduler,
-                                   # mx.metric, mx.nd, mx.test_utils, mx.util — imported on first
-                                   # use; mx.np, mx.npx, mx.autograd, mx.random, mx.cpu()
+                                   # mx.metric, mx.nd, mx.test_utils, mx.util, mx.image, mx.io —
+                                   # imported on first use; mx.np, mx.npx, mx.autograd,
+                                   # mx.random, mx.cpu()
 
 ``autodiff.numpy`` and ``autodiff.numpy_extension`` are ``np`` and ``npx`` under MXNet's
 module names (``import autodiff.numpy``, ``import autodiff.numpy.random`` work, as
@@ -26,7 +27,7 @@ __version__ = '0.1.0'
 _LAZY_MODULES = {'gluon': '.gluon', 'init': '.init', 'initializer': '.init',
                  'optimizer': '.optimizer', 'lr_scheduler': '.lr_scheduler',
                  'metric': '.metric', 'nd': '.nd', 'test_utils': '.test_utils',
-                 'util': '.util'}
+                 'util': '.util', 'image': '.image', 'img': '.image', 'io': '.io'}
 
 # MXNet's module names of np and npx (mxnet.numpy, mxnet.numpy_extension) and their submodules
 numpy, numpy_extension = np, npx

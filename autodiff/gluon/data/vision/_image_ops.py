@@ -14,13 +14,11 @@ import math
 
 import numpy as _onp
 
+from ....image.image import EIGVAL as _EIGVAL, EIGVEC as _EIGVEC  # AlexNet's PCA basis
+
 __all__ = ['brightness', 'contrast', 'saturation', 'hue', 'lighting', 'rotate', 'saturate']
 
 _GRAY = _onp.array([0.299, 0.587, 0.114])
-_EIGVAL = _onp.array([55.46, 4.794, 1.148])
-_EIGVEC = _onp.array([[-0.5675, 0.7192, 0.4009],
-                      [-0.5808, -0.0045, -0.8140],
-                      [-0.5836, -0.6948, 0.4203]])
 
 
 def _rgb(a, who):

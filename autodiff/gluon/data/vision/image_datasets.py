@@ -5,13 +5,11 @@ Images come out as uint8 HWC arrays: RGB ``(H, W, 3)`` with ``flag=1``, grayscal
 ``(H, W, 1)`` with ``flag=0``.  ``transform(image, label)`` is applied on access when
 given.
 """
-import io
 import os
 import warnings
 
-import numpy as _onp
-
 from .... import np
+from ....image._codec import decode_array
 from ..dataset import Dataset, RecordFileDataset
 from ..recordio import unpack
 
@@ -20,19 +18,8 @@ __all__ = ['ImageRecordDataset', 'ImageFolderDataset', 'imdecode']
 
 def imdecode(buf, flag=1, what='image'):
     """Decode encoded image bytes (JPEG, PNG, ...) to a uint8 HWC array (see the module
-    docstring for ``flag``)."""
-    try:
-        from PIL import Image
-    except ImportError as e:
-        raise ImportError("decoding images needs Pillow (pip install pillow), which is not "
-                          "installed") from e
-    try:
-        img = Image.open(io.BytesIO(buf))
-        img = img.convert('RGB' if flag else 'L')
-    except Exception as e:          # Pillow raises several types for bad data
-        raise ValueError(f"cannot decode {what}: {e}") from e
-    a = _onp.asarray(img, dtype=_onp.uint8)
-    return np.array(a if flag else a[:, :, None], dtype='uint8')
+    docstring for ``flag``; the decoding is ``autodiff.image``'s)."""
+    return np.array(decode_array(buf, flag, what=what), dtype='uint8')
 
 
 class ImageRecordDataset(RecordFileDataset):

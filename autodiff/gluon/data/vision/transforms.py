@@ -2,8 +2,8 @@
 
 Images are HWC arrays (``(H, W, C)`` or a batch ``(N, H, W, C)``) until ``ToTensor`` makes
 them CHW float32 in [0, 1].  Sizes are ``(width, height)`` as in MXNet.  Resizing is
-bilinear with OpenCV's pixel-centre convention (``INTER_LINEAR``, no antialiasing);
-integer images are rounded back to their dtype.  Random transforms draw from NumPy's
+OpenCV's ``INTER_LINEAR`` (``autodiff.image._resize``: uint8 images in OpenCV's fixed
+point, as MXNet's; no antialiasing).  Random transforms draw from NumPy's
 global generator (MXNet uses its own; seed with ``numpy.random.seed``).  The colour
 transforms' and ``Rotate``'s arithmetic is in ``_image_ops`` (formulas there).
 """
@@ -17,6 +17,7 @@ from ...block import Block
 from ...hybrid import HybridBlock  # noqa: F401  (MXNet's transforms module exports it)
 from ...nn.basic_layers import Sequential, HybridSequential  # noqa: F401
 from . import _image_ops as _ops
+from ....image import _resize
 
 __all__ = ['Compose', 'Cast', 'ToTensor', 'Normalize', 'Resize', 'CenterCrop',
            'RandomResizedCrop', 'RandomFlipLeftRight', 'RandomFlipTopBottom', 'resize',
@@ -37,39 +38,20 @@ def _axes_hw(a):
     raise ValueError(f"expected an HWC image or an NHWC batch, got shape {a.shape}")
 
 
-def _coords(dst, src):
-    """Source positions, lower indices and weights of OpenCV's bilinear resampling."""
-    pos = (_onp.arange(dst, dtype=_onp.float64) + 0.5) * (src / dst) - 0.5
-    pos = _onp.clip(pos, 0, src - 1)
-    lo = _onp.floor(pos).astype(_onp.int64)
-    hi = _onp.minimum(lo + 1, src - 1)
-    return lo, hi, pos - lo
-
-
 def resize(img, size):
-    """Bilinear resize of an HWC (or NHWC) array to ``size = (width, height)``."""
+    """Bilinear resize of an HWC (or NHWC) array to ``size = (width, height)``, as
+    OpenCV's ``INTER_LINEAR`` (``autodiff.image``'s resampler: uint8 bit-exact with MXNet)."""
     a = _plain(img)
-    ha, wa = _axes_hw(a)
+    ha, _wa = _axes_hw(a)
     w, h = size
     if w <= 0 or h <= 0:
         raise ValueError(f"resize: size must be positive, got {size}")
-    f = a.astype(_onp.float64)
-    y0, y1, wy = _coords(h, a.shape[ha])
-    x0, x1, wx = _coords(w, a.shape[wa])
-    shape_y = [1] * a.ndim
-    shape_y[ha] = h
-    shape_x = [1] * a.ndim
-    shape_x[wa] = w
-    top = _onp.take(f, y0, axis=ha)
-    bottom = _onp.take(f, y1, axis=ha)
-    rows = top + (bottom - top) * wy.reshape(shape_y)
-    left = _onp.take(rows, x0, axis=wa)
-    right = _onp.take(rows, x1, axis=wa)
-    out = left + (right - left) * wx.reshape(shape_x)
-    if a.dtype.kind in 'ui':
-        info = _onp.iinfo(a.dtype)
-        out = _onp.clip(_onp.rint(out), info.min, info.max)
-    return np.array(out.astype(a.dtype), dtype=a.dtype)
+    if a.ndim == 4:
+        out = _onp.stack([_resize.resize(x, w, h, 1) for x in a]) if len(a) else \
+            _onp.zeros((0, h, w, a.shape[3]), a.dtype)
+    else:
+        out = _resize.resize(a, w, h, 1)
+    return np.array(out, dtype=a.dtype)
 
 
 def _crop(a, x0, y0, w, h):
