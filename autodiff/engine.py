@@ -55,6 +55,7 @@ from . import versions as _versions
 from .ops import binary as _binary
 from .ops import methods as _methods  # noqa: F401  (attaches ndarray's operators and methods)
 from .ops.shape import copy as _copy
+from . import scalar_pass as _scalar_pass
 from .anomaly import check_backward
 
 _NO_HISTORY = ("cannot differentiate: this array has no recorded history. Call "
@@ -205,13 +206,23 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True,
         _gc.disable()
     try:
         deps = _collect(heads)
-        grads = {}
-        # a leaf with grad_req 'write' may get its contributions summed straight into .grad
-        into_leaves = wanted is None and not create_graph
-        for h, g in zip(heads, hgs):
-            _accumulate(grads, h._node, h._idx, g)
-        _pass(deps, grads, [n for n in grads if deps[n] == 0], wanted, retain_graph,
-              into_leaves, st.anomaly, rule_of, hgs)
+        leaves = None
+        if not create_graph and not retain_graph and rule_of is None and st.tracer is None \
+                and not st.anomaly and not hgs[0]._data.shape:
+            # a graph of 0-d arrays: the whole pass in one kernel when every node is of its
+            # case (scalar_pass.py), else None and the pass below
+            leaves = _scalar_pass.run(deps, heads, hgs)
+        if leaves is not None:
+            for var, d in leaves:
+                _deliver(var, wrap(d) if d is not None else None, wanted)
+        else:
+            grads = {}
+            # a leaf with grad_req 'write' may get its contributions summed straight into .grad
+            into_leaves = wanted is None and not create_graph
+            for h, g in zip(heads, hgs):
+                _accumulate(grads, h._node, h._idx, g)
+            _pass(deps, grads, [n for n in grads if deps[n] == 0], wanted, retain_graph,
+                  into_leaves, st.anomaly, rule_of, hgs)
         out = _results(variables, wanted, create_graph, hgs) if wanted is not None else None
     finally:
         st.recording, st.training, st.views = prev

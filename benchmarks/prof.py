@@ -17,9 +17,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks.workloads import w1_chain, w2_elementwise, w3_mlp  # noqa: E402
+from benchmarks.workloads import w1_chain, w2_elementwise, w3_mlp, w10_hvp, w10b_third  # noqa: E402
 
-WORKLOADS = {m.ID: m for m in (w1_chain, w2_elementwise, w3_mlp)}
+WORKLOADS = {m.ID: m for m in (w1_chain, w2_elementwise, w3_mlp, w10_hvp, w10b_third)}
 
 
 def make_step(wid, impl="autodiff"):
@@ -63,14 +63,14 @@ def pyinstrument_text(step, calls):
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks.prof", description=__doc__.splitlines()[0])
-    p.add_argument("workloads", nargs="*", default=["W1", "W2"], help="W1, W2 and/or W3")
+    p.add_argument("workloads", nargs="*", default=["W1", "W2"], help="W1, W2, W3, W10 and/or W10b")
     p.add_argument("--impl", default="autodiff", help="implementation to profile (default autodiff)")
     p.add_argument("--top", type=int, default=15)
     p.add_argument("--seconds", type=float, default=3.0, help="roughly how long to profile each")
     p.add_argument("--pyinstrument", action="store_true")
     args = p.parse_args(argv)
     for wid in args.workloads:
-        wid = wid.upper()
+        wid = {w.upper(): w for w in WORKLOADS}.get(wid.upper(), wid)
         step = make_step(wid, args.impl)
         calls = calls_for(step, args.seconds)
         print(f"== {wid} ({WORKLOADS[wid].TITLE}): {args.impl}, {calls} steps profiled")

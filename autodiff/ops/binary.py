@@ -53,9 +53,10 @@ def _power_vjp(g, ans, a, b, n):
 
 
 # ---- arithmetic ----------------------------------------------------------------------------
-add = binary('add', 'a + b', lambda g, ans, a, b, n: (g, g), commutative=True)
+add = binary('add', 'a + b', lambda g, ans, a, b, n: (g, g), commutative=True,
+             vjp_exprs=('g', 'g'), fuse=False)
 subtract = binary('subtract', 'a - b', lambda g, ans, a, b, n: (g, -g if n[1] else None),
-                  bools=_BOOL_SUBTRACT)
+                  bools=_BOOL_SUBTRACT, vjp_exprs=('g', '-g'), fuse=False)
 multiply = binary('multiply', 'a * b',
                   lambda g, ans, a, b, n: (g * b if n[0] else None, g * a if n[1] else None),
                   commutative=True, vjp_exprs=('g * b', 'g * a'))

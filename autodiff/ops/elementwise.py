@@ -263,7 +263,7 @@ def _c_order(d):
 
 # ---- unary rows ----------------------------------------------------------------------------
 def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
-          differentiable=True):
+          differentiable=True, vjp_expr=None):
     """Declare a unary op; returns its public function ``f(x)``.
 
     ``vjp(g, ans, x)``: the gradient toward ``x`` from the upstream gradient ``g``, the
@@ -272,9 +272,13 @@ def unary(name, expr, vjp, ints=None, doc=None, floats=None, bools='int64',
     bool input of an integer-keeping op becomes ('int64', as MXNet's ``-bool_array``, or
     'keep').  ``floats``: an error message for float inputs (integer-only ops).
     ``differentiable=False``: never recorded (a backward through it gives zero gradients).
+    ``vjp_expr``: ``vjp`` as a scalar expression over ``g``, ``x`` (and ``ans``), the same
+    arithmetic in the same order (``autodiff/scalar_pass.py`` runs unrecorded backward
+    passes over graphs of 0-d arrays with it).
     """
     int_expr = None if ints in (None, 'same') else ints
-    row = Row(name, 1, expr, vjp, ints=ints, int_expr=int_expr, doc=doc)
+    row = Row(name, 1, expr, vjp, ints=ints, int_expr=int_expr, doc=doc,
+              vjp_exprs=(vjp_expr,) if vjp_expr is not None else None)
     rule = vjp if vjp is not None else _zero_vjp
     op = None
     if differentiable:
@@ -474,7 +478,7 @@ def _checked(row, a, b):
 
 
 def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=None,
-           commutative=False, floats=None, doc=None, vjp_exprs=None):
+           commutative=False, floats=None, doc=None, vjp_exprs=None, fuse=True):
     """Declare a binary op with broadcasting; returns ``f(a, b)``.
 
     ``vjp(g, ans, a, b, needs) -> (grad_a, grad_b)`` before unbroadcasting, written with
@@ -488,14 +492,17 @@ def binary(name, expr, vjp, ints='keep', bools='keep', int_expr=None, int_check=
     ``ans``), the same arithmetic as ``vjp`` in the same order: when a backward pass is not
     recorded and both gradients are wanted for same-shape float operands, one generated
     kernel computes both (``fused_vjp``) instead of ``vjp``'s several library ops (a
-    recorded pass always runs ``vjp``, whose ops it records).
+    recorded pass always runs ``vjp``, whose ops it records).  ``fuse=False``: no fused
+    kernel (a rule with no arithmetic worth fusing, e.g. add's ``(g, g)``); the
+    expressions still serve ``autodiff/scalar_pass.py`` (unrecorded passes over graphs of
+    0-d arrays in one kernel).
     """
     row = Row(name, 2, expr, vjp, ints=ints, bools=bools, int_expr=int_expr,
               int_check=int_check, commutative=commutative, doc=doc, vjp_exprs=vjp_exprs)
     uses_ans = row.uses_ans
     if vjp is None:
         return _nondiff_binary(row, floats, doc)
-    fused = vjp_exprs is not None
+    fused = vjp_exprs is not None and fuse
 
     def backward(node, grads, needs):
         a, b = (node._in, node._b) if node._two else node.inputs   # (tape.Node's inline form)

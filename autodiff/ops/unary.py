@@ -15,34 +15,38 @@ _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
 # ---- arithmetic and powers ------------------------------------------------------------------
-negative = unary('negative', '-x', lambda g, ans, x: -g, ints='same')
+negative = unary('negative', '-x', lambda g, ans, x: -g, ints='same', vjp_expr='-g')
 positive = unary('positive', 'x', lambda g, ans, x: g, ints='same')
 abs = unary('abs', 'np.abs(x)', lambda g, ans, x: g * sign(x), ints='_abs_int(x)')  # abs'(0) = 0
 fabs = unary('fabs', 'np.abs(x)', lambda g, ans, x: g * sign(x), ints='_abs_int(x)')  # int: MXNet
 sign = unary('sign', '_sign(x)', None, ints='_sign_int(x)')
-square = unary('square', 'x * x', lambda g, ans, x: g * x * 2, ints='same')
+square = unary('square', 'x * x', lambda g, ans, x: g * x * 2, ints='same',
+               vjp_expr='g * x * 2')
 reciprocal = unary('reciprocal', '1 / x', lambda g, ans, x: -g * ans * ans)
 sqrt = unary('sqrt', 'np.sqrt(x)', lambda g, ans, x: g / (ans * 2))
 cbrt = unary('cbrt', 'np.cbrt(x)', lambda g, ans, x: g / (ans * ans * 3))
 
 # ---- exponentials and logarithms ------------------------------------------------------------
-exp = unary('exp', 'np.exp(x)', lambda g, ans, x: g * ans)
+exp = unary('exp', 'np.exp(x)', lambda g, ans, x: g * ans, vjp_expr='g * ans')
 expm1 = unary('expm1', 'np.expm1(x)', lambda g, ans, x: g * exp(x))  # not ans + 1: exact for x << 0
-log = unary('log', 'np.log(x)', lambda g, ans, x: g / x)
+log = unary('log', 'np.log(x)', lambda g, ans, x: g / x, vjp_expr='g / x')
 log1p = unary('log1p', 'np.log1p(x)', lambda g, ans, x: g / (x + 1))
 log2 = unary('log2', 'np.log2(x)', lambda g, ans, x: g / (x * _LN2))
 log10 = unary('log10', 'np.log10(x)', lambda g, ans, x: g / (x * _LN10))
 
 # ---- trigonometric and hyperbolic -----------------------------------------------------------
-sin = unary('sin', 'np.sin(x)', lambda g, ans, x: sin_grad(g, x))
-cos = unary('cos', 'np.cos(x)', lambda g, ans, x: cos_grad(g, x))
+# (vjp_expr: sin_grad's and cos_grad's expressions below, for autodiff/scalar_pass.py)
+sin = unary('sin', 'np.sin(x)', lambda g, ans, x: sin_grad(g, x), vjp_expr='g * np.cos(x)')
+cos = unary('cos', 'np.cos(x)', lambda g, ans, x: cos_grad(g, x),
+            vjp_expr='-(g * np.sin(x))')
 tan = unary('tan', 'np.tan(x)', lambda g, ans, x: g * (ans * ans + 1))
 arcsin = unary('arcsin', 'np.arcsin(x)', lambda g, ans, x: g / sqrt(1 - x * x))
 arccos = unary('arccos', 'np.arccos(x)', lambda g, ans, x: -g / sqrt(1 - x * x))
 arctan = unary('arctan', 'np.arctan(x)', lambda g, ans, x: g / (x * x + 1))
 sinh = unary('sinh', 'np.sinh(x)', lambda g, ans, x: g * cosh(x))
 cosh = unary('cosh', 'np.cosh(x)', lambda g, ans, x: g * sinh(x))
-tanh = unary('tanh', '_tanh(x)', lambda g, ans, x: tanh_grad(g, ans))
+tanh = unary('tanh', '_tanh(x)', lambda g, ans, x: tanh_grad(g, ans),
+             vjp_expr='g * (1 - ans * ans)')
 arcsinh = unary('arcsinh', 'np.arcsinh(x)', lambda g, ans, x: g / sqrt(x * x + 1))
 arccosh = unary('arccosh', 'np.arccosh(x)', lambda g, ans, x: g / sqrt(x * x - 1))
 arctanh = unary('arctanh', 'np.arctanh(x)', lambda g, ans, x: g / (1 - x * x))
@@ -97,7 +101,8 @@ cos_grad = binary('cos_grad', '-(a * np.sin(b))',
 
 # ---- activations ----------------------------------------------------------------------------
 relu = unary('relu', '_relu(x)', lambda g, ans, x: g * (x > 0), ints='x if x > 0 else 0')  # relu'(0) = 0
-sigmoid = unary('sigmoid', '_sigmoid(x)', lambda g, ans, x: sigmoid_grad(g, ans))
+sigmoid = unary('sigmoid', '_sigmoid(x)', lambda g, ans, x: sigmoid_grad(g, ans),
+                vjp_expr='g * ans * (1 - ans)')
 absolute = abs
 
 # ---- predicates: bool results, not differentiable -------------------------------------------
