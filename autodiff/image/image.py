@@ -353,7 +353,9 @@ class CenterCropAug(Augmenter):
 
 
 class RandomOrderAug(Augmenter):
-    """Apply the augmenters ``ts`` in a random order (shuffled on each call)."""
+    """Apply the augmenters ``ts`` in a random order (a fresh permutation on each call;
+    MXNet shuffles ``ts`` in place, so a reseeded run depends on the calls before it —
+    here ``ts`` keeps its order and a seed repeats the run)."""
 
     def __init__(self, ts):
         super().__init__()
@@ -364,10 +366,8 @@ class RandomOrderAug(Augmenter):
         return [self.__class__.__name__.lower(), [x.dumps() for x in self.ts]]
 
     def __call__(self, src):
-        order = _random._gen().permutation(len(self.ts))
-        self.ts = [self.ts[i] for i in order]
-        for t in self.ts:
-            src = t(src)
+        for i in _random._gen().permutation(len(self.ts)):
+            src = self.ts[i](src)
         return src
 
 
