@@ -329,15 +329,15 @@ def test_training_steps_hybridized_equal_eager_values_and_gradients(make, shape)
 
 
 def _one_residual_forward(monkeypatch):
-    """Count the eager convolution forwards the compiled programs run."""
+    """Count the eager convolution forwards the compiled programs run (a convolution
+    fused with its relu and max pooling is one ``conv_relu_pooling`` forward)."""
     from autodiff.compile import opaque
     calls = []
-    conv = opaque.FORWARDS['convolution']
-
-    def counted(datas, attrs):
-        calls.append(1)
-        return conv(datas, attrs)
-    monkeypatch.setitem(opaque.FORWARDS, 'convolution', counted)
+    for name in ('convolution', 'conv_relu_pooling'):
+        def counted(datas, attrs, forward=opaque.FORWARDS[name]):
+            calls.append(1)
+            return forward(datas, attrs)
+        monkeypatch.setitem(opaque.FORWARDS, name, counted)
     return calls
 
 

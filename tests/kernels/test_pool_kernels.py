@@ -152,7 +152,7 @@ def test_pool_max_2x2_matches_the_direct_loop(shape, dtype):
     out = (1, shape[2] // 2, shape[3] // 2)
     y = onp.empty((shape[0], out[1], out[2]), dtype)
     idx = onp.empty(y.shape, onp.int64)
-    K.pool_max_2x2(x[:, 0], y, idx)
+    K.pool_max_2x2(x[:, 0], y, idx, False)          # (relu=True: tests/ops/test_relu_pool.py)
     y2, idx2 = onp.empty_like(y), onp.empty_like(idx)
     K.pool_max_tiles(x[:, 0], y2, idx2, 2, 2)
     onp.testing.assert_array_equal(y, y2)
