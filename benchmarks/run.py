@@ -10,6 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+# The timed workloads measure compiled programs, so a new path compiles before its first
+# call returns (as in the test suite) instead of on autograd.compile's background thread,
+# whose eager tier would otherwise run the first samples; ``benchmarks.compile_time``
+# measures the tiers themselves.
+os.environ.setdefault("AUTODIFF_COMPILE_BACKGROUND", "0")
+
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``autodiff`` importable
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
