@@ -119,17 +119,7 @@ def build_graph(heads, names=None, from_caller=True):
     turns that off, as does ``from_caller=False`` (``get_symbol`` keeps MXNet's
     ``var0`` names).  See the module docstring for the node and edge attributes.
     """
-    heads = _as_heads(heads)
-    for i, h in enumerate(heads):
-        if h._node is None:
-            raise GraphError(no_history(i, h))
-    frame_names = None
-    if names is False:
-        names = None
-    elif from_caller:
-        frame_names = caller_names(sys._getframe(1))
-    with gc_paused():
-        return _build(heads, names, frame_names)
+    return _digraph(*_read_tape(heads, names, from_caller, sys._getframe(1)))
 
 
 def graph_maker(heads, names=None, from_caller=True):
@@ -141,6 +131,13 @@ def graph_maker(heads, names=None, from_caller=True):
     caller that may never be asked for the picture (``autograd.compile``) need not pay
     for it.  It keeps no tape node alive.
     """
+    return functools.partial(_digraph, *_read_tape(heads, names, from_caller,
+                                                  sys._getframe(1)))
+
+
+def _read_tape(heads, names, from_caller, frame):
+    """``_collect_graph``'s parts for the public entry points (``frame``: their caller's,
+    whose variable names label the graph unless ``names`` is False or not ``from_caller``)."""
     heads = _as_heads(heads)
     for i, h in enumerate(heads):
         if h._node is None:
@@ -149,10 +146,9 @@ def graph_maker(heads, names=None, from_caller=True):
     if names is False:
         names = None
     elif from_caller:
-        frame_names = caller_names(sys._getframe(1))
+        frame_names = caller_names(frame)
     with gc_paused():
-        parts = _collect_graph(heads, names, frame_names)
-    return functools.partial(_digraph, *parts)
+        return _collect_graph(heads, names, frame_names)
 
 
 LIBRARY_MODULES = ('autodiff', 'viz')   # frames of these packages are not the caller
@@ -200,10 +196,6 @@ def gc_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-def _build(heads, names, frame_names=None):
-    return _digraph(*_collect_graph(heads, names, frame_names))
 
 
 def _collect_graph(heads, names, frame_names):

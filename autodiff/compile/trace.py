@@ -85,7 +85,7 @@ class Trace(Tracer):
             return
         if len(outs) == 1:
             self._derive(op, inputs, attrs, outs[0])
-            if isinstance(op, Op) and op.name in opaque.FORWARDS and opaque.draws(op.name):
+            if isinstance(op, Op) and opaque.draws(op.name):
                 self.draws.append((tick(), outs[0]))
         else:                          # (several outputs: noted by name, not lowered)
             name = op if isinstance(op, str) else op.name
