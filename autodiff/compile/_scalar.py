@@ -2,8 +2,9 @@
 
 The elementwise helpers are the op rows' own (``autodiff.kernels.scalar``: the same
 functions the eager kernels call, so a fused loop gives the same values); the block
-reductions and the NaN-aware max/min of reductions are the compiler's.  They are called from generated kernels only, so Numba
-builds no C-callable wrapper for them (``no_cfunc_wrapper``).
+reductions and the NaN-aware max/min of reductions are the compiler's.  They are called
+from generated kernels only, so Numba builds no C-callable wrapper for them
+(``no_cfunc_wrapper``).
 """
 import numpy as np
 from numba import njit
