@@ -19,14 +19,14 @@ os.environ.setdefault("AUTODIFF_COMPILE_BACKGROUND", "0")
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``autodiff`` importable
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks import impls, inprocess, machine, report  # noqa: E402
+from benchmarks import compile_time, impls, inprocess, machine, report  # noqa: E402
 from benchmarks.workloads import w1_chain, w2_elementwise, w3_mlp, w4_startup, w5_scale  # noqa: E402
 from benchmarks.workloads import w6_lenet, w6b_conv, w7_gluon_lenet, w8_gluon_mlp  # noqa: E402
 from benchmarks.workloads import w9_overhead, w10_hvp, w10b_third, mem_peak  # noqa: E402
 
 IN_PROCESS = {m.ID: m for m in (w1_chain, w2_elementwise, w3_mlp, w6_lenet, w6b_conv,
                                 w7_gluon_lenet, w8_gluon_mlp, w10_hvp, w10b_third)}
-ALL = ["W1", "W2", "W3", "W4", "W5", "W6", "W6b", "W7", "W8", "W9", "W10", "W10b", "MEM"]
+ALL = ["W1", "W2", "W3", "W4", "W5", "W6", "W6b", "W7", "W8", "W9", "W10", "W10b", "MEM", "CT"]
 SETTINGS = {  # repetitions (samples per implementation), seconds per sample, warm-up calls
     "full": {"repeats": 15, "min_time": 0.05, "warmup": 2, "w4_repeats": 5, "w4_cold": 3},
     "quick": {"repeats": 5, "min_time": 0.02, "warmup": 1, "w4_repeats": 2, "w4_cold": 1},
@@ -137,6 +137,8 @@ def main(argv=None):
             res = w4_startup.run(args.impls, settings["w4_repeats"], settings["w4_cold"], log)
         elif wid == "MEM":
             res = mem_peak.run(args.impls, args.quick, log)
+        elif wid == "CT":
+            res = compile_time.run(args.impls, args.quick, log)
         else:
             res = w5_scale.run(args.impls, args.quick, log)
         res["seconds"] = time.perf_counter() - t0

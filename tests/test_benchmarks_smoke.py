@@ -120,3 +120,13 @@ def test_w4_ratio_targets_against_import_torch():
     got = {t["what"]: (t["limit"], t["status"]) for t in w4_startup.ratio_targets(rows)}
     assert got == {"import autodiff (warm cache) / import torch": ("<= 0.25", "MISS"),
                    "seed page (warm cache) / import torch": ("<= 0.5", "PASS")}
+
+
+def test_compile_time_targets_are_issue_18s():
+    from benchmarks import compile_time
+    m = {"cold": {"first_call": 0.9}, "warm": {"first_call": 0.5},
+         "started_cold": {"first_call": 0.2}, "started_warm": {"first_call": 0.05}}
+    got = [(t["limit"], t["status"]) for t in compile_time.targets(m)]
+    assert got == [("<= 1.0 s", "PASS"), ("<= 0.3 s", "MISS"), ("<= 0.3 s", "PASS")]
+    failed = compile_time.targets({"error": "boom"})
+    assert len(failed) == 1 and "boom" in failed[0]["status"]

@@ -7,7 +7,7 @@ import numpy
 
 ID = "W2"
 TITLE = "big elementwise: (tanh(b*0.5+0.1)*b).sum() backward, b (2000,2000) float32"
-TARGET = 1.0  # median autodiff / torch
+TARGET = 0.75  # median autodiff / torch (issue 18; issue 1 had 1.0)
 COMPILE_TARGET = 0.35  # median autodiff.compile / torch (issue 8)
 SHAPE = (2000, 2000)  # 4,000,000 elements, C-contiguous
 
