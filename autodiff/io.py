@@ -1,12 +1,12 @@
 """The part of MXNet 1.9.1's ``mxnet.io`` that ``autodiff.image``'s iterators need:
 ``DataDesc`` (a named shape), ``DataBatch`` (``.data`` / ``.label`` lists, ``.pad``) and
 the ``DataIter`` base class (Python iteration over ``next()``)."""
-import collections
+import collections as _collections
 
 __all__ = ['DataDesc', 'DataBatch', 'DataIter']
 
 
-class DataDesc(collections.namedtuple('DataDesc', ['name', 'shape'])):
+class DataDesc(_collections.namedtuple('DataDesc', ['name', 'shape'])):
     """A data or label stream's ``name`` and ``shape``, with ``dtype`` and ``layout``."""
 
     def __new__(cls, name, shape, dtype='float32', layout='NCHW'):
