@@ -1,9 +1,17 @@
-"""The part of MXNet 1.9.1's ``mxnet.io`` that ``autodiff.image``'s iterators need:
-``DataDesc`` (a named shape), ``DataBatch`` (``.data`` / ``.label`` lists, ``.pad``) and
-the ``DataIter`` base class (Python iteration over ``next()``)."""
+"""The Python part of MXNet 1.9.1's ``mxnet.io``: ``DataDesc`` (a named shape),
+``DataBatch`` (``.data`` / ``.label`` lists, ``.pad``), the ``DataIter`` base class (Python
+iteration over ``next()``) and ``NDArrayIter`` (batches of in-memory arrays, as MXNet's
+crash course and d2l use it).  MXNet's C++ iterators (``ImageRecordIter``, ``CSVIter``,
+``MNISTIter``...) are not here; ``autodiff.image.ImageIter`` and ``gluon.data`` read files."""
 import collections as _collections
 
-__all__ = ['DataDesc', 'DataBatch', 'DataIter']
+import numpy as _onp
+
+from . import random as _random
+from .errors import ShapeError as _ShapeError
+from .ndarray import ndarray as _ndarray, wrap as _wrap
+
+__all__ = ['DataDesc', 'DataBatch', 'DataIter', 'NDArrayIter']
 
 
 class DataDesc(_collections.namedtuple('DataDesc', ['name', 'shape'])):
@@ -95,3 +103,147 @@ class DataIter:
     def getpad(self):
         """How many samples of the current batch are padding."""
         return 0
+
+
+def _named_arrays(data, default_name, who, allow_empty):
+    """``[(name, numpy array)]`` of an array, a list of arrays or a ``{name: array}`` dict
+    (sorted by name), as MXNet names them: one array is ``default_name``, a list's are
+    ``_0_<default_name>``, ``_1_<default_name>``...  NumPy arrays and lists become float32
+    (MXNet 1.9.1 converts them with ``mx.nd.array``); autodiff arrays keep their dtype."""
+    if data is None:
+        if not allow_empty:
+            raise ValueError(f"NDArrayIter: {who} must be given")
+        return []
+    if isinstance(data, dict):
+        pairs = sorted(data.items())
+    elif isinstance(data, (list, tuple)) and data and not _onp.isscalar(data[0]) \
+            and not isinstance(data[0], (list, tuple)):
+        pairs = [(default_name if len(data) == 1 else f'_{i}_{default_name}', d)
+                 for i, d in enumerate(data)]
+    else:
+        pairs = [(default_name, data)]
+    if not pairs and not allow_empty:
+        raise ValueError(f"NDArrayIter: {who} is empty")
+    out = []
+    for name, v in pairs:
+        a = v._data if isinstance(v, _ndarray) else _onp.asarray(v, dtype=_onp.float32)
+        if a.ndim == 0:
+            raise _ShapeError(f"NDArrayIter: {who} {name!r} is a scalar; it needs a batch axis")
+        out.append((name, a))
+    return out
+
+
+class NDArrayIter(DataIter):
+    """Batches of in-memory arrays along the batch axis (``layout``'s ``N``), MXNet
+    1.9.1's ``mx.io.NDArrayIter``.
+
+    ``data`` / ``label``: an array, a list of arrays or a ``{name: array}`` dict, all with
+    the same number of samples.  ``last_batch_handle``: ``'pad'`` fills the last batch from
+    the first samples (``batch.pad`` counts them), ``'discard'`` drops it, ``'roll_over'``
+    carries its samples into the next epoch's first batch (whose ``pad`` is, as in MXNet,
+    the number carried over).  ``shuffle=True`` reshuffles at each ``reset()`` with
+    ``autodiff.random``'s seedable generator (``mx.random.seed``)."""
+
+    def __init__(self, data, label=None, batch_size=1, shuffle=False,
+                 last_batch_handle='pad', data_name='data', label_name='softmax_label',
+                 layout='NCHW'):
+        super().__init__(batch_size)
+        if last_batch_handle not in ('pad', 'discard', 'roll_over'):
+            raise ValueError("NDArrayIter: last_batch_handle must be 'pad', 'discard' or "
+                             f"'roll_over', got {last_batch_handle!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"NDArrayIter: batch_size must be a positive int, got "
+                             f"{batch_size!r}")
+        if 'N' not in layout:
+            raise ValueError(f"NDArrayIter: layout {layout!r} has no batch axis 'N'")
+        self.layout = layout
+        axis = layout.find('N')
+        self.data = _named_arrays(data, data_name, 'data', allow_empty=False)
+        self.label = _named_arrays(label, label_name, 'label', allow_empty=True)
+        counts = {}
+        for name, a in self.data + self.label:
+            if a.ndim <= axis:
+                raise _ShapeError(f"NDArrayIter: {name!r} of shape {a.shape} has no batch "
+                                  f"axis {axis} (layout {layout!r})")
+            counts[name] = a.shape[axis]
+        if len(set(counts.values())) > 1:
+            raise _ShapeError(f"NDArrayIter: data and label need the same number of samples "
+                              f"along the batch axis, got {counts}")
+        self.num_data = next(iter(counts.values()))
+        self.shuffle = shuffle
+        self.last_batch_handle = last_batch_handle
+        self._carry = []            # sample indices rolled over into the next epoch
+        self._pending = []          # this epoch's left-over, carried once the epoch ends
+        self._batches, self._pos = [], 0
+        self.reset()
+
+    def _descs(self, pairs):
+        axis = self.layout.find('N')
+        return [DataDesc(k, v.shape[:axis] + (self.batch_size,) + v.shape[axis + 1:],
+                         v.dtype.type, layout=self.layout) for k, v in pairs]
+
+    @property
+    def provide_data(self):
+        """``DataDesc`` (name, batch shape, dtype, layout) of each data array."""
+        return self._descs(self.data)
+
+    @property
+    def provide_label(self):
+        """``DataDesc`` of each label array."""
+        return self._descs(self.label)
+
+    def reset(self):
+        """Start a new epoch (reshuffled with ``shuffle=True``; with ``'roll_over'`` the
+        last epoch's left-over samples open it)."""
+        order = _onp.arange(self.num_data)
+        if self.shuffle:
+            order = _random._gen().permutation(self.num_data)
+        carry, self._carry, self._pending = self._carry, [], []
+        seq = _onp.concatenate([_onp.asarray(carry, dtype=_onp.int64), order])
+        bs, batches = self.batch_size, []
+        for start in range(0, len(seq), bs):
+            chunk = seq[start:start + bs]
+            pad = len(carry) if start == 0 and carry else 0
+            if len(chunk) < bs:
+                if self.last_batch_handle == 'discard':
+                    break
+                if self.last_batch_handle == 'roll_over':
+                    self._pending = list(chunk)
+                    break
+                pad = bs - len(chunk)
+                chunk = _onp.concatenate([chunk, _onp.resize(order, pad)])
+            batches.append((chunk, pad))
+        self._batches, self._pos, self._cur = batches, 0, None
+
+    def hard_reset(self):
+        """Start a new epoch, dropping samples rolled over from the last one."""
+        self._carry, self._pending = [], []
+        self.reset()
+
+    def iter_next(self):
+        """Move to the next batch; False at the end of the epoch."""
+        if self._pos >= len(self._batches):
+            self._carry, self._pending = self._pending, []
+            self._cur = None
+            return False
+        self._cur = self._batches[self._pos]
+        self._pos += 1
+        return True
+
+    def _take(self, pairs):
+        if self._cur is None:
+            raise StopIteration
+        idx, axis = self._cur[0], self.layout.find('N')
+        return [_wrap(_onp.take(a, idx, axis=axis)) for _, a in pairs]
+
+    def getdata(self):
+        """The current batch's data arrays."""
+        return self._take(self.data)
+
+    def getlabel(self):
+        """The current batch's label arrays."""
+        return self._take(self.label)
+
+    def getpad(self):
+        """How many samples of the current batch are padding (or rolled over)."""
+        return 0 if self._cur is None else self._cur[1]
