@@ -2,8 +2,11 @@
 ``DataBatch`` (``.data`` / ``.label`` lists, ``.pad``), the ``DataIter`` base class (Python
 iteration over ``next()``) and ``NDArrayIter`` (batches of in-memory arrays, as MXNet's
 crash course and d2l use it).  MXNet's C++ iterators (``ImageRecordIter``, ``CSVIter``,
-``MNISTIter``...) are not here; ``autodiff.image.ImageIter`` and ``gluon.data`` read files."""
+``MNISTIter``...) are not here; ``autodiff.image.ImageIter`` and ``gluon.data`` read files.
+``ResizeIter`` (a fixed number of batches per epoch) and ``PrefetchingIter`` (batches of
+several iterators fetched ahead on threads) wrap any of them."""
 import collections as _collections
+from concurrent.futures import ThreadPoolExecutor as _ThreadPoolExecutor
 
 import numpy as _onp
 
@@ -11,7 +14,7 @@ from . import random as _random
 from .errors import ShapeError as _ShapeError
 from .ndarray import ndarray as _ndarray, wrap as _wrap
 
-__all__ = ['DataDesc', 'DataBatch', 'DataIter', 'NDArrayIter']
+__all__ = ['DataDesc', 'DataBatch', 'DataIter', 'NDArrayIter', 'ResizeIter', 'PrefetchingIter']
 
 
 class DataDesc(_collections.namedtuple('DataDesc', ['name', 'shape'])):
@@ -247,3 +250,161 @@ class NDArrayIter(DataIter):
     def getpad(self):
         """How many samples of the current batch are padding (or rolled over)."""
         return 0 if self._cur is None else self._cur[1]
+
+
+class ResizeIter(DataIter):
+    """``size`` batches per epoch of ``data_iter``, restarting it when it runs out
+    (MXNet's ``mx.io.ResizeIter``); ``reset_internal=True`` also resets it on ``reset()``."""
+
+    def __init__(self, data_iter, size, reset_internal=True):
+        super().__init__(data_iter.batch_size)
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError(f"ResizeIter: size must be a non-negative int, got {size!r}")
+        self.data_iter, self.size, self.reset_internal = data_iter, size, reset_internal
+        self.cur, self.current_batch = 0, None
+        self.provide_data = data_iter.provide_data
+        self.provide_label = data_iter.provide_label
+
+    def reset(self):
+        """Start a new epoch of ``size`` batches."""
+        self.cur = 0
+        if self.reset_internal:
+            self.data_iter.reset()
+
+    def iter_next(self):
+        """Fetch the next batch (restarting the wrapped iterator at its end)."""
+        if self.cur == self.size:
+            return False
+        try:
+            self.current_batch = self.data_iter.next()
+        except StopIteration:
+            self.data_iter.reset()
+            self.current_batch = self.data_iter.next()
+        self.cur += 1
+        return True
+
+    def getdata(self):
+        """The current batch's data list."""
+        return self.current_batch.data
+
+    def getlabel(self):
+        """The current batch's label list."""
+        return self.current_batch.label
+
+    def getindex(self):
+        """The current batch's index."""
+        return self.current_batch.index
+
+    def getpad(self):
+        """The current batch's pad."""
+        return self.current_batch.pad
+
+
+def _renamed(descs, renames, who):
+    if renames is None:
+        return [d for ds in descs for d in ds]
+    if len(renames) != len(descs):
+        raise ValueError(f"PrefetchingIter: {who} needs one dict per iterator, got "
+                         f"{len(renames)} for {len(descs)}")
+    out = []
+    for r, ds in zip(renames, descs):
+        for d in ds:
+            name, shape = d[0], d[1]
+            if name not in r:
+                raise ValueError(f"PrefetchingIter: {who} has no new name for {name!r}")
+            out.append(DataDesc(r[name], shape, getattr(d, 'dtype', 'float32')))
+    return out
+
+
+class PrefetchingIter(DataIter):
+    """Batches of one or more iterators, the next ones fetched ahead on a thread per
+    iterator (MXNet's ``mx.io.PrefetchingIter``): each batch joins the iterators' ``data``
+    and ``label`` lists; ``rename_data`` / ``rename_label`` give one ``{old: new}`` name
+    dict per iterator for ``provide_data`` / ``provide_label``."""
+
+    def __init__(self, iters, rename_data=None, rename_label=None):
+        iters = list(iters) if isinstance(iters, (list, tuple)) else [iters]
+        if not iters:
+            raise ValueError("PrefetchingIter: iters is empty")
+        self.iters, self.n_iter = iters, len(iters)
+        self.rename_data, self.rename_label = rename_data, rename_label
+        super().__init__(self.provide_data[0][1][0])
+        self._pool = _ThreadPoolExecutor(max_workers=self.n_iter)
+        self.current_batch = None
+        self._fetch()
+
+    def _fetch(self):
+        self._next = [self._pool.submit(_next_or_none, it) for it in self.iters]
+
+    @property
+    def provide_data(self):
+        """The iterators' data descriptions, renamed by ``rename_data``."""
+        return _renamed([i.provide_data for i in self.iters], self.rename_data, 'rename_data')
+
+    @property
+    def provide_label(self):
+        """The iterators' label descriptions, renamed by ``rename_label``."""
+        return _renamed([i.provide_label for i in self.iters], self.rename_label,
+                        'rename_label')
+
+    def reset(self):
+        """Reset every iterator (after the fetches under way) and fetch ahead again."""
+        for f in self._next:
+            f.result()
+        for it in self.iters:
+            it.reset()
+        self._fetch()
+
+    def iter_next(self):
+        """Take the fetched batches and start fetching the next ones."""
+        batches = [f.result() for f in self._next]
+        if batches[0] is None:
+            if any(b is not None for b in batches):
+                raise ValueError("PrefetchingIter: the iterators yield different numbers "
+                                 "of batches")
+            self._next = [self._pool.submit(lambda: None) for _ in self.iters]
+            return False
+        if any(b is None or b.pad != batches[0].pad for b in batches):
+            raise ValueError("PrefetchingIter: the iterators' batches do not line up "
+                             "(different numbers of batches or pads)")
+        self.current_batch = DataBatch([a for b in batches for a in b.data],
+                                       [a for b in batches for a in (b.label or [])],
+                                       batches[0].pad, batches[0].index,
+                                       provide_data=self.provide_data,
+                                       provide_label=self.provide_label)
+        self._fetch()
+        return True
+
+    def next(self):
+        """The next joined ``DataBatch`` (``StopIteration`` at the end)."""
+        if self.iter_next():
+            return self.current_batch
+        raise StopIteration
+
+    def getdata(self):
+        """The current batch's data list."""
+        return self.current_batch.data
+
+    def getlabel(self):
+        """The current batch's label list."""
+        return self.current_batch.label
+
+    def getindex(self):
+        """The current batch's index."""
+        return self.current_batch.index
+
+    def getpad(self):
+        """The current batch's pad."""
+        return self.current_batch.pad
+
+    def __del__(self):
+        pool = getattr(self, '_pool', None)
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+
+def _next_or_none(it):
+    try:
+        return it.next()
+    except StopIteration:
+        return None

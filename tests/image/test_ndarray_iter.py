@@ -107,3 +107,45 @@ def test_bad_input_names_the_argument():
         mx.io.NDArrayIter(X, Y, 0)
     with pytest.raises(ValueError, match='data must be given'):
         mx.io.NDArrayIter(None)
+
+
+def _labels(it):
+    return [(b.label[0].asnumpy().tolist(), b.pad) for b in it]
+
+
+def test_resize_iter_matches_mxnet():
+    # MXNet 1.9.1: 5 batches of 4 out of 10 samples, the wrapped iterator restarted inside
+    want = [([0, 1, 2, 3], 0), ([4, 5, 6, 7], 0), ([8, 9, 0, 1], 2), ([0, 1, 2, 3], 0),
+            ([4, 5, 6, 7], 0)]
+    it = mx.io.ResizeIter(mx.io.NDArrayIter(X, Y, 4), 5)
+    assert it.provide_data == it.data_iter.provide_data and it.batch_size == 4
+    assert _labels(it) == want
+    it.reset()
+    assert _labels(it) == want
+    it = mx.io.ResizeIter(mx.io.NDArrayIter(X, Y, 4), 2, reset_internal=False)
+    assert [ys for ys, _ in _labels(it)] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    it.reset()
+    assert [ys for ys, _ in _labels(it)] == [[8, 9, 0, 1], [0, 1, 2, 3]]   # MXNet 1.9.1
+
+
+def test_prefetching_iter_matches_mxnet():
+    p = mx.io.PrefetchingIter([mx.io.NDArrayIter({'data': X}, Y, 4),
+                               mx.io.NDArrayIter({'data': X * 10}, None, 4)],
+                              rename_data=[{'data': 'd1'}, {'data': 'd2'}])
+    assert [(d.name, d.shape) for d in p.provide_data] == [('d1', (4, 2)), ('d2', (4, 2))]
+    assert [d.name for d in p.provide_label] == ['softmax_label'] and p.batch_size == 4
+    # MXNet 1.9.1, two epochs with reset() between
+    want = [([[0, 2, 4, 6], [0, 20, 40, 60]], [[0, 1, 2, 3]], 0),
+            ([[8, 10, 12, 14], [80, 100, 120, 140]], [[4, 5, 6, 7]], 0),
+            ([[16, 18, 0, 2], [160, 180, 0, 20]], [[8, 9, 0, 1]], 2)]
+    for _ in range(2):
+        got = [([d.asnumpy()[:, 0].tolist() for d in b.data],
+                [lab.asnumpy().tolist() for lab in b.label], b.pad) for b in p]
+        assert got == want
+        p.reset()
+    with pytest.raises(ValueError, match="no new name for 'data'"):
+        mx.io.PrefetchingIter([mx.io.NDArrayIter(X, Y, 4)], rename_data=[{'x': 'y'}])
+    p = mx.io.PrefetchingIter([mx.io.NDArrayIter(X, Y, 4), mx.io.NDArrayIter(X[:4], Y[:4], 4)])
+    p.next()
+    with pytest.raises(ValueError, match='do not line up'):
+        p.next()
