@@ -17,6 +17,10 @@ from .ndarray import ndarray as _ndarray, wrap as _wrap
 __all__ = ['DataDesc', 'DataBatch', 'DataIter', 'NDArrayIter', 'ResizeIter', 'PrefetchingIter']
 
 
+def __dir__():
+    return __all__
+
+
 class DataDesc(_collections.namedtuple('DataDesc', ['name', 'shape'])):
     """A data or label stream's ``name`` and ``shape``, with ``dtype`` and ``layout``."""
 
