@@ -123,8 +123,7 @@ def _named_arrays(data, default_name, who, allow_empty):
         return []
     if isinstance(data, dict):
         pairs = sorted(data.items())
-    elif isinstance(data, (list, tuple)) and data and not _onp.isscalar(data[0]) \
-            and not isinstance(data[0], (list, tuple)):
+    elif isinstance(data, (list, tuple)):
         pairs = [(default_name if len(data) == 1 else f'_{i}_{default_name}', d)
                  for i, d in enumerate(data)]
     else:

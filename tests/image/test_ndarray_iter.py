@@ -107,6 +107,8 @@ def test_bad_input_names_the_argument():
         mx.io.NDArrayIter(X, Y, 0)
     with pytest.raises(ValueError, match='data must be given'):
         mx.io.NDArrayIter(None)
+    with pytest.raises(ShapeError, match="'_0_data' is a scalar"):
+        mx.io.NDArrayIter([1.0, 2.0], batch_size=1)      # a list holds arrays, as in MXNet
 
 
 def _labels(it):
