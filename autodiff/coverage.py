@@ -7,7 +7,9 @@ the ``mxnet==1.9.1`` wheel in a side environment, after ``npx.set_np()``, as the
 the methods and properties of ``mxnet.np.ndarray`` (plus ``__format__``, ``__array__`` and
 ``__dlpack__``), the Gluon namespaces (``gluon.model_zoo.vision`` and ``gluon.model_zoo.model_store``
 included), the classes of ``optimizer``, ``init``, ``lr_scheduler`` and ``metric``, and
-``dir(mxnet.util)`` without submodules.
+``dir(mxnet.util)`` without submodules, and ``dir(mxnet.image)`` / ``dir(mxnet.io)`` without
+submodules (``image.det``, ``image.detection``, ``image.image``, ``io.io``, ``io.utils`` and
+the modules they import).
 
 A name counts as implemented when autodiff's namespace has an attribute of that name.
 Names that make no sense here (GPU and C-API internals, Python 2 helpers, imports that leak
@@ -44,6 +46,8 @@ TARGETS = {
     'gluon.model_zoo.vision': 'autodiff.gluon.model_zoo.vision',
     'gluon.model_zoo.model_store': 'autodiff.gluon.model_zoo.model_store',
     'util': 'autodiff.util',
+    'image': 'autodiff.image',
+    'io': 'autodiff.io',
 }
 
 _GPU = "GPU internals: this library runs on the CPU only"
@@ -77,6 +81,11 @@ LEFT_OUT = {
     ('util', 'py_str'): _CAPI + " (decodes the C library's strings)",
     ('util', 'check_call'): _CAPI,
     ('util', 'get_cuda_compute_capability'): _GPU,
+    ('image', 'Number'): _LEAK + " (numbers.Number)",
+    ('image', 'cv2'): _LEAK + " (OpenCV, when installed; autodiff decodes and resizes itself)",
+    ('image', 'is_np_array'): _LEAK + " (util.is_np_array)",
+    ('image', 'numeric_types'): _LEAK + " (base.numeric_types)",
+    ('io', 'MXDataIter'): _CAPI + " (the wrapper of a C++ data iterator handle)",
 }
 
 

@@ -1,8 +1,8 @@
 """The public namespaces show MXNet 1.9.1's names plus a documented list of extras, no leaks.
 
-``dir(autodiff.np)`` (and ``np.random``, ``npx``, ``autograd``) must list only names that
-MXNet 1.9.1 has in that namespace (``autodiff/data/mxnet_1_9_1_names.json``; for
-``autograd``, the list below) or that are in ``EXTRAS`` with the reason they exist.  Helper
+``dir(autodiff.np)`` (and ``np.random``, ``npx``, ``autograd``, ``image``, ``io``) must list
+only names that MXNet 1.9.1 has in that namespace (``autodiff/data/mxnet_1_9_1_names.json``;
+for ``autograd``, the list below) or that are in ``EXTRAS`` with the reason they exist.  Helper
 imports (``off_tape``, ``state``, ``wrap``, ``ndarray`` in ``autograd``...) must not show.
 Any name MXNet has is accepted, so branches adding MXNet names need not touch this file.
 """
@@ -43,6 +43,12 @@ EXTRAS = {
         'current_device': "MXNet 2.x's name for current_context",
         'from_dlpack': "MXNet 2.x's npx.from_dlpack (1.9.1: mx.nd.from_dlpack)",
     },
+    'image': {
+        'image': "the image.image submodule (MXNet's list leaves submodules out)",
+        'detection': "the image.detection submodule (MXNet's list leaves submodules out)",
+        'det': "image.detection's alias, as MXNet's (MXNet's list leaves submodules out)",
+    },
+    'io': {},
     'autograd': {
         'compile': "autograd.compile: fused replay of a recorded function (issue 8)",
         'get_graph': "the recorded tape as a networkx DiGraph (autodiff.graph)",
@@ -60,10 +66,11 @@ NUMPY_EXTRAS = {'np': ('asarray', 'int16', 'logical_and', 'logical_or', 'logical
 def _namespaces():
     ref = reference_names()
     return {'np': (np, set(ref['np'])), 'np.random': (np.random, set(ref['np.random'])),
-            'npx': (npx, set(ref['npx'])), 'autograd': (autograd, MXNET_AUTOGRAD)}
+            'npx': (npx, set(ref['npx'])), 'autograd': (autograd, MXNET_AUTOGRAD),
+            'image': (autodiff.image, set(ref['image'])), 'io': (autodiff.io, set(ref['io']))}
 
 
-@pytest.mark.parametrize('ns', ['np', 'np.random', 'npx', 'autograd'])
+@pytest.mark.parametrize('ns', ['np', 'np.random', 'npx', 'autograd', 'image', 'io'])
 def test_dir_shows_only_mxnet_names_and_documented_extras(ns):
     mod, mxnet_names = _namespaces()[ns]
     shown = set(dir(mod))
@@ -72,7 +79,7 @@ def test_dir_shows_only_mxnet_names_and_documented_extras(ns):
     assert not [n for n in shown if n.startswith('_')], f"{ns}: dir() shows private names"
 
 
-@pytest.mark.parametrize('ns', ['np', 'np.random', 'npx', 'autograd'])
+@pytest.mark.parametrize('ns', ['np', 'np.random', 'npx', 'autograd', 'image', 'io'])
 def test_all_matches_dir_and_every_listed_name_exists(ns):
     mod, _ = _namespaces()[ns]
     assert sorted(mod.__all__) == sorted(set(mod.__all__)), f"{ns}.__all__ has duplicates"

@@ -20,3 +20,8 @@ from .detection import __all__ as _det_all
 
 __all__ = [n for n in _image_all if n not in ('EIGVAL', 'EIGVEC')] + _det_all + \
     ['image', 'detection', 'det']
+del EIGVAL, EIGVEC  # noqa: F821 (image.image's PCA constants; MXNet's mx.image has neither)
+
+
+def __dir__():
+    return __all__

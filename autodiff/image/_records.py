@@ -102,6 +102,7 @@ class ImageIter(DataIter):
                 self.imgrec = _SequentialRecords(path_imgrec)
         imgkeys = None
         self.imglist = None
+        self.label_width = label_width
         if path_imglist:
             if not os.path.isfile(path_imglist):
                 raise FileNotFoundError(f"ImageIter: no such image list {path_imglist!r}")
@@ -115,14 +116,17 @@ class ImageIter(DataIter):
                                              f"label...<TAB>path', got {line.strip()!r}")
                         continue
                     key = int(fields[0])
-                    self.imglist[key] = (_label(fields[1:-1], dtype), fields[-1])
+                    label = _label(fields[1:-1], dtype)
+                    self._check_label_width(label, f"{path_imglist}:{n}")
+                    self.imglist[key] = (label, fields[-1])
                     imgkeys.append(key)
         elif isinstance(imglist, list):
             self.imglist, imgkeys = {}, []
             for index, img in enumerate(imglist, 1):
                 key = str(index)
-                label = img[:-1] if len(img) > 2 else img[0]
-                self.imglist[key] = (_label(label, dtype), img[-1])
+                label = _label(img[:-1] if len(img) > 2 else img[0], dtype)
+                self._check_label_width(label, f"imglist[{index - 1}]")
+                self.imglist[key] = (label, img[-1])
                 imgkeys.append(key)
         self.path_root = path_root
         self.check_data_shape(data_shape)
@@ -132,7 +136,6 @@ class ImageIter(DataIter):
         else:
             self.provide_label = [(label_name, (batch_size,))]
         self.data_shape = tuple(data_shape)
-        self.label_width = label_width
         self.label_dtype = dtype
         self.shuffle = shuffle
         if self.imgrec is None:
@@ -203,6 +206,12 @@ class ImageIter(DataIter):
             raise StopIteration
         header, img = _unpack(s)
         return header.label, img
+
+    def _check_label_width(self, label, where):
+        """A list entry's labels must be ``label_width`` values."""
+        if label.size != self.label_width:
+            raise ValueError(f"ImageIter: {where} has {label.size} label value(s), but "
+                             f"label_width={self.label_width}")
 
     def _new_label(self):
         return _onp.zeros(self.provide_label[0][1], dtype=_onp.float32)

@@ -374,6 +374,14 @@ class ImageDetIter(ImageIter):
         self.label_shape = self._estimate_label_shape()
         self.provide_label = [(label_name, (self.batch_size,) + self.label_shape)]
 
+    def _check_label_width(self, label, where):
+        """A list entry's label must be a detection label (any width; ``_parse_label``
+        checks its layout); the error names the entry (``file:line`` or ``imglist[i]``)."""
+        try:
+            self._parse_label(label)
+        except RuntimeError as e:
+            raise RuntimeError(f"ImageDetIter: {where}: {e}") from None
+
     @staticmethod
     def _check_valid_label(label):
         if label.ndim != 2 or label.shape[1] < 5:
