@@ -31,9 +31,10 @@ Python's own shutdown collections.
 
 Run time: Numba's ~120k objects are permanent, yet every full (generation-2) collection of
 Python's cyclic GC walks them all; a long recorded chain (W5: 100k ops) triggers several,
-~45 ms each for Numba's objects alone.  So right after the first kernel call (Numba's
-target is loaded then) the process runs one ``gc.collect()`` and then ``gc.freeze()``:
-the objects alive at that moment move to the permanent generation, which collections skip.
+~45 ms each for Numba's objects alone.  So right after the first kernel is loaded from the
+disk cache or compiled (Numba's target is set up then; the hook is on the dispatcher's
+slow path, ``_take_float16``'s ``_compile_for_args``, so calls cost nothing) the process
+runs one ``gc.collect()`` and then ``gc.freeze()``: the objects alive at that moment move to the permanent generation, which collections skip.
 This is process-global: an object alive at that moment that later becomes part of cyclic
 garbage is never collected (reference counting still frees everything that is not in a
 cycle).  Objects created later are collected as usual.  ``AUTODIFF_GC_FREEZE=0`` turns it
@@ -164,7 +165,7 @@ def freeze_loaded():
     """Collect once, then ``gc.freeze()`` the survivors (Numba's and the library's loaded
     objects), once per process, unless ``AUTODIFF_GC_FREEZE=0`` (module docstring).
 
-    Called after the first kernel call; later calls do nothing.  Returns whether this call
+    Called after the first kernel signature is loaded or compiled; later calls do nothing.  Returns whether this call
     froze."""
     if _frozen or os.environ.get('AUTODIFF_GC_FREEZE') == '0':
         return False
@@ -214,10 +215,7 @@ class LazyKernel:
     def __call__(self, *args, **kwargs):
         real = self._real
         if real is None:
-            out = self.dispatcher()(*args, **kwargs)
-            if not _frozen:
-                freeze_loaded()
-            return out
+            real = self.dispatcher()
         return real(*args, **kwargs)
 
     def __getattr__(self, name):
@@ -294,5 +292,8 @@ def _take_float16(dispatcher):
     def _compile_for_args(*args, **kws):
         if not kws and any(_is_half(a) for a in args):
             return via_float32
-        return compile_for_args(*args, **kws)
+        entry = compile_for_args(*args, **kws)
+        if not _frozen:         # the first kernel loaded or compiled: Numba's target is set up
+            freeze_loaded()
+        return entry
     dispatcher._compile_for_args = _compile_for_args
