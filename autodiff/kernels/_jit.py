@@ -28,17 +28,6 @@ its garbage collections over Numba's ~100k objects (a process that only imports 
 exists at exit is finalized as usual) and then ``gc.freeze()``s what is left: the shutdown
 skips the traversals, and the OS takes the memory back.  ``AUTODIFF_GC_AT_EXIT=1`` keeps
 Python's own shutdown collections.
-
-Run time: Numba's ~120k objects are permanent, yet every full (generation-2) collection of
-Python's cyclic GC walks them all; a long recorded chain (W5: 100k ops) triggers several,
-~45 ms each for Numba's objects alone.  So right after the first kernel is loaded from the
-disk cache or compiled (Numba's target is set up then; the hook is on the dispatcher's
-slow path, ``_take_float16``'s ``_compile_for_args``, so calls cost nothing) the process
-runs one ``gc.collect()`` and then ``gc.freeze()``: the objects alive at that moment move to the permanent generation, which collections skip.
-This is process-global: an object alive at that moment that later becomes part of cyclic
-garbage is never collected (reference counting still frees everything that is not in a
-cycle).  Objects created later are collected as usual.  ``AUTODIFF_GC_FREEZE=0`` turns it
-off; ``gc.unfreeze()`` undoes it.
 """
 import atexit
 import gc
@@ -158,26 +147,6 @@ def _on_numba_loaded():
         atexit.register(_collect_and_freeze)
 
 
-_frozen = []
-
-
-def freeze_loaded():
-    """Collect once, then ``gc.freeze()`` the survivors (Numba's and the library's loaded
-    objects), once per process, unless ``AUTODIFF_GC_FREEZE=0`` (module docstring).
-
-    Called after the first kernel signature is loaded or compiled; later calls do nothing.  Returns whether this call
-    froze."""
-    if _frozen or os.environ.get('AUTODIFF_GC_FREEZE') == '0':
-        return False
-    with _build_lock:
-        if _frozen:
-            return False
-        _frozen.append(True)
-        gc.collect()
-        gc.freeze()
-    return True
-
-
 def build(fn, **options):
     """The Numba dispatcher of ``fn`` now (``kernel``'s options, cache and float16 path)."""
     from numba import njit      # (here: importing Numba is most of the library's start-up)
@@ -292,8 +261,5 @@ def _take_float16(dispatcher):
     def _compile_for_args(*args, **kws):
         if not kws and any(_is_half(a) for a in args):
             return via_float32
-        entry = compile_for_args(*args, **kws)
-        if not _frozen:         # the first kernel loaded or compiled: Numba's target is set up
-            freeze_loaded()
-        return entry
+        return compile_for_args(*args, **kws)
     dispatcher._compile_for_args = _compile_for_args

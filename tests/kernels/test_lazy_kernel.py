@@ -94,12 +94,9 @@ def _exit_lines(**env):
 
 def test_exit_finalizes_garbage_then_freezes_the_rest():
     """Once kernels are loaded, exit collects (the cyclic garbage's __del__ runs) and then
-    freezes the survivors, so the shutdown skips its collections over Numba's objects.
-    (The run-time freeze after the first kernel call is off here, so that the exit handler
-    is the only freeze: tests/kernels/test_gc_freeze.py tests that one.)"""
-    assert _exit_lines(AUTODIFF_GC_FREEZE='0') == ['value 3.0', 'finalized', 'frozen True']
+    freezes the survivors, so the shutdown skips its collections over Numba's objects."""
+    assert _exit_lines() == ['value 3.0', 'finalized', 'frozen True']
 
 
 def test_exit_freeze_can_be_turned_off():
-    assert _exit_lines(AUTODIFF_GC_AT_EXIT='1', AUTODIFF_GC_FREEZE='0')[:2] == [
-        'value 3.0', 'frozen False']
+    assert _exit_lines(AUTODIFF_GC_AT_EXIT='1')[:2] == ['value 3.0', 'frozen False']
