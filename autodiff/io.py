@@ -255,7 +255,28 @@ class NDArrayIter(DataIter):
         return 0 if self._cur is None else self._cur[1]
 
 
-class ResizeIter(DataIter):
+class _WrapsBatches(DataIter):
+    """An iterator whose ``current_batch`` is a ``DataBatch`` it took or built: the
+    accessors read it."""
+
+    def getdata(self):
+        """The current batch's data list."""
+        return self.current_batch.data
+
+    def getlabel(self):
+        """The current batch's label list."""
+        return self.current_batch.label
+
+    def getindex(self):
+        """The current batch's index."""
+        return self.current_batch.index
+
+    def getpad(self):
+        """The current batch's pad."""
+        return self.current_batch.pad
+
+
+class ResizeIter(_WrapsBatches):
     """``size`` batches per epoch of ``data_iter``, restarting it when it runs out
     (MXNet's ``mx.io.ResizeIter``); ``reset_internal=True`` also resets it on ``reset()``."""
 
@@ -286,22 +307,6 @@ class ResizeIter(DataIter):
         self.cur += 1
         return True
 
-    def getdata(self):
-        """The current batch's data list."""
-        return self.current_batch.data
-
-    def getlabel(self):
-        """The current batch's label list."""
-        return self.current_batch.label
-
-    def getindex(self):
-        """The current batch's index."""
-        return self.current_batch.index
-
-    def getpad(self):
-        """The current batch's pad."""
-        return self.current_batch.pad
-
 
 def _renamed(descs, renames, who):
     if renames is None:
@@ -319,7 +324,7 @@ def _renamed(descs, renames, who):
     return out
 
 
-class PrefetchingIter(DataIter):
+class PrefetchingIter(_WrapsBatches):
     """Batches of one or more iterators, the next ones fetched ahead on a thread per
     iterator (MXNet's ``mx.io.PrefetchingIter``): each batch joins the iterators' ``data``
     and ``label`` lists; ``rename_data`` / ``rename_label`` give one ``{old: new}`` name
@@ -383,22 +388,6 @@ class PrefetchingIter(DataIter):
         if self.iter_next():
             return self.current_batch
         raise StopIteration
-
-    def getdata(self):
-        """The current batch's data list."""
-        return self.current_batch.data
-
-    def getlabel(self):
-        """The current batch's label list."""
-        return self.current_batch.label
-
-    def getindex(self):
-        """The current batch's index."""
-        return self.current_batch.index
-
-    def getpad(self):
-        """The current batch's pad."""
-        return self.current_batch.pad
 
     def __del__(self):
         pool = getattr(self, '_pool', None)
